@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Subcommands: each takes its own argv (argv[0] is the command name) and returns an exit code. */
+#ifndef NP_COMMANDS_H
+#define NP_COMMANDS_H
+
+int np_cmd_topo(int argc, char **argv);
+
+/*
+ * Report a getopt_long failure the same way for every command: the offending argument by
+ * name, and where to look. Returns NP_EXIT_USAGE.
+ */
+int np_bad_option(const char *command, int argc, char **argv, int opt);
+
+#endif
