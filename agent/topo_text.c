@@ -4,6 +4,7 @@
  * tell, in one screen an operator reads at a glance.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "topo_output.h"
@@ -48,16 +49,38 @@ static void print_nodes(const struct np_topo *topo, FILE *out)
 	}
 }
 
+/* Grouped by node (unknown last), then kind, then address: "what hangs off node 1". */
+static int cmp_by_node(const void *a, const void *b)
+{
+	const struct np_device *x = *(const struct np_device *const *)a;
+	const struct np_device *y = *(const struct np_device *const *)b;
+	unsigned int xn = (unsigned int)x->node, yn = (unsigned int)y->node; /* -1 sorts last */
+
+	if (xn != yn)
+		return xn < yn ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	return strcmp(x->pci, y->pci);
+}
+
 static void print_devices(const struct np_topo *topo, FILE *out)
 {
+	const struct np_device **order;
+
 	if (!topo->ndevices) {
 		fprintf(out, "\nno accelerators, NICs or NVMe found on PCI\n");
 		return;
 	}
 	fprintf(out, "\n%-13s %-12s %-20s %-12s %-7s %s\n", "pci", "kind", "vendor:device",
 		"driver", "node", "irqs");
+	order = malloc(sizeof(*order) * topo->ndevices);
+	if (!order)
+		return;
+	for (int i = 0; i < topo->ndevices; i++)
+		order[i] = &topo->devices[i];
+	qsort(order, topo->ndevices, sizeof(*order), cmp_by_node);
 	for (int i = 0; i < topo->ndevices; i++) {
-		const struct np_device *dev = &topo->devices[i];
+		const struct np_device *dev = order[i];
 		const char *vendor = np_pci_vendor_name(dev->vendor);
 		char ids[48], node[16], irqs[256];
 
@@ -74,6 +97,7 @@ static void print_devices(const struct np_topo *topo, FILE *out)
 			dev->nirqs ? irqs : "-", dev->netdevs[0] ? "  (" : "", dev->netdevs,
 			dev->netdevs[0] ? ")" : "");
 	}
+	free(order);
 }
 
 static void print_kernel(const struct np_kstate *k, FILE *out)

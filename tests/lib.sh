@@ -1,0 +1,39 @@
+# Test helpers shared by the host tests and the VM scenarios (POSIX sh: the guest runs busybox).
+# Every check prints "PASS: ..." or "FAIL: ..."; finish prints "N passed, M failed".
+NP_PASSED=0
+NP_FAILED=0
+
+pass() { echo "PASS: $*"; NP_PASSED=$((NP_PASSED + 1)); }
+fail() { echo "FAIL: $*"; NP_FAILED=$((NP_FAILED + 1)); }
+
+# check DESCRIPTION COMMAND...: passes when the command succeeds
+check() {
+	_desc=$1
+	shift
+	if "$@"; then pass "$_desc"; else fail "$_desc"; fi
+}
+
+# check_eq DESCRIPTION ACTUAL EXPECTED
+check_eq() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got '$2', expected '$3'"; fi
+}
+
+# expect_exit DESCRIPTION CODE PATTERN COMMAND...: exit code CODE and stderr matching PATTERN
+expect_exit() {
+	_desc=$1 _code=$2 _pattern=$3
+	shift 3
+	"$@" >/tmp/np-test.out 2>/tmp/np-test.err
+	_got=$?
+	if [ "$_got" != "$_code" ]; then
+		fail "$_desc: exit $_got, expected $_code ($(head -c 200 /tmp/np-test.err))"
+	elif ! grep -q -- "$_pattern" /tmp/np-test.err; then
+		fail "$_desc: stderr '$(head -c 200 /tmp/np-test.err)' does not mention '$_pattern'"
+	else
+		pass "$_desc"
+	fi
+}
+
+finish() {
+	echo "$NP_PASSED passed, $NP_FAILED failed"
+	[ "$NP_FAILED" -eq 0 ]
+}
