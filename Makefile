@@ -84,10 +84,18 @@ $(BUILD)/unit-tests: $(TEST_OBJS) $(BUILD)/libnumaplace.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-check: $(BUILD)/numaplace $(BUILD)/unit-tests
+# VM test bed: Debian's kernel (fetched, not installed) and an initramfs with numaplace in it
+VM_INITRD := $(BUILD)/vm/initramfs.cpio.gz
+$(VM_INITRD): $(BUILD)/numaplace tests/lib.sh $(wildcard tests/vm/init tests/vm/*.sh tests/vm/scenarios/*.sh tests/vm/demo/*.sh)
+	$(call msg,INITRD,$@)
+	$(Q)tests/vm/mkinitramfs.sh "$$(scripts/guest-kernel.sh)" $@
+
+vm-image: $(VM_INITRD)
+
+check: $(BUILD)/numaplace $(BUILD)/unit-tests $(VM_INITRD)
 	$(Q)tests/run-all.sh
 
-demo: $(BUILD)/numaplace
+demo: $(VM_INITRD)
 	$(Q)tests/vm/demo.sh
 
 vmlinux:
@@ -105,6 +113,6 @@ format:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all check demo vmlinux format clean
+.PHONY: all check demo vm-image vmlinux format clean
 
 -include $(wildcard $(BUILD)/agent/*.d $(BUILD)/tests/*.d)

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Build the VM test bed's initramfs: busybox, numaplace with its libraries, the tools the
+# scenarios use, the guest kernel's virtio-net modules (in dependency order), tests/lib.sh,
+# the scenario and demo scripts, and /init.
+#
+#   tests/vm/mkinitramfs.sh KERNEL_DIR OUT.cpio.gz
+set -euo pipefail
+
+kdir=${1:?usage: mkinitramfs.sh KERNEL_DIR OUT.cpio.gz}
+out=${2:?usage: mkinitramfs.sh KERNEL_DIR OUT.cpio.gz}
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+np_bin=${NP_BIN:-$top/build/numaplace}
+
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,root,np,lib/modules/np}
+
+cp /bin/busybox "$stage/bin/busybox"
+
+# copy_with_libs FILE DEST: the binary plus every shared library ldd names, at the same paths.
+copy_with_libs() {
+	install -D -m 0755 "$1" "$stage$2"
+	ldd "$1" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
+		[[ -e "$stage$lib" ]] || install -D -m 0755 "$lib" "$stage$lib"
+	done
+}
+copy_with_libs "$np_bin" /usr/bin/numaplace
+for tool in numactl numastat migratepages jq bpftool; do
+	path=$(command -v "$tool") || { echo "mkinitramfs: $tool not installed (scripts/deps.sh)" >&2; exit 1; }
+	copy_with_libs "$path" "/usr/bin/$tool"
+done
+
+# Modules: modprobe resolves the order (virtio_ring before virtio, failover before
+# net_failover ...); the guest insmods them in exactly that order.
+kver=$(ls "$kdir/lib/modules")
+modprobe -d "$kdir" -S "$kver" --show-depends -a virtio_pci virtio_net |
+	awk '$1 == "insmod" && !seen[$2]++ { print $2 }' | while read -r ko; do
+		name=$(basename "$ko")
+		cp "$ko" "$stage/lib/modules/np/$name"
+		echo "$name" >>"$stage/etc/np-modules"
+	done
+
+cp "$top/tests/lib.sh" "$stage/np/lib.sh"
+mkdir -p "$stage/np/scenarios" "$stage/np/demo"
+cp "$here"/scenarios/*.sh "$stage/np/scenarios/"
+cp "$here"/demo/*.sh "$stage/np/demo/" 2>/dev/null || true
+install -m 0755 "$here/init" "$stage/init"
+
+mkdir -p "$(dirname "$out")"
+(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
+mv "$out.tmp" "$out"

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Boot Debian's kernel under QEMU (TCG) with a chosen NUMA layout and run one script inside.
+#
+#   tests/vm/run.sh [options] SCRIPT        SCRIPT: scenarios/NAME or demo/NAME (no .sh)
+#     --nodes N            NUMA nodes, 1-4 (2)
+#     --cpus-per-node C    CPUs per node (1)
+#     --mem-per-node MB    memory per node (512)
+#     --dist ROWS          distance matrix, rows split by '/': "10,20/20,10" (10 local, 20 remote)
+#     --dev-node K         put a PCI expander on node K holding the stand-in GPU (bochs-display)
+#                          and NIC (virtio-net-pci, no outside network); -1 for none (-1)
+#     --timeout S          a guest still running after S seconds is killed and failed (180)
+#     --initrd FILE        initramfs (build/vm/initramfs.cpio.gz)
+#     --show               print everything the script prints, not only PASS/FAIL lines
+#
+# The guest's PASS/FAIL lines are read from the serial console. Prints "N passed, M failed";
+# a guest that does not reach the end of its script counts as one more failure.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+nodes=2 cpus=1 mem=512 dist="" dev_node=-1 timeout=180 show=0
+initrd=$top/build/vm/initramfs.cpio.gz
+
+die() { echo "run.sh: $*" >&2; exit 2; }
+while (($#)); do
+	case $1 in
+	--nodes) nodes=$2; shift ;;
+	--cpus-per-node) cpus=$2; shift ;;
+	--mem-per-node) mem=$2; shift ;;
+	--dist) dist=$2; shift ;;
+	--dev-node) dev_node=$2; shift ;;
+	--timeout) timeout=$2; shift ;;
+	--initrd) initrd=$2; shift ;;
+	--show) show=1 ;;
+	-*) die "unknown option $1" ;;
+	*) script=$1 ;;
+	esac
+	shift
+done
+[[ -n "${script:-}" ]] || die "no script given"
+[[ "$nodes" =~ ^[1-4]$ ]] || die "--nodes must be 1-4"
+[[ -f "$initrd" ]] || die "no initramfs at $initrd (make vm-image)"
+kdir=$("$top/scripts/guest-kernel.sh") || die "no guest kernel"
+
+args=(-accel tcg,thread=multi -cpu max -machine pc -nodefaults -display none -no-reboot
+	-serial stdio -m $((nodes * mem))M -smp $((nodes * cpus)),sockets=$nodes,cores=$cpus,threads=1
+	-kernel "$kdir/vmlinuz" -initrd "$initrd"
+	-append "console=ttyS0 quiet loglevel=3 panic=-1 np.script=$script")
+for ((n = 0; n < nodes; n++)); do
+	args+=(-object "memory-backend-ram,id=mem$n,size=${mem}M"
+		-numa "node,nodeid=$n,cpus=$((n * cpus))-$((n * cpus + cpus - 1)),memdev=mem$n")
+done
+if [[ -n "$dist" ]]; then
+	IFS=/ read -r -a rows <<<"$dist"
+	((${#rows[@]} == nodes)) || die "--dist needs $nodes rows"
+	for ((i = 0; i < nodes; i++)); do
+		IFS=, read -r -a row <<<"${rows[$i]}"
+		((${#row[@]} == nodes)) || die "--dist row $i needs $nodes values"
+		for ((j = 0; j < nodes; j++)); do
+			((i == j)) || args+=(-numa "dist,src=$i,dst=$j,val=${row[$j]}")
+		done
+	done
+fi
+if ((dev_node >= 0)); then
+	((dev_node < nodes)) || die "--dev-node $dev_node: only $nodes nodes"
+	# restrict=on: the user-mode network reaches nothing outside the guest.
+	args+=(-device "pxb,id=pxb$dev_node,bus_nr=$((64 + 32 * dev_node)),numa_node=$dev_node,bus=pci.0"
+		-device "bochs-display,bus=pxb$dev_node,addr=0x1"
+		-netdev user,id=net0,restrict=on
+		-device "virtio-net-pci,netdev=net0,bus=pxb$dev_node,addr=0x2,vectors=4")
+fi
+
+log_dir=$top/build/vm/logs
+mkdir -p "$log_dir"
+log=$log_dir/${script//\//-}.log
+start=$(date +%s%N)
+timeout --kill-after=5 "$timeout" qemu-system-x86_64 "${args[@]}" </dev/null 2>&1 | tr -d '\r' >"$log"
+elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+
+passed=$(grep -c '^PASS: ' "$log")
+failed=$(grep -c '^FAIL: ' "$log")
+if ((show)); then
+	sed -n '/^NP-BEGIN/,/^NP-END/{/^NP-BEGIN/d;/^NP-END/d;p}' "$log"
+else
+	grep -E '^(PASS|FAIL): ' "$log"
+fi
+if ! grep -q '^NP-END' "$log"; then
+	echo "FAIL: $script: guest did not finish within ${timeout}s (log: $log)"
+	tail -n 15 "$log" | sed 's/^/    /'
+	failed=$((failed + 1))
+fi
+printf 'vm: %s: %d.%ds (log: %s)\n' "$script" $((elapsed_ms / 1000)) $((elapsed_ms % 1000 / 100)) "$log" >&2
+echo "$passed passed, $failed failed"
+((failed == 0))
