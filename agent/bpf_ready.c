@@ -40,7 +40,7 @@ static int libbpf_silent(enum libbpf_print_level level, const char *fmt, va_list
 	return 0;
 }
 
-static void probe_one(enum np_probe which, struct np_probe_result *result)
+void np_bpf_probe(enum np_probe which, struct np_probe_result *result)
 {
 	struct probe_bpf *skel;
 	struct bpf_link *link = NULL;
@@ -106,6 +106,6 @@ void np_bpf_probe_all(struct np_kstate *kernel)
 		btf__free(btf);
 	}
 	for (int i = 0; i < NP_PROBE_COUNT; i++)
-		probe_one(i, &kernel->probes[i]);
+		np_bpf_probe(i, &kernel->probes[i]);
 	libbpf_set_print(old_print);
 }

@@ -8,6 +8,9 @@
 
 #include "topo.h"
 
+/* Try one attach type: load and attach its probe program alone. */
+void np_bpf_probe(enum np_probe which, struct np_probe_result *result);
+
 /* Fill kernel->probes[] (and BTF/tracepoint facts tracefs could not tell). Needs root. */
 void np_bpf_probe_all(struct np_kstate *kernel);
 

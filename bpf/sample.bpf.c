@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * numaplace's sampler: where traced threads run and where their page faults happen.
+ *
+ * Design. Per-thread statistics live in a hash keyed by tid so that the agent can read them
+ * at any time; a thread gets an entry the first time it is switched in while its process is
+ * traced (traced_tgids, filled by the agent and by the fork handler) or, in "all processes"
+ * mode, always. sched_switch charges the on-CPU slice to the node of the CPU (a read-only
+ * cpu -> node table set before load, so no helper call) and counts node changes. The page
+ * fault tracepoint counts faults per node and sends 1 in sample_every of them to a ring
+ * buffer with the address, which the agent resolves to a page node with move_pages(2).
+ * Exiting threads fold their in-flight slice and are folded into per-process totals, then
+ * dropped. The kernel's own NUMA activity (AutoNUMA migrations, task moves and, where kprobes
+ * are allowed, task_numa_fault's local/remote hinting faults) is counted per thread and host.
+ *
+ * Every tracepoint has a tp_btf program and a raw_tp twin; the agent loads one set, picked by
+ * a feature probe. Arguments are read with CO-RE so both variants share the handlers.
+ *
+ * Cost: untraced tasks cost one or two hash lookups per switch; every counter is per-CPU or
+ * per-thread, so there is no shared cache line on the hot path.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "sample_shared.h"
+
+/* Set by the agent before load. */
+const volatile bool trace_all = false;
+const volatile __u32 sample_every = 64;
+const volatile __u8 cpu_node[NP_BPF_MAX_CPUS] = {};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32); /* tgid */
+	__type(value, __u8);
+} traced_tgids SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536); /* resized by the agent */
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32); /* tid */
+	__type(value, struct np_thread_stats);
+} threads SEC(".maps");
+
+/* Statistics of exited threads, folded per process so process totals stay whole. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32); /* tgid */
+	__type(value, struct np_thread_stats);
+} exited SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} samples SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NP_CNT_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+/* Per-CPU fault counter for 1-in-N sampling: no atomics, no shared line. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} fault_tick SEC(".maps");
+
+static __always_inline void count(enum np_counter which, __u64 n)
+{
+	__u32 key = which;
+	__u64 *slot = bpf_map_lookup_elem(&counters, &key);
+
+	if (slot)
+		*slot += n;
+}
+
+static __always_inline __u32 this_node(__u32 cpu)
+{
+	if (cpu >= NP_BPF_MAX_CPUS) {
+		count(NP_CNT_CPU_UNMAPPED, 1);
+		return NP_BPF_NODE_NONE;
+	}
+	return cpu_node[cpu];
+}
+
+static __always_inline bool is_traced(__u32 tgid)
+{
+	return trace_all || bpf_map_lookup_elem(&traced_tgids, &tgid);
+}
+
+/* The thread's entry, created when its process is traced; NULL otherwise. */
+static __always_inline struct np_thread_stats *thread_entry(__u32 tid, __u32 tgid, bool create)
+{
+	struct np_thread_stats *stats = bpf_map_lookup_elem(&threads, &tid);
+	struct np_thread_stats fresh = {};
+
+	if (stats || !create || !tid || !is_traced(tgid))
+		return stats;
+	fresh.tgid = tgid;
+	fresh.last_node = NP_BPF_NODE_NONE;
+	bpf_map_update_elem(&threads, &tid, &fresh, BPF_NOEXIST);
+	stats = bpf_map_lookup_elem(&threads, &tid);
+	if (!stats)
+		count(NP_CNT_THREAD_DROPS, 1);
+	return stats;
+}
+
+static __always_inline void charge_slice(struct np_thread_stats *stats, __u64 now)
+{
+	__u32 node = stats->last_node;
+
+	if (stats->oncpu_since && node < NP_BPF_MAX_NODES)
+		stats->cpu_ns[node] += now - stats->oncpu_since;
+	stats->oncpu_since = 0;
+}
+
+static __always_inline int on_switch(struct task_struct *prev, struct task_struct *next)
+{
+	__u32 cpu = bpf_get_smp_processor_id(), node;
+	struct np_thread_stats *stats;
+	__u64 now = bpf_ktime_get_ns();
+
+	count(NP_CNT_SWITCH_EVENTS, 1);
+	stats = thread_entry(BPF_CORE_READ(prev, pid), 0, false);
+	if (stats)
+		charge_slice(stats, now);
+
+	stats = thread_entry(BPF_CORE_READ(next, pid), BPF_CORE_READ(next, tgid), true);
+	if (!stats)
+		return 0;
+	node = this_node(cpu);
+	if (node != stats->last_node && stats->last_node != NP_BPF_NODE_NONE)
+		stats->node_changes++;
+	stats->last_node = node;
+	stats->oncpu_since = now;
+	return 0;
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(switch_btf, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	return on_switch(prev, next);
+}
+
+SEC("raw_tp/sched_switch")
+int BPF_PROG(switch_raw, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	return on_switch(prev, next);
+}
+
+static __always_inline int on_fault(__u64 address)
+{
+	__u64 id = bpf_get_current_pid_tgid(), *tick;
+	__u32 cpu = bpf_get_smp_processor_id(), node, zero = 0;
+	struct np_thread_stats *stats;
+	struct np_fault_sample *rec;
+
+	count(NP_CNT_FAULT_EVENTS, 1);
+	stats = thread_entry((__u32)id, id >> 32, false);
+	if (!stats)
+		return 0;
+	node = this_node(cpu);
+	if (node < NP_BPF_MAX_NODES)
+		stats->faults[node]++;
+
+	tick = bpf_map_lookup_elem(&fault_tick, &zero);
+	if (!tick || ++*tick < sample_every)
+		return 0;
+	*tick = 0;
+	rec = bpf_ringbuf_reserve(&samples, sizeof(*rec), 0);
+	if (!rec) {
+		count(NP_CNT_SAMPLE_DROPS, 1);
+		return 0;
+	}
+	rec->time_ns = bpf_ktime_get_ns();
+	rec->address = address;
+	rec->tgid = id >> 32;
+	rec->tid = (__u32)id;
+	rec->cpu = cpu;
+	rec->node = node;
+	bpf_ringbuf_submit(rec, 0);
+	count(NP_CNT_SAMPLES, 1);
+	return 0;
+}
+
+SEC("tp_btf/page_fault_user")
+int BPF_PROG(fault_btf, unsigned long address)
+{
+	return on_fault(address);
+}
+
+SEC("raw_tp/page_fault_user")
+int BPF_PROG(fault_raw, unsigned long address)
+{
+	return on_fault(address);
+}
+
+/* A traced process's children are traced too: servers fork their workers. */
+static __always_inline int on_fork(struct task_struct *parent, struct task_struct *child)
+{
+	__u32 child_pid = BPF_CORE_READ(child, pid), child_tgid = BPF_CORE_READ(child, tgid);
+	__u8 one = 1;
+
+	if (child_pid != child_tgid || trace_all || !is_traced(BPF_CORE_READ(parent, tgid)))
+		return 0;
+	if (!bpf_map_update_elem(&traced_tgids, &child_tgid, &one, BPF_NOEXIST))
+		count(NP_CNT_FORKS_FOLLOWED, 1);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(fork_btf, struct task_struct *parent, struct task_struct *child)
+{
+	return on_fork(parent, child);
+}
+
+SEC("raw_tp/sched_process_fork")
+int BPF_PROG(fork_raw, struct task_struct *parent, struct task_struct *child)
+{
+	return on_fork(parent, child);
+}
+
+static __always_inline int on_exec(struct task_struct *task)
+{
+	if (is_traced(BPF_CORE_READ(task, tgid)))
+		count(NP_CNT_EXECS, 1);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(exec_btf, struct task_struct *task)
+{
+	return on_exec(task);
+}
+
+SEC("raw_tp/sched_process_exec")
+int BPF_PROG(exec_raw, struct task_struct *task)
+{
+	return on_exec(task);
+}
+
+static __always_inline void fold(struct np_thread_stats *into, const struct np_thread_stats *from)
+{
+	into->node_changes += from->node_changes;
+	into->numa_moves += from->numa_moves;
+	into->numa_migrated += from->numa_migrated;
+	into->hint_local += from->hint_local;
+	into->hint_remote += from->hint_remote;
+	for (int i = 0; i < NP_BPF_MAX_NODES; i++) {
+		into->cpu_ns[i] += from->cpu_ns[i];
+		into->faults[i] += from->faults[i];
+	}
+}
+
+/* Fold an exiting thread into its process's totals and drop it. */
+static __always_inline int on_exit(struct task_struct *task)
+{
+	__u32 tid = BPF_CORE_READ(task, pid), tgid = BPF_CORE_READ(task, tgid);
+	struct np_thread_stats *stats = bpf_map_lookup_elem(&threads, &tid), *total;
+	struct np_thread_stats empty = {};
+
+	if (!stats)
+		return 0;
+	count(NP_CNT_EXITS, 1);
+	charge_slice(stats, bpf_ktime_get_ns());
+	total = bpf_map_lookup_elem(&exited, &tgid);
+	if (!total) {
+		empty.tgid = tgid;
+		empty.last_node = NP_BPF_NODE_NONE;
+		bpf_map_update_elem(&exited, &tgid, &empty, BPF_NOEXIST);
+		total = bpf_map_lookup_elem(&exited, &tgid);
+	}
+	if (total)
+		fold(total, stats);
+	bpf_map_delete_elem(&threads, &tid);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(exit_btf, struct task_struct *task)
+{
+	return on_exit(task);
+}
+
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(exit_raw, struct task_struct *task)
+{
+	return on_exit(task);
+}
+
+/*
+ * mm_migrate_pages gained large_folio_split (6.13) before mode and reason: the position of
+ * reason follows the kernel's event layout, found by CO-RE.
+ */
+static __always_inline int on_migrate(unsigned long long *ctx)
+{
+	__u64 succeeded = ctx[0], failed = ctx[1];
+	int reason;
+
+	if (bpf_core_field_exists(struct trace_event_raw_mm_migrate_pages, large_folio_split))
+		reason = (int)ctx[7];
+	else
+		reason = (int)ctx[6];
+	count(NP_CNT_MIGRATE_FAILED, failed);
+	if (reason == bpf_core_enum_value(enum migrate_reason, MR_NUMA_MISPLACED)) {
+		__u64 id = bpf_get_current_pid_tgid();
+		struct np_thread_stats *stats = thread_entry((__u32)id, id >> 32, false);
+
+		count(NP_CNT_MIGRATE_NUMA, succeeded);
+		/* AutoNUMA migrates in the faulting task's context: charge the thread. */
+		if (stats)
+			stats->numa_migrated += succeeded;
+	} else if (reason == bpf_core_enum_value(enum migrate_reason, MR_SYSCALL) ||
+		   reason == bpf_core_enum_value(enum migrate_reason, MR_MEMPOLICY_MBIND)) {
+		count(NP_CNT_MIGRATE_SYSCALL, succeeded);
+	} else {
+		count(NP_CNT_MIGRATE_OTHER, succeeded);
+	}
+	return 0;
+}
+
+SEC("tp_btf/mm_migrate_pages")
+int migrate_btf(unsigned long long *ctx)
+{
+	return on_migrate(ctx);
+}
+
+SEC("raw_tp/mm_migrate_pages")
+int migrate_raw(unsigned long long *ctx)
+{
+	return on_migrate(ctx);
+}
+
+static __always_inline void numa_moved(struct task_struct *task)
+{
+	struct np_thread_stats *stats = thread_entry(BPF_CORE_READ(task, pid), 0, false);
+
+	count(NP_CNT_NUMA_MOVES, 1);
+	if (stats)
+		stats->numa_moves++;
+}
+
+SEC("tp_btf/sched_move_numa")
+int BPF_PROG(move_numa_btf, struct task_struct *task)
+{
+	numa_moved(task);
+	return 0;
+}
+
+SEC("raw_tp/sched_move_numa")
+int BPF_PROG(move_numa_raw, struct task_struct *task)
+{
+	numa_moved(task);
+	return 0;
+}
+
+SEC("tp_btf/sched_swap_numa")
+int BPF_PROG(swap_numa_btf, struct task_struct *src, int src_cpu, struct task_struct *dst)
+{
+	numa_moved(src);
+	numa_moved(dst);
+	return 0;
+}
+
+SEC("raw_tp/sched_swap_numa")
+int BPF_PROG(swap_numa_raw, struct task_struct *src, int src_cpu, struct task_struct *dst)
+{
+	numa_moved(src);
+	numa_moved(dst);
+	return 0;
+}
+
+/*
+ * task_numa_fault(last_cpupid, mem_node, pages, flags): the NUMA hinting fault itself, with
+ * the kernel's own verdict on locality (TNF_FAULT_LOCAL). Only where kprobes are allowed.
+ */
+#define NP_TNF_FAULT_LOCAL 0x08
+
+SEC("kprobe/task_numa_fault")
+int BPF_KPROBE(hint_fault, int last_cpupid, int mem_node, int pages, int flags)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct np_thread_stats *stats = thread_entry((__u32)id, id >> 32, false);
+
+	count(NP_CNT_HINT_FAULTS, 1);
+	if (!stats || pages <= 0)
+		return 0;
+	if (flags & NP_TNF_FAULT_LOCAL)
+		stats->hint_local += pages;
+	else
+		stats->hint_remote += pages;
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

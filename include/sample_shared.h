@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Types shared by bpf/sample.bpf.c and the agent's sampler: per-thread statistics, fault
+ * sample records and host-wide counters.
+ */
+#ifndef NP_SAMPLE_SHARED_H
+#define NP_SAMPLE_SHARED_H
+
+/*
+ * Node ids index the per-thread arrays directly. Hosts whose node ids reach this limit are
+ * refused by the agent with a message; 16 covers 8-socket servers and NPS4 on 4 sockets.
+ */
+#define NP_BPF_MAX_NODES 16
+/* CPU ids index the cpu -> node table; CPUs beyond it are not accounted (and counted). */
+#define NP_BPF_MAX_CPUS 4096
+#define NP_BPF_NODE_NONE 0xff
+
+struct np_thread_stats {
+	__u32 tgid;
+	__u32 last_node;   /* node of the CPU it last ran on, NP_BPF_NODE_NONE before */
+	__u64 oncpu_since; /* bpf_ktime_get_ns() at switch-in, 0 while off CPU */
+	__u64 node_changes;
+	__u64 numa_moves;    /* sched_move_numa / sched_swap_numa involving this thread */
+	__u64 numa_migrated; /* pages AutoNUMA migrated in this thread's faults */
+	__u64 hint_local;    /* NUMA hinting fault pages, local / remote (kprobe source) */
+	__u64 hint_remote;
+	__u64 cpu_ns[NP_BPF_MAX_NODES];
+	__u64 faults[NP_BPF_MAX_NODES]; /* user page faults by the node of the faulting CPU */
+};
+
+/* One sampled user page fault (1 in sample_every of a traced thread's faults). */
+struct np_fault_sample {
+	__u64 time_ns;
+	__u64 address;
+	__u32 tgid;
+	__u32 tid;
+	__u16 cpu;
+	__u8 node; /* node of the faulting CPU */
+	__u8 pad[5];
+};
+
+/* Host-wide counters, one slot each in a per-CPU array. */
+enum np_counter {
+	NP_CNT_SWITCH_EVENTS,
+	NP_CNT_FAULT_EVENTS,
+	NP_CNT_SAMPLES,
+	NP_CNT_SAMPLE_DROPS,   /* ring buffer full */
+	NP_CNT_THREAD_DROPS,   /* thread map full: a traced thread went unaccounted */
+	NP_CNT_CPU_UNMAPPED,   /* a CPU id beyond NP_BPF_MAX_CPUS */
+	NP_CNT_FORKS_FOLLOWED, /* child processes of traced processes added */
+	NP_CNT_EXECS,
+	NP_CNT_EXITS,
+	NP_CNT_MIGRATE_NUMA, /* pages migrated by AutoNUMA (MR_NUMA_MISPLACED), host-wide */
+	NP_CNT_MIGRATE_SYSCALL, /* move_pages / migrate_pages / mbind */
+	NP_CNT_MIGRATE_OTHER,	/* compaction, demotion, hotplug ... */
+	NP_CNT_MIGRATE_FAILED,
+	NP_CNT_NUMA_MOVES, /* sched_move_numa + sched_swap_numa, host-wide */
+	NP_CNT_HINT_FAULTS,
+	NP_CNT_COUNT,
+};
+
+#endif
