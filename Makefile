@@ -80,13 +80,18 @@ $(BUILD)/tests/%.o: tests/unit/%.c | $(DEPS_OK)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Itests/unit -c $< -o $@
 
+# Test workload: inference-like readers streaming a buffer (used inside the VM)
+$(BUILD)/np-stream: tests/workload/np-stream.c $(BUILD)/libnumaplace.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libnumaplace.a -lpthread
+
 $(BUILD)/unit-tests: $(TEST_OBJS) $(BUILD)/libnumaplace.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # VM test bed: Debian's kernel (fetched, not installed) and an initramfs with numaplace in it
 VM_INITRD := $(BUILD)/vm/initramfs.cpio.gz
-$(VM_INITRD): $(BUILD)/numaplace tests/lib.sh $(wildcard tests/vm/init tests/vm/*.sh tests/vm/scenarios/*.sh tests/vm/demo/*.sh)
+$(VM_INITRD): $(BUILD)/numaplace $(BUILD)/np-stream tests/lib.sh $(wildcard tests/vm/init tests/vm/*.sh tests/vm/scenarios/*.sh tests/vm/demo/*.sh)
 	$(call msg,INITRD,$@)
 	$(Q)tests/vm/mkinitramfs.sh "$$(scripts/guest-kernel.sh)" $@
 

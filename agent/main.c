@@ -17,6 +17,7 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{ "topo", np_cmd_topo, "show NUMA nodes, device locality and kernel state" },
+	{ "report", np_cmd_report, "trace for a while, report remote memory access per process" },
 };
 
 static void usage(FILE *out)

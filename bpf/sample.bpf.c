@@ -307,10 +307,15 @@ static __always_inline int on_migrate(unsigned long long *ctx)
 	__u64 succeeded = ctx[0], failed = ctx[1];
 	int reason;
 
-	if (bpf_core_field_exists(struct trace_event_raw_mm_migrate_pages, large_folio_split))
+	/* the barriers keep clang from merging both loads into one at a variable offset,
+	 * which the verifier refuses for a context pointer */
+	if (bpf_core_field_exists(struct trace_event_raw_mm_migrate_pages, large_folio_split)) {
 		reason = (int)ctx[7];
-	else
+		barrier_var(reason);
+	} else {
 		reason = (int)ctx[6];
+		barrier_var(reason);
+	}
 	count(NP_CNT_MIGRATE_FAILED, failed);
 	if (reason == bpf_core_enum_value(enum migrate_reason, MR_NUMA_MISPLACED)) {
 		__u64 id = bpf_get_current_pid_tgid();
@@ -343,8 +348,11 @@ int migrate_raw(unsigned long long *ctx)
 
 static __always_inline void numa_moved(struct task_struct *task)
 {
-	struct np_thread_stats *stats = thread_entry(BPF_CORE_READ(task, pid), 0, false);
+	struct np_thread_stats *stats;
 
+	if (!task) /* sched_swap_numa's dst may be NULL */
+		return;
+	stats = thread_entry(BPF_CORE_READ(task, pid), 0, false);
 	count(NP_CNT_NUMA_MOVES, 1);
 	if (stats)
 		stats->numa_moves++;

@@ -4,6 +4,7 @@
 #define NP_COMMANDS_H
 
 int np_cmd_topo(int argc, char **argv);
+int np_cmd_report(int argc, char **argv);
 
 /*
  * Report a getopt_long failure the same way for every command: the offending argument by

@@ -6,6 +6,10 @@
 #ifndef NP_SAMPLE_SHARED_H
 #define NP_SAMPLE_SHARED_H
 
+#ifndef __VMLINUX_H__ /* user space; BPF gets the types from vmlinux.h */
+#include <linux/types.h>
+#endif
+
 /*
  * Node ids index the per-thread arrays directly. Hosts whose node ids reach this limit are
  * refused by the agent with a message; 16 covers 8-socket servers and NPS4 on 4 sockets.

@@ -26,6 +26,7 @@ copy_with_libs() {
 	done
 }
 copy_with_libs "$np_bin" /usr/bin/numaplace
+copy_with_libs "$(dirname "$np_bin")/np-stream" /usr/bin/np-stream
 for tool in numactl numastat migratepages jq bpftool; do
 	path=$(command -v "$tool") || { echo "mkinitramfs: $tool not installed (scripts/deps.sh)" >&2; exit 1; }
 	copy_with_libs "$path" "/usr/bin/$tool"

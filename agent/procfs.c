@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Process identity, threads and page residency from /proc (see procfs.h). */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpulist.h"
+#include "procfs.h"
+#include "sysfs.h"
+
+/* Read a whole /proc file of any size (numa_maps of a large process runs to megabytes). */
+static char *slurp(const char *root, const char *path, size_t *len)
+{
+	char full[PATH_MAX];
+	size_t cap = 65536, n = 0;
+	char *buf;
+	FILE *f;
+
+	if (np_path(full, sizeof(full), root, "%s", path) || !(f = fopen(full, "re")))
+		return NULL;
+	buf = malloc(cap);
+	while (buf) {
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+
+		n += got;
+		if (n < cap - 1)
+			break;
+		char *grown = realloc(buf, cap *= 2);
+
+		if (!grown) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		buf = grown;
+	}
+	if (buf && ferror(f)) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	if (buf) {
+		buf[n] = '\0';
+		if (len)
+			*len = n;
+	}
+	return buf;
+}
+
+int np_proc_read(const char *root, pid_t pid, struct np_proc_info *info)
+{
+	char path[64], stat[1024], *close_paren, *text;
+	unsigned long long start = 0;
+	long threads = 0, rss_pages = 0;
+	size_t len;
+	int err;
+
+	memset(info, 0, sizeof(*info));
+	info->pid = pid;
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	err = np_read_str(root, path, stat, sizeof(stat));
+	if (err)
+		return err == -ENOENT ? -ESRCH : err;
+	/* comm may hold spaces and parentheses: the fields start after the last ')' */
+	close_paren = strrchr(stat, ')');
+	if (!close_paren)
+		return -EINVAL;
+	/* fields from state (3): threads is 20, starttime 22, rss 24 */
+	if (sscanf(close_paren + 2,
+		   "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %ld %*d "
+		   "%llu %*u %ld",
+		   &threads, &start, &rss_pages) != 3)
+		return -EINVAL;
+	info->nthreads = (int)threads;
+	info->start_time = start;
+	info->rss_kb = rss_pages * 4; /* stat counts pages; x86/arm64 servers use 4 KiB */
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	if (np_read_str(root, path, info->comm, sizeof(info->comm)))
+		return -ESRCH;
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	text = slurp(root, path, &len);
+	if (text) {
+		size_t n = len < sizeof(info->cmdline) - 1 ? len : sizeof(info->cmdline) - 1;
+
+		memcpy(info->cmdline, text, n);
+		info->cmdline[n] = '\0';
+		for (size_t i = 0; i < n; i++)
+			if (info->cmdline[i] == '\0')
+				info->cmdline[i] = ' ';
+		while (n && info->cmdline[n - 1] == ' ')
+			info->cmdline[--n] = '\0';
+		free(text);
+	}
+	return 0;
+}
+
+static int list_numeric(const char *root, const char *dirpath, pid_t **out, int *count)
+{
+	char full[PATH_MAX];
+	struct dirent *ent;
+	pid_t *ids = NULL;
+	int n = 0, cap = 0;
+	DIR *dir;
+
+	if (np_path(full, sizeof(full), root, "%s", dirpath))
+		return -ENAMETOOLONG;
+	dir = opendir(full);
+	if (!dir)
+		return errno == ENOENT ? -ESRCH : -errno;
+	while ((ent = readdir(dir))) {
+		char *end;
+		long id = strtol(ent->d_name, &end, 10);
+
+		if (*end || id <= 0)
+			continue;
+		if (n == cap) {
+			pid_t *grown = realloc(ids, sizeof(*ids) * (cap = cap ? cap * 2 : 256));
+
+			if (!grown) {
+				free(ids);
+				closedir(dir);
+				return -ENOMEM;
+			}
+			ids = grown;
+		}
+		ids[n++] = (pid_t)id;
+	}
+	closedir(dir);
+	qsort(ids, n, sizeof(*ids), np_int_cmp);
+	*out = ids;
+	*count = n;
+	return 0;
+}
+
+int np_proc_list(const char *root, pid_t **pids, int *count)
+{
+	return list_numeric(root, "/proc", pids, count);
+}
+
+int np_proc_threads(const char *root, pid_t pid, pid_t **tids, int *count)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	return list_numeric(root, path, tids, count);
+}
+
+void np_thread_comm(const char *root, pid_t pid, pid_t tid, char *comm, size_t len)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", pid, tid);
+	if (np_read_str(root, path, comm, len))
+		comm[0] = '\0';
+}
+
+/*
+ * One numa_maps line: "7f.. default file=/m.gguf mapped=.. N0=12 N1=3 kernelpagesize_kB=4".
+ * N<node>= counts pages of kernelpagesize_kB, which comes last, so the line is read twice.
+ */
+static void parse_line(const char *line, const char *eol, struct np_residency *res)
+{
+	__u64 page_kb = 4, counts[NP_BPF_MAX_NODES] = { 0 }, beyond = 0;
+	bool is_file = false, is_huge = false;
+	const char *p = line;
+
+	while (p < eol) {
+		const char *end = memchr(p, ' ', eol - p);
+
+		if (!end)
+			end = eol;
+		if (p[0] == 'N' && isdigit((unsigned char)p[1])) {
+			char *eq;
+			unsigned long node = strtoul(p + 1, &eq, 10);
+
+			if (*eq == '=') {
+				__u64 n = strtoull(eq + 1, NULL, 10);
+
+				if (node < NP_BPF_MAX_NODES)
+					counts[node] += n;
+				else
+					beyond += n;
+			}
+		} else if (!strncmp(p, "kernelpagesize_kB=", 18)) {
+			page_kb = strtoull(p + 18, NULL, 10);
+		} else if (!strncmp(p, "file=", 5)) {
+			is_file = true;
+		} else if (!strncmp(p, "huge ", 5) || (end - p == 4 && !strncmp(p, "huge", 4))) {
+			is_huge = true;
+		}
+		p = end + 1;
+	}
+	if (page_kb < 4)
+		page_kb = 4;
+	for (int node = 0; node < NP_BPF_MAX_NODES; node++) {
+		__u64 pages = counts[node] * (page_kb / 4);
+
+		res->pages[node] += pages;
+		if (is_huge)
+			res->huge_pages[node] += pages;
+		else if (is_file)
+			res->file_pages[node] += pages;
+	}
+	res->beyond += beyond * (page_kb / 4);
+}
+
+void np_numa_maps_parse(const char *text, struct np_residency *res)
+{
+	memset(res, 0, sizeof(*res));
+	for (const char *line = text; line && *line;) {
+		const char *eol = strchr(line, '\n');
+
+		if (!eol)
+			eol = line + strlen(line);
+		parse_line(line, eol, res);
+		line = *eol ? eol + 1 : NULL;
+	}
+}
+
+int np_numa_maps_read(const char *root, pid_t pid, struct np_residency *res)
+{
+	char path[64], *text;
+
+	snprintf(path, sizeof(path), "/proc/%d/numa_maps", pid);
+	text = slurp(root, path, NULL);
+	if (!text)
+		return errno == ENOENT ? -ESRCH : -errno;
+	np_numa_maps_parse(text, res);
+	free(text);
+	return 0;
+}

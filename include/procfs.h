@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What /proc says about processes: identity (pid + start time, so a reused pid is never
+ * mistaken for the old process), threads, size, and page residency per node (numa_maps).
+ */
+#ifndef NP_PROCFS_H
+#define NP_PROCFS_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "np_common.h"
+#include "sample_shared.h"
+
+struct np_proc_info {
+	pid_t pid;
+	char comm[16];
+	char cmdline[512]; /* arguments joined by spaces */
+	unsigned long long start_time; /* clock ticks after boot (stat field 22) */
+	long rss_kb;
+	int nthreads;
+};
+
+/* Residency in 4 KiB pages, indexed by node id; huge pages counted in base pages. */
+struct np_residency {
+	__u64 pages[NP_BPF_MAX_NODES];
+	__u64 file_pages[NP_BPF_MAX_NODES]; /* the part that is page cache (mmap'ed files) */
+	__u64 huge_pages[NP_BPF_MAX_NODES]; /* the part on hugetlbfs */
+	__u64 beyond; /* pages on node ids >= NP_BPF_MAX_NODES */
+};
+
+/* -ESRCH when the process does not exist (or exited meanwhile). */
+int np_proc_read(const char *root, pid_t pid, struct np_proc_info *info);
+
+/* All pids in /proc, ascending. Caller frees. */
+int np_proc_list(const char *root, pid_t **pids, int *count);
+
+/* Thread ids of a process, ascending. Caller frees. */
+int np_proc_threads(const char *root, pid_t pid, pid_t **tids, int *count);
+
+/* A thread's comm; "" when it is gone. */
+void np_thread_comm(const char *root, pid_t pid, pid_t tid, char *comm, size_t len);
+
+/* Parse numa_maps text (pure, for fixtures) and read a live one. */
+void np_numa_maps_parse(const char *text, struct np_residency *res);
+int np_numa_maps_read(const char *root, pid_t pid, struct np_residency *res);
+
+#endif

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * An inference-like test workload: the main thread (the "loader") fills a buffer, then
+ * reader threads stream through all of it again and again, as token generation reads the
+ * weights. Placement comes from outside (numactl, taskset) or --reader-cpus.
+ *
+ *   np-stream --mb N [--threads T] [--seconds S] [--delay S] [--reader-cpus LIST]
+ *             [--file PATH] [--open PATH] [--ready FILE]
+ *
+ *   --file PATH     map PATH (created and sized to N MB) instead of anonymous memory
+ *   --open PATH     keep PATH open (a device file, as a GPU runtime would)
+ *   --delay S       sleep S seconds before filling (lets a tracer start first)
+ *   --reader-cpus   readers pin themselves to LIST after the fill
+ *   --ready FILE    created once the buffer is filled and the readers run
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cpulist.h"
+
+static volatile char *buffer;
+static size_t size;
+static double deadline;
+static cpu_set_t reader_cpus;
+static int pin_readers;
+static volatile unsigned long sink;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void *reader(void *arg)
+{
+	unsigned long sum = 0;
+
+	(void)arg;
+	if (pin_readers && sched_setaffinity(0, sizeof(reader_cpus), &reader_cpus))
+		perror("np-stream: sched_setaffinity");
+	while (now() < deadline)
+		for (size_t off = 0; off < size; off += 64)
+			sum += buffer[off];
+	sink = sum;
+	return NULL;
+}
+
+static void die_usage(const char *msg)
+{
+	fprintf(stderr, "np-stream: %s\n", msg);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "mb", required_argument, NULL, 'm' },	     { "threads", required_argument, NULL, 't' },
+		{ "seconds", required_argument, NULL, 's' }, { "delay", required_argument, NULL, 'd' },
+		{ "file", required_argument, NULL, 'f' },    { "open", required_argument, NULL, 'o' },
+		{ "ready", required_argument, NULL, 'r' },   { "reader-cpus", required_argument, NULL, 'c' },
+		{},
+	};
+	const char *file = NULL, *ready = NULL, *dev = NULL;
+	double seconds = 30, delay = 0;
+	int threads = 2, opt;
+	pthread_t *tids;
+
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'm':
+			size = strtoul(optarg, NULL, 10) << 20;
+			break;
+		case 't':
+			threads = atoi(optarg);
+			break;
+		case 's':
+			seconds = atof(optarg);
+			break;
+		case 'd':
+			delay = atof(optarg);
+			break;
+		case 'f':
+			file = optarg;
+			break;
+		case 'o':
+			dev = optarg;
+			break;
+		case 'r':
+			ready = optarg;
+			break;
+		case 'c': {
+			struct np_cpuset set;
+
+			if (np_cpulist_parse(optarg, &set))
+				die_usage("bad --reader-cpus");
+			CPU_ZERO(&reader_cpus);
+			for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+				if (np_cpuset_has(&set, cpu))
+					CPU_SET(cpu, &reader_cpus);
+			pin_readers = 1;
+			break;
+		}
+		default:
+			die_usage("unknown option");
+		}
+	}
+	if (!size || threads < 1)
+		die_usage("need --mb > 0 and --threads >= 1");
+	if (dev && open(dev, O_RDWR) < 0 && open(dev, O_RDONLY) < 0) {
+		fprintf(stderr, "np-stream: open %s: %s\n", dev, strerror(errno));
+		return 1;
+	}
+	if (delay > 0)
+		usleep((useconds_t)(delay * 1e6));
+
+	if (file) {
+		int fd = open(file, O_RDWR | O_CREAT, 0600);
+
+		if (fd < 0 || ftruncate(fd, (off_t)size)) {
+			perror("np-stream: file");
+			return 1;
+		}
+		buffer = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	} else {
+		buffer = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	}
+	if (buffer == MAP_FAILED) {
+		perror("np-stream: mmap");
+		return 1;
+	}
+	/* the fill: first touch decides where the pages land */
+	for (size_t off = 0; off < size; off += 4096)
+		buffer[off] = (char)off;
+
+	deadline = now() + seconds;
+	tids = calloc(threads, sizeof(*tids));
+	for (int i = 0; i < threads; i++)
+		if (pthread_create(&tids[i], NULL, reader, NULL)) {
+			perror("np-stream: pthread_create");
+			return 1;
+		}
+	if (ready) {
+		FILE *f = fopen(ready, "w");
+
+		if (f)
+			fclose(f);
+	}
+	for (int i = 0; i < threads; i++)
+		pthread_join(tids[i], NULL);
+	return 0;
+}
