@@ -56,6 +56,7 @@ int np_proc_read(const char *root, pid_t pid, struct np_proc_info *info)
 	char path[64], stat[1024], *close_paren, *text;
 	unsigned long long start = 0;
 	long threads = 0, rss_pages = 0;
+	char state;
 	size_t len;
 	int err;
 
@@ -71,10 +72,13 @@ int np_proc_read(const char *root, pid_t pid, struct np_proc_info *info)
 		return -EINVAL;
 	/* fields from state (3): threads is 20, starttime 22, rss 24 */
 	if (sscanf(close_paren + 2,
-		   "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %ld %*d "
+		   "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %ld %*d "
 		   "%llu %*u %ld",
-		   &threads, &start, &rss_pages) != 3)
+		   &state, &threads, &start, &rss_pages) != 4)
 		return -EINVAL;
+	/* a zombie has exited: only its parent has not reaped it yet */
+	if (state == 'Z' || state == 'X')
+		return -ESRCH;
 	info->nthreads = (int)threads;
 	info->start_time = start;
 	info->rss_kb = rss_pages * 4; /* stat counts pages; x86/arm64 servers use 4 KiB */

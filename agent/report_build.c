@@ -106,6 +106,28 @@ static int add_thread(struct np_proc_model *proc, const struct np_thread_sample 
 	return 0;
 }
 
+/* Threads that never ran in the window (a loader waiting in join) are listed too. */
+static void add_idle_threads(struct np_proc_model *proc)
+{
+	pid_t *tids;
+	int n;
+
+	if (np_proc_threads("/", proc->info.pid, &tids, &n))
+		return;
+	for (int i = 0; i < n; i++) {
+		struct np_thread_sample idle = { .tid = tids[i] };
+		bool known = false;
+
+		for (int t = 0; t < proc->nthreads && !known; t++)
+			known = proc->threads[t].tid == tids[i];
+		idle.stats.tgid = (__u32)proc->info.pid;
+		idle.stats.last_node = NP_BPF_NODE_NONE;
+		if (!known && add_thread(proc, &idle))
+			break;
+	}
+	free(tids);
+}
+
 static __u64 cpu_total(const struct np_thread_stats *stats)
 {
 	__u64 ns = 0;
@@ -169,6 +191,7 @@ int np_report_build(struct np_report *report, const pid_t *pids, int npids,
 			proc->exited = true;
 			proc->info.nthreads = proc->nthreads;
 		} else {
+			add_idle_threads(proc);
 			proc->has_residency =
 				np_numa_maps_read("/", proc->info.pid, &proc->residency) == 0;
 			np_proc_accel_use("/", proc->info.pid, report->topo, &proc->accel);

@@ -37,3 +37,18 @@ finish() {
 	echo "$NP_PASSED passed, $NP_FAILED failed"
 	[ "$NP_FAILED" -eq 0 ]
 }
+
+# in_range VALUE LOW HIGH: VALUE is a number within [LOW, HIGH] (null never is)
+in_range() {
+	awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v != "null" && v != "" && v + 0 >= lo && v + 0 <= hi) }'
+}
+
+# wait_for FILE [TENTHS]: wait until FILE exists (default 10 s)
+wait_for() {
+	_i=0
+	while [ ! -e "$1" ] && [ $_i -lt "${2:-100}" ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	[ -e "$1" ]
+}

@@ -45,7 +45,7 @@ kdir=$("$top/scripts/guest-kernel.sh") || die "no guest kernel"
 args=(-accel tcg,thread=multi -cpu max -machine pc -nodefaults -display none -no-reboot
 	-serial stdio -m $((nodes * mem))M -smp $((nodes * cpus)),sockets=$nodes,cores=$cpus,threads=1
 	-kernel "$kdir/vmlinuz" -initrd "$initrd"
-	-append "console=ttyS0 quiet loglevel=3 panic=-1 np.script=$script")
+	-append "console=ttyS0 quiet loglevel=${NP_LOGLEVEL:-3} panic=-1 np.script=$script")
 for ((n = 0; n < nodes; n++)); do
 	args+=(-object "memory-backend-ram,id=mem$n,size=${mem}M"
 		-numa "node,nodeid=$n,cpus=$((n * cpus))-$((n * cpus + cpus - 1)),memdev=mem$n")
@@ -77,12 +77,15 @@ start=$(date +%s%N)
 timeout --kill-after=5 "$timeout" qemu-system-x86_64 "${args[@]}" </dev/null 2>&1 | tr -d '\r' >"$log"
 elapsed_ms=$((($(date +%s%N) - start) / 1000000))
 
-passed=$(grep -c '^PASS: ' "$log")
-failed=$(grep -c '^FAIL: ' "$log")
+passed=$(grep -a -c '^PASS: ' "$log")
+failed=$(grep -a -c '^FAIL: ' "$log")
 if ((show)); then
 	sed -n '/^NP-BEGIN/,/^NP-END/{/^NP-BEGIN/d;/^NP-END/d;p}' "$log"
 else
-	grep -E '^(PASS|FAIL): ' "$log"
+	grep -a -E '^(PASS|FAIL): ' "$log"
+fi
+if grep -q 'soft lockup' "$log"; then
+	echo "WARN: $script: the guest kernel reported a soft lockup (see $log)" >&2
 fi
 if ! grep -q '^NP-END' "$log"; then
 	echo "FAIL: $script: guest did not finish within ${timeout}s (log: $log)"

@@ -1,0 +1,138 @@
+# vm: --nodes 2 --cpus-per-node 2 --mem-per-node 512 --dist 10,21/21,10 --dev-node 1
+# `numaplace report` against ground truth: an inference-like workload (np-stream: a loader
+# fills 64 MB, two readers stream it) placed deliberately with numactl.
+. /np/lib.sh
+
+gpu=$(numaplace topo --json | jq -r '.devices[] | select(.kind == "accelerator") | .pci')
+balancing=$(cat /proc/sys/kernel/numa_balancing)
+echo 0 >/proc/sys/kernel/numa_balancing # placement under test must not move meanwhile
+
+# start_stream NUMACTL-ARGS... -- NP-STREAM-ARGS...: start the workload, wait until it runs
+start_stream() {
+	rm -f /tmp/ready
+	numactl "$@" --ready /tmp/ready >/tmp/stream.log 2>&1 &
+	pid=$!
+	wait_for /tmp/ready 300 || fail "workload did not start: $(cat /tmp/stream.log)"
+}
+stop_stream() {
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
+report() { json=$(numaplace report --pid "$pid" --json "$@"); }
+field() { printf '%s' "$json" | jq -r "$1"; }
+
+# numastat -p's Total row, in MB per node, against pages_by_node: within 1% of the total.
+# khugepaged may fill a huge page between two reads, so numastat runs right before and right
+# after a short report, and either must agree.
+numastat_total() { numastat -p "$pid" | awk '$1 == "Total" { $1 = ""; print }'; }
+compare_numastat() {
+	before=$(numastat_total)
+	report --duration 0.2
+	after=$(numastat_total)
+	ours=$(field '.processes[0].pages_by_node | map(. * 4096 / 1048576) | map(tostring) | join(" ")')
+	if agrees "$ours" "$before" || agrees "$ours" "$after"; then
+		pass "$1: pages_by_node ($ours MB) = numastat -p ($before) within 1%"
+	else
+		fail "$1: pages_by_node ($ours MB) differs from numastat -p ($before / $after)"
+	fi
+}
+agrees() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
+			n = split(a, x, " "); m = split(b, y, " "); total = y[m]
+			if (m != n + 1 || total <= 0) exit 1
+			for (i = 1; i <= n; i++) { d = x[i] - y[i]; if (d < 0) d = -d; if (d > 0.01 * total + 0.01) exit 1 }
+		}'
+}
+
+# 1. memory on node 0, threads on node 1: everything they read is remote
+start_stream --membind=0 --cpunodebind=1 np-stream --mb 64 --threads 2 --seconds 300
+report --duration 2
+check_eq "report exit code" "$?" 0
+rr=$(field '.processes[0].remote_ratio')
+check "memory on 0, threads on 1: remote_ratio $rr >= 0.95" in_range "$rr" 0.95 1
+check "threads ran on node 1 only" test "$(field '.processes[0].cpu_ns_by_node[0]')" -lt \
+	"$(($(field '.processes[0].cpu_ns_by_node[1]') / 50))"
+check_eq "reader threads listed" "$(field '.processes[0].per_thread | length')" 3
+check_eq "target without a device: the memory's node" "$(field '.processes[0].target_node')" 0
+compare_numastat "membind 0"
+report --duration 1 --device "$gpu"
+check_eq "--device $gpu makes node 1 the target" "$(field '.processes[0].target_node')" 1
+check "target reason names the device" sh -c "printf '%s' '$(field .processes[0].target_reason)' | grep -q '$gpu'"
+numaplace report --pid "$pid" --duration 1 --device "$gpu" >/tmp/report.txt
+check "table recommends numaplace place to node 1" grep -q "numaplace place --pid $pid --node 1" /tmp/report.txt
+check "table recommends numactl for the next start" grep -q "numactl --cpunodebind=1 --membind=1" /tmp/report.txt
+cat /tmp/report.txt
+stop_stream
+
+# 2. memory and threads on node 1: nothing remote
+start_stream --membind=1 --cpunodebind=1 np-stream --mb 64 --threads 2 --seconds 300
+report --duration 2
+rr=$(field '.processes[0].remote_ratio')
+check "memory and threads on 1: remote_ratio $rr <= 0.05" in_range "$rr" 0 0.05
+compare_numastat "membind 1"
+stop_stream
+
+# 3. memory interleaved over both nodes, threads on node 1: half remote
+start_stream --interleave=0,1 --cpunodebind=1 np-stream --mb 64 --threads 2 --seconds 300
+report --duration 2
+rr=$(field '.processes[0].remote_ratio')
+check "interleaved, threads on 1: remote_ratio $rr in 0.45-0.55" in_range "$rr" 0.45 0.55
+compare_numastat "interleave"
+stop_stream
+
+# 4. a loader on node 0 fills memory that readers on node 1 read: first touch is remote
+rm -f /tmp/ready
+numactl --cpunodebind=0 np-stream --mb 32 --threads 2 --seconds 300 --delay 1 --reader-cpus 2-3 \
+	--ready /tmp/ready >/dev/null 2>&1 &
+pid=$!
+report --duration 5 --sample-every 1
+ft=$(field '.processes[0].first_touch_remote')
+check "loader on 0, readers on 1: first_touch_remote $ft >= 0.9" in_range "$ft" 0.9 1
+check "fault samples were resolved" test "$(field '.processes[0].samples_resolved')" -ge 16
+check_eq "no samples dropped" "$(field .drops.fault_samples)" 0
+stop_stream
+
+# 5. a process that exits during the window is reported as exited
+rm -f /tmp/ready
+np-stream --mb 8 --threads 1 --seconds 1 --ready /tmp/ready >/dev/null 2>&1 &
+pid=$!
+wait_for /tmp/ready
+report --duration 3
+check_eq "exited mid-window: exit code" "$?" 0
+check_eq "exited mid-window: reported as exited" "$(field '.processes[0].exited')" true
+check "exited mid-window: its CPU time is kept" test "$(field '.processes[0].cpu_ns_by_node | add')" -gt 0
+
+# 6. AutoNUMA on: hinting faults (kprobe on this kernel) and the migrations they cause
+echo 100 >/sys/kernel/debug/sched/numa_balancing/scan_delay_ms
+echo 100 >/sys/kernel/debug/sched/numa_balancing/scan_period_min_ms
+echo 1 >/proc/sys/kernel/numa_balancing
+start_stream --cpunodebind=0 np-stream --mb 64 --threads 2 --seconds 300 --reader-cpus 2-3
+# AutoNUMA migrates a page on its second remote hinting fault, after scans whose timing
+# emulation stretches: up to three windows until the kernel has migrated something.
+for attempt in 1 2 3; do
+	report --duration 6
+	[ "$(field .kernel_migrations.numa_misplaced_pages)" -gt 0 ] && break
+done
+check_eq "kprobe source active" "$(field .sources.task_numa_fault_kprobe)" true
+check "hinting faults seen" test "$(field '.processes[0].autonuma.hint_faults_local + .processes[0].autonuma.hint_faults_remote')" -gt 0
+check "remote_ratio_sampled from hinting faults" \
+	test "$(field .processes[0].remote_ratio_sampled_source)" = hinting-faults
+check "kernel migrated pages for AutoNUMA" test "$(field .kernel_migrations.numa_misplaced_pages)" -gt 0
+check "AutoNUMA migrations charged to the process" test "$(field .processes[0].autonuma.pages_migrated)" -gt 0
+stop_stream
+echo 1000 >/sys/kernel/debug/sched/numa_balancing/scan_delay_ms
+echo 1000 >/sys/kernel/debug/sched/numa_balancing/scan_period_min_ms
+echo "$balancing" >/proc/sys/kernel/numa_balancing
+
+# Bad input: exit 2, a message naming the problem, nothing sampled.
+expect_exit "unknown pid" 2 "no such process" numaplace report --pid 999999
+expect_exit "malformed pid list" 2 "comma-separated" numaplace report --pid 1,,2
+expect_exit "unknown device" 2 "no such accelerator" numaplace report --device 0000:ff:00.0
+expect_exit "NIC is not an accelerator" 2 "no such accelerator" \
+	numaplace report --device "$(numaplace topo --json | jq -r '.devices[] | select(.kind == "nic") | .pci')"
+expect_exit "--sample-every 0" 2 "sample-every" numaplace report --sample-every 0
+expect_exit "bad duration" 2 "duration" numaplace report --duration soon
+expect_exit "bad regex" 2 "regular expression" numaplace report --match '('
+expect_exit "no match" 2 "no running process matches" numaplace report --match 'no-such-server-xyz'
+expect_exit "--all with --pid" 2 "cannot be combined" numaplace report --all --pid 1
+finish
