@@ -42,6 +42,20 @@ rm "$tmp/broken/sys/devices/system/node/node0/meminfo"
 mkdir "$tmp/broken/sys/devices/system/node/node0/meminfo" # unreadable even for root
 expect_exit "unreadable meminfo" 1 "node0/meminfo: Is a directory" "$np" topo --root "$tmp/broken"
 
+# report: bad input is refused before anything is loaded into the kernel.
+expect_exit "report: unknown pid" 2 "--pid 999999: no such process" "$np" report --pid 999999
+expect_exit "report: malformed pid list" 2 "comma-separated" "$np" report --pid 1,,2
+expect_exit "report: duplicate pid" 2 "distinct" "$np" report --pid 1,1
+expect_exit "report: --sample-every 0" 2 "sample-every" "$np" report --sample-every 0
+expect_exit "report: bad duration" 2 "duration" "$np" report --duration soon
+expect_exit "report: negative duration" 2 "duration" "$np" report --duration -1
+expect_exit "report: bad regex" 2 "regular expression" "$np" report --match '('
+expect_exit "report: no match" 2 "no running process matches" "$np" report --match 'no-such-server-xyz'
+expect_exit "report: --all with --pid" 2 "cannot be combined" "$np" report --all --pid 1
+expect_exit "report: unknown device" 2 "no such accelerator" "$np" report --device 0000:ff:00.0
+expect_exit "report: unknown flag" 2 "unknown option '--frob'" "$np" report --frob
+expect_exit "report: -o into a missing directory" 1 "/nonexistent/x.json" "$np" report --pid 1 -o /nonexistent/x.json
+
 check "--help exits 0" "$np" topo --help >/dev/null
 check "--version exits 0" "$np" --version >/dev/null
 finish

@@ -27,5 +27,22 @@ check_eq "raw_tp program loads, attaches and runs" "$(field .kernel.bpf.attach.r
 for kind in tracepoint kprobe fentry; do
 	check "$kind probe gives an answer" test "$(field ".kernel.bpf.attach.$kind.usable")" != null
 done
-check "no BPF program left behind" sh -c "! bpftool prog show 2>/dev/null | grep -q probe_"
+
+# The sampler on this kernel (tp_btf, no kprobes): a one-node host reads nothing remotely.
+stream=${NP_STREAM:-$here/../build/np-stream}
+"$stream" --mb 32 --threads 2 --seconds 30 --delay 0.5 >/dev/null 2>&1 &
+pid=$!
+json=$("$np" report --pid "$pid" --duration 2 --sample-every 1 --json)
+check_eq "report on this kernel exits 0" "$?" 0
+check_eq "sampler programs are tp_btf" "$(field .sources.program_type)" tp_btf
+check_eq "kprobe source refused here, and said so" "$(field .sources.task_numa_fault_kprobe)" false
+check "the refusal names its cause" test "$(field .sources.task_numa_fault_kprobe_error)" != null
+check_eq "one node: remote_ratio 0" "$(field '.processes[0].remote_ratio')" 0
+check "CPU time was charged to node 0" test "$(field '.processes[0].cpu_ns_by_node[0]')" -gt 100000000
+check "the fill's faults were sampled" test "$(field '.processes[0].samples')" -ge 64
+check_eq "no samples dropped" "$(field .drops.fault_samples)" 0
+check_eq "three threads listed" "$(field '.processes[0].per_thread | length')" 3
+kill "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+check "no BPF program left behind" sh -c "! bpftool prog show 2>/dev/null | grep -qE 'probe_|switch_|fault_'"
 finish
