@@ -2,6 +2,7 @@
 #
 #   make            build build/numaplace (installs missing packages via scripts/deps.sh)
 #   make check      all tests: unit, CLI + fixtures, host BPF, VM scenarios
+#   make bench      BPF cost per event and traced/untraced slowdown (figures, not pass/fail)
 #   make demo       boot the 2-node test VM and show what numaplace sees there
 #   make vmlinux    regenerate vmlinux/$(ARCH)/vmlinux.h from this kernel's BTF
 #   V=1             show every command
@@ -85,6 +86,10 @@ $(BUILD)/np-stream: tests/workload/np-stream.c $(BUILD)/libnumaplace.a
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libnumaplace.a -lpthread
 
+$(BUILD)/np-bench: tests/bench/np-bench.c $(BUILD)/libnumaplace.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libnumaplace.a $(LDLIBS) -lpthread
+
 $(BUILD)/unit-tests: $(TEST_OBJS) $(BUILD)/libnumaplace.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -103,6 +108,9 @@ check: $(BUILD)/numaplace $(BUILD)/unit-tests $(VM_INITRD)
 demo: $(VM_INITRD)
 	$(Q)tests/vm/demo.sh
 
+bench: $(BUILD)/np-bench
+	$(Q)tests/bench/run.sh
+
 vmlinux:
 	$(call msg,GEN,$(VMLINUX))
 	$(Q)mkdir -p $(dir $(VMLINUX))
@@ -118,6 +126,6 @@ format:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all check demo vm-image vmlinux format clean
+.PHONY: all bench check demo vm-image vmlinux format clean
 
 -include $(wildcard $(BUILD)/agent/*.d $(BUILD)/tests/*.d)

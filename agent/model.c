@@ -42,6 +42,7 @@ int np_fullest_node(const __u64 *pages)
 
 static void add_stats(struct np_thread_stats *into, const struct np_thread_stats *from)
 {
+	into->switches += from->switches;
 	into->node_changes += from->node_changes;
 	into->numa_moves += from->numa_moves;
 	into->numa_migrated += from->numa_migrated;

@@ -139,9 +139,9 @@ static struct json_object *host_json(const struct np_report *report)
 				       : NULL);
 	json_object_object_add(o, "sources", sources);
 
-	json_object_object_add(events, "sched_switch",
+	json_object_object_add(events, "sched_switch_traced",
 			       json_object_new_int64(d->counters[NP_CNT_SWITCH_EVENTS]));
-	json_object_object_add(events, "page_fault_user",
+	json_object_object_add(events, "page_fault_user_traced",
 			       json_object_new_int64(d->counters[NP_CNT_FAULT_EVENTS]));
 	json_object_object_add(events, "fault_samples",
 			       json_object_new_int64(d->counters[NP_CNT_SAMPLES]));

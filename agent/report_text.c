@@ -61,7 +61,7 @@ static void print_header(const struct np_report *r, FILE *out)
 	if (s->hint_kprobe_error)
 		fprintf(out, "; hinting-fault kprobe unavailable (%s)", strerror(s->hint_kprobe_error));
 	fprintf(out, " [%s]\n", s->tp_btf ? "tp_btf" : "raw_tp");
-	fprintf(out, "events: %llu context switches, %llu user faults, %llu samples (1 in %u)",
+	fprintf(out, "events of traced threads: %llu switches in, %llu user faults, %llu samples (1 in %u)",
 		(unsigned long long)d->counters[NP_CNT_SWITCH_EVENTS],
 		(unsigned long long)d->counters[NP_CNT_FAULT_EVENTS],
 		(unsigned long long)d->counters[NP_CNT_SAMPLES], r->sample_every);

@@ -228,8 +228,29 @@ int np_sampler_poll(struct np_sampler *s, int timeout_ms)
 	return n == -EINTR ? 0 : n;
 }
 
-/* Every entry of a tid- or tgid-keyed stats map; in-flight slices charged up to now_ns. */
-static int read_stats_map(int fd, __u64 now_ns, struct np_thread_sample **out, int *count)
+/*
+ * A thread still on CPU when the window closed has run since its last switch-in: its
+ * sum_exec_runtime, in /proc/<tgid>/task/<tid>/schedstat, gives the rest.
+ */
+static void charge_in_flight(pid_t tid, struct np_thread_stats *stats)
+{
+	unsigned long long runtime;
+	char path[96];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/task/%d/schedstat", stats->tgid, tid);
+	f = fopen(path, "re");
+	if (!f)
+		return; /* exited meanwhile: the exit handler charged it */
+	if (fscanf(f, "%llu", &runtime) == 1 && stats->last_node < NP_BPF_MAX_NODES &&
+	    runtime > stats->runtime_seen)
+		stats->cpu_ns[stats->last_node] += runtime - stats->runtime_seen;
+	fclose(f);
+	stats->on_cpu = 0;
+}
+
+/* Every entry of a tid- or tgid-keyed stats map, in-flight time charged. */
+static int read_stats_map(int fd, struct np_thread_sample **out, int *count)
 {
 	__u32 key, next, *prev = NULL;
 	int cap = 0, n = 0;
@@ -242,11 +263,8 @@ static int read_stats_map(int fd, __u64 now_ns, struct np_thread_sample **out, i
 		prev = &key;
 		if (bpf_map_lookup_elem(fd, &key, &stats))
 			continue; /* deleted meanwhile: the thread exited and was folded */
-		if (stats.oncpu_since && stats.last_node < NP_BPF_MAX_NODES &&
-		    now_ns > stats.oncpu_since) {
-			stats.cpu_ns[stats.last_node] += now_ns - stats.oncpu_since;
-			stats.oncpu_since = 0;
-		}
+		if (stats.on_cpu)
+			charge_in_flight((pid_t)key, &stats);
 		if (n == cap) {
 			struct np_thread_sample *grown;
 
@@ -278,13 +296,23 @@ int np_sampler_stop(struct np_sampler *s, struct np_sample_data *data)
 	data->window_ns = now - s->start_ns;
 	ring_buffer__consume(s->ring);
 
-	err = read_stats_map(bpf_map__fd(s->skel->maps.threads), now, &data->threads,
-			     &data->nthreads);
+	err = read_stats_map(bpf_map__fd(s->skel->maps.threads), &data->threads, &data->nthreads);
 	if (!err)
-		err = read_stats_map(bpf_map__fd(s->skel->maps.exited), now, &data->exited,
+		err = read_stats_map(bpf_map__fd(s->skel->maps.exited), &data->exited,
 				     &data->nexited);
 	if (err)
 		return err;
+	/* event counts of traced threads: kept per thread so the hot path has no counter */
+	for (int pass = 0; pass < 2; pass++) {
+		const struct np_thread_sample *items = pass ? data->exited : data->threads;
+		int count = pass ? data->nexited : data->nthreads;
+
+		for (int i = 0; i < count; i++) {
+			data->counters[NP_CNT_SWITCH_EVENTS] += items[i].stats.switches;
+			for (int n = 0; n < NP_BPF_MAX_NODES; n++)
+				data->counters[NP_CNT_FAULT_EVENTS] += items[i].stats.faults[n];
+		}
+	}
 
 	percpu = calloc(ncpus > 0 ? ncpus : 1, sizeof(__u64));
 	if (!percpu)
@@ -305,6 +333,31 @@ int np_sampler_stop(struct np_sampler *s, struct np_sample_data *data)
 	s->nsamples = s->cap = 0;
 	data->sources = s->sources;
 	return 0;
+}
+
+int np_sampler_prog_stats(struct np_sampler *s, struct np_prog_stats *stats, int max)
+{
+	struct bpf_program *prog;
+	int n = 0;
+
+	bpf_object__for_each_program(prog, s->skel->obj)
+	{
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+
+		if (bpf_program__fd(prog) < 0)
+			continue; /* not loaded: the other variant, or a source the kernel lacks */
+		if (n < max) {
+			/* libbpf 1.1 has no bpf_prog_get_info_by_fd */
+			if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+				memset(&info, 0, sizeof(info));
+			snprintf(stats[n].name, sizeof(stats[n].name), "%s", bpf_program__name(prog));
+			stats[n].run_time_ns = info.run_time_ns;
+			stats[n].run_cnt = info.run_cnt;
+		}
+		n++;
+	}
+	return n;
 }
 
 void np_sampler_destroy(struct np_sampler *s)

@@ -5,19 +5,23 @@
  * Design. Per-thread statistics live in a hash keyed by tid so that the agent can read them
  * at any time; a thread gets an entry the first time it is switched in while its process is
  * traced (traced_tgids, filled by the agent and by the fork handler) or, in "all processes"
- * mode, always. sched_switch charges the on-CPU slice to the node of the CPU (a read-only
- * cpu -> node table set before load, so no helper call) and counts node changes. The page
- * fault tracepoint counts faults per node and sends 1 in sample_every of them to a ring
- * buffer with the address, which the agent resolves to a page node with move_pages(2).
+ * mode, always. At switch-out, sched_switch charges the growth of the task's own
+ * se.sum_exec_runtime (no clock read) to the node of the CPU, found in a read-only
+ * cpu -> node table set before load (no helper call); at switch-in it notes the node and
+ * counts node changes. The page fault tracepoint counts faults per node and sends 1 in
+ * sample_every of a thread's faults to a ring buffer with the address, which the agent
+ * resolves to a page node with move_pages(2).
  * Exiting threads fold their in-flight slice and are folded into per-process totals, then
  * dropped. The kernel's own NUMA activity (AutoNUMA migrations, task moves and, where kprobes
  * are allowed, task_numa_fault's local/remote hinting faults) is counted per thread and host.
  *
  * Every tracepoint has a tp_btf program and a raw_tp twin; the agent loads one set, picked by
- * a feature probe. Arguments are read with CO-RE so both variants share the handlers.
+ * a feature probe. The tp_btf programs read task fields directly (BTF-typed pointers), the
+ * raw_tp twins through CO-RE probe reads, and both pass plain values to shared handlers.
  *
- * Cost: untraced tasks cost one or two hash lookups per switch; every counter is per-CPU or
- * per-thread, so there is no shared cache line on the hot path.
+ * Cost: the hot paths (switch, fault) do hash lookups and nothing else: no clock, no
+ * counter map (event counts are summed from the per-thread entries by the agent), and
+ * every write goes to the thread's own entry, so no cache line is shared between CPUs.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -67,14 +71,6 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
-/* Per-CPU fault counter for 1-in-N sampling: no atomics, no shared line. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} fault_tick SEC(".maps");
-
 static __always_inline void count(enum np_counter which, __u64 n)
 {
 	__u32 key = which;
@@ -115,68 +111,72 @@ static __always_inline struct np_thread_stats *thread_entry(__u32 tid, __u32 tgi
 	return stats;
 }
 
-static __always_inline void charge_slice(struct np_thread_stats *stats, __u64 now)
+/* Charge what the scheduler accounted since the last look to the node it ran on. */
+static __always_inline void charge_runtime(struct np_thread_stats *stats, __u64 runtime)
 {
 	__u32 node = stats->last_node;
 
-	if (stats->oncpu_since && node < NP_BPF_MAX_NODES)
-		stats->cpu_ns[node] += now - stats->oncpu_since;
-	stats->oncpu_since = 0;
+	if (stats->on_cpu && node < NP_BPF_MAX_NODES && runtime > stats->runtime_seen)
+		stats->cpu_ns[node] += runtime - stats->runtime_seen;
+	stats->runtime_seen = runtime;
+	stats->on_cpu = 0;
 }
 
-static __always_inline int on_switch(struct task_struct *prev, struct task_struct *next)
+static __always_inline int on_switch(__u32 prev_pid, __u64 prev_runtime, __u32 next_pid,
+				     __u32 next_tgid, __u64 next_runtime)
 {
-	__u32 cpu = bpf_get_smp_processor_id(), node;
 	struct np_thread_stats *stats;
-	__u64 now = bpf_ktime_get_ns();
+	__u32 node;
 
-	count(NP_CNT_SWITCH_EVENTS, 1);
-	stats = thread_entry(BPF_CORE_READ(prev, pid), 0, false);
+	stats = thread_entry(prev_pid, 0, false);
 	if (stats)
-		charge_slice(stats, now);
+		charge_runtime(stats, prev_runtime);
 
-	stats = thread_entry(BPF_CORE_READ(next, pid), BPF_CORE_READ(next, tgid), true);
+	stats = thread_entry(next_pid, next_tgid, true);
 	if (!stats)
 		return 0;
-	node = this_node(cpu);
+	node = this_node(bpf_get_smp_processor_id());
 	if (node != stats->last_node && stats->last_node != NP_BPF_NODE_NONE)
 		stats->node_changes++;
 	stats->last_node = node;
-	stats->oncpu_since = now;
+	stats->runtime_seen = next_runtime;
+	stats->on_cpu = 1;
+	stats->switches++;
 	return 0;
 }
 
 SEC("tp_btf/sched_switch")
 int BPF_PROG(switch_btf, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	return on_switch(prev, next);
+	return on_switch(prev->pid, prev->se.sum_exec_runtime, next->pid, next->tgid,
+			 next->se.sum_exec_runtime);
 }
 
 SEC("raw_tp/sched_switch")
 int BPF_PROG(switch_raw, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	return on_switch(prev, next);
+	return on_switch(BPF_CORE_READ(prev, pid), BPF_CORE_READ(prev, se.sum_exec_runtime),
+			 BPF_CORE_READ(next, pid), BPF_CORE_READ(next, tgid),
+			 BPF_CORE_READ(next, se.sum_exec_runtime));
 }
 
 static __always_inline int on_fault(__u64 address)
 {
-	__u64 id = bpf_get_current_pid_tgid(), *tick;
-	__u32 cpu = bpf_get_smp_processor_id(), node, zero = 0;
+	__u64 id = bpf_get_current_pid_tgid();
 	struct np_thread_stats *stats;
 	struct np_fault_sample *rec;
+	__u32 cpu, node;
 
-	count(NP_CNT_FAULT_EVENTS, 1);
 	stats = thread_entry((__u32)id, id >> 32, false);
 	if (!stats)
 		return 0;
+	cpu = bpf_get_smp_processor_id();
 	node = this_node(cpu);
 	if (node < NP_BPF_MAX_NODES)
 		stats->faults[node]++;
-
-	tick = bpf_map_lookup_elem(&fault_tick, &zero);
-	if (!tick || ++*tick < sample_every)
+	if (++stats->fault_tick < sample_every)
 		return 0;
-	*tick = 0;
+	stats->fault_tick = 0;
 	rec = bpf_ringbuf_reserve(&samples, sizeof(*rec), 0);
 	if (!rec) {
 		count(NP_CNT_SAMPLE_DROPS, 1);
@@ -251,6 +251,7 @@ int BPF_PROG(exec_raw, struct task_struct *task)
 
 static __always_inline void fold(struct np_thread_stats *into, const struct np_thread_stats *from)
 {
+	into->switches += from->switches;
 	into->node_changes += from->node_changes;
 	into->numa_moves += from->numa_moves;
 	into->numa_migrated += from->numa_migrated;
@@ -272,7 +273,7 @@ static __always_inline int on_exit(struct task_struct *task)
 	if (!stats)
 		return 0;
 	count(NP_CNT_EXITS, 1);
-	charge_slice(stats, bpf_ktime_get_ns());
+	charge_runtime(stats, BPF_CORE_READ(task, se.sum_exec_runtime));
 	total = bpf_map_lookup_elem(&exited, &tgid);
 	if (!total) {
 		empty.tgid = tgid;

@@ -19,10 +19,17 @@
 #define NP_BPF_MAX_CPUS 4096
 #define NP_BPF_NODE_NONE 0xff
 
+/*
+ * CPU time is the kernel's own se.sum_exec_runtime, charged at switch-out to the node of the
+ * CPU: no clock read on the hot path, and exactly what the scheduler accounted.
+ */
 struct np_thread_stats {
 	__u32 tgid;
-	__u32 last_node;   /* node of the CPU it last ran on, NP_BPF_NODE_NONE before */
-	__u64 oncpu_since; /* bpf_ktime_get_ns() at switch-in, 0 while off CPU */
+	__u32 last_node;    /* node of the CPU it last ran on, NP_BPF_NODE_NONE before */
+	__u64 runtime_seen; /* sum_exec_runtime already charged (or the baseline) */
+	__u32 on_cpu;	    /* switched in and not out yet: the agent charges the rest */
+	__u32 fault_tick;   /* 1-in-N fault sampling, per thread: no extra map lookup */
+	__u64 switches;	    /* times switched in */
 	__u64 node_changes;
 	__u64 numa_moves;    /* sched_move_numa / sched_swap_numa involving this thread */
 	__u64 numa_migrated; /* pages AutoNUMA migrated in this thread's faults */
@@ -45,8 +52,8 @@ struct np_fault_sample {
 
 /* Host-wide counters, one slot each in a per-CPU array. */
 enum np_counter {
-	NP_CNT_SWITCH_EVENTS,
-	NP_CNT_FAULT_EVENTS,
+	NP_CNT_SWITCH_EVENTS, /* of traced threads: summed by the agent from the thread stats */
+	NP_CNT_FAULT_EVENTS,  /* likewise */
 	NP_CNT_SAMPLES,
 	NP_CNT_SAMPLE_DROPS,   /* ring buffer full */
 	NP_CNT_THREAD_DROPS,   /* thread map full: a traced thread went unaccounted */

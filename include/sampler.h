@@ -56,6 +56,15 @@ int np_sampler_poll(struct np_sampler *s, int timeout_ms);
 /* Detach, drain the rest, read the maps into data. */
 int np_sampler_stop(struct np_sampler *s, struct np_sample_data *data);
 void np_sampler_destroy(struct np_sampler *s);
+
+/* Kernel-measured cost of each loaded program (needs kernel.bpf_stats_enabled=1). */
+struct np_prog_stats {
+	char name[32];
+	__u64 run_time_ns;
+	__u64 run_cnt;
+};
+/* Fills up to max entries; returns how many programs are loaded. */
+int np_sampler_prog_stats(struct np_sampler *s, struct np_prog_stats *stats, int max);
 void np_sample_data_free(struct np_sample_data *data);
 
 #endif

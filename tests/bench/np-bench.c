@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `make bench`, sampler part: what numaplace's BPF programs cost.
+ *
+ * 1. Slowdown: a page-fault-heavy loop (touch 64 MB of 4 KiB pages, unmap, again) and a
+ *    context-switch-heavy loop (two threads ping-pong through pipes), untraced and traced by
+ *    the sampler (tracing this very process) at default settings, alternated over rounds;
+ *    the best time of each is compared, so one noisy round does not decide. Statistics are
+ *    off meanwhile: they cost time of their own.
+ * 2. Per event: a last traced round with kernel.bpf_stats_enabled=1, reading each program's
+ *    run_time_ns / run_cnt (the caller restores the sysctl).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdbool.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sampler.h"
+
+#define FAULT_MB 64
+#define FAULT_LOOPS 8
+#define PINGPONGS 100000
+#define ROUNDS 5
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Returns seconds per fault. */
+static double fault_loop(void)
+{
+	size_t size = (size_t)FAULT_MB << 20;
+	double start = now();
+
+	for (int loop = 0; loop < FAULT_LOOPS; loop++) {
+		char *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED) {
+			perror("mmap");
+			exit(1);
+		}
+		madvise(p, size, MADV_NOHUGEPAGE); /* one fault per 4 KiB page */
+		for (size_t off = 0; off < size; off += 4096)
+			p[off] = 1;
+		munmap(p, size);
+	}
+	return (now() - start) / (FAULT_LOOPS * (size / 4096.0));
+}
+
+static void set_bpf_stats(int on)
+{
+	FILE *f = fopen("/proc/sys/kernel/bpf_stats_enabled", "w");
+
+	if (!f || fprintf(f, "%d\n", on) < 0 || fclose(f)) {
+		perror("np-bench: kernel.bpf_stats_enabled");
+		exit(1);
+	}
+}
+
+static int ping[2], pong[2];
+
+static void *echo_thread(void *arg)
+{
+	char c;
+
+	(void)arg;
+	for (int i = 0; i < PINGPONGS; i++)
+		if (read(ping[0], &c, 1) != 1 || write(pong[1], &c, 1) != 1)
+			break;
+	return NULL;
+}
+
+/* Returns seconds per round trip (two context switches at least). */
+static double switch_loop(void)
+{
+	pthread_t echo;
+	double start;
+	char c = 'x';
+
+	if (pipe(ping) || pipe(pong))
+		exit(1);
+	pthread_create(&echo, NULL, echo_thread, NULL);
+	start = now();
+	for (int i = 0; i < PINGPONGS; i++)
+		if (write(ping[1], &c, 1) != 1 || read(pong[0], &c, 1) != 1)
+			break;
+	start = (now() - start) / PINGPONGS;
+	pthread_join(echo, NULL);
+	close(ping[0]), close(ping[1]), close(pong[0]), close(pong[1]);
+	return start;
+}
+
+int main(void)
+{
+	struct np_sampler_opts opts = { .sample_every = 64, .max_threads = 65536 };
+	double fault[2] = { 1e9, 1e9 }, sw[2] = { 1e9, 1e9 };
+	struct np_prog_stats stats[32];
+	struct np_sampler *sampler = NULL;
+	struct np_sample_data data;
+	struct np_topo topo;
+	pid_t self = getpid();
+	char msg[512];
+	int n;
+
+	if (np_topo_discover("/", &topo, msg, sizeof(msg))) {
+		fprintf(stderr, "np-bench: %s\n", msg);
+		return 1;
+	}
+	opts.pids = &self;
+	opts.npids = 1;
+	opts.want_kprobe = true;
+	set_bpf_stats(0);
+	for (int round = 0; round <= ROUNDS; round++) {
+		for (int traced = 0; traced < 2; traced++) {
+			bool cost_round = round == ROUNDS;
+			double f, s;
+
+			if (cost_round && !traced)
+				continue;
+			if (cost_round)
+				set_bpf_stats(1);
+			if (traced && np_sampler_start(&topo, &opts, &sampler, msg, sizeof(msg))) {
+				fprintf(stderr, "np-bench: %s\n", msg);
+				return 1;
+			}
+			f = fault_loop();
+			s = switch_loop();
+			if (!cost_round) {
+				fault[traced] = f < fault[traced] ? f : fault[traced];
+				sw[traced] = s < sw[traced] ? s : sw[traced];
+			}
+			if (!traced)
+				continue;
+			np_sampler_poll(sampler, 0);
+			if (cost_round) {
+				n = np_sampler_prog_stats(sampler, stats, 32);
+				printf("BPF program cost per event (kernel.bpf_stats_enabled, sample 1 in %u):\n",
+				       opts.sample_every);
+				for (int i = 0; i < n && i < 32; i++)
+					if (stats[i].run_cnt)
+						printf("  %-16s %10llu runs  %7.1f ns/run\n", stats[i].name,
+						       (unsigned long long)stats[i].run_cnt,
+						       (double)stats[i].run_time_ns / stats[i].run_cnt);
+				set_bpf_stats(0);
+			}
+			np_sampler_stop(sampler, &data);
+			np_sample_data_free(&data);
+			np_sampler_destroy(sampler);
+			sampler = NULL;
+		}
+	}
+	printf("page-fault loop:     %7.0f ns/fault untraced, %7.0f traced: slowdown %+.1f%%\n",
+	       fault[0] * 1e9, fault[1] * 1e9, (fault[1] / fault[0] - 1) * 100);
+	printf("context-switch loop: %7.0f ns/round trip untraced, %7.0f traced: slowdown %+.1f%%\n",
+	       sw[0] * 1e9, sw[1] * 1e9, (sw[1] / sw[0] - 1) * 100);
+	np_topo_free(&topo);
+	return 0;
+}
