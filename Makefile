@@ -86,7 +86,7 @@ $(BUILD)/np-stream: tests/workload/np-stream.c $(BUILD)/libnumaplace.a
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libnumaplace.a -lpthread
 
-$(BUILD)/np-bench: tests/bench/np-bench.c $(BUILD)/libnumaplace.a
+$(BUILD)/np-bench: tests/bench/np-bench.c $(BUILD)/libnumaplace.a $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libnumaplace.a $(LDLIBS) -lpthread
 

@@ -284,6 +284,21 @@ static int read_stats_map(int fd, struct np_thread_sample **out, int *count)
 	return 0;
 }
 
+/* Faults of threads still running when the window closed wait in their CPU's slot. */
+static void add_slot_faults(struct np_sampler *s, struct np_sample_data *data)
+{
+	for (int cpu = 0; cpu < NP_BPF_MAX_CPUS; cpu++) {
+		const struct running_slot *slot = &s->skel->bss->running[cpu];
+		__u8 node = s->skel->rodata->cpu_node[cpu];
+
+		if (!slot->tid || !slot->faults || node >= NP_BPF_MAX_NODES)
+			continue;
+		for (int i = 0; i < data->nthreads; i++)
+			if (data->threads[i].tid == (pid_t)slot->tid)
+				data->threads[i].stats.faults[node] += slot->faults;
+	}
+}
+
 int np_sampler_stop(struct np_sampler *s, struct np_sample_data *data)
 {
 	int ncpus = libbpf_num_possible_cpus(), err;
@@ -297,6 +312,8 @@ int np_sampler_stop(struct np_sampler *s, struct np_sample_data *data)
 	ring_buffer__consume(s->ring);
 
 	err = read_stats_map(bpf_map__fd(s->skel->maps.threads), &data->threads, &data->nthreads);
+	if (!err)
+		add_slot_faults(s, data);
 	if (!err)
 		err = read_stats_map(bpf_map__fd(s->skel->maps.exited), &data->exited,
 				     &data->nexited);

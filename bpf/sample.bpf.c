@@ -71,6 +71,25 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
+/*
+ * The traced thread running on each CPU (0: none), one cache line per CPU so no two CPUs
+ * write the same line. Switch-out and fault of an untraced task then cost no map lookup.
+ */
+struct running_slot running[NP_BPF_MAX_CPUS];
+
+static __always_inline struct running_slot *running_on(__u32 cpu)
+{
+	if (cpu >= NP_BPF_MAX_CPUS)
+		return NULL;
+	/*
+	 * Older verifiers (6.1) do not connect the check above to a pointer clang computed
+	 * before it; the mask keeps the index provably bounded, and the barrier keeps clang
+	 * from dropping the mask as redundant.
+	 */
+	barrier_var(cpu);
+	return &running[cpu & (NP_BPF_MAX_CPUS - 1)];
+}
+
 static __always_inline void count(enum np_counter which, __u64 n)
 {
 	__u32 key = which;
@@ -86,7 +105,8 @@ static __always_inline __u32 this_node(__u32 cpu)
 		count(NP_CNT_CPU_UNMAPPED, 1);
 		return NP_BPF_NODE_NONE;
 	}
-	return cpu_node[cpu];
+	barrier_var(cpu); /* see running_on() */
+	return cpu_node[cpu & (NP_BPF_MAX_CPUS - 1)];
 }
 
 static __always_inline bool is_traced(__u32 tgid)
@@ -94,13 +114,13 @@ static __always_inline bool is_traced(__u32 tgid)
 	return trace_all || bpf_map_lookup_elem(&traced_tgids, &tgid);
 }
 
-/* The thread's entry, created when its process is traced; NULL otherwise. */
+/* The thread's entry; with create, made if missing (the caller checked it is traced). */
 static __always_inline struct np_thread_stats *thread_entry(__u32 tid, __u32 tgid, bool create)
 {
 	struct np_thread_stats *stats = bpf_map_lookup_elem(&threads, &tid);
 	struct np_thread_stats fresh = {};
 
-	if (stats || !create || !tid || !is_traced(tgid))
+	if (stats || !create || !tid)
 		return stats;
 	fresh.tgid = tgid;
 	fresh.last_node = NP_BPF_NODE_NONE;
@@ -122,26 +142,50 @@ static __always_inline void charge_runtime(struct np_thread_stats *stats, __u64 
 	stats->on_cpu = 0;
 }
 
+/* Runtime and the faults counted in the CPU's slot go to the thread's entry. */
+static __always_inline void flush_slot(struct np_thread_stats *stats, struct running_slot *slot,
+				       __u64 runtime)
+{
+	__u32 node = stats->last_node;
+
+	if (node < NP_BPF_MAX_NODES)
+		stats->faults[node] += slot->faults;
+	slot->faults = 0;
+	charge_runtime(stats, runtime);
+}
+
 static __always_inline int on_switch(__u32 prev_pid, __u64 prev_runtime, __u32 next_pid,
 				     __u32 next_tgid, __u64 next_runtime)
 {
+	__u32 cpu = bpf_get_smp_processor_id(), node;
+	struct running_slot *slot = running_on(cpu);
 	struct np_thread_stats *stats;
-	__u32 node;
 
-	stats = thread_entry(prev_pid, 0, false);
-	if (stats)
-		charge_runtime(stats, prev_runtime);
+	if (!slot)
+		return 0;
+	/* switch-out: only a thread switched in while traced has anything to charge */
+	if (slot->tid && slot->tid == prev_pid) {
+		stats = thread_entry(prev_pid, 0, false);
+		if (stats)
+			flush_slot(stats, slot, prev_runtime);
+	}
+	slot->tid = 0;
+	slot->faults = 0;
 
+	/* switch-in: the cheap filter first, the thread's entry only when traced */
+	if (!next_pid || !is_traced(next_tgid))
+		return 0;
 	stats = thread_entry(next_pid, next_tgid, true);
 	if (!stats)
 		return 0;
-	node = this_node(bpf_get_smp_processor_id());
+	node = this_node(cpu);
 	if (node != stats->last_node && stats->last_node != NP_BPF_NODE_NONE)
 		stats->node_changes++;
 	stats->last_node = node;
 	stats->runtime_seen = next_runtime;
 	stats->on_cpu = 1;
 	stats->switches++;
+	slot->tid = next_pid;
 	return 0;
 }
 
@@ -162,21 +206,21 @@ int BPF_PROG(switch_raw, bool preempt, struct task_struct *prev, struct task_str
 
 static __always_inline int on_fault(__u64 address)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct np_thread_stats *stats;
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct running_slot *slot = running_on(cpu);
 	struct np_fault_sample *rec;
-	__u32 cpu, node;
+	__u64 id;
 
-	stats = thread_entry((__u32)id, id >> 32, false);
-	if (!stats)
+	/* no map lookup: the count goes to this CPU's slot, flushed at switch-out */
+	if (!slot || !slot->tid)
 		return 0;
-	cpu = bpf_get_smp_processor_id();
-	node = this_node(cpu);
-	if (node < NP_BPF_MAX_NODES)
-		stats->faults[node]++;
-	if (++stats->fault_tick < sample_every)
+	id = bpf_get_current_pid_tgid();
+	if (slot->tid != (__u32)id)
 		return 0;
-	stats->fault_tick = 0;
+	slot->faults++;
+	if (++slot->fault_tick < sample_every)
+		return 0;
+	slot->fault_tick = 0;
 	rec = bpf_ringbuf_reserve(&samples, sizeof(*rec), 0);
 	if (!rec) {
 		count(NP_CNT_SAMPLE_DROPS, 1);
@@ -187,7 +231,7 @@ static __always_inline int on_fault(__u64 address)
 	rec->tgid = id >> 32;
 	rec->tid = (__u32)id;
 	rec->cpu = cpu;
-	rec->node = node;
+	rec->node = this_node(cpu);
 	bpf_ringbuf_submit(rec, 0);
 	count(NP_CNT_SAMPLES, 1);
 	return 0;
@@ -269,11 +313,19 @@ static __always_inline int on_exit(struct task_struct *task)
 	__u32 tid = BPF_CORE_READ(task, pid), tgid = BPF_CORE_READ(task, tgid);
 	struct np_thread_stats *stats = bpf_map_lookup_elem(&threads, &tid), *total;
 	struct np_thread_stats empty = {};
+	struct running_slot *slot;
 
 	if (!stats)
 		return 0;
 	count(NP_CNT_EXITS, 1);
-	charge_runtime(stats, BPF_CORE_READ(task, se.sum_exec_runtime));
+	/* the exiting task is current: its slot holds its latest faults */
+	slot = running_on(bpf_get_smp_processor_id());
+	if (slot && slot->tid == tid) {
+		flush_slot(stats, slot, BPF_CORE_READ(task, se.sum_exec_runtime));
+		slot->tid = 0;
+	} else {
+		charge_runtime(stats, BPF_CORE_READ(task, se.sum_exec_runtime));
+	}
 	total = bpf_map_lookup_elem(&exited, &tgid);
 	if (!total) {
 		empty.tgid = tgid;

@@ -15,7 +15,8 @@
  * refused by the agent with a message; 16 covers 8-socket servers and NPS4 on 4 sockets.
  */
 #define NP_BPF_MAX_NODES 16
-/* CPU ids index the cpu -> node table; CPUs beyond it are not accounted (and counted). */
+/* CPU ids index the cpu -> node table; CPUs beyond it are not accounted (and counted).
+ * A power of two: the BPF side masks indexes with it. */
 #define NP_BPF_MAX_CPUS 4096
 #define NP_BPF_NODE_NONE 0xff
 
@@ -28,7 +29,7 @@ struct np_thread_stats {
 	__u32 last_node;    /* node of the CPU it last ran on, NP_BPF_NODE_NONE before */
 	__u64 runtime_seen; /* sum_exec_runtime already charged (or the baseline) */
 	__u32 on_cpu;	    /* switched in and not out yet: the agent charges the rest */
-	__u32 fault_tick;   /* 1-in-N fault sampling, per thread: no extra map lookup */
+	__u32 pad;
 	__u64 switches;	    /* times switched in */
 	__u64 node_changes;
 	__u64 numa_moves;    /* sched_move_numa / sched_swap_numa involving this thread */
@@ -37,6 +38,18 @@ struct np_thread_stats {
 	__u64 hint_remote;
 	__u64 cpu_ns[NP_BPF_MAX_NODES];
 	__u64 faults[NP_BPF_MAX_NODES]; /* user page faults by the node of the faulting CPU */
+};
+
+/*
+ * Per CPU: the traced thread running there (0: none) and the faults it took since it was
+ * switched in, flushed into its entry at switch-out (by the agent for threads still running
+ * when the window closes). One cache line each: the fault path touches only this line.
+ */
+struct running_slot {
+	__u32 tid;
+	__u32 fault_tick; /* 1-in-N fault sampling, per CPU */
+	__u64 faults;
+	__u32 pad[12];
 };
 
 /* One sampled user page fault (1 in sample_every of a traced thread's faults). */

@@ -9,6 +9,8 @@
  *    off meanwhile: they cost time of their own.
  * 2. Per event: a last traced round with kernel.bpf_stats_enabled=1, reading each program's
  *    run_time_ns / run_cnt (the caller restores the sysctl).
+ * 3. The floor: the same with bpf/floor.bpf.c, programs that return at once, to show what any
+ *    program on these tracepoints costs here.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,6 +23,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "floor.skel.h"
 #include "sampler.h"
 
 #define FAULT_MB 64
@@ -100,6 +106,54 @@ static double switch_loop(void)
 	return start;
 }
 
+static void print_prog(struct bpf_program *prog)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) || !info.run_cnt)
+		return;
+	printf("  %-16s %10llu runs  %7.1f ns/run\n", bpf_program__name(prog),
+	       (unsigned long long)info.run_cnt, (double)info.run_time_ns / info.run_cnt);
+}
+
+/* Empty programs on the same tracepoints: slowdown and cost that any program has here. */
+static void measure_floor(void)
+{
+	double fault[2] = { 1e9, 1e9 }, sw[2] = { 1e9, 1e9 };
+	struct floor_bpf *skel;
+
+	for (int round = 0; round < ROUNDS; round++) {
+		for (int traced = 0; traced < 2; traced++) {
+			double f, s;
+
+			skel = traced ? floor_bpf__open_and_load() : NULL;
+			if (traced && (!skel || floor_bpf__attach(skel))) {
+				fprintf(stderr, "np-bench: floor programs: %s\n", strerror(errno));
+				exit(1);
+			}
+			f = fault_loop();
+			s = switch_loop();
+			fault[traced] = f < fault[traced] ? f : fault[traced];
+			sw[traced] = s < sw[traced] ? s : sw[traced];
+			floor_bpf__destroy(skel);
+		}
+	}
+	set_bpf_stats(1);
+	skel = floor_bpf__open_and_load();
+	if (!skel || floor_bpf__attach(skel))
+		exit(1);
+	fault_loop();
+	switch_loop();
+	printf("floor: empty programs on the same tracepoints (kernel.bpf_stats_enabled):\n");
+	print_prog(skel->progs.floor_switch);
+	print_prog(skel->progs.floor_fault);
+	floor_bpf__destroy(skel);
+	set_bpf_stats(0);
+	printf("floor page-fault loop:     slowdown %+.1f%%\n", (fault[1] / fault[0] - 1) * 100);
+	printf("floor context-switch loop: slowdown %+.1f%%\n", (sw[1] / sw[0] - 1) * 100);
+}
+
 int main(void)
 {
 	struct np_sampler_opts opts = { .sample_every = 64, .max_threads = 65536 };
@@ -159,9 +213,10 @@ int main(void)
 			sampler = NULL;
 		}
 	}
-	printf("page-fault loop:     %7.0f ns/fault untraced, %7.0f traced: slowdown %+.1f%%\n",
+	measure_floor();
+	printf("sampler page-fault loop:     %7.0f ns/fault untraced, %7.0f traced: slowdown %+.1f%%\n",
 	       fault[0] * 1e9, fault[1] * 1e9, (fault[1] / fault[0] - 1) * 100);
-	printf("context-switch loop: %7.0f ns/round trip untraced, %7.0f traced: slowdown %+.1f%%\n",
+	printf("sampler context-switch loop: %7.0f ns/round trip untraced, %7.0f traced: slowdown %+.1f%%\n",
 	       sw[0] * 1e9, sw[1] * 1e9, (sw[1] / sw[0] - 1) * 100);
 	np_topo_free(&topo);
 	return 0;
