@@ -180,17 +180,20 @@ int np_report_build(struct np_report *report, const pid_t *pids, int npids,
 		if (!proc)
 			return -ENOMEM;
 		proc->totals = data->exited[i].stats;
+		memcpy(proc->info.comm, data->exited[i].stats.comm, sizeof(proc->info.comm) - 1);
 	}
 
 	for (int i = 0; i < report->nprocs; i++) {
 		struct np_proc_model *proc = &report->procs[i];
 		struct np_resolved_sample *resolved;
+		struct np_proc_info info;
 		int nresolved;
 
-		if (np_proc_read("/", proc->info.pid, &proc->info)) {
-			proc->exited = true;
+		if (np_proc_read("/", proc->info.pid, &info)) {
+			proc->exited = true; /* keeps the comm the exit handler recorded */
 			proc->info.nthreads = proc->nthreads;
 		} else {
+			proc->info = info;
 			add_idle_threads(proc);
 			proc->has_residency =
 				np_numa_maps_read("/", proc->info.pid, &proc->residency) == 0;

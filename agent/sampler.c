@@ -189,6 +189,10 @@ int np_sampler_start(const struct np_topo *topo, const struct np_sampler_opts *o
 		__u32 tgid = (__u32)opts->pids[i];
 		__u8 one = 1;
 
+		if (i < NP_FAST_TGIDS)
+			s->skel->bss->fast_tgids[i] = tgid;
+		else
+			s->skel->bss->tgids_overflow = true;
 		err = bpf_map_update_elem(bpf_map__fd(s->skel->maps.traced_tgids), &tgid, &one, 0);
 		if (err) {
 			err = -errno;

@@ -109,9 +109,22 @@ static __always_inline __u32 this_node(__u32 cpu)
 	return cpu_node[cpu & (NP_BPF_MAX_CPUS - 1)];
 }
 
+/*
+ * The first NP_FAST_TGIDS traced processes are also kept in a plain array, checked with a
+ * few compares: a switch-in of an untraced task then costs no map lookup. The hash is
+ * asked only once more processes are traced than the array holds.
+ */
+__u64 fast_tgids[NP_FAST_TGIDS]; /* 64-bit: clang 14 has no 32-bit cmpxchg for BPF v1 */
+bool tgids_overflow;
+
 static __always_inline bool is_traced(__u32 tgid)
 {
-	return trace_all || bpf_map_lookup_elem(&traced_tgids, &tgid);
+	if (trace_all)
+		return true;
+	for (int i = 0; i < NP_FAST_TGIDS; i++)
+		if (fast_tgids[i] == tgid)
+			return true;
+	return tgids_overflow && bpf_map_lookup_elem(&traced_tgids, &tgid);
 }
 
 /* The thread's entry; with create, made if missing (the caller checked it is traced). */
@@ -257,8 +270,13 @@ static __always_inline int on_fork(struct task_struct *parent, struct task_struc
 
 	if (child_pid != child_tgid || trace_all || !is_traced(BPF_CORE_READ(parent, tgid)))
 		return 0;
-	if (!bpf_map_update_elem(&traced_tgids, &child_tgid, &one, BPF_NOEXIST))
-		count(NP_CNT_FORKS_FOLLOWED, 1);
+	if (bpf_map_update_elem(&traced_tgids, &child_tgid, &one, BPF_NOEXIST))
+		return 0;
+	count(NP_CNT_FORKS_FOLLOWED, 1);
+	for (int i = 0; i < NP_FAST_TGIDS; i++)
+		if (__sync_val_compare_and_swap(&fast_tgids[i], 0, (__u64)child_tgid) == 0)
+			return 0;
+	tgids_overflow = true;
 	return 0;
 }
 
@@ -333,8 +351,10 @@ static __always_inline int on_exit(struct task_struct *task)
 		bpf_map_update_elem(&exited, &tgid, &empty, BPF_NOEXIST);
 		total = bpf_map_lookup_elem(&exited, &tgid);
 	}
-	if (total)
+	if (total) {
 		fold(total, stats);
+		BPF_CORE_READ_STR_INTO(&total->comm, task, comm);
+	}
 	bpf_map_delete_elem(&threads, &tid);
 	return 0;
 }

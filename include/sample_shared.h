@@ -19,6 +19,8 @@
  * A power of two: the BPF side masks indexes with it. */
 #define NP_BPF_MAX_CPUS 4096
 #define NP_BPF_NODE_NONE 0xff
+/* Traced processes checked without a map lookup (see is_traced()). */
+#define NP_FAST_TGIDS 8
 
 /*
  * CPU time is the kernel's own se.sum_exec_runtime, charged at switch-out to the node of the
@@ -38,6 +40,7 @@ struct np_thread_stats {
 	__u64 hint_remote;
 	__u64 cpu_ns[NP_BPF_MAX_NODES];
 	__u64 faults[NP_BPF_MAX_NODES]; /* user page faults by the node of the faulting CPU */
+	char comm[16]; /* exited-process totals only: the name, since /proc no longer has it */
 };
 
 /*

@@ -44,5 +44,16 @@ check_eq "no samples dropped" "$(field .drops.fault_samples)" 0
 check_eq "three threads listed" "$(field '.processes[0].per_thread | length')" 3
 kill "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
+# Children forked by a traced process during the window are traced too (servers fork workers).
+# (the shell sleeps first: the sampler must be attached before the fork)
+sh -c "sleep 1.5; '$stream' --mb 8 --threads 1 --seconds 1 >/dev/null 2>&1; true" &
+parent=$!
+json=$("$np" report --pid "$parent" --duration 4 --json)
+check "forked child followed" test "$(field .events.forks_followed)" -ge 1
+check "the exec in the child was seen" test "$(field .events.execs)" -ge 1
+check_eq "the forked worker is reported with its CPU time" \
+	"$(field '[.processes[] | select(.comm == "np-stream") | .cpu_ns_by_node[0] > 100000000] | any')" true
+wait "$parent"
+
 check "no BPF program left behind" sh -c "! bpftool prog show 2>/dev/null | grep -qE 'probe_|switch_|fault_'"
 finish
