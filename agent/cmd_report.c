@@ -253,6 +253,11 @@ int np_cmd_report(int argc, char **argv)
 			goto cleanup;
 		}
 	}
+	if (geteuid() != 0) {
+		np_err("report: needs root to load BPF programs (or CAP_BPF, CAP_PERFMON and "
+		       "CAP_SYS_NICE)");
+		goto cleanup;
+	}
 	if (output) {
 		out = fopen(output, "w");
 		if (!out) {
@@ -260,11 +265,6 @@ int np_cmd_report(int argc, char **argv)
 			out = stdout;
 			goto cleanup;
 		}
-	}
-	if (geteuid() != 0) {
-		np_err("report: needs root to load BPF programs (or CAP_BPF, CAP_PERFMON and "
-		       "CAP_SYS_NICE)");
-		goto cleanup;
 	}
 
 	/* Sample: every process (filtered afterwards) or the chosen ones and their children. */

@@ -40,20 +40,6 @@ int np_fullest_node(const __u64 *pages)
 	return argmax(pages);
 }
 
-static void add_stats(struct np_thread_stats *into, const struct np_thread_stats *from)
-{
-	into->switches += from->switches;
-	into->node_changes += from->node_changes;
-	into->numa_moves += from->numa_moves;
-	into->numa_migrated += from->numa_migrated;
-	into->hint_local += from->hint_local;
-	into->hint_remote += from->hint_remote;
-	for (int n = 0; n < NP_BPF_MAX_NODES; n++) {
-		into->cpu_ns[n] += from->cpu_ns[n];
-		into->faults[n] += from->faults[n];
-	}
-}
-
 void np_model_process(struct np_proc_model *proc, const struct np_resolved_sample *samples,
 		      int nsamples, bool numa_balancing_on)
 {
@@ -64,7 +50,7 @@ void np_model_process(struct np_proc_model *proc, const struct np_resolved_sampl
 	for (int i = 0; i < proc->nthreads; i++) {
 		struct np_thread_model *t = &proc->threads[i];
 
-		add_stats(&proc->totals, &t->stats);
+		np_stats_fold(&proc->totals, &t->stats);
 		t->busiest_node = np_busiest_node(t->stats.cpu_ns);
 		t->remote_ratio = pages ? np_remote_ratio(t->stats.cpu_ns, pages) : NAN;
 	}

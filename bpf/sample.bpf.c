@@ -311,20 +311,6 @@ int BPF_PROG(exec_raw, struct task_struct *task)
 	return on_exec(task);
 }
 
-static __always_inline void fold(struct np_thread_stats *into, const struct np_thread_stats *from)
-{
-	into->switches += from->switches;
-	into->node_changes += from->node_changes;
-	into->numa_moves += from->numa_moves;
-	into->numa_migrated += from->numa_migrated;
-	into->hint_local += from->hint_local;
-	into->hint_remote += from->hint_remote;
-	for (int i = 0; i < NP_BPF_MAX_NODES; i++) {
-		into->cpu_ns[i] += from->cpu_ns[i];
-		into->faults[i] += from->faults[i];
-	}
-}
-
 /* Fold an exiting thread into its process's totals and drop it. */
 static __always_inline int on_exit(struct task_struct *task)
 {
@@ -352,7 +338,7 @@ static __always_inline int on_exit(struct task_struct *task)
 		total = bpf_map_lookup_elem(&exited, &tgid);
 	}
 	if (total) {
-		fold(total, stats);
+		np_stats_fold(total, stats);
 		BPF_CORE_READ_STR_INTO(&total->comm, task, comm);
 	}
 	bpf_map_delete_elem(&threads, &tid);

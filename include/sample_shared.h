@@ -43,6 +43,22 @@ struct np_thread_stats {
 	char comm[16]; /* exited-process totals only: the name, since /proc no longer has it */
 };
 
+/* Add one thread's figures to another's: the exit handler and the model both fold threads. */
+static inline __attribute__((always_inline)) void np_stats_fold(struct np_thread_stats *into,
+								 const struct np_thread_stats *from)
+{
+	into->switches += from->switches;
+	into->node_changes += from->node_changes;
+	into->numa_moves += from->numa_moves;
+	into->numa_migrated += from->numa_migrated;
+	into->hint_local += from->hint_local;
+	into->hint_remote += from->hint_remote;
+	for (int i = 0; i < NP_BPF_MAX_NODES; i++) {
+		into->cpu_ns[i] += from->cpu_ns[i];
+		into->faults[i] += from->faults[i];
+	}
+}
+
 /*
  * Per CPU: the traced thread running there (0: none) and the faults it took since it was
  * switched in, flushed into its entry at switch-out (by the agent for threads still running
