@@ -8,18 +8,25 @@
 
 #define WORST_THREADS 10
 
-bool np_report_misplaced(const struct np_proc_model *p)
+/* Share of the process's resident pages on its target node. */
+static double target_share(const struct np_proc_model *p)
 {
 	__u64 total = 0;
 
-	if (p->exited || p->target_node < 0 || !p->has_residency)
+	for (int n = 0; n < NP_BPF_MAX_NODES; n++)
+		total += p->residency.pages[n];
+	return total ? (double)p->residency.pages[p->target_node] / (double)total : 0;
+}
+
+bool np_report_misplaced(const struct np_proc_model *p)
+{
+	if (p->exited || p->target_node < 0 || p->target_node >= NP_BPF_MAX_NODES ||
+	    !p->has_residency)
 		return false;
 	if (!isnan(p->remote_ratio) && p->remote_ratio >= 0.10)
 		return true;
-	for (int n = 0; n < NP_BPF_MAX_NODES; n++)
-		total += p->residency.pages[n];
 	/* local today, but not where it belongs (its GPU's node) */
-	return total && p->residency.pages[p->target_node] * 10 < total * 9;
+	return target_share(p) < 0.9;
 }
 
 static void fmt_ratio(char *buf, size_t len, double value)
@@ -178,9 +185,13 @@ static void print_recommendations(const struct np_report *r, FILE *out)
 			fprintf(out, "\nrecommendations:\n");
 		any = true;
 		fprintf(out, "  pid %d (%s): ", p->info.pid, p->info.comm);
-		if (!isnan(p->remote_ratio))
+		if (!isnan(p->remote_ratio) && p->remote_ratio >= 0.10)
 			fprintf(out, "%.0f%% of its reads are expected to be remote; ",
 				p->remote_ratio * 100);
+		else
+			fprintf(out, "it runs mostly on node %d with %.0f%% of its memory on node %d; ",
+				np_busiest_node(p->totals.cpu_ns), target_share(p) * 100,
+				p->target_node);
 		fprintf(out, "it belongs on node %d (%s)\n", p->target_node, p->target_reason);
 		fprintf(out, "    now:          numaplace place --pid %d --node %d\n", p->info.pid,
 			p->target_node);

@@ -56,6 +56,11 @@ expect_exit "report: unknown device" 2 "no such accelerator" "$np" report --devi
 expect_exit "report: unknown flag" 2 "unknown option '--frob'" "$np" report --frob
 expect_exit "report: -o into a missing directory" 1 "/nonexistent/x.json" "$np" report --pid 1 -o /nonexistent/x.json
 
+if command -v setpriv >/dev/null; then
+	expect_exit "report: not root" 1 "needs root" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$np" report --pid 1 --duration 1
+fi
+
 check "--help exits 0" "$np" topo --help >/dev/null
 check "--version exits 0" "$np" --version >/dev/null
 finish

@@ -42,6 +42,8 @@ check "CPU time was charged to node 0" test "$(field '.processes[0].cpu_ns_by_no
 check "the fill's faults were sampled" test "$(field '.processes[0].samples')" -ge 64
 check_eq "no samples dropped" "$(field .drops.fault_samples)" 0
 check_eq "three threads listed" "$(field '.processes[0].per_thread | length')" 3
+json=$("$np" report --match '^np-stream$' --duration 1 --json)
+check_eq "--match finds the workload by name" "$(field '[.processes[].pid] | join(",")')" "$pid"
 kill "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 # Children forked by a traced process during the window are traced too (servers fork workers).
