@@ -51,7 +51,23 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Processes (not ourselves) whose comm or command line matches. */
+/* We and the processes that started us (sudo, a shell's -c) match our own arguments. */
+static bool is_self_or_ancestor(pid_t pid)
+{
+	struct np_proc_info info;
+	pid_t p = getpid();
+
+	for (int depth = 0; p > 1 && depth < 64; depth++) {
+		if (p == pid)
+			return true;
+		if (np_proc_read("/", p, &info))
+			break;
+		p = info.ppid;
+	}
+	return false;
+}
+
+/* Processes (not ourselves or our ancestors) whose comm or command line matches. */
 static int match_processes(const regex_t *re, pid_t **out, int *count)
 {
 	pid_t *all, *hits;
@@ -68,7 +84,7 @@ static int match_processes(const regex_t *re, pid_t **out, int *count)
 	for (int i = 0; i < n; i++) {
 		struct np_proc_info info;
 
-		if (all[i] == getpid() || np_proc_read("/", all[i], &info))
+		if (is_self_or_ancestor(all[i]) || np_proc_read("/", all[i], &info))
 			continue;
 		if (!regexec(re, info.comm, 0, NULL, 0) || !regexec(re, info.cmdline, 0, NULL, 0))
 			hits[nhits++] = all[i];

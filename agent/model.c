@@ -109,7 +109,7 @@ void np_model_target(const struct np_topo *topo, const struct np_target_opts *op
 {
 	char *reason = proc->target_reason;
 	size_t len = sizeof(proc->target_reason);
-	int node = NP_NO_NODE, accel_node = NP_NO_NODE, accel_nodes = 0;
+	int node = NP_NO_NODE, accel_node = NP_NO_NODE, accel_nodes = 0, accel_dev = -1;
 
 	proc->target_node = NP_NO_NODE;
 	if (opts->forced_node != NP_NO_NODE) {
@@ -136,12 +136,13 @@ void np_model_target(const struct np_topo *topo, const struct np_target_opts *op
 		if (n == NP_NODE_UNKNOWN || n == accel_node)
 			continue;
 		accel_node = n;
+		accel_dev = proc->accel.devices[i];
 		accel_nodes++;
 	}
 	if (accel_nodes == 1) {
 		proc->target_node = accel_node;
-		snprintf(reason, len, "uses accelerator %s on node %d",
-			 topo->devices[proc->accel.devices[0]].pci, accel_node);
+		snprintf(reason, len, "uses accelerator %s on node %d", topo->devices[accel_dev].pci,
+			 accel_node);
 		return;
 	}
 	if (accel_nodes == 0 && (proc->accel.unidentified || proc->accel.ndevices)) {

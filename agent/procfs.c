@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cpulist.h"
 #include "procfs.h"
@@ -51,6 +52,40 @@ static char *slurp(const char *root, const char *path, size_t *len)
 	return buf;
 }
 
+/*
+ * The NUL-separated arguments as one shell-ready line: arguments with anything but safe
+ * characters are single-quoted, control characters become '?'. Someone else's process
+ * text goes into a command line an operator may paste as root.
+ */
+void np_quote_args(const char *args, size_t len, char *out, size_t outlen)
+{
+	static const char safe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				   "0123456789_./=:,+-@%";
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (const char *arg = args; arg < args + len && used + 1 < outlen;
+	     arg += strlen(arg) + 1) {
+		bool plain = *arg && strspn(arg, safe) == strlen(arg);
+
+		if (used && used + 1 < outlen)
+			out[used++] = ' ';
+		if (!plain && used + 1 < outlen)
+			out[used++] = '\'';
+		for (const char *c = arg; *c && used + 5 < outlen; c++) {
+			if (*c == '\'') {
+				memcpy(out + used, "'\\''", 4); /* close, escaped quote, reopen */
+				used += 4;
+			} else {
+				out[used++] = (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c;
+			}
+		}
+		if (!plain && used + 1 < outlen)
+			out[used++] = '\'';
+		out[used] = '\0';
+	}
+}
+
 int np_proc_read(const char *root, pid_t pid, struct np_proc_info *info)
 {
 	char path[64], stat[1024], *close_paren, *text;
@@ -72,16 +107,19 @@ int np_proc_read(const char *root, pid_t pid, struct np_proc_info *info)
 		return -EINVAL;
 	/* fields from state (3): threads is 20, starttime 22, rss 24 */
 	if (sscanf(close_paren + 2,
-		   "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %ld %*d "
+		   "%c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %ld %*d "
 		   "%llu %*u %ld",
-		   &state, &threads, &start, &rss_pages) != 4)
+		   &state, &info->ppid, &threads, &start, &rss_pages) != 5)
 		return -EINVAL;
-	/* a zombie has exited: only its parent has not reaped it yet */
-	if (state == 'Z' || state == 'X')
+	/*
+	 * A zombie has exited and waits for its parent. A zombie main thread with live
+	 * threads (it called pthread_exit) is a running process, though.
+	 */
+	if (state == 'X' || (state == 'Z' && threads <= 1))
 		return -ESRCH;
 	info->nthreads = (int)threads;
 	info->start_time = start;
-	info->rss_kb = rss_pages * 4; /* stat counts pages; x86/arm64 servers use 4 KiB */
+	info->rss_kb = rss_pages * (sysconf(_SC_PAGESIZE) / 1024); /* 64 KiB on some arm64 */
 
 	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
 	if (np_read_str(root, path, info->comm, sizeof(info->comm)))
@@ -89,15 +127,7 @@ int np_proc_read(const char *root, pid_t pid, struct np_proc_info *info)
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
 	text = slurp(root, path, &len);
 	if (text) {
-		size_t n = len < sizeof(info->cmdline) - 1 ? len : sizeof(info->cmdline) - 1;
-
-		memcpy(info->cmdline, text, n);
-		info->cmdline[n] = '\0';
-		for (size_t i = 0; i < n; i++)
-			if (info->cmdline[i] == '\0')
-				info->cmdline[i] = ' ';
-		while (n && info->cmdline[n - 1] == ' ')
-			info->cmdline[--n] = '\0';
+		np_quote_args(text, len, info->cmdline, sizeof(info->cmdline));
 		free(text);
 	}
 	return 0;

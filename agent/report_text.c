@@ -83,7 +83,7 @@ static void print_header(const struct np_report *r, FILE *out)
 	if (mode > 0)
 		fprintf(out, ", migrated %llu pages (%.1f MB), moved tasks %llu times in the window",
 			(unsigned long long)d->counters[NP_CNT_MIGRATE_NUMA],
-			d->counters[NP_CNT_MIGRATE_NUMA] * 4096.0 / 1048576.0,
+			d->counters[NP_CNT_MIGRATE_NUMA] * 4096.0 / 1048576.0, /* x86: 4 KiB */
 			(unsigned long long)d->counters[NP_CNT_NUMA_MOVES]);
 	fputc('\n', out);
 }

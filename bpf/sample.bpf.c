@@ -53,7 +53,7 @@ struct {
 /* Statistics of exited threads, folded per process so process totals stay whole. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
+	__uint(max_entries, 16384);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32); /* tgid */
 	__type(value, struct np_thread_stats);
@@ -167,8 +167,10 @@ static __always_inline void flush_slot(struct np_thread_stats *stats, struct run
 	charge_runtime(stats, runtime);
 }
 
+#define NP_PF_EXITING 0x00000004 /* include/linux/sched.h */
+
 static __always_inline int on_switch(__u32 prev_pid, __u64 prev_runtime, __u32 next_pid,
-				     __u32 next_tgid, __u64 next_runtime)
+				     __u32 next_tgid, __u64 next_runtime, __u32 next_flags)
 {
 	__u32 cpu = bpf_get_smp_processor_id(), node;
 	struct running_slot *slot = running_on(cpu);
@@ -185,12 +187,22 @@ static __always_inline int on_switch(__u32 prev_pid, __u64 prev_runtime, __u32 n
 	slot->tid = 0;
 	slot->faults = 0;
 
-	/* switch-in: the cheap filter first, the thread's entry only when traced */
-	if (!next_pid || !is_traced(next_tgid))
+	/*
+	 * switch-in: the cheap filter first, the thread's entry only when traced. A task past
+	 * its exit tracepoint (PF_EXITING) may still be switched in; it must not get a new
+	 * entry that no exit event would ever remove.
+	 */
+	if (!next_pid || (next_flags & NP_PF_EXITING) || !is_traced(next_tgid))
 		return 0;
 	stats = thread_entry(next_pid, next_tgid, true);
 	if (!stats)
 		return 0;
+	if (stats->tgid != next_tgid) {
+		/* a reused tid: the old thread's figures are not this one's */
+		__builtin_memset(stats, 0, sizeof(*stats));
+		stats->tgid = next_tgid;
+		stats->last_node = NP_BPF_NODE_NONE;
+	}
 	node = this_node(cpu);
 	if (node != stats->last_node && stats->last_node != NP_BPF_NODE_NONE)
 		stats->node_changes++;
@@ -206,7 +218,7 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(switch_btf, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
 	return on_switch(prev->pid, prev->se.sum_exec_runtime, next->pid, next->tgid,
-			 next->se.sum_exec_runtime);
+			 next->se.sum_exec_runtime, next->flags);
 }
 
 SEC("raw_tp/sched_switch")
@@ -214,7 +226,7 @@ int BPF_PROG(switch_raw, bool preempt, struct task_struct *prev, struct task_str
 {
 	return on_switch(BPF_CORE_READ(prev, pid), BPF_CORE_READ(prev, se.sum_exec_runtime),
 			 BPF_CORE_READ(next, pid), BPF_CORE_READ(next, tgid),
-			 BPF_CORE_READ(next, se.sum_exec_runtime));
+			 BPF_CORE_READ(next, se.sum_exec_runtime), BPF_CORE_READ(next, flags));
 }
 
 static __always_inline int on_fault(__u64 address)
@@ -332,15 +344,17 @@ static __always_inline int on_exit(struct task_struct *task)
 	}
 	total = bpf_map_lookup_elem(&exited, &tgid);
 	if (!total) {
+		/* the process's name, not the first exiting thread's */
 		empty.tgid = tgid;
 		empty.last_node = NP_BPF_NODE_NONE;
+		BPF_CORE_READ_STR_INTO(&empty.comm, task, group_leader, comm);
 		bpf_map_update_elem(&exited, &tgid, &empty, BPF_NOEXIST);
 		total = bpf_map_lookup_elem(&exited, &tgid);
 	}
-	if (total) {
+	if (total)
 		np_stats_fold(total, stats);
-		BPF_CORE_READ_STR_INTO(&total->comm, task, comm);
-	}
+	else
+		count(NP_CNT_THREAD_DROPS, 1); /* exited map full: say so, never silently */
 	bpf_map_delete_elem(&threads, &tid);
 	return 0;
 }

@@ -14,8 +14,9 @@
 
 struct np_proc_info {
 	pid_t pid;
+	pid_t ppid;
 	char comm[16];
-	char cmdline[512]; /* arguments joined by spaces */
+	char cmdline[512]; /* arguments, shell-quoted where needed, joined by spaces */
 	unsigned long long start_time; /* clock ticks after boot (stat field 22) */
 	long rss_kb;
 	int nthreads;
@@ -28,6 +29,9 @@ struct np_residency {
 	__u64 huge_pages[NP_BPF_MAX_NODES]; /* the part on hugetlbfs */
 	__u64 beyond; /* pages on node ids >= NP_BPF_MAX_NODES */
 };
+
+/* NUL-separated arguments as one shell-ready line (quoted, control characters as '?'). */
+void np_quote_args(const char *args, size_t len, char *out, size_t outlen);
 
 /* -ESRCH when the process does not exist (or exited meanwhile). */
 int np_proc_read(const char *root, pid_t pid, struct np_proc_info *info);

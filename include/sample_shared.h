@@ -43,19 +43,28 @@ struct np_thread_stats {
 	char comm[16]; /* exited-process totals only: the name, since /proc no longer has it */
 };
 
-/* Add one thread's figures to another's: the exit handler and the model both fold threads. */
+/*
+ * Add one thread's figures to another's: the exit handler and the model both fold threads.
+ * In BPF the adds are atomic: the threads of one process may exit on several CPUs at once
+ * (exit_group) into the same per-process entry.
+ */
+#ifdef __VMLINUX_H__
+#define NP_FOLD_ADD(into, value) __sync_fetch_and_add(&(into), (value))
+#else
+#define NP_FOLD_ADD(into, value) ((into) += (value))
+#endif
 static inline __attribute__((always_inline)) void np_stats_fold(struct np_thread_stats *into,
 								 const struct np_thread_stats *from)
 {
-	into->switches += from->switches;
-	into->node_changes += from->node_changes;
-	into->numa_moves += from->numa_moves;
-	into->numa_migrated += from->numa_migrated;
-	into->hint_local += from->hint_local;
-	into->hint_remote += from->hint_remote;
+	NP_FOLD_ADD(into->switches, from->switches);
+	NP_FOLD_ADD(into->node_changes, from->node_changes);
+	NP_FOLD_ADD(into->numa_moves, from->numa_moves);
+	NP_FOLD_ADD(into->numa_migrated, from->numa_migrated);
+	NP_FOLD_ADD(into->hint_local, from->hint_local);
+	NP_FOLD_ADD(into->hint_remote, from->hint_remote);
 	for (int i = 0; i < NP_BPF_MAX_NODES; i++) {
-		into->cpu_ns[i] += from->cpu_ns[i];
-		into->faults[i] += from->faults[i];
+		NP_FOLD_ADD(into->cpu_ns[i], from->cpu_ns[i]);
+		NP_FOLD_ADD(into->faults[i], from->faults[i]);
 	}
 }
 

@@ -8,6 +8,7 @@
 #include "accel.h"
 #include "args.h"
 #include "model.h"
+#include "procfs.h"
 #include "test.h"
 
 #define CHECK_NEAR(actual, expected)                                                       \
@@ -235,4 +236,15 @@ TEST(argument_parsing)
 	CHECK_INT(np_parse_pid_list("12,", &pids, &n), -EINVAL);
 	CHECK_INT(np_parse_pid_list("", &pids, &n), -EINVAL);
 	CHECK_INT(np_parse_pid_list("0", &pids, &n), -ERANGE);
+}
+
+TEST(command_lines_are_shell_quoted)
+{
+	static const char args[] = "llama-server\0-m\0/models/w.gguf\0--alias\0it's; rm -rf /\0\x1b[2J";
+	char out[256];
+
+	np_quote_args(args, sizeof(args) - 1, out, sizeof(out));
+	CHECK_STR(out, "llama-server -m /models/w.gguf --alias 'it'\\''s; rm -rf /' '?[2J'");
+	np_quote_args("a\0b", 3, out, 4); /* truncation keeps the string terminated */
+	CHECK(strlen(out) < 4);
 }
