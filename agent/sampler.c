@@ -131,6 +131,9 @@ int np_sampler_start(const struct np_topo *topo, const struct np_sampler_opts *o
 
 	/* feature probes pick the program variants: tp_btf where it attaches, else raw_tp */
 	np_bpf_probe(NP_PROBE_TP_BTF, &tp_btf);
+	/* for tests: the raw_tp twins must work where tp_btf does not, so they are exercised */
+	if (getenv("NP_FORCE_RAW_TP"))
+		tp_btf.usable = false;
 	s->sources.tp_btf = tp_btf.usable;
 	{
 		struct tp_pair pairs[] = {

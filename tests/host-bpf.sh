@@ -42,6 +42,37 @@ check "CPU time was charged to node 0" test "$(field '.processes[0].cpu_ns_by_no
 check "the fill's faults were sampled" test "$(field '.processes[0].samples')" -ge 64
 check_eq "no samples dropped" "$(field .drops.fault_samples)" 0
 check_eq "three threads listed" "$(field '.processes[0].per_thread | length')" 3
+# The raw_tp twins (kernels without tp_btf) measure the same.
+json=$(NP_FORCE_RAW_TP=1 "$np" report --pid "$pid" --duration 1 --json)
+check_eq "raw_tp twins load and attach" "$(field .sources.program_type)" raw_tp
+check "raw_tp twins charge CPU time" test "$(field '.processes[0].cpu_ns_by_node[0]')" -gt 100000000
+check_eq "raw_tp twins list the threads" "$(field '.processes[0].per_thread | length')" 3
+
+# --all reports whatever ran, the workload among it.
+json=$("$np" report --all --duration 1 --json)
+check "--all includes the workload" test "$(field "[.processes[] | select(.pid == $pid)] | length")" -eq 1
+
+# Ctrl-C ends the window early and the report is still written (-o FILE).
+"$np" report --pid "$pid" --duration 60 --json -o /tmp/np-report.json &
+reporter=$!
+sleep 1.5
+kill -INT "$reporter"
+wait "$reporter"
+check_eq "SIGINT: report exits 0" "$?" 0
+json=$(cat /tmp/np-report.json)
+check "SIGINT: the window ended early" awk -v w="$(field .window_s)" 'BEGIN { exit !(w > 0.5 && w < 10) }'
+check_eq "SIGINT: the report has the process" "$(field '.processes[0].pid')" "$pid"
+rm -f /tmp/np-report.json
+
+# A countdown on a terminal, nothing extra when piped.
+"$np" report --pid "$pid" --duration 1 >/dev/null 2>/tmp/np-report.err
+check "piped: no progress line" sh -c "! grep -q 'sampling:' /tmp/np-report.err"
+if command -v script >/dev/null; then
+	check "on a terminal: a countdown" sh -c \
+		"script -qec '$np report --pid $pid --duration 1' /dev/null | grep -q 'sampling:.*s left'"
+fi
+rm -f /tmp/np-report.err
+
 json=$("$np" report --match '^np-stream$' --duration 1 --json)
 check_eq "--match finds the workload by name" "$(field '[.processes[].pid] | join(",")')" "$pid"
 kill "$pid" 2>/dev/null
