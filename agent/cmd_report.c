@@ -51,27 +51,27 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* We and the processes that started us (sudo, a shell's -c) match our own arguments. */
-static bool is_self_or_ancestor(pid_t pid)
+/* We and the processes that started us (sudo, a shell's -c): they match our own arguments. */
+static int own_lineage(pid_t *lineage, int max)
 {
 	struct np_proc_info info;
 	pid_t p = getpid();
+	int n = 0;
 
-	for (int depth = 0; p > 1 && depth < 64; depth++) {
-		if (p == pid)
-			return true;
+	while (p > 1 && n < max) {
+		lineage[n++] = p;
 		if (np_proc_read("/", p, &info))
 			break;
 		p = info.ppid;
 	}
-	return false;
+	return n;
 }
 
 /* Processes (not ourselves or our ancestors) whose comm or command line matches. */
 static int match_processes(const regex_t *re, pid_t **out, int *count)
 {
-	pid_t *all, *hits;
-	int n, nhits = 0, err;
+	pid_t *all, *hits, lineage[64];
+	int n, nhits = 0, nlineage = own_lineage(lineage, 64), err;
 
 	err = np_proc_list("/", &all, &n);
 	if (err)
@@ -83,8 +83,11 @@ static int match_processes(const regex_t *re, pid_t **out, int *count)
 	}
 	for (int i = 0; i < n; i++) {
 		struct np_proc_info info;
+		bool ours = false;
 
-		if (is_self_or_ancestor(all[i]) || np_proc_read("/", all[i], &info))
+		for (int j = 0; j < nlineage; j++)
+			ours |= lineage[j] == all[i];
+		if (ours || np_proc_read("/", all[i], &info))
 			continue;
 		if (!regexec(re, info.comm, 0, NULL, 0) || !regexec(re, info.cmdline, 0, NULL, 0))
 			hits[nhits++] = all[i];
