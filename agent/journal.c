@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The undo journal (see journal.h): JSON lines, replaced atomically on every append. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "journal.h"
+
+static const char *const kind_names[NP_CHANGE_KINDS] = {
+	[NP_CHANGE_THREAD_AFFINITY] = "thread_affinity",
+	[NP_CHANGE_IRQ_AFFINITY] = "irq_affinity",
+	[NP_CHANGE_SETTING] = "setting",
+	[NP_CHANGE_IRQBALANCE_BAN] = "irqbalance_ban",
+};
+
+const char *np_change_kind_name(enum np_change_kind kind)
+{
+	return kind < NP_CHANGE_KINDS ? kind_names[kind] : "unknown";
+}
+
+static char *change_line(const struct np_change *c)
+{
+	struct json_object *o = json_object_new_object();
+	char *line;
+
+	json_object_object_add(o, "kind", json_object_new_string(np_change_kind_name(c->kind)));
+	json_object_object_add(o, "id", json_object_new_int(c->id));
+	json_object_object_add(o, "tgid", json_object_new_int(c->tgid));
+	json_object_object_add(o, "start_time", json_object_new_uint64(c->start_time));
+	json_object_object_add(o, "path", json_object_new_string(c->path));
+	json_object_object_add(o, "old_value", json_object_new_string(c->old_value));
+	line = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							       JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return line;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int copy_existing(const char *path, int fd)
+{
+	char buf[65536];
+	ssize_t n;
+	int in = open(path, O_RDONLY | O_CLOEXEC), err = 0;
+
+	if (in < 0)
+		return errno == ENOENT ? 0 : -errno;
+	while ((n = read(in, buf, sizeof(buf))) > 0 && !err)
+		err = write_all(fd, buf, (size_t)n);
+	if (n < 0)
+		err = -errno;
+	close(in);
+	return err;
+}
+
+static int fsync_dir(const char *path)
+{
+	char copy[PATH_MAX];
+	int fd, err = 0;
+
+	snprintf(copy, sizeof(copy), "%s", path);
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+int np_journal_append(const char *path, const struct np_change *changes, int count)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX];
+	int fd, err;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (mkdir(dirname(dir), 0700) && errno != EEXIST)
+		return -errno;
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	/* old records, then the new ones; the journal is replaced only once all is on disk */
+	err = copy_existing(path, fd);
+	for (int i = 0; i < count && !err; i++) {
+		char *line = change_line(&changes[i]);
+
+		err = line ? write_all(fd, line, strlen(line)) : -ENOMEM;
+		if (!err)
+			err = write_all(fd, "\n", 1);
+		free(line);
+	}
+	if (!err && fsync(fd))
+		err = -errno;
+	if (close(fd) && !err)
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (!err)
+		err = fsync_dir(path);
+	if (err)
+		unlink(tmp);
+	return err;
+}
+
+static int parse_line(const char *line, struct np_change *c)
+{
+	struct json_object *o = json_tokener_parse(line), *v;
+	const char *kind;
+	int err = -EINVAL;
+
+	memset(c, 0, sizeof(*c));
+	if (!o || !json_object_is_type(o, json_type_object))
+		goto out;
+	if (!json_object_object_get_ex(o, "kind", &v) || !(kind = json_object_get_string(v)))
+		goto out;
+	c->kind = NP_CHANGE_KINDS;
+	for (int k = 0; k < NP_CHANGE_KINDS; k++)
+		if (!strcmp(kind, kind_names[k]))
+			c->kind = k;
+	if (c->kind == NP_CHANGE_KINDS)
+		goto out;
+	if (json_object_object_get_ex(o, "id", &v))
+		c->id = json_object_get_int(v);
+	if (json_object_object_get_ex(o, "tgid", &v))
+		c->tgid = json_object_get_int(v);
+	if (json_object_object_get_ex(o, "start_time", &v))
+		c->start_time = json_object_get_uint64(v);
+	if (json_object_object_get_ex(o, "path", &v))
+		snprintf(c->path, sizeof(c->path), "%s", json_object_get_string(v));
+	if (!json_object_object_get_ex(o, "old_value", &v))
+		goto out;
+	snprintf(c->old_value, sizeof(c->old_value), "%s", json_object_get_string(v));
+	err = 0;
+out:
+	json_object_put(o);
+	return err;
+}
+
+int np_journal_load(const char *path, struct np_change **changes, int *count, int *bad_line)
+{
+	struct np_change *list = NULL;
+	char *line = NULL;
+	size_t cap = 0;
+	int n = 0, lineno = 0, err = 0;
+	FILE *f = fopen(path, "re");
+
+	*changes = NULL;
+	*count = 0;
+	if (!f)
+		return -errno;
+	while (getline(&line, &cap, f) > 0) {
+		struct np_change *grown;
+
+		lineno++;
+		if (line[0] == '\n')
+			continue;
+		grown = realloc(list, sizeof(*list) * (n + 1));
+		if (!grown) {
+			err = -ENOMEM;
+			break;
+		}
+		list = grown;
+		err = parse_line(line, &list[n]);
+		if (err) {
+			if (bad_line)
+				*bad_line = lineno;
+			break;
+		}
+		n++;
+	}
+	free(line);
+	fclose(f);
+	if (err) {
+		free(list);
+		return err;
+	}
+	*changes = list;
+	*count = n;
+	return 0;
+}
+
+int np_journal_clear(const char *path)
+{
+	int err;
+
+	if (unlink(path) && errno != ENOENT)
+		return -errno;
+	err = fsync_dir(path); /* the removal itself must survive a crash */
+	return err == -ENOENT ? 0 : err;
+}
