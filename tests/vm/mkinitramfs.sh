@@ -32,10 +32,11 @@ for tool in numactl numastat migratepages jq bpftool; do
 	copy_with_libs "$path" "/usr/bin/$tool"
 done
 
-# Modules: modprobe resolves the order (virtio_ring before virtio, failover before
-# net_failover ...); the guest insmods them in exactly that order.
+# Modules: the NIC's (virtio-net) and the stand-in GPU's DRM driver (bochs, so that
+# /dev/dri exists as it does for a real GPU). modprobe resolves the order (virtio_ring before
+# virtio, drm before bochs ...); the guest insmods them in exactly that order.
 kver=$(ls "$kdir/lib/modules")
-modprobe -d "$kdir" -S "$kver" --show-depends -a virtio_pci virtio_net |
+modprobe -d "$kdir" -S "$kver" --show-depends -a virtio_pci virtio_net bochs |
 	awk '$1 == "insmod" && !seen[$2]++ { print $2 }' | while read -r ko; do
 		name=$(basename "$ko")
 		cp "$ko" "$stage/lib/modules/np/$name"

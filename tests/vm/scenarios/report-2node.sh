@@ -64,6 +64,16 @@ check "table recommends numactl for the next start" grep -q "numactl --cpunodebi
 cat /tmp/report.txt
 stop_stream
 
+# 1b. no --device: the GPU the process has open (/dev/dri, bochs DRM driver) gives the target
+card=$(ls /dev/dri/card* 2>/dev/null | head -n 1)
+check "the stand-in GPU has a DRM device" test -n "$card"
+start_stream --membind=0 --cpunodebind=0 np-stream --mb 16 --threads 1 --seconds 300 --open "$card"
+report --duration 1
+check_eq "open GPU ($card) found" "$(field '.processes[0].devices | join(",")')" "$gpu"
+check_eq "its node is the target" "$(field '.processes[0].target_node')" 1
+check_eq "the reason names it" "$(field '.processes[0].target_reason')" "uses accelerator $gpu on node 1"
+stop_stream
+
 # 2. memory and threads on node 1: nothing remote
 start_stream --membind=1 --cpunodebind=1 np-stream --mb 64 --threads 2 --seconds 300
 report --duration 2
