@@ -89,7 +89,7 @@ static void classify_fd(const char *root, const struct np_topo *topo, const char
 		use->unidentified = true;
 }
 
-int np_proc_accel_use(const char *root, pid_t pid, const struct np_topo *topo,
+int np_proc_accel_use(const char *root, pid_t pid, pid_t tid, const struct np_topo *topo,
 		      struct np_accel_use *use)
 {
 	char full[PATH_MAX], link[PATH_MAX], target[PATH_MAX];
@@ -97,7 +97,8 @@ int np_proc_accel_use(const char *root, pid_t pid, const struct np_topo *topo,
 	DIR *dir;
 
 	memset(use, 0, sizeof(*use));
-	if (np_path(full, sizeof(full), root, "/proc/%d/fd", pid))
+	if ((tid ? np_path(full, sizeof(full), root, "/proc/%d/task/%d/fd", pid, tid)
+		 : np_path(full, sizeof(full), root, "/proc/%d/fd", pid)))
 		return -ENAMETOOLONG;
 	dir = opendir(full);
 	if (!dir)

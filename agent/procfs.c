@@ -86,6 +86,29 @@ void np_quote_args(const char *args, size_t len, char *out, size_t outlen)
 	}
 }
 
+static int list_numeric(const char *root, const char *dirpath, pid_t **out, int *count);
+
+/* A thread of pid that is not a zombie, or 0. */
+static pid_t live_thread(const char *root, pid_t pid)
+{
+	pid_t *tids, found = 0;
+	int n;
+
+	if (np_proc_threads(root, pid, &tids, &n))
+		return 0;
+	for (int i = 0; i < n && !found; i++) {
+		char path[96], stat[512], *paren;
+
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tids[i]);
+		if (np_read_str(root, path, stat, sizeof(stat)) == 0 &&
+		    (paren = strrchr(stat, ')')) && paren[1] == ' ' && paren[2] != 'Z' &&
+		    paren[2] != 'X')
+			found = tids[i];
+	}
+	free(tids);
+	return found;
+}
+
 int np_proc_read(const char *root, pid_t pid, struct np_proc_info *info)
 {
 	char path[64], stat[1024], *close_paren, *text;
@@ -117,6 +140,8 @@ int np_proc_read(const char *root, pid_t pid, struct np_proc_info *info)
 	 */
 	if (state == 'X' || (state == 'Z' && threads <= 1))
 		return -ESRCH;
+	if (state == 'Z')
+		info->live_tid = live_thread(root, pid);
 	info->nthreads = (int)threads;
 	info->start_time = start;
 	info->rss_kb = rss_pages * (sysconf(_SC_PAGESIZE) / 1024); /* 64 KiB on some arm64 */
@@ -256,11 +281,14 @@ void np_numa_maps_parse(const char *text, struct np_residency *res)
 	}
 }
 
-int np_numa_maps_read(const char *root, pid_t pid, struct np_residency *res)
+int np_numa_maps_read(const char *root, pid_t pid, pid_t tid, struct np_residency *res)
 {
-	char path[64], *text;
+	char path[96], *text;
 
-	snprintf(path, sizeof(path), "/proc/%d/numa_maps", pid);
+	if (tid)
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/numa_maps", pid, tid);
+	else
+		snprintf(path, sizeof(path), "/proc/%d/numa_maps", pid);
 	text = slurp(root, path, NULL);
 	if (!text)
 		return errno == ENOENT ? -ESRCH : -errno;

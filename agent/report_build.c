@@ -196,8 +196,10 @@ int np_report_build(struct np_report *report, const pid_t *pids, int npids,
 			proc->info = info;
 			add_idle_threads(proc);
 			proc->has_residency =
-				np_numa_maps_read("/", proc->info.pid, &proc->residency) == 0;
-			np_proc_accel_use("/", proc->info.pid, report->topo, &proc->accel);
+				np_numa_maps_read("/", proc->info.pid, proc->info.live_tid,
+						  &proc->residency) == 0;
+			np_proc_accel_use("/", proc->info.pid, proc->info.live_tid, report->topo,
+					  &proc->accel);
 		}
 		for (int t = 0; t < proc->nthreads; t++)
 			np_thread_comm("/", proc->info.pid, proc->threads[t].tid,

@@ -20,8 +20,8 @@ struct np_accel_use {
 	bool unidentified;		  /* uses an accelerator whose identity is not known */
 };
 
-/* -ESRCH when the process is gone; other unreadable fds are skipped. */
-int np_proc_accel_use(const char *root, pid_t pid, const struct np_topo *topo,
+/* -ESRCH when the process is gone; other unreadable fds are skipped. tid as for numa_maps. */
+int np_proc_accel_use(const char *root, pid_t pid, pid_t tid, const struct np_topo *topo,
 		      struct np_accel_use *use);
 
 /* Index of the device with this PCI address (any kind), or -1. */

@@ -20,6 +20,8 @@ struct np_proc_info {
 	unsigned long long start_time; /* clock ticks after boot (stat field 22) */
 	long rss_kb;
 	int nthreads;
+	/* the main thread exited (pthread_exit) while others run: read through this one */
+	pid_t live_tid;
 };
 
 /* Residency in 4 KiB pages, indexed by node id; huge pages counted in base pages. */
@@ -47,6 +49,7 @@ void np_thread_comm(const char *root, pid_t pid, pid_t tid, char *comm, size_t l
 
 /* Parse numa_maps text (pure, for fixtures) and read a live one. */
 void np_numa_maps_parse(const char *text, struct np_residency *res);
-int np_numa_maps_read(const char *root, pid_t pid, struct np_residency *res);
+/* tid 0: the process's view; else that thread's (same memory, for a zombie main thread). */
+int np_numa_maps_read(const char *root, pid_t pid, pid_t tid, struct np_residency *res);
 
 #endif

@@ -77,6 +77,20 @@ json=$("$np" report --match '^np-stream$' --duration 1 --json)
 check_eq "--match finds the workload by name" "$(field '[.processes[].pid] | join(",")')" "$pid"
 kill "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
+# A process whose main thread left (pthread_exit) lives on in its readers: still measured.
+rm -f /tmp/np-ready
+"$stream" --mb 32 --threads 2 --seconds 10 --main-exits --ready /tmp/np-ready >/dev/null 2>&1 &
+zpid=$!
+for _ in $(seq 50); do [ -e /tmp/np-ready ] && break; sleep 0.1; done
+sleep 0.2
+json=$("$np" report --pid "$zpid" --duration 1 --json)
+check_eq "main thread gone: process not exited" "$(field '.processes[0].exited')" false
+check "main thread gone: residency read through a live thread" \
+	test "$(field '.processes[0].pages_by_node[0]')" -gt 8000
+kill "$zpid" 2>/dev/null
+wait "$zpid" 2>/dev/null
+rm -f /tmp/np-ready
+
 # Children forked by a traced process during the window are traced too (servers fork workers).
 # (the shell sleeps first: the sampler must be attached before the fork)
 sh -c "sleep 1.5; '$stream' --mb 8 --threads 1 --seconds 1 >/dev/null 2>&1; true" &

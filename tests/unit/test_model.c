@@ -179,17 +179,17 @@ TEST(accelerators_in_use)
 	struct np_accel_use use;
 
 	snprintf(root, sizeof(root), "%s/epyc-2s-8gpu", np_test_fixtures());
-	CHECK_INT(np_proc_accel_use(root, 4242, topo, &use), 0);
+	CHECK_INT(np_proc_accel_use(root, 4242, 0, topo, &use), 0);
 	CHECK_INT(use.ndevices, 1); /* /dev/nvidia5 -> minor 5 -> 0000:a1:00.0 */
 	CHECK_STR(topo->devices[use.devices[0]].pci, "0000:a1:00.0");
 	CHECK(use.unidentified); /* /dev/nvidiactl names no GPU */
-	CHECK_INT(np_proc_accel_use(root, 4243, topo, &use), 0);
+	CHECK_INT(np_proc_accel_use(root, 4243, 0, topo, &use), 0);
 	CHECK_INT(use.ndevices, 1); /* renderD134 -> 0000:c1:00.0 */
 	CHECK_STR(topo->devices[use.devices[0]].pci, "0000:c1:00.0");
-	CHECK_INT(np_proc_accel_use(root, 4244, topo, &use), 0);
+	CHECK_INT(np_proc_accel_use(root, 4244, 0, topo, &use), 0);
 	CHECK_INT(use.ndevices, 0);
 	CHECK(use.unidentified);
-	CHECK_INT(np_proc_accel_use(root, 1, topo, &use), -ESRCH); /* systemd has no fd dir */
+	CHECK_INT(np_proc_accel_use(root, 1, 0, topo, &use), -ESRCH); /* systemd has no fd dir */
 }
 
 TEST(numa_maps_residency)

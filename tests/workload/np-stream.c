@@ -12,6 +12,7 @@
  *   --delay S       sleep S seconds before filling (lets a tracer start first)
  *   --reader-cpus   readers pin themselves to LIST after the fill
  *   --ready FILE    created once the buffer is filled and the readers run
+ *   --main-exits    the main thread leaves with pthread_exit() once the readers run
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -70,11 +71,12 @@ int main(int argc, char **argv)
 		{ "seconds", required_argument, NULL, 's' }, { "delay", required_argument, NULL, 'd' },
 		{ "file", required_argument, NULL, 'f' },    { "open", required_argument, NULL, 'o' },
 		{ "ready", required_argument, NULL, 'r' },   { "reader-cpus", required_argument, NULL, 'c' },
+		{ "main-exits", no_argument, NULL, 'x' },
 		{},
 	};
 	const char *file = NULL, *ready = NULL, *dev = NULL;
 	double seconds = 30, delay = 0;
-	int threads = 2, opt;
+	int threads = 2, opt, main_exits = 0;
 	pthread_t *tids;
 
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -99,6 +101,9 @@ int main(int argc, char **argv)
 			break;
 		case 'r':
 			ready = optarg;
+			break;
+		case 'x':
+			main_exits = 1;
 			break;
 		case 'c': {
 			struct np_cpuset set;
@@ -157,6 +162,8 @@ int main(int argc, char **argv)
 		if (f)
 			fclose(f);
 	}
+	if (main_exits)
+		pthread_exit(NULL); /* the process lives on in its readers, main a zombie */
 	for (int i = 0; i < threads; i++)
 		pthread_join(tids[i], NULL);
 	return 0;
