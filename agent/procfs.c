@@ -135,8 +135,9 @@ int np_proc_read(const char *root, pid_t pid, struct np_proc_info *info)
 		   &state, &info->ppid, &threads, &start, &rss_pages) != 5)
 		return -EINVAL;
 	/*
-	 * A zombie has exited and waits for its parent. A zombie main thread with live
-	 * threads (it called pthread_exit) is a running process, though.
+	 * A zombie has exited and waits for its parent. A main thread shown as a zombie while
+	 * other threads live (pthread_exit; kernels differ in what stat shows then) is a
+	 * running process, though, read through one of its live threads.
 	 */
 	if (state == 'X' || (state == 'Z' && threads <= 1))
 		return -ESRCH;

@@ -85,7 +85,7 @@ for _ in $(seq 50); do [ -e /tmp/np-ready ] && break; sleep 0.1; done
 sleep 0.2
 json=$("$np" report --pid "$zpid" --duration 1 --json)
 check_eq "main thread gone: process not exited" "$(field '.processes[0].exited')" false
-check "main thread gone: residency read through a live thread" \
+check "main thread gone: residency still read" \
 	test "$(field '.processes[0].pages_by_node[0]')" -gt 8000
 kill "$zpid" 2>/dev/null
 wait "$zpid" 2>/dev/null
