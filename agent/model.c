@@ -89,18 +89,12 @@ void np_model_process(struct np_proc_model *proc, const struct np_resolved_sampl
 	}
 }
 
-/* Threads that keep a CPU at least half busy: the CPUs a target node must offer. */
-static int busy_threads(const struct np_proc_model *proc, __u64 window_ns)
+int np_busy_threads(const struct np_proc_model *proc, __u64 window_ns)
 {
 	int busy = 0;
 
-	for (int i = 0; i < proc->nthreads; i++) {
-		__u64 ns = 0;
-
-		for (int n = 0; n < NP_BPF_MAX_NODES; n++)
-			ns += proc->threads[i].stats.cpu_ns[n];
-		busy += window_ns && ns * 2 >= window_ns;
-	}
+	for (int i = 0; i < proc->nthreads; i++)
+		busy += window_ns && np_node_sum(proc->threads[i].stats.cpu_ns) * 2 >= window_ns;
 	return busy;
 }
 
@@ -175,11 +169,9 @@ void np_model_target(const struct np_topo *topo, const struct np_target_opts *op
 	if (node != NP_NO_NODE) {
 		int index = np_topo_node_index(topo, node);
 		int cpus = index >= 0 ? np_cpuset_count(&topo->nodes[index].cpus) : 0;
-		int busy = busy_threads(proc, opts->window_ns);
-		__u64 total = 0;
+		int busy = np_busy_threads(proc, opts->window_ns);
+		__u64 total = np_node_sum(proc->residency.pages);
 
-		for (int n = 0; n < NP_BPF_MAX_NODES; n++)
-			total += proc->residency.pages[n];
 		if (cpus > 0 && cpus >= busy) {
 			proc->target_node = node;
 			snprintf(reason, len, "holds %.0f%% of its memory%s",

@@ -27,26 +27,6 @@ static void warn(struct np_plan *plan, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int busy_threads(const struct np_proc_model *proc)
-{
-	__u64 longest = 0;
-	int busy = 0;
-
-	/* a thread that ran at least half as long as the busiest one keeps a CPU busy */
-	for (int pass = 0; pass < 2; pass++)
-		for (int i = 0; i < proc->nthreads; i++) {
-			__u64 ns = 0;
-
-			for (int n = 0; n < NP_BPF_MAX_NODES; n++)
-				ns += proc->threads[i].stats.cpu_ns[n];
-			if (!pass && ns > longest)
-				longest = ns;
-			else if (pass && longest && ns * 2 >= longest)
-				busy++;
-		}
-	return busy;
-}
-
 int np_plan_make(const struct np_topo *topo, const struct np_proc_model *proc,
 		 const struct np_plan_opts *opts, struct np_plan *plan, char *msg, size_t msglen)
 {
@@ -72,7 +52,7 @@ int np_plan_make(const struct np_topo *topo, const struct np_proc_model *proc,
 	}
 	if (opts->only & NP_PLAN_ONLY_THREADS) {
 		plan->nthreads = proc->nthreads;
-		busy = busy_threads(proc);
+		busy = np_busy_threads(proc, opts->window_ns);
 		if (busy > np_cpuset_count(&plan->cpus))
 			warn(plan, "node %d offers %d CPUs for %d busy threads: they will share",
 			     node->id, np_cpuset_count(&plan->cpus), busy);

@@ -128,15 +128,6 @@ static void add_idle_threads(struct np_proc_model *proc)
 	free(tids);
 }
 
-static __u64 cpu_total(const struct np_thread_stats *stats)
-{
-	__u64 ns = 0;
-
-	for (int n = 0; n < NP_BPF_MAX_NODES; n++)
-		ns += stats->cpu_ns[n];
-	return ns;
-}
-
 /* Default scope: keep what an operator would look at; --all keeps whatever ran. */
 static bool keep(const struct np_report *report, const struct np_proc_model *proc,
 		 const pid_t *pids, int npids)
@@ -145,12 +136,12 @@ static bool keep(const struct np_report *report, const struct np_proc_model *pro
 	case NP_SCOPE_PIDS:
 		return true; /* only traced processes (and their children) are in the data */
 	case NP_SCOPE_ALL:
-		return cpu_total(&proc->totals) > 0 || in_list(pids, npids, proc->info.pid);
+		return np_node_sum(proc->totals.cpu_ns) > 0 || in_list(pids, npids, proc->info.pid);
 	default:
 		if (proc->info.pid == getpid())
 			return false;
 		return proc->info.rss_kb >= NP_REPORT_MIN_RSS_MB * 1024L ||
-		       cpu_total(&proc->totals) >=
+		       np_node_sum(proc->totals.cpu_ns) >=
 			       NP_REPORT_MIN_CPU_SHARE * (double)report->data.window_ns ||
 		       proc->accel.ndevices || proc->accel.unidentified;
 	}

@@ -11,10 +11,8 @@
 /* Share of the process's resident pages on its target node. */
 static double target_share(const struct np_proc_model *p)
 {
-	__u64 total = 0;
+	__u64 total = np_node_sum(p->residency.pages);
 
-	for (int n = 0; n < NP_BPF_MAX_NODES; n++)
-		total += p->residency.pages[n];
 	return total ? (double)p->residency.pages[p->target_node] / (double)total : 0;
 }
 
@@ -147,10 +145,8 @@ static void print_worst_threads(const struct np_report *r, FILE *out)
 	for (int i = 0; i < r->nprocs; i++) {
 		for (int t = 0; t < r->procs[i].nthreads; t++) {
 			const struct np_thread_model *th = &r->procs[i].threads[t];
-			__u64 ns = 0;
+			__u64 ns = np_node_sum(th->stats.cpu_ns);
 
-			for (int k = 0; k < NP_BPF_MAX_NODES; k++)
-				ns += th->stats.cpu_ns[k];
 			if (isnan(th->remote_ratio) || th->remote_ratio <= 0 || !ns)
 				continue;
 			all[n++] = (struct ranked){ &r->procs[i], th, th->remote_ratio * ns };

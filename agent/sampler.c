@@ -333,8 +333,7 @@ int np_sampler_stop(struct np_sampler *s, struct np_sample_data *data)
 
 		for (int i = 0; i < count; i++) {
 			data->counters[NP_CNT_SWITCH_EVENTS] += items[i].stats.switches;
-			for (int n = 0; n < NP_BPF_MAX_NODES; n++)
-				data->counters[NP_CNT_FAULT_EVENTS] += items[i].stats.faults[n];
+			data->counters[NP_CNT_FAULT_EVENTS] += np_node_sum(items[i].stats.faults);
 		}
 	}
 

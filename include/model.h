@@ -78,6 +78,9 @@ struct np_target_opts {
 void np_model_process(struct np_proc_model *proc, const struct np_resolved_sample *samples,
 		      int nsamples, bool numa_balancing_on);
 
+/* Threads on CPU at least half of window_ns: the CPUs a target node must offer. */
+int np_busy_threads(const struct np_proc_model *proc, __u64 window_ns);
+
 void np_model_target(const struct np_topo *topo, const struct np_target_opts *opts,
 		     struct np_proc_model *proc);
 

@@ -30,6 +30,7 @@ struct np_plan_opts {
 	const int *irqs;		 /* device and NIC IRQs to steer */
 	int nirqs;
 	bool irqbalance_running;
+	__u64 window_ns; /* the sampling window the threads' CPU time was measured over */
 };
 
 struct np_plan {

@@ -43,6 +43,16 @@ struct np_thread_stats {
 	char comm[16]; /* exited-process totals only: the name, since /proc no longer has it */
 };
 
+/* Sum of a per-node array (CPU time, pages, faults). */
+static inline __u64 np_node_sum(const __u64 *values)
+{
+	__u64 sum = 0;
+
+	for (int n = 0; n < NP_BPF_MAX_NODES; n++)
+		sum += values[n];
+	return sum;
+}
+
 /*
  * Add one thread's figures to another's: the exit handler and the model both fold threads.
  * In BPF the adds are atomic: the threads of one process may exit on several CPUs at once

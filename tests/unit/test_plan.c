@@ -54,7 +54,7 @@ TEST(plan_respects_reserve_and_cpuset)
 	struct np_proc_model proc = { .nthreads = 3, .threads = threads, .has_residency = true };
 	struct np_plan_opts opts = { .target_node = 1, .only = NP_PLAN_ONLY_THREADS |
 							       NP_PLAN_ONLY_MEMORY,
-				     .reserve_mb = 761000 };
+				     .reserve_mb = 761000, .window_ns = 1000 };
 	struct np_cpuset allowed;
 	struct np_plan plan;
 	char msg[256];
