@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the VM test bed's initramfs: busybox, numaplace with its libraries, the tools the
-# scenarios use, the guest kernel's virtio-net modules (in dependency order), tests/lib.sh,
-# the scenario and demo scripts, and /init.
+# scenarios use (irqbalance and numad are Debian's own, run in the guest as on a host), the
+# guest kernel's virtio-net modules (in dependency order), tests/lib.sh, the scenario and demo
+# scripts, and /init.
 #
 #   tests/vm/mkinitramfs.sh KERNEL_DIR OUT.cpio.gz
 set -euo pipefail
@@ -27,8 +28,8 @@ copy_with_libs() {
 }
 copy_with_libs "$np_bin" /usr/bin/numaplace
 copy_with_libs "$(dirname "$np_bin")/np-stream" /usr/bin/np-stream
-for tool in numactl numastat migratepages jq bpftool; do
-	path=$(command -v "$tool") || { echo "mkinitramfs: $tool not installed (scripts/deps.sh)" >&2; exit 1; }
+for tool in numactl numastat migratepages jq bpftool irqbalance numad; do
+	path=$(PATH=$PATH:/usr/sbin:/sbin command -v "$tool") || { echo "mkinitramfs: $tool not installed (scripts/deps.sh)" >&2; exit 1; }
 	copy_with_libs "$path" "/usr/bin/$tool"
 done
 
