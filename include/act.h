@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The act layer: the only code that changes the system. Every function here appends the old
+ * value to the undo journal (journal.h) before it writes the new one, so a `place` killed at
+ * any point leaves a journal that `restore` completes. Failures of the kernel (EPERM, EINVAL,
+ * ESRCH, EBUSY mid-way) are counted in the result and survived; only a journal that cannot
+ * be written stops an action, because a change without its old value could not be undone.
+ */
+#ifndef NP_ACT_H
+#define NP_ACT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <linux/types.h>
+
+#include "cpulist.h"
+#include "journal.h"
+
+struct np_act_result {
+	int changed;   /* values set */
+	int unchanged; /* already as wanted: nothing written, nothing journaled */
+	int failed;    /* the kernel refused: counted, reported, survived */
+	int vanished;  /* the thread, IRQ or process went away meanwhile */
+	char first_error[192];
+};
+
+/* Record the first failure's message in res (later ones are only counted). */
+void np_act_fail(struct np_act_result *res, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- threads (act_threads.c) ---- */
+
+/*
+ * Pin every thread of pid to cpus, journaling each thread's old mask with its start time.
+ * Threads created while this runs are found by walking /proc/PID/task again until a pass
+ * finds no thread left to pin (new threads inherit the mask of the thread that creates them).
+ */
+int np_act_threads(const char *journal, pid_t pid, const struct np_cpuset *cpus,
+		   struct np_act_result *res);
+
+/* ---- IRQs (act_irqs.c) ---- */
+
+/*
+ * IRQs of a PCI device: its MSI/MSI-X vectors (msi_irqs/), else its legacy irq when not 0.
+ * Returns the count (0: none), or -ENODEV when the device does not exist.
+ */
+int np_device_irqs(const char *root, const char *bdf, int *irqs, int max);
+
+/*
+ * IRQs of a network interface through the PCI device behind it. bdf receives that device.
+ * -ENODEV: no such interface; -ENOTSUP: not backed by a PCI device (lo, bridge, veth).
+ */
+int np_nic_irqs(const char *root, const char *iface, char *bdf, size_t bdflen, int *irqs,
+		int max);
+
+/* Set each IRQ's smp_affinity_list to cpus (old list journaled first). */
+int np_act_irqs(const char *journal, const int *irqs, int nirqs, const struct np_cpuset *cpus,
+		struct np_act_result *res);
+
+/*
+ * If irqbalance runs, add irqs to its ban list through its control socket, so it does not
+ * move them back. Only IRQs not banned before are added and journaled (restore lifts exactly
+ * those). Returns 0 when irqbalance does not run.
+ */
+int np_act_irqbalance_ban(const char *journal, const int *irqs, int nirqs,
+			  struct np_act_result *res);
+
+/* ---- settings (act_settings.c): numa_balancing and its debugfs/sysctl knobs ---- */
+
+/* Write value to a /proc/sys or debugfs file, journaling its old content first. */
+int np_act_setting(const char *journal, const char *path, const char *value,
+		   struct np_act_result *res);
+
+/* ---- memory (act_memory.c) ---- */
+
+struct np_move_opts {
+	int target_node;
+	double max_rate_mbps;	 /* 0: no limit */
+	__u64 max_pages;	 /* what the plan allows (the reserve) */
+	long reserve_mb;	 /* re-checked against the node's MemFree while moving */
+	const unsigned long *hot_addrs; /* sampled fault addresses, hottest first */
+	int nhot;
+	FILE *progress; /* a terminal for progress lines, or NULL */
+};
+
+struct np_move_result {
+	__u64 pages_misplaced; /* resident pages off the target node when the move began */
+	__u64 pages_moved;
+	__u64 pages_hot_moved; /* of pages_moved, in the hot regions moved first */
+	__u64 pages_busy;      /* could not move (pinned, locked, under I/O): -EBUSY, -EAGAIN */
+	__u64 pages_shared;    /* mapped by other processes too: -EACCES */
+	__u64 pages_failed;    /* other per-page errors */
+	bool stopped_by_reserve;
+	bool process_exited;
+	double seconds;
+	char error[192];
+};
+
+/* Move the process's resident pages to the target node, hottest first, within the budget. */
+int np_act_memory(pid_t pid, const struct np_move_opts *opts, struct np_move_result *res);
+
+/* ---- restore (restore.c and each area's np_restore_*) ---- */
+
+/* Put one journaled change back; a thread whose start time differs counts as vanished. */
+int np_restore_thread(const struct np_change *c, struct np_act_result *res);
+int np_restore_irq(const struct np_change *c, struct np_act_result *res);
+int np_restore_irqbalance_ban(const struct np_change *c, struct np_act_result *res);
+int np_restore_setting(const struct np_change *c, struct np_act_result *res);
+
+#endif
