@@ -6,24 +6,15 @@
 #include <errno.h>
 #include <getopt.h>
 #include <regex.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "args.h"
 #include "commands.h"
 #include "report.h"
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
+#include "window.h"
 
 static void report_usage(FILE *out)
 {
@@ -41,14 +32,6 @@ static void report_usage(FILE *out)
 		"  --json             one JSON document (schema in README.md)\n"
 		"  -o FILE            write the report to FILE instead of stdout\n",
 		NP_REPORT_MIN_RSS_MB, NP_REPORT_MIN_CPU_SHARE * 100);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* We and the processes that started us (sudo, a shell's -c): they match our own arguments. */
@@ -96,26 +79,6 @@ static int match_processes(const regex_t *re, pid_t **out, int *count)
 	*out = hits;
 	*count = nhits;
 	return 0;
-}
-
-/* The window: drain samples, show a countdown on a terminal, stop on time or signal. */
-static void run_window(struct np_sampler *sampler, double duration)
-{
-	bool tty = isatty(STDERR_FILENO);
-	double end = now_s() + duration, left;
-	int consumed = 0;
-
-	while (!stop_requested && (left = end - now_s()) > 0) {
-		int n = np_sampler_poll(sampler, left < 0.2 ? (int)(left * 1000) + 1 : 200);
-
-		if (n > 0)
-			consumed += n;
-		if (tty)
-			fprintf(stderr, "\r  sampling: %4.1f s left, %d fault samples (Ctrl-C ends early) ",
-				left > 0 ? left : 0, consumed);
-	}
-	if (tty)
-		fprintf(stderr, "\r\033[K");
 }
 
 int np_cmd_report(int argc, char **argv)
@@ -297,11 +260,7 @@ int np_cmd_report(int argc, char **argv)
 		np_err("report: %s", msg);
 		goto cleanup;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	run_window(sampler, duration);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
+	np_sample_window(sampler, duration);
 
 	err = np_sampler_stop(sampler, &report.data);
 	if (err) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,6 +38,8 @@ static char *change_line(const struct np_change *c)
 	json_object_object_add(o, "start_time", json_object_new_uint64(c->start_time));
 	json_object_object_add(o, "path", json_object_new_string(c->path));
 	json_object_object_add(o, "old_value", json_object_new_string(c->old_value));
+	if (c->new_value[0])
+		json_object_object_add(o, "new_value", json_object_new_string(c->new_value));
 	line = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 							       JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
@@ -154,6 +157,8 @@ static int parse_line(const char *line, struct np_change *c)
 	if (!json_object_object_get_ex(o, "old_value", &v))
 		goto out;
 	snprintf(c->old_value, sizeof(c->old_value), "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(o, "new_value", &v))
+		snprintf(c->new_value, sizeof(c->new_value), "%s", json_object_get_string(v));
 	err = 0;
 out:
 	json_object_put(o);
@@ -211,4 +216,26 @@ int np_journal_clear(const char *path)
 		return -errno;
 	err = fsync_dir(path); /* the removal itself must survive a crash */
 	return err == -ENOENT ? 0 : err;
+}
+
+int np_journal_lock(const char *path)
+{
+	char lock[PATH_MAX], dir[PATH_MAX];
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (mkdir(dirname(dir), 0700) && errno != EEXIST)
+		return -errno;
+	if (snprintf(lock, sizeof(lock), "%s.lock", path) >= (int)sizeof(lock))
+		return -ENAMETOOLONG;
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		int err = errno == EWOULDBLOCK ? -EBUSY : -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
 }

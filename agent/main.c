@@ -18,6 +18,8 @@ static const struct command {
 } commands[] = {
 	{ "topo", np_cmd_topo, "show NUMA nodes, device locality and kernel state" },
 	{ "report", np_cmd_report, "trace for a while, report remote memory access per process" },
+	{ "place", np_cmd_place, "move a process, its memory and its IRQs to its node" },
+	{ "restore", np_cmd_restore, "undo every change place made (from the journal)" },
 };
 
 static void usage(FILE *out)

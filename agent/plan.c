@@ -97,8 +97,9 @@ int np_plan_make(const struct np_topo *topo, const struct np_proc_model *proc,
 	}
 
 	/* balancing: AutoNUMA scanning fights pinning and stalls serving latency */
-	plan->balancing = opts->only & NP_PLAN_ONLY_BALANCING ? opts->balancing : NP_BALANCING_KEEP;
-	if (plan->balancing == NP_BALANCING_KEEP && topo->kernel.numa_balancing > 0 &&
+	if (opts->only & NP_PLAN_ONLY_BALANCING)
+		plan->balancing = opts->balancing;
+	if (plan->balancing.choice == NP_BALANCING_KEEP && topo->kernel.numa_balancing > 0 &&
 	    (opts->only & NP_PLAN_ONLY_THREADS))
 		warn(plan, "numa_balancing is on: with the process pinned, its scanning only "
 			   "costs latency; --balancing off is advised");

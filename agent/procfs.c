@@ -210,6 +210,56 @@ int np_proc_threads(const char *root, pid_t pid, pid_t **tids, int *count)
 	return list_numeric(root, path, tids, count);
 }
 
+int np_thread_start_time(const char *root, pid_t pid, pid_t tid, unsigned long long *start)
+{
+	char path[96], stat[1024], *close_paren;
+	char state;
+	int err;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
+	err = np_read_str(root, path, stat, sizeof(stat));
+	if (err)
+		return err == -ENOENT ? -ESRCH : err;
+	close_paren = strrchr(stat, ')');
+	if (!close_paren || sscanf(close_paren + 2,
+				   "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+				   "%*d %*d %*d %llu",
+				   &state, start) != 2)
+		return -EINVAL;
+	return state == 'Z' || state == 'X' ? -ESRCH : 0;
+}
+
+int np_proc_cpuset(const char *root, pid_t pid, struct np_cpuset *cpus)
+{
+	char path[PATH_MAX], cgroup[PATH_MAX / 2], list[8192];
+	int err;
+
+	/* cgroup v2: the single line "0::/system.slice/llama.service" */
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
+	err = np_read_str(root, path, cgroup, sizeof(cgroup));
+	if (err)
+		return err == -ENOENT ? -ESRCH : err;
+	if (strncmp(cgroup, "0::/", 4) || strchr(cgroup, '\n'))
+		return -ENOENT; /* cgroup v1 or hybrid: no unified cpuset to read */
+	/* the nearest cgroup up the path that has the cpuset controller decides */
+	for (char *dir = cgroup + 3;;) {
+		char *slash;
+
+		snprintf(path, sizeof(path), "/sys/fs/cgroup%s/cpuset.cpus.effective",
+			 strcmp(dir, "/") ? dir : "");
+		if (np_read_str(root, path, list, sizeof(list)) == 0)
+			return np_cpulist_parse(list, cpus) ? -ENOENT : 0;
+		slash = strrchr(dir, '/');
+		if (!slash || slash == dir) {
+			if (!strcmp(dir, "/"))
+				return -ENOENT;
+			dir[1] = '\0';
+			continue;
+		}
+		*slash = '\0';
+	}
+}
+
 void np_thread_comm(const char *root, pid_t pid, pid_t tid, char *comm, size_t len)
 {
 	char path[96];

@@ -77,7 +77,8 @@ int np_act_setting(const char *journal, const char *path, const char *value,
 struct np_move_opts {
 	int target_node;
 	double max_rate_mbps;	 /* 0: no limit */
-	__u64 max_pages;	 /* what the plan allows (the reserve) */
+	__u64 max_pages;	 /* what the plan allows (the reserve); ~0: no limit */
+	__u64 expected_pages;	 /* misplaced when planned: the progress line's total */
 	long reserve_mb;	 /* re-checked against the node's MemFree while moving */
 	const unsigned long *hot_addrs; /* sampled fault addresses, hottest first */
 	int nhot;
@@ -104,6 +105,8 @@ int np_act_memory(pid_t pid, const struct np_move_opts *opts, struct np_move_res
 
 /* Put one journaled change back; a thread whose start time differs counts as vanished. */
 int np_restore_thread(const struct np_change *c, struct np_act_result *res);
+/* Threads born after `place` that still carry the mask it set get their process's old mask. */
+int np_restore_inherited(const struct np_change *changes, int n, struct np_act_result *res);
 int np_restore_irq(const struct np_change *c, struct np_act_result *res);
 int np_restore_irqbalance_ban(const struct np_change *c, struct np_act_result *res);
 int np_restore_setting(const struct np_change *c, struct np_act_result *res);

@@ -27,6 +27,8 @@ struct np_change {
 	unsigned long long start_time;
 	char path[256];
 	char old_value[1024];
+	/* what numaplace wrote (thread masks: restore also resets threads that inherited it) */
+	char new_value[1024];
 };
 
 /*
@@ -40,6 +42,12 @@ int np_journal_load(const char *path, struct np_change **changes, int *count, in
 
 /* Remove the journal (after a complete restore). Absent is fine. */
 int np_journal_clear(const char *path);
+
+/*
+ * One numaplace at a time changes the system: an exclusive flock on "<journal>.lock", held
+ * until the returned fd is closed (or the process dies). -EBUSY when another one holds it.
+ */
+int np_journal_lock(const char *path);
 
 const char *np_change_kind_name(enum np_change_kind kind);
 

@@ -7,6 +7,7 @@
 #ifndef NP_PLAN_H
 #define NP_PLAN_H
 
+#include "balancing.h"
 #include "model.h"
 
 #define NP_PLAN_ONLY_THREADS (1u << 0)
@@ -18,14 +19,12 @@
 #define NP_PLAN_MAX_IRQS 256
 #define NP_PLAN_MAX_WARNINGS 8
 
-enum np_balancing_choice { NP_BALANCING_KEEP, NP_BALANCING_OFF, NP_BALANCING_ON };
-
 struct np_plan_opts {
 	int target_node;
 	unsigned int only;	   /* NP_PLAN_ONLY_* bits */
 	double max_rate_mbps;	   /* migration budget */
 	long reserve_mb;	   /* free memory the target node keeps; < 0: the default */
-	enum np_balancing_choice balancing;
+	struct np_balancing balancing;
 	const struct np_cpuset *allowed; /* the process's cpuset (Cpus_allowed of its cgroup) */
 	const int *irqs;		 /* device and NIC IRQs to steer */
 	int nirqs;
@@ -43,7 +42,7 @@ struct np_plan {
 	double est_seconds;   /* pages_planned at max_rate_mbps */
 	int nirqs;
 	int irqs[NP_PLAN_MAX_IRQS];
-	enum np_balancing_choice balancing;
+	struct np_balancing balancing; /* choice KEEP when balancing is not in --only */
 	int nwarnings;
 	char warnings[NP_PLAN_MAX_WARNINGS][192];
 };

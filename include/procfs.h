@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "cpulist.h"
 #include "np_common.h"
 #include "sample_shared.h"
 
@@ -43,6 +44,15 @@ int np_proc_list(const char *root, pid_t **pids, int *count);
 
 /* Thread ids of a process, ascending. Caller frees. */
 int np_proc_threads(const char *root, pid_t pid, pid_t **tids, int *count);
+
+/* A thread's start time (stat field 22): with the tid, what identifies it. -ESRCH: gone. */
+int np_thread_start_time(const char *root, pid_t pid, pid_t tid, unsigned long long *start);
+
+/*
+ * The CPUs the process's cgroup allows (cgroup v2 cpuset.cpus.effective, found through
+ * /proc/PID/cgroup). -ENOENT when no cpuset controller bounds it.
+ */
+int np_proc_cpuset(const char *root, pid_t pid, struct np_cpuset *cpus);
 
 /* A thread's comm; "" when it is gone. */
 void np_thread_comm(const char *root, pid_t pid, pid_t tid, char *comm, size_t len);

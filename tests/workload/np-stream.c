@@ -13,6 +13,8 @@
  *   --reader-cpus   readers pin themselves to LIST after the fill
  *   --ready FILE    created once the buffer is filled and the readers run
  *   --main-exits    the main thread leaves with pthread_exit() once the readers run
+ *   --spawn-every MS  once the readers run, the main thread starts a short-lived thread
+ *                   (it lives 300 ms) every MS ms: threads born while a placement runs
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -58,6 +60,30 @@ static void *reader(void *arg)
 	return NULL;
 }
 
+static void *short_lived(void *arg)
+{
+	(void)arg;
+	usleep(300000);
+	return NULL;
+}
+
+/* Thread churn until the deadline: detached threads, each born with the main thread's mask. */
+static void spawn_until_deadline(double every_ms)
+{
+	pthread_attr_t attr;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	while (now() < deadline) {
+		pthread_t t;
+
+		if (pthread_create(&t, &attr, short_lived, NULL))
+			perror("np-stream: pthread_create");
+		usleep((useconds_t)(every_ms * 1000));
+	}
+	pthread_attr_destroy(&attr);
+}
+
 static void die_usage(const char *msg)
 {
 	fprintf(stderr, "np-stream: %s\n", msg);
@@ -72,10 +98,11 @@ int main(int argc, char **argv)
 		{ "file", required_argument, NULL, 'f' },    { "open", required_argument, NULL, 'o' },
 		{ "ready", required_argument, NULL, 'r' },   { "reader-cpus", required_argument, NULL, 'c' },
 		{ "main-exits", no_argument, NULL, 'x' },
+		{ "spawn-every", required_argument, NULL, 'S' },
 		{},
 	};
 	const char *file = NULL, *ready = NULL, *dev = NULL;
-	double seconds = 30, delay = 0;
+	double seconds = 30, delay = 0, spawn_every_ms = 0;
 	int threads = 2, opt, main_exits = 0;
 	pthread_t *tids;
 
@@ -104,6 +131,9 @@ int main(int argc, char **argv)
 			break;
 		case 'x':
 			main_exits = 1;
+			break;
+		case 'S':
+			spawn_every_ms = atof(optarg);
 			break;
 		case 'c': {
 			struct np_cpuset set;
@@ -164,6 +194,8 @@ int main(int argc, char **argv)
 	}
 	if (main_exits)
 		pthread_exit(NULL); /* the process lives on in its readers, main a zombie */
+	if (spawn_every_ms > 0)
+		spawn_until_deadline(spawn_every_ms);
 	for (int i = 0; i < threads; i++)
 		pthread_join(tids[i], NULL);
 	return 0;

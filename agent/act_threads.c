@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Thread placement: every thread of a process gets the target CPUs. Old masks are journaled
+ * with each thread's start time, a batch per pass, before any of that pass is written.
+ *
+ * A thread created while we work inherits the mask of the thread that created it, which may
+ * not be pinned yet; so the task list is walked again until a pass finds nothing left to pin.
+ * Once the creators are pinned, threads created later inherit the target mask by themselves.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "act.h"
+#include "procfs.h"
+
+#define MAX_PASSES 64
+
+static int get_mask(pid_t tid, struct np_cpuset *set)
+{
+	size_t size = CPU_ALLOC_SIZE(NP_MAX_CPUS);
+	cpu_set_t *mask = CPU_ALLOC(NP_MAX_CPUS);
+	int err = 0;
+
+	if (!mask)
+		return -ENOMEM;
+	memset(set, 0, sizeof(*set));
+	if (sched_getaffinity(tid, size, mask))
+		err = -errno;
+	for (int cpu = 0; !err && cpu < NP_MAX_CPUS; cpu++)
+		if (CPU_ISSET_S(cpu, size, mask))
+			np_cpuset_set(set, cpu);
+	CPU_FREE(mask);
+	return err;
+}
+
+static int set_mask(pid_t tid, const struct np_cpuset *set)
+{
+	size_t size = CPU_ALLOC_SIZE(NP_MAX_CPUS);
+	cpu_set_t *mask = CPU_ALLOC(NP_MAX_CPUS);
+	int err = 0;
+
+	if (!mask)
+		return -ENOMEM;
+	CPU_ZERO_S(size, mask);
+	for (int cpu = 0; cpu < NP_MAX_CPUS; cpu++)
+		if (np_cpuset_has(set, cpu))
+			CPU_SET_S(cpu, size, mask);
+	if (sched_setaffinity(tid, size, mask))
+		err = -errno;
+	CPU_FREE(mask);
+	return err;
+}
+
+static bool same_set(const struct np_cpuset *a, const struct np_cpuset *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+static bool seen(const pid_t *done, int ndone, pid_t tid)
+{
+	for (int i = 0; i < ndone; i++)
+		if (done[i] == tid)
+			return true;
+	return false;
+}
+
+/* One pass: journal and pin the threads not handled yet. Returns how many were new. */
+static int pin_pass(const char *journal, pid_t pid, const struct np_cpuset *cpus,
+		    const char *wanted, pid_t **done, int *ndone, struct np_act_result *res)
+{
+	struct np_change *batch = NULL;
+	struct np_cpuset now;
+	pid_t *tids, *grown;
+	int ntids, nbatch = 0, fresh = 0, err;
+
+	err = np_proc_threads("/", pid, &tids, &ntids);
+	if (err)
+		return err;
+	grown = realloc(*done, sizeof(**done) * (*ndone + ntids + 1));
+	batch = calloc(ntids + 1, sizeof(*batch));
+	if (!grown || !batch) {
+		free(grown ? NULL : batch);
+		if (grown)
+			*done = grown;
+		free(tids);
+		return -ENOMEM;
+	}
+	*done = grown;
+	for (int i = 0; i < ntids; i++) {
+		struct np_change *c = &batch[nbatch];
+
+		if (seen(*done, *ndone, tids[i]))
+			continue;
+		(*done)[(*ndone)++] = tids[i];
+		fresh++;
+		if (np_thread_start_time("/", pid, tids[i], &c->start_time) ||
+		    get_mask(tids[i], &now)) {
+			res->vanished++;
+			continue;
+		}
+		if (same_set(&now, cpus)) {
+			res->unchanged++;
+			continue;
+		}
+		c->kind = NP_CHANGE_THREAD_AFFINITY;
+		c->id = tids[i];
+		c->tgid = pid;
+		np_cpulist_format(&now, c->old_value, sizeof(c->old_value));
+		snprintf(c->new_value, sizeof(c->new_value), "%s", wanted);
+		nbatch++;
+	}
+	free(tids);
+	err = nbatch ? np_journal_append(journal, batch, nbatch) : 0;
+	for (int i = 0; i < nbatch && !err; i++) {
+		int e = set_mask(batch[i].id, cpus);
+
+		if (e == -ESRCH)
+			res->vanished++;
+		else if (e)
+			np_act_fail(res, "thread %d: sched_setaffinity(%s): %s", batch[i].id, wanted,
+				    strerror(-e));
+		else
+			res->changed++;
+	}
+	free(batch);
+	return err ? err : fresh;
+}
+
+int np_act_threads(const char *journal, pid_t pid, const struct np_cpuset *cpus,
+		   struct np_act_result *res)
+{
+	char wanted[sizeof(((struct np_change *)0)->new_value)];
+	pid_t *done = NULL;
+	int ndone = 0, fresh = 1, pass;
+
+	np_cpulist_format(cpus, wanted, sizeof(wanted));
+	for (pass = 0; pass < MAX_PASSES && fresh > 0; pass++)
+		fresh = pin_pass(journal, pid, cpus, wanted, &done, &ndone, res);
+	free(done);
+	if (fresh == -ESRCH && pass > 1)
+		fresh = 0; /* the process left after we began: counted, not an error */
+	if (fresh > 0)
+		np_act_fail(res, "threads kept appearing after %d passes", MAX_PASSES);
+	return fresh < 0 ? fresh : 0;
+}
+
+int np_restore_thread(const struct np_change *c, struct np_act_result *res)
+{
+	unsigned long long start;
+	struct np_cpuset old, now;
+	int err;
+
+	/* gone, or its tid reused by a newer thread: nothing of ours to put back */
+	if (np_thread_start_time("/", c->tgid, c->id, &start) || start != c->start_time ||
+	    get_mask(c->id, &now)) {
+		res->vanished++;
+		return 0;
+	}
+	if (np_cpulist_parse(c->old_value, &old)) {
+		np_act_fail(res, "thread %d: journaled mask '%s' is not a CPU list", c->id,
+			    c->old_value);
+		return 0;
+	}
+	if (same_set(&now, &old)) {
+		res->unchanged++;
+		return 0;
+	}
+	err = set_mask(c->id, &old);
+	if (err == -ESRCH)
+		res->vanished++;
+	else if (err)
+		np_act_fail(res, "thread %d: sched_setaffinity(%s): %s", c->id, c->old_value,
+			    strerror(-err));
+	else
+		res->changed++;
+	return 0;
+}
+
+/*
+ * Threads created after `place` inherited the mask we set and are in no journal entry. For
+ * each placed process (its main thread's entry, same start time), such a thread whose mask
+ * is still ours gets the main thread's old mask back.
+ */
+int np_restore_inherited(const struct np_change *changes, int n, struct np_act_result *res)
+{
+	for (int i = 0; i < n; i++) {
+		const struct np_change *main_thread = &changes[i];
+		unsigned long long start;
+		struct np_change inherited;
+		pid_t *tids;
+		int ntids;
+
+		if (main_thread->kind != NP_CHANGE_THREAD_AFFINITY ||
+		    main_thread->id != main_thread->tgid || !main_thread->new_value[0] ||
+		    np_thread_start_time("/", main_thread->tgid, main_thread->id, &start) ||
+		    start != main_thread->start_time ||
+		    np_proc_threads("/", main_thread->tgid, &tids, &ntids))
+			continue;
+		for (int t = 0; t < ntids; t++) {
+			struct np_cpuset now, ours;
+			bool journaled = false;
+
+			for (int j = 0; j < n; j++)
+				journaled |= changes[j].kind == NP_CHANGE_THREAD_AFFINITY &&
+					     changes[j].tgid == main_thread->tgid &&
+					     changes[j].id == tids[t];
+			if (journaled || get_mask(tids[t], &now) ||
+			    np_cpulist_parse(main_thread->new_value, &ours) || !same_set(&now, &ours))
+				continue;
+			inherited = *main_thread;
+			inherited.id = tids[t];
+			if (np_thread_start_time("/", main_thread->tgid, tids[t],
+						 &inherited.start_time) == 0)
+				np_restore_thread(&inherited, res);
+		}
+		free(tids);
+	}
+	return 0;
+}
