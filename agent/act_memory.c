@@ -15,11 +15,23 @@
  * eat into it while we move). Pages the kernel cannot move (pinned for DMA, mlocked under
  * migration, shared with other processes) are counted, never retried in a loop.
  *
+ * Transparent huge pages: a THP moves whole from its first address, and passing its other 511
+ * addresses in the same call costs ~2.5x (each finds the page isolated and flushes the queue).
+ * So every batch first moves its 2 MB-aligned addresses alone, then what is still off target.
+ *
+ * Mapped file pages that the process keeps reading can crawl (measured in the TCG guest: 5 ms
+ * a page, each migration unmapping the page with a TLB flush the readers' CPUs must answer,
+ * while the process stopped moves 128 MB in about a second). The first file batch is a small
+ * probe; below PAUSE_BELOW_MBPS the process is stopped (SIGSTOP, journaled first so restore
+ * continues it after a SIGKILL of ours) for at most pause_ms per batch, batch sizes adapting
+ * to that budget. --pause-ms 0 never stops it.
+ *
  * MPOL_MF_MOVE, not MOVE_ALL: pages other processes map too (libc, a model file two servers
  * share) stay where they are and are counted as shared; moving them would move others' memory.
  */
 #include <errno.h>
 #include <numaif.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,14 +39,18 @@
 #include <unistd.h>
 
 #include "act.h"
+#include "procfs.h"
 #include "sysfs.h"
 
 #define CHUNK_PAGES 4096 /* addresses queried per move_pages call: 16 MB of 4 KiB pages */
 #define BATCH_PAGES 2048 /* pages moved per call: 8 MB, the rate limiter's grain */
 #define HOT_REGION (2UL << 20)
+#define PROBE_PAGES 64	     /* first batch of file pages, to see how they move */
+#define PAUSE_BELOW_MBPS 20 /* slower than this: stop the process while file pages move */
 
 struct range {
 	unsigned long start, end;
+	bool file;
 };
 
 struct mover {
@@ -50,6 +66,8 @@ struct mover {
 	__u64 budget; /* pages still allowed */
 	__u64 reserve_pages;
 	bool stop;
+	bool probed_file, pause_mode, pause_journaled, already_stopped;
+	int pause_batch; /* pages per paused batch, adapted to pause_ms */
 };
 
 static double now_s(void)
@@ -92,7 +110,8 @@ static int read_mappings(pid_t pid, struct range **out, int *count)
 			}
 			list = grown;
 		}
-		list[n++] = (struct range){ start, end };
+		/* a path after the inode field: a mapped file (anonymous ones have none) */
+		list[n++] = (struct range){ start, end, strchr(line, '/') != NULL };
 	}
 	fclose(f);
 	*out = list;
@@ -157,21 +176,127 @@ static void exited(struct mover *m)
 	m->stop = true;
 }
 
-/* Move n off-target pages; count by a second query what really moved. */
-static void move_batch(struct mover *m, void **addrs, int n, bool hot)
+static char proc_state(pid_t pid)
 {
-	int err, *move_status = m->status + CHUNK_PAGES;
+	char path[64], stat[512], *paren;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (np_read_str("/", path, stat, sizeof(stat)) || !(paren = strrchr(stat, ')')))
+		return 0;
+	return paren[1] == ' ' ? paren[2] : 0;
+}
+
+/* Stop the process (journaled first: a SIGKILL of ours must not leave it stopped). */
+static int freeze(struct mover *m, sigset_t *saved)
+{
+	sigset_t block;
+
+	if (!m->pause_journaled) {
+		struct np_change c = { .kind = NP_CHANGE_PROCESS_PAUSED, .id = m->pid,
+				       .tgid = m->pid };
+		int err;
+
+		if (np_thread_start_time("/", m->pid, m->pid, &c.start_time))
+			return -ESRCH;
+		snprintf(c.old_value, sizeof(c.old_value), "running");
+		err = np_journal_append(m->opts->journal, &c, 1);
+		if (err)
+			return err;
+		m->pause_journaled = true;
+	}
+	/* Ctrl-C now would leave it stopped: signals to us wait until it runs again */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, saved);
+	if (kill(m->pid, SIGSTOP)) {
+		sigprocmask(SIG_SETMASK, saved, NULL);
+		return -errno;
+	}
+	for (int i = 0; i < 50 && proc_state(m->pid) != 'T'; i++)
+		usleep(1000);
+	return 0;
+}
+
+static void thaw(struct mover *m, const sigset_t *saved)
+{
+	kill(m->pid, SIGCONT);
+	sigprocmask(SIG_SETMASK, saved, NULL);
+}
+
+/* Move pages; -errno of the call. Statuses in move_status. */
+static int move_call(struct mover *m, void **addrs, int n, int *move_status)
+{
+	return n && move_pages(m->pid, n, addrs, m->nodes, move_status, MPOL_MF_MOVE) < 0 ? -errno
+											  : 0;
+}
+
+/* THP heads first: a huge page moves whole from its aligned address, cheaply. */
+static int move_heads(struct mover *m, void **addrs, int n, int *move_status)
+{
+	void **heads = m->query_addrs; /* free while a batch runs */
+	int nheads = 0;
+
+	for (int i = 0; i < n; i++)
+		if (!((unsigned long)addrs[i] & (HOT_REGION - 1)))
+			heads[nheads++] = addrs[i];
+	return move_call(m, heads, nheads, move_status);
+}
+
+/* Move n off-target pages; count by a last query what really moved. */
+static void move_batch(struct mover *m, void **addrs, int n, bool hot, bool file)
+{
+	int err, nrest = 0, *move_status = m->status + CHUNK_PAGES;
 	__u64 free_pages = node_free_pages(m->opts->target_node);
+	void **rest = m->query_addrs + CHUNK_PAGES;
+	bool paused = false;
+	sigset_t saved;
+	double t0;
 
 	if (free_pages != ~0ULL && free_pages < m->reserve_pages + n) {
 		m->res->stopped_by_reserve = true;
 		m->stop = true;
 		return;
 	}
-	if (move_pages(m->pid, n, addrs, m->nodes, move_status, MPOL_MF_MOVE) < 0) {
-		err = -errno;
+	err = move_heads(m, addrs, n, move_status);
+	if (!err)
+		err = query(m, addrs, n);
+	for (int i = 0; !err && i < n; i++)
+		if (m->status[i] >= 0 && m->status[i] != m->opts->target_node)
+			rest[nrest++] = addrs[i];
+	if (!err && nrest && file && m->pause_mode) {
+		err = freeze(m, &saved);
+		paused = !err;
 		if (err == -ESRCH)
 			return exited(m);
+		if (err)
+			m->pause_mode = false; /* cannot journal the pause: do without it */
+		err = 0;
+	}
+	t0 = now_s();
+	if (!err)
+		err = move_call(m, rest, nrest, move_status);
+	if (paused) {
+		double ms = (now_s() - t0) * 1000;
+
+		thaw(m, &saved);
+		m->res->pauses++;
+		m->res->paused_seconds += ms / 1000;
+		/* aim the next batch at the pause budget */
+		m->pause_batch = (int)(nrest * m->opts->pause_ms / (ms > 1 ? ms : 1));
+		m->pause_batch = m->pause_batch < 16 ? 16 : m->pause_batch > BATCH_PAGES ? BATCH_PAGES
+										  : m->pause_batch;
+	} else if (file && !m->probed_file && nrest) {
+		double s = now_s() - t0;
+
+		m->probed_file = true;
+		m->pause_mode = m->opts->pause_ms > 0 && !m->already_stopped &&
+				nrest / 256.0 / (s > 1e-6 ? s : 1e-6) < PAUSE_BELOW_MBPS;
+	}
+	if (err == -ESRCH)
+		return exited(m);
+	if (err) {
 		/* ENOMEM (the node ran out), EPERM: counted, and no point going on */
 		m->res->pages_failed += n;
 		snprintf(m->res->error, sizeof(m->res->error), "move_pages: %s", strerror(-err));
@@ -181,16 +306,18 @@ static void move_batch(struct mover *m, void **addrs, int n, bool hot)
 	err = query(m, addrs, n);
 	if (err)
 		return exited(m);
-	for (int i = 0; i < n; i++) {
+	for (int i = 0, r = 0; i < n; i++) {
+		/* the second call's status for this address, when it was passed to it */
+		int st = r < nrest && rest[r] == addrs[i] ? move_status[r++] : m->status[i];
+
 		if (m->status[i] == m->opts->target_node) {
 			m->res->pages_moved++;
 			m->res->pages_hot_moved += hot;
-		} else if (move_status[i] == -EACCES) {
+		} else if (st == -EACCES) {
 			m->res->pages_shared++;
-		} else if (move_status[i] == -EBUSY || move_status[i] == -EAGAIN ||
-			   move_status[i] == m->status[i]) {
+		} else if (st == -EBUSY || st == -EAGAIN || st == m->status[i]) {
 			m->res->pages_busy++;
-		} else if (move_status[i] != -ENOENT && move_status[i] != -EFAULT) {
+		} else if (st != -ENOENT && st != -EFAULT) {
 			m->res->pages_failed++; /* ENOENT/EFAULT: unmapped meanwhile, nothing lost */
 		}
 	}
@@ -199,7 +326,17 @@ static void move_batch(struct mover *m, void **addrs, int n, bool hot)
 	pace(m);
 }
 
-static void move_range(struct mover *m, unsigned long start, unsigned long end, bool hot)
+static int batch_size(const struct mover *m, bool file)
+{
+	if (!file)
+		return BATCH_PAGES;
+	if (!m->probed_file)
+		return PROBE_PAGES;
+	return m->pause_mode ? m->pause_batch : BATCH_PAGES;
+}
+
+static void move_range(struct mover *m, unsigned long start, unsigned long end, bool hot,
+		       bool file)
 {
 	for (unsigned long addr = start; addr < end && !m->stop;) {
 		int n = 0, nmove = 0, err;
@@ -217,7 +354,10 @@ static void move_range(struct mover *m, unsigned long start, unsigned long end, 
 				m->move_addrs[nmove++] = m->query_addrs[i];
 		m->res->pages_misplaced += nmove;
 		for (int done = 0; done < nmove && !m->stop;) {
-			int batch = nmove - done < BATCH_PAGES ? nmove - done : BATCH_PAGES;
+			int batch = batch_size(m, file);
+
+			if (batch > nmove - done)
+				batch = nmove - done;
 
 			if (m->budget == 0) {
 				m->res->stopped_by_reserve = true;
@@ -226,7 +366,7 @@ static void move_range(struct mover *m, unsigned long start, unsigned long end, 
 			}
 			if ((__u64)batch > m->budget)
 				batch = (int)m->budget;
-			move_batch(m, m->move_addrs + done, batch, hot);
+			move_batch(m, m->move_addrs + done, batch, hot, file);
 			done += batch;
 		}
 	}
@@ -257,6 +397,7 @@ static int hot_regions(const struct np_move_opts *opts, const struct range *maps
 			out[n].start = start > maps[j].start ? start : maps[j].start;
 			out[n].end = start + HOT_REGION < maps[j].end ? start + HOT_REGION
 								     : maps[j].end;
+			out[n].file = maps[j].file;
 			n++;
 			break;
 		}
@@ -273,11 +414,11 @@ static void move_rest(struct mover *m, struct range map, const struct range *hot
 		if (hot[i].end <= from || hot[i].start >= map.end)
 			continue;
 		if (hot[i].start > from)
-			move_range(m, from, hot[i].start, false);
+			move_range(m, from, hot[i].start, false, map.file);
 		from = hot[i].end;
 	}
 	if (from < map.end && !m->stop)
-		move_range(m, from, map.end, false);
+		move_range(m, from, map.end, false, map.file);
 }
 
 int np_act_memory(pid_t pid, const struct np_move_opts *opts, struct np_move_result *res)
@@ -298,7 +439,9 @@ int np_act_memory(pid_t pid, const struct np_move_opts *opts, struct np_move_res
 	}
 	if (err)
 		return err;
-	m.query_addrs = calloc(CHUNK_PAGES, sizeof(void *));
+	m.already_stopped = proc_state(pid) == 'T';
+	m.pause_batch = 256;
+	m.query_addrs = calloc(2 * CHUNK_PAGES, sizeof(void *));
 	m.move_addrs = calloc(CHUNK_PAGES, sizeof(void *));
 	m.status = calloc(2 * CHUNK_PAGES, sizeof(int));
 	m.nodes = calloc(CHUNK_PAGES, sizeof(int));
@@ -313,7 +456,7 @@ int np_act_memory(pid_t pid, const struct np_move_opts *opts, struct np_move_res
 	/* hottest first, then everything else in address order */
 	nhot = hot_regions(opts, maps, nmaps, hot);
 	for (int i = 0; i < nhot && !m.stop; i++)
-		move_range(&m, hot[i].start, hot[i].end, true);
+		move_range(&m, hot[i].start, hot[i].end, true, hot[i].file);
 	qsort(hot, nhot, sizeof(*hot), cmp_range);
 	for (int i = 0; i < nmaps && !m.stop; i++)
 		move_rest(&m, maps[i], hot, nhot);
@@ -327,4 +470,24 @@ cleanup:
 	free(m.status);
 	free(m.nodes);
 	return err;
+}
+
+int np_restore_process(const struct np_change *c, struct np_act_result *res)
+{
+	unsigned long long start;
+
+	/* the same process (start time), and still stopped: our SIGSTOP outlived us */
+	if (np_thread_start_time("/", c->tgid, c->id, &start) || start != c->start_time) {
+		res->vanished++;
+		return 0;
+	}
+	if (proc_state(c->id) != 'T') {
+		res->unchanged++;
+		return 0;
+	}
+	if (kill(c->id, SIGCONT))
+		np_act_fail(res, "pid %d: SIGCONT: %s", c->id, strerror(errno));
+	else
+		res->changed++;
+	return 0;
 }

@@ -29,6 +29,7 @@ struct place_args {
 	struct np_balancing balancing;
 	const char *nics;
 	double sample_s;
+	int pause_ms;
 	const char *journal;
 };
 
@@ -37,7 +38,8 @@ static void place_usage(FILE *out)
 	fprintf(out,
 		"usage: numaplace place --pid PID [--node N | --device BDF] [--only LIST] [--dry-run]\n"
 		"                       [--json] [--max-rate MBPS] [--reserve MB] [--balancing MODE]\n"
-		"                       [--nic IFACE,...] [--sample SECS] [--journal FILE]\n"
+		"                       [--nic IFACE,...] [--sample SECS] [--pause-ms MS]\n"
+		"                       [--journal FILE]\n"
 		"\n"
 		"  --pid PID          the process to place (all its threads, its memory, its devices' IRQs)\n"
 		"  --node N           target node (default: its accelerator's node, else the node\n"
@@ -53,8 +55,10 @@ static void place_usage(FILE *out)
 		"                     scan_size_mb, hot_threshold_ms (keep)\n"
 		"  --nic IFACE,...    also steer these network interfaces' IRQs to the target node\n"
 		"  --sample SECS      sample faults and CPU time first, for hot pages (1; 0: skip)\n"
+		"  --pause-ms MS      mapped file pages that move slowly while the process reads\n"
+		"                     them move with it stopped, at most MS ms at a time (%d; 0: never)\n"
 		"  --journal FILE     undo journal (%s)\n",
-		NP_DEFAULT_MAX_RATE_MBPS, NP_JOURNAL_DEFAULT);
+		NP_DEFAULT_MAX_RATE_MBPS, NP_DEFAULT_PAUSE_MS, NP_JOURNAL_DEFAULT);
 }
 
 static int parse_only(const char *text, unsigned int *only)
@@ -93,6 +97,7 @@ static int parse_args(int argc, char **argv, struct place_args *a)
 		{ "nic", required_argument, NULL, 'N' },
 		{ "sample", required_argument, NULL, 's' },
 		{ "journal", required_argument, NULL, 'J' },
+		{ "pause-ms", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -169,6 +174,13 @@ static int parse_args(int argc, char **argv, struct place_args *a)
 			break;
 		case 'J':
 			a->journal = optarg;
+			break;
+		case 'P':
+			if (np_parse_ulong(optarg, 0, 10000, &value)) {
+				np_err("place: --pause-ms '%s': expected 0 to 10000", optarg);
+				return NP_EXIT_USAGE;
+			}
+			a->pause_ms = (int)value;
 			break;
 		case 'h':
 			place_usage(stdout);
@@ -344,6 +356,8 @@ static int act(struct np_place *p, const struct place_args *a, const unsigned lo
 			.hot_addrs = hot,
 			.nhot = nhot,
 			.progress = !a->json && isatty(STDERR_FILENO) ? stderr : NULL,
+			.pause_ms = a->pause_ms,
+			.journal = a->journal,
 		};
 
 		o->memory_ran = true;
@@ -360,6 +374,7 @@ int np_cmd_place(int argc, char **argv)
 		.max_rate_mbps = NP_DEFAULT_MAX_RATE_MBPS,
 		.reserve_mb = -1,
 		.sample_s = 1,
+		.pause_ms = NP_DEFAULT_PAUSE_MS,
 		.journal = NP_JOURNAL_DEFAULT,
 	};
 	struct np_target_opts target = { .forced_device = -1, .forced_node = NP_NO_NODE };

@@ -87,6 +87,8 @@ int np_cmd_restore(int argc, char **argv)
 	line("irqs", &sum.irqs);
 	line("irqbalance", &sum.irqbalance);
 	line("settings", &sum.settings);
+	if (sum.processes.changed || sum.processes.failed)
+		line("stopped", &sum.processes);
 	if (err) {
 		np_err("restore: %s", msg);
 		return NP_EXIT_RUNTIME;

@@ -108,6 +108,11 @@ void np_place_print_outcome(const struct np_place *p, FILE *out)
 				"             not moved: %.1f MB busy or pinned, %.1f MB shared with other "
 				"processes, %.1f MB failed\n",
 				MB(m->pages_busy), MB(m->pages_shared), MB(m->pages_failed));
+		if (m->pauses)
+			fprintf(out,
+				"             file pages moved slowly while read: the process was stopped "
+				"%d times, %.2f s in all (--pause-ms)\n",
+				m->pauses, m->paused_seconds);
 		if (m->stopped_by_reserve)
 			fprintf(out, "             partial: stopped to keep %.0f MB free on node %d "
 				     "(--reserve)\n",
@@ -147,6 +152,8 @@ static struct json_object *memory_json(const struct np_move_result *m)
 			       json_object_new_boolean(m->stopped_by_reserve));
 	json_object_object_add(o, "process_exited", json_object_new_boolean(m->process_exited));
 	json_object_object_add(o, "seconds", json_object_new_double(m->seconds));
+	json_object_object_add(o, "pauses", json_object_new_int(m->pauses));
+	json_object_object_add(o, "paused_seconds", json_object_new_double(m->paused_seconds));
 	json_object_object_add(o, "error", json_object_new_string(m->error));
 	return o;
 }

@@ -47,6 +47,9 @@ int np_restore_all(const char *journal, struct np_restore_summary *sum, char *ms
 		case NP_CHANGE_SETTING:
 			np_restore_setting(c, &sum->settings);
 			break;
+		case NP_CHANGE_PROCESS_PAUSED:
+			np_restore_process(c, &sum->processes);
+			break;
 		default:
 			break;
 		}
@@ -54,7 +57,7 @@ int np_restore_all(const char *journal, struct np_restore_summary *sum, char *ms
 	np_restore_inherited(changes, count, &sum->threads);
 	free(changes);
 	if (sum->threads.failed || sum->irqs.failed || sum->irqbalance.failed ||
-	    sum->settings.failed) {
+	    sum->settings.failed || sum->processes.failed) {
 		snprintf(msg, msglen, "some values could not be put back; %s is kept for another "
 				      "try",
 			 journal);

@@ -83,6 +83,13 @@ struct np_move_opts {
 	const unsigned long *hot_addrs; /* sampled fault addresses, hottest first */
 	int nhot;
 	FILE *progress; /* a terminal for progress lines, or NULL */
+	/*
+	 * Mapped file pages the process keeps reading can move very slowly (each migration
+	 * unmaps the page and flushes TLBs while readers fault it back in). When they do, the
+	 * process is stopped for at most pause_ms per batch while they move (0: never).
+	 */
+	int pause_ms;
+	const char *journal; /* a pause is journaled first: restore continues the process */
 };
 
 struct np_move_result {
@@ -92,6 +99,8 @@ struct np_move_result {
 	__u64 pages_busy;      /* could not move (pinned, locked, under I/O): -EBUSY, -EAGAIN */
 	__u64 pages_shared;    /* mapped by other processes too: -EACCES */
 	__u64 pages_failed;    /* other per-page errors */
+	int pauses;	       /* times the process was stopped for file pages */
+	double paused_seconds; /* in all */
 	bool stopped_by_reserve;
 	bool process_exited;
 	double seconds;
@@ -110,5 +119,7 @@ int np_restore_inherited(const struct np_change *changes, int n, struct np_act_r
 int np_restore_irq(const struct np_change *c, struct np_act_result *res);
 int np_restore_irqbalance_ban(const struct np_change *c, struct np_act_result *res);
 int np_restore_setting(const struct np_change *c, struct np_act_result *res);
+/* A process left stopped by a killed `place` is continued (same start time, state T only). */
+int np_restore_process(const struct np_change *c, struct np_act_result *res);
 
 #endif

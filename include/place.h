@@ -14,13 +14,14 @@
 
 /* Migration budget when --max-rate is not given (see README: "Why 1024 MB/s"). */
 #define NP_DEFAULT_MAX_RATE_MBPS 1024
+/* Longest stop of the process per batch of slow file pages (see act_memory.c). */
+#define NP_DEFAULT_PAUSE_MS 50
 
 struct np_place_outcome {
 	bool done; /* the act layer ran */
 	struct np_act_result threads, irqs, irqbalance, settings;
 	bool memory_ran;
 	struct np_move_result memory;
-	char balancing_before[64], balancing_after[64];
 };
 
 struct np_place {

@@ -45,6 +45,8 @@ modprobe -d "$kdir" -S "$kver" --show-depends -a virtio_pci virtio_net bochs |
 	done
 
 cp "$top/tests/lib.sh" "$stage/np/lib.sh"
+mkdir -p "$stage/np/lib"
+cp "$here"/lib/*.sh "$stage/np/lib/"
 mkdir -p "$stage/np/scenarios" "$stage/np/demo"
 cp "$here"/scenarios/*.sh "$stage/np/scenarios/"
 cp "$here"/demo/*.sh "$stage/np/demo/" 2>/dev/null || true
