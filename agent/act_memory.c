@@ -287,7 +287,7 @@ static void move_batch(struct mover *m, void **addrs, int n, bool hot, bool file
 		m->pause_batch = (int)(nrest * m->opts->pause_ms / (ms > 1 ? ms : 1));
 		m->pause_batch = m->pause_batch < 16 ? 16 : m->pause_batch > BATCH_PAGES ? BATCH_PAGES
 										  : m->pause_batch;
-	} else if (file && !m->probed_file && nrest) {
+	} else if (file && !m->probed_file && nrest >= PROBE_PAGES) {
 		double s = now_s() - t0;
 
 		m->probed_file = true;

@@ -61,6 +61,45 @@ if command -v setpriv >/dev/null; then
 		setpriv --reuid=65534 --regid=65534 --clear-groups "$np" report --pid 1 --duration 1
 fi
 
+# place and restore: bad input is refused before anything changes (no journal is written;
+# the victim is a sleeping child whose thread mask must stay as it is).
+sleep 300 &
+victim=$!
+mask_before=$(awk '/^Cpus_allowed_list/ { print $2 }' /proc/$victim/status)
+j=$tmp/journal
+expect_exit "place: no --pid" 2 "--pid is required" "$np" place --node 0 --journal "$j"
+expect_exit "place: unknown pid" 2 "--pid 999999: no such process" "$np" place --pid 999999 --node 0 --journal "$j"
+expect_exit "place: two pids" 2 "expected one process id" "$np" place --pid 1,2 --journal "$j"
+expect_exit "place: node out of range" 2 "--node 7: no such online node" "$np" place --pid $victim --node 7 --journal "$j"
+expect_exit "place: node not a number" 2 "--node 'x': expected a node number" "$np" place --pid $victim --node x --journal "$j"
+expect_exit "place: --node and --device" 2 "give one" "$np" place --pid $victim --node 0 --device 0000:00:01.0 --journal "$j"
+expect_exit "place: unknown device" 2 "--device 0000:ff:1f.7: no such PCI device" "$np" place --pid $victim --device 0000:ff:1f.7 --journal "$j"
+expect_exit "place: unknown --only part" 2 "threads, memory, irqs, balancing" "$np" place --pid $victim --only threads,cache --journal "$j"
+expect_exit "place: empty --only" 2 "comma-separated" "$np" place --pid $victim --only , --journal "$j"
+expect_exit "place: repeated --only part" 2 "comma-separated" "$np" place --pid $victim --only memory,memory --journal "$j"
+expect_exit "place: unknown balancing mode" 2 "expected keep, off, on or tune" "$np" place --pid $victim --balancing auto --journal "$j"
+expect_exit "place: unknown tune key" 2 "unknown key 'scan_speed'" "$np" place --pid $victim --balancing tune:scan_speed=1 --journal "$j"
+expect_exit "place: tune value not a number" 2 "scan_delay_ms=soon: expected a whole number" "$np" place --pid $victim --balancing tune:scan_delay_ms=soon --journal "$j"
+expect_exit "place: tune key twice" 2 "given twice" "$np" place --pid $victim --balancing tune:scan_size_mb=1,scan_size_mb=2 --journal "$j"
+expect_exit "place: empty tune list" 2 "expected KEY=VALUE" "$np" place --pid $victim --balancing tune: --journal "$j"
+expect_exit "place: negative rate" 2 "--max-rate '-5'" "$np" place --pid $victim --max-rate -5 --journal "$j"
+expect_exit "place: reserve not a number" 2 "--reserve 'lots'" "$np" place --pid $victim --reserve lots --journal "$j"
+expect_exit "place: unknown NIC" 2 "--nic nosuch0: no such network interface" "$np" place --pid $victim --node 0 --nic nosuch0 --journal "$j"
+expect_exit "place: kernel thread" 2 "kernel thread" "$np" place --pid 2 --node 0 --journal "$j"
+expect_exit "place: unknown flag" 2 "unknown option '--fast'" "$np" place --pid $victim --fast
+expect_exit "restore: unknown flag" 2 "unknown option '--all'" "$np" restore --all
+check_eq "place: bad input left the thread mask alone" \
+	"$(awk '/^Cpus_allowed_list/ { print $2 }' /proc/$victim/status)" "$mask_before"
+check "place: bad input wrote no journal" test ! -e "$j"
+kill $victim
+
+# A damaged journal is refused with its line, and kept for a look.
+printf '{"kind":"thread_affinity","id":1,"tgid":1,"start_time":1,"path":"","old_value":"0"}\nnot json\n' >"$j"
+expect_exit "restore: damaged journal" 1 "line 2 is not a journal record" "$np" restore --journal "$j"
+check "restore: damaged journal kept" test -s "$j"
+rm -f "$j" "$j.lock"
+check "restore without a journal is a no-op" sh -c "'$np' restore --journal '$j' | grep -q 'nothing to restore'"
+
 check "--help exits 0" "$np" topo --help >/dev/null
 check "--version exits 0" "$np" --version >/dev/null
 finish

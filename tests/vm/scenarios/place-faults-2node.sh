@@ -1,0 +1,102 @@
+# vm: --nodes 2 --cpus-per-node 2 --mem-per-node 1024 --dist 10,21/21,10 --dev-node 1 --timeout 300
+# `numaplace place` when things go wrong: the process exits mid-migration, place is killed
+# with SIGKILL mid-way (then restore), the target node is too full for the reserve, threads
+# are born while place runs, and bad input (exit 2, nothing changed).
+. /np/lib.sh
+. /np/lib/place.sh
+
+cpus0=$(node_cpus 0) cpus1=$(node_cpus 1)
+echo 0 >/proc/sys/kernel/numa_balancing
+journal=/run/numaplace/journal
+free_mb() { awk '/MemFree/ { print int($4 / 1024) }' "/sys/devices/system/node/node$1/meminfo"; }
+
+# 1. the process exits while its memory moves (slowed to 32 MB/s so it is mid-way)
+start_stream --preferred=0 --cpunodebind=0 np-stream --mb 192 --threads 2 --seconds 2
+numaplace place --pid "$pid" --node 1 --sample 0 --max-rate 32 >/tmp/place.out 2>&1
+check_eq "exit mid-migration: exit code 1" "$?" 1
+check "exit mid-migration: says the process exited" grep -q "exited during placement" /tmp/place.out
+wait "$pid" 2>/dev/null
+numaplace restore >/tmp/restore.out 2>&1
+check_eq "exit mid-migration: restore exit code" "$?" 0
+check "exit mid-migration: restore skips the threads that are gone" grep -q "threads .*gone [1-9]" /tmp/restore.out
+check "exit mid-migration: journal cleared" test ! -e $journal
+
+# 2. place killed with SIGKILL mid-way (balancing and threads changed, memory moving), then
+# restore: every recorded value back
+echo 1 >/proc/sys/kernel/numa_balancing
+start_stream --preferred=0 --cpunodebind=0 np-stream --mb 192 --threads 2 --seconds 600
+before=$(snapshot "$pid")
+numaplace place --pid "$pid" --node 1 --sample 0 --max-rate 16 --balancing tune:scan_delay_ms=4321 >/dev/null 2>&1 &
+placer=$!
+sleep 3
+kill -9 $placer
+wait $placer 2>/dev/null
+check "SIGKILL: the journal survives" test -s $journal
+check_eq "SIGKILL: the knob was changed before the kill" "$(cat /sys/kernel/debug/sched/numa_balancing/scan_delay_ms)" 4321
+check "SIGKILL: threads were pinned before the kill" all_threads_on "$pid" "$cpus1"
+numaplace restore >/tmp/restore.out 2>&1
+check_eq "SIGKILL: restore exit code" "$?" 0
+check_eq "SIGKILL: restore puts everything back" "$(snapshot "$pid")" "$before"
+stop_stream
+echo 0 >/proc/sys/kernel/numa_balancing
+
+# 2b. killed while the process is stopped for its file pages: restore continues it
+mkdir -p /weights && mount -t tmpfs -o size=100m weights /weights
+start_stream --preferred=0 --cpunodebind=0 np-stream --mb 64 --threads 2 --seconds 600 --file /weights/m
+numaplace place --pid "$pid" --node 1 --sample 0 --pause-ms 500 --max-rate 4 >/dev/null 2>&1 &
+placer=$!
+# kill place while it holds the process stopped (state T)
+i=0
+while [ "$(awk '{ print $3 }' /proc/$pid/stat)" != T ] && [ $i -lt 2000 ]; do i=$((i + 1)); done
+kill -9 $placer
+wait $placer 2>/dev/null
+check_eq "SIGKILL during file moves: the process was left stopped" "$(awk '{ print $3 }' /proc/$pid/stat)" T
+numaplace restore >/tmp/restore.out 2>&1
+check_eq "SIGKILL during file moves: restore exit code" "$?" 0
+sleep 0.2
+check "SIGKILL during file moves: the process runs again" test "$(awk '{ print $3 }' /proc/$pid/stat)" != T
+stop_stream
+umount /weights
+
+# 3. the target node is too full for the reserve: a partial move, said clearly
+start_stream --preferred=0 --cpunodebind=0 np-stream --mb 256 --threads 2 --seconds 600
+reserve=$(($(free_mb 1) - 96))
+numaplace place --pid "$pid" --node 1 --sample 0 --reserve $reserve >/tmp/place.out 2>&1
+check_eq "reserve: exit code 0 (a partial move is the plan)" "$?" 0
+cat /tmp/place.out
+check "reserve: the plan warns" grep -q "keeps $reserve MB in reserve" /tmp/place.out
+check "reserve: the outcome says partial" grep -q "partial" /tmp/place.out
+check "reserve: node 1 keeps its reserve ($(free_mb 1) MB free >= $reserve - 8)" test "$(free_mb 1)" -ge $((reserve - 8))
+share=$(share_on "$pid" 1)
+check "reserve: part moved ($share on node 1)" in_range "$share" 0.2 0.6
+numaplace restore >/dev/null
+stop_stream
+
+# 4. threads born while place runs and after it: all end on the target's CPUs; restore gives
+# the ones born after place the process's old mask too
+start_stream --preferred=0 --cpunodebind=0 np-stream --mb 64 --threads 2 --seconds 600 --spawn-every 20
+numaplace place --pid "$pid" --node 1 --sample 0.5 >/tmp/place.out 2>&1
+check_eq "churn: place exit code" "$?" 0
+sleep 0.5 # the threads alive now were born after place
+check "churn: every thread, old and new, on node 1 ($(thread_masks $pid | awk '{ print $2 }' | sort | uniq -c | tr '\n' ' '))" all_threads_on "$pid" "$cpus1"
+numaplace restore >/dev/null
+sleep 0.5
+check "churn: after restore every thread back on node 0's CPUs" all_threads_on "$pid" "$cpus0"
+stop_stream
+
+# 5. bad input: exit 2, a clear message, nothing changed, no journal
+start_stream --preferred=0 --cpunodebind=0 np-stream --mb 16 --threads 1 --seconds 600
+before=$(snapshot "$pid")
+expect_exit "no such pid" 2 "no such process" numaplace place --pid 999999 --node 1
+expect_exit "node out of range" 2 "no such online node" numaplace place --pid "$pid" --node 2
+expect_exit "unknown device" 2 "no such PCI device" numaplace place --pid "$pid" --device 0000:99:00.0
+expect_exit "unknown NIC" 2 "no such network interface" numaplace place --pid "$pid" --node 1 --nic nosuch0
+expect_exit "not a PCI NIC" 2 "not a PCI device" numaplace place --pid "$pid" --node 1 --nic lo
+expect_exit "malformed --only" 2 "expected a comma-separated list" numaplace place --pid "$pid" --only threads,disk
+expect_exit "unknown tune key" 2 "unknown key 'scan_speed'" numaplace place --pid "$pid" --balancing tune:scan_speed=5
+expect_exit "malformed tune value" 2 "expected a whole number" numaplace place --pid "$pid" --balancing tune:scan_delay_ms=fast
+check_eq "bad input changed nothing" "$(snapshot "$pid")" "$before"
+check "bad input left no journal" test ! -e $journal
+stop_stream
+
+finish
