@@ -135,14 +135,18 @@ static void progress(struct mover *m, bool last)
 {
 	double t = now_s(), mb = m->res->pages_moved / 256.0;
 
-	if (!m->opts->progress || (!last && t - m->last_progress < 0.2))
+	/* a terminal gets one line redrawn 5 times a second, a log one line a second */
+	if (!m->opts->progress || (!last && t - m->last_progress < (m->opts->tty ? 0.2 : 1.0)))
 		return;
-	m->last_progress = t;
-	fprintf(m->opts->progress, "\r  memory: %.0f of %.0f MB moved to node %d, %.0f MB/s  ", mb,
-		m->opts->expected_pages / 256.0, m->opts->target_node,
-		t > m->t0 ? mb / (t - m->t0) : 0);
-	if (last)
+	if (last && m->opts->tty) {
 		fprintf(m->opts->progress, "\r\033[K");
+	} else if (!last || m->last_progress > m->t0) {
+		fprintf(m->opts->progress, "%s  memory: %.0f of %.0f MB moved to node %d, %.0f MB/s%s",
+			m->opts->tty ? "\r" : "", mb, m->opts->expected_pages / 256.0,
+			m->opts->target_node, t > m->t0 ? mb / (t - m->t0) : 0,
+			m->opts->tty ? "  " : "\n");
+	}
+	m->last_progress = t;
 	fflush(m->opts->progress);
 }
 

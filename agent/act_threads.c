@@ -101,10 +101,10 @@ static int pin_pass(const char *journal, pid_t pid, const struct np_cpuset *cpus
 			res->vanished++;
 			continue;
 		}
-		if (same_set(&now, cpus)) {
-			res->unchanged++;
-			continue;
-		}
+		/*
+		 * Threads already there are journaled too: restore then knows every thread
+		 * that existed at placement, and treats only later ones as inheriting our mask.
+		 */
 		c->kind = NP_CHANGE_THREAD_AFFINITY;
 		c->id = tids[i];
 		c->tgid = pid;
@@ -115,7 +115,13 @@ static int pin_pass(const char *journal, pid_t pid, const struct np_cpuset *cpus
 	free(tids);
 	err = nbatch ? np_journal_append(journal, batch, nbatch) : 0;
 	for (int i = 0; i < nbatch && !err; i++) {
-		int e = set_mask(batch[i].id, cpus);
+		int e;
+
+		if (!strcmp(batch[i].old_value, batch[i].new_value)) {
+			res->unchanged++;
+			continue;
+		}
+		e = set_mask(batch[i].id, cpus);
 
 		if (e == -ESRCH)
 			res->vanished++;

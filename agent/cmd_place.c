@@ -23,7 +23,7 @@ struct place_args {
 	int node;		/* NP_NO_NODE: the model decides */
 	const char *device;
 	unsigned int only;
-	bool dry_run, json;
+	bool dry_run, json, progress;
 	double max_rate_mbps;
 	long reserve_mb;
 	struct np_balancing balancing;
@@ -39,7 +39,7 @@ static void place_usage(FILE *out)
 		"usage: numaplace place --pid PID [--node N | --device BDF] [--only LIST] [--dry-run]\n"
 		"                       [--json] [--max-rate MBPS] [--reserve MB] [--balancing MODE]\n"
 		"                       [--nic IFACE,...] [--sample SECS] [--pause-ms MS]\n"
-		"                       [--journal FILE]\n"
+		"                       [--progress] [--journal FILE]\n"
 		"\n"
 		"  --pid PID          the process to place (all its threads, its memory, its devices' IRQs)\n"
 		"  --node N           target node (default: its accelerator's node, else the node\n"
@@ -57,6 +57,8 @@ static void place_usage(FILE *out)
 		"  --sample SECS      sample faults and CPU time first, for hot pages (1; 0: skip)\n"
 		"  --pause-ms MS      mapped file pages that move slowly while the process reads\n"
 		"                     them move with it stopped, at most MS ms at a time (%d; 0: never)\n"
+		"  --progress         progress of the memory move on stderr even when it is not a\n"
+		"                     terminal (one line a second)\n"
 		"  --journal FILE     undo journal (%s)\n",
 		NP_DEFAULT_MAX_RATE_MBPS, NP_DEFAULT_PAUSE_MS, NP_JOURNAL_DEFAULT);
 }
@@ -98,6 +100,7 @@ static int parse_args(int argc, char **argv, struct place_args *a)
 		{ "sample", required_argument, NULL, 's' },
 		{ "journal", required_argument, NULL, 'J' },
 		{ "pause-ms", required_argument, NULL, 'P' },
+		{ "progress", no_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -181,6 +184,9 @@ static int parse_args(int argc, char **argv, struct place_args *a)
 				return NP_EXIT_USAGE;
 			}
 			a->pause_ms = (int)value;
+			break;
+		case 'G':
+			a->progress = true;
 			break;
 		case 'h':
 			place_usage(stdout);
@@ -355,7 +361,8 @@ static int act(struct np_place *p, const struct place_args *a, const unsigned lo
 			.reserve_mb = (long)(plan->reserve_pages / 256),
 			.hot_addrs = hot,
 			.nhot = nhot,
-			.progress = !a->json && isatty(STDERR_FILENO) ? stderr : NULL,
+			.progress = a->progress || (!a->json && isatty(STDERR_FILENO)) ? stderr : NULL,
+			.tty = isatty(STDERR_FILENO),
 			.pause_ms = a->pause_ms,
 			.journal = a->journal,
 		};

@@ -82,7 +82,8 @@ struct np_move_opts {
 	long reserve_mb;	 /* re-checked against the node's MemFree while moving */
 	const unsigned long *hot_addrs; /* sampled fault addresses, hottest first */
 	int nhot;
-	FILE *progress; /* a terminal for progress lines, or NULL */
+	FILE *progress; /* where progress lines go, or NULL */
+	bool tty;	/* progress is a terminal: one line, redrawn */
 	/*
 	 * Mapped file pages the process keeps reading can move very slowly (each migration
 	 * unmaps the page and flushes TLBs while readers fault it back in). When they do, the

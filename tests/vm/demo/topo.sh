@@ -1,18 +1,30 @@
 # What `make demo` shows inside the 2-node guest (stand-in GPU and NIC on node 1).
-echo
-echo "== A 2-node guest (Debian's $(uname -r) under QEMU): what does numaplace see?"
-echo "\$ numaplace topo"
-numaplace topo
-gpu=$(numaplace topo --json | jq -r '.devices[] | select(.kind == "accelerator") | .pci')
+say() { printf '\n== %s\n' "$*"; }
+run() { printf '$ %s\n' "$*"; "$@"; }
 
-echo
-echo "== An inference-like server (64 MB of weights, 2 reader threads) that uses the GPU on"
-echo "   node 1 but was started on node 0: its threads and memory both sit on the wrong node."
+say "A 2-node machine (Debian's $(uname -r) under QEMU) with a GPU on node 1: what numaplace sees"
+run numaplace topo
+gpu=$(numaplace topo --json | jq -r '.devices[] | select(.kind == "accelerator") | .pci')
+card=$(ls /dev/dri/card* | head -n 1)
+
+say "An inference server uses that GPU. A loader on node 0 read its 256 MB of weights, so they
+   sit on node 0, while its two reader threads run on node 1. Every weight read crosses nodes."
 echo 0 >/proc/sys/kernel/numa_balancing
-numactl --cpunodebind=0 --membind=0 np-stream --mb 64 --threads 2 --seconds 60 \
-	--ready /tmp/ready >/dev/null 2>&1 &
+numactl --cpunodebind=0 np-stream --mb 256 --threads 2 --reader-cpus 2-3 --seconds 600 \
+	--open "$card" --ready /tmp/ready >/dev/null 2>&1 &
 pid=$!
 while [ ! -e /tmp/ready ]; do sleep 0.1; done
-echo "\$ numaplace report --pid $pid --device $gpu --duration 2"
-numaplace report --pid "$pid" --device "$gpu" --duration 2
+run numaplace report --pid "$pid" --duration 2
+
+say "What would place do? --dry-run prints the plan and changes nothing."
+run numaplace place --pid "$pid" --dry-run
+
+say "Place it: balancing first, then threads, the GPU's IRQs, and the memory (hot pages first)."
+run numaplace place --pid "$pid" --progress
+
+say "The same report again: its reads are local now."
+run numaplace report --pid "$pid" --duration 2
+
+say "Undo: thread masks, IRQ masks and settings go back as they were (memory stays)."
+run numaplace restore
 kill "$pid"

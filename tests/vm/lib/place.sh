@@ -61,9 +61,10 @@ snapshot() {
 # irqs_of_nic IFACE: its MSI-X vectors
 irqs_of_nic() { ls "/sys/class/net/$1/device/msi_irqs" 2>/dev/null; }
 
-# irqs_within IRQS CPULIST: every IRQ's smp_affinity_list is CPULIST
+# irqs_within IRQS CPULIST: there are IRQs, and every one's smp_affinity_list is CPULIST
 irqs_within() {
 	_want=$2
+	[ -n "$1" ] || return 1
 	for _irq in $1; do
 		[ "$(cat /proc/irq/$_irq/smp_affinity_list)" = "$_want" ] || return 1
 	done
