@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Finding a device's or an interface's IRQs in fixture trees. Changing IRQs is tested for
- * real in the VM.
+ * Finding a device's or an interface's IRQs in fixture trees, and reading and writing
+ * irqbalance's control-socket messages. Changing IRQs is tested for real in the VM.
  */
 #include <errno.h>
 #include <limits.h>
 
 #include "act.h"
+#include "irqbalance.h"
 #include "test.h"
 
 static const char *tree(const char *name)
@@ -77,6 +78,48 @@ TEST(nic_irqs_refusals)
 	CHECK_INT(np_nic_irqs(tree("kvm-nics"), "usb0", bdf, sizeof(bdf), irqs, 8), -ENOTSUP);
 	CHECK_INT(np_nic_irqs(tree("kvm-nics"), "eth0", small, sizeof(small), irqs, 8),
 		  -ENAMETOOLONG);
+}
+
+TEST(irqbalance_setup_reply)
+{
+	/* irqbalance 1.9.2's reply with two banned IRQs, in the order it keeps them */
+	const char *reply = "SLEEP 10 IRQ 45 LOAD 0 DIFF 0 CLASS 4 IRQ 27 LOAD 12 DIFF 3 CLASS 4 "
+			    "IRQ 45 LOAD 0 DIFF 0 CLASS 4 BANNED 00000000,00000003";
+	int irqs[4];
+
+	CHECK_INT(np_irqbalance_parse_setup(reply, irqs, 4), 2);
+	CHECK_INT(irqs[0], 27);
+	CHECK_INT(irqs[1], 45);
+	CHECK_INT(np_irqbalance_parse_setup("SLEEP 10 BANNED 00000000", irqs, 4), 0);
+	CHECK_INT(np_irqbalance_parse_setup(reply, irqs, 1), -ENOSPC);
+}
+
+TEST(irqbalance_setup_reply_malformed)
+{
+	int irqs[4];
+
+	CHECK_INT(np_irqbalance_parse_setup("", irqs, 4), -EINVAL);
+	CHECK_INT(np_irqbalance_parse_setup("TYPE 0 NUMBER 0 LOAD 0", irqs, 4), -EINVAL);
+	CHECK_INT(np_irqbalance_parse_setup("SLEEP 10 IRQ x LOAD 0 BANNED 0", irqs, 4), -EINVAL);
+	/* cut short before BANNED */
+	CHECK_INT(np_irqbalance_parse_setup("SLEEP 10 IRQ 5 LOAD 0", irqs, 4), -EINVAL);
+}
+
+TEST(irqbalance_ban_command)
+{
+	int irqs[200];
+	char cmd[NP_IRQBALANCE_MSG_MAX + 1];
+
+	CHECK_INT(np_irqbalance_ban_command((int[]){24, 25, 27}, 3, cmd, sizeof(cmd)), 0);
+	CHECK_STR(cmd, "settings ban irqs 24 25 27");
+	/* the empty list has its own word */
+	CHECK_INT(np_irqbalance_ban_command(NULL, 0, cmd, sizeof(cmd)), 0);
+	CHECK_STR(cmd, "settings ban irqs NONE");
+	/* irqbalance reads 500 bytes: 200 four-digit IRQs do not fit */
+	for (int i = 0; i < 200; i++)
+		irqs[i] = 1000 + i;
+	CHECK_INT(np_irqbalance_ban_command(irqs, 200, cmd, sizeof(cmd)), -ENOSPC);
+	CHECK_INT(np_irqbalance_ban_command(irqs, 96, cmd, sizeof(cmd)), 0);
 }
 
 TEST(int_sort_unique)
