@@ -99,11 +99,7 @@ static int send_command(int fd, const char *cmd)
 	return (size_t)n == iov.iov_len ? 0 : -EIO;
 }
 
-/*
- * One command, then everything the daemon sends until it closes the connection: it closes
- * only after handling the command, so a return means the command took effect.
- */
-static int request(pid_t pid, const char *cmd, char *reply, size_t len)
+int np_irqbalance_request(pid_t pid, const char *cmd, char *reply, size_t len)
 {
 	size_t used = 0;
 	int fd, err;
@@ -185,7 +181,7 @@ int np_irqbalance_banned(pid_t pid, int *irqs, int max)
 
 	if (!reply)
 		return -ENOMEM;
-	err = request(pid, "setup", reply, REPLY_MAX);
+	err = np_irqbalance_request(pid, "setup", reply, REPLY_MAX);
 	if (!err && !reply[0])
 		err = -EACCES;
 	if (!err)
@@ -199,5 +195,5 @@ int np_irqbalance_set_banned(pid_t pid, const int *irqs, int n)
 	char cmd[NP_IRQBALANCE_MSG_MAX + 1], reply[256];
 	int err = np_irqbalance_ban_command(irqs, n, cmd, sizeof(cmd));
 
-	return err ? err : request(pid, cmd, reply, sizeof(reply));
+	return err ? err : np_irqbalance_request(pid, cmd, reply, sizeof(reply));
 }

@@ -37,6 +37,13 @@ int np_irqbalance_parse_setup(const char *reply, int *irqs, int max);
 int np_irqbalance_ban_command(const int *irqs, int n, char *buf, size_t len);
 
 /*
+ * Send one command and read what the daemon sends until it closes the connection, which it
+ * does only after handling the command: a return means the command took effect. reply gets
+ * "" for commands without an answer. -EFBIG when the answer does not fit in len.
+ */
+int np_irqbalance_request(pid_t pid, const char *cmd, char *reply, size_t len);
+
+/*
  * Ask the irqbalance with this pid for its ban list. -ECONNREFUSED/-ENOENT: no socket
  * answers; -EACCES: it closed without a reply (irqbalance refuses callers that are not root).
  */
