@@ -76,6 +76,7 @@ int np_act_irqs(const char *journal, const int *irqs, int nirqs, const struct np
 		c->kind = NP_CHANGE_IRQ_AFFINITY;
 		c->id = irqs[i];
 		affinity_path(irqs[i], c->path, sizeof(c->path));
+		snprintf(c->new_value, sizeof(c->new_value), "%s", want); /* for the record */
 		err = np_read_str("/", c->path, c->old_value, sizeof(c->old_value));
 		if (err == -ENOENT)
 			res->vanished++;

@@ -16,8 +16,12 @@
 #include "irqbalance.h"
 #include "sysfs.h"
 
-/* Long enough for a daemon busy rescanning, short enough not to hang `place` on a stuck one. */
-#define REPLY_TIMEOUT_S 3
+/*
+ * irqbalance 1.9.2 answers from its one main loop, and after a ban-list change its next round
+ * rebuilds its tree and then sleeps one whole interval (10 s by default) inside that loop: a
+ * request can wait that long. Longer than two intervals means it is stuck.
+ */
+#define REPLY_TIMEOUT_S 25
 /* "setup" spends about 40 bytes per banned IRQ */
 #define REPLY_MAX 65536
 

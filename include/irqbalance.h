@@ -12,7 +12,9 @@
  *                              "settings cpus", not of this command)
  *
  * irqbalance reads one message of at most 500 bytes, so a ban list that does not fit is
- * refused here rather than cut short there.
+ * refused here rather than cut short there. Every ban-list change makes irqbalance 1.9.2
+ * rescan at its next round and then sleep a whole interval without answering the socket, so
+ * changes are best made in as few requests as possible.
  */
 #ifndef NP_IRQBALANCE_H
 #define NP_IRQBALANCE_H
