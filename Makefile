@@ -86,6 +86,11 @@ $(BUILD)/np-stream: tests/workload/np-stream.c $(BUILD)/libnumaplace.a
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libnumaplace.a -lpthread
 
+# Test driver: the IRQ act layer on its own, in the VM (tests/vm/scenarios/irqs-2node.sh)
+$(BUILD)/np-irq: tests/tools/np-irq.c $(BUILD)/libnumaplace.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libnumaplace.a $(LDLIBS)
+
 $(BUILD)/np-bench: tests/bench/np-bench.c $(BUILD)/libnumaplace.a $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libnumaplace.a $(LDLIBS) -lpthread
@@ -96,7 +101,7 @@ $(BUILD)/unit-tests: $(TEST_OBJS) $(BUILD)/libnumaplace.a
 
 # VM test bed: Debian's kernel (fetched, not installed) and an initramfs with numaplace in it
 VM_INITRD := $(BUILD)/vm/initramfs.cpio.gz
-$(VM_INITRD): $(BUILD)/numaplace $(BUILD)/np-stream tests/lib.sh $(wildcard tests/vm/init tests/vm/*.sh tests/vm/scenarios/*.sh tests/vm/demo/*.sh tests/vm/lib/*.sh)
+$(VM_INITRD): $(BUILD)/numaplace $(BUILD)/np-stream $(BUILD)/np-irq tests/lib.sh $(wildcard tests/vm/init tests/vm/*.sh tests/vm/scenarios/*.sh tests/vm/demo/*.sh tests/vm/lib/*.sh)
 	$(call msg,INITRD,$@)
 	$(Q)tests/vm/mkinitramfs.sh "$$(scripts/guest-kernel.sh)" $@
 
@@ -121,7 +126,7 @@ vmlinux:
 	  $(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c; } > $(VMLINUX)
 
 format:
-	clang-format -i agent/*.c include/*.h bpf/*.bpf.c tests/unit/*.c tests/unit/*.h
+	clang-format -i agent/*.c include/*.h bpf/*.bpf.c tests/unit/*.c tests/unit/*.h tests/tools/*.c
 
 clean:
 	rm -rf $(BUILD)

@@ -118,6 +118,17 @@ int np_int_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+int np_int_sort_unique(int *values, int count)
+{
+	int out = 0;
+
+	qsort(values, count, sizeof(int), np_int_cmp);
+	for (int i = 0; i < count; i++)
+		if (!out || values[out - 1] != values[i])
+			values[out++] = values[i];
+	return out;
+}
+
 int np_rangelist_format(const int *values, int count, char *buf, size_t len)
 {
 	size_t used = 0;

@@ -114,6 +114,10 @@ static struct json_object *irqbalance_json(const struct np_kstate *k)
 		np_cpulist_format(&k->irqbalance_banned_cpus, cpus, sizeof(cpus));
 	json_object_object_add(o, "banned_cpus", string_or_null(cpus));
 	json_object_object_add(o, "banned_irqs", string_or_null(k->irqbalance_banned_irqs));
+	/* only when the live daemon's socket failed: bans made at run time may be missing */
+	if (k->irqbalance_socket_error[0])
+		json_object_object_add(o, "socket_error",
+				       json_object_new_string(k->irqbalance_socket_error));
 	return o;
 }
 

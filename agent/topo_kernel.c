@@ -3,13 +3,13 @@
  * Kernel state that decides whether placement sticks: AutoNUMA (numa_balancing and its scan
  * knobs), transparent huge pages, irqbalance, and what tracefs/BTF say about BPF tracing.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "irqbalance.h"
 #include "sysfs.h"
 #include "topo.h"
 
@@ -82,12 +82,30 @@ static size_t read_raw(const char *root, const char *path, char *buf, size_t len
 	return n;
 }
 
+/*
+ * Bans made at run time (by numaplace place, irqbalance-ui) exist only in the daemon: ask it.
+ * Only on the live system: a fixture tree's irqbalance pid is not a process here.
+ */
+static int read_socket_bans(const char *root, struct np_kstate *k, int *irqs, int max)
+{
+	int n;
+
+	if (np_root_prefix(root)[0])
+		return 0;
+	n = np_irqbalance_banned(k->irqbalance_pid, irqs, max);
+	if (n >= 0)
+		return n;
+	snprintf(k->irqbalance_socket_error, sizeof(k->irqbalance_socket_error), "%s",
+		 n == -EACCES ? "refused: not root" : strerror(-n));
+	return 0;
+}
+
 /* irqbalance is configured by environment (Debian: /etc/default/irqbalance) and options. */
 static void read_irqbalance_config(const char *root, struct np_kstate *k)
 {
 	char path[64], buf[16384];
 	const char *value;
-	int irqs[64], nirqs = 0;
+	int irqs[NP_IRQBALANCE_MAX_BANS], nirqs = 0;
 	size_t len;
 
 	snprintf(path, sizeof(path), "/proc/%d/environ", k->irqbalance_pid);
@@ -112,34 +130,11 @@ static void read_irqbalance_config(const char *root, struct np_kstate *k)
 		if (v && *v >= '0' && *v <= '9')
 			irqs[nirqs++] = atoi(v);
 	}
-	qsort(irqs, nirqs, sizeof(int), np_int_cmp);
+	nirqs += read_socket_bans(root, k, irqs + nirqs, (int)NP_ARRAY_SIZE(irqs) - nirqs);
+	/* the socket's list holds the --banirq ones too: sort and drop the repeats */
+	nirqs = np_int_sort_unique(irqs, nirqs);
 	np_rangelist_format(irqs, nirqs, k->irqbalance_banned_irqs,
 			    sizeof(k->irqbalance_banned_irqs));
-}
-
-static void find_irqbalance(const char *root, struct np_kstate *k)
-{
-	char full[PATH_MAX], comm[32], path[64];
-	struct dirent *ent;
-	DIR *dir;
-
-	if (np_path(full, sizeof(full), root, "/proc") || !(dir = opendir(full)))
-		return;
-	while ((ent = readdir(dir))) {
-		char *end;
-		long pid = strtol(ent->d_name, &end, 10);
-
-		if (*end || pid <= 0)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
-		if (np_read_str(root, path, comm, sizeof(comm)) == 0 && !strcmp(comm, "irqbalance")) {
-			k->irqbalance_pid = (int)pid;
-			break;
-		}
-	}
-	closedir(dir);
-	if (k->irqbalance_pid)
-		read_irqbalance_config(root, k);
 }
 
 /* tracefs is mounted at /sys/kernel/tracing, or under debugfs on older setups. */
@@ -169,7 +164,9 @@ void np_kstate_discover(const char *root, struct np_kstate *k)
 		       sizeof(k->thp_enabled));
 	read_bracketed(root, "/sys/kernel/mm/transparent_hugepage/defrag", k->thp_defrag,
 		       sizeof(k->thp_defrag));
-	find_irqbalance(root, k);
+	k->irqbalance_pid = np_irqbalance_pid(root);
+	if (k->irqbalance_pid)
+		read_irqbalance_config(root, k);
 	k->btf = np_exists(root, "/sys/kernel/btf/vmlinux") ? NP_YES : NP_NO;
 	k->tp_sched_switch = tracepoint_exists(root, "sched", "sched_switch");
 	k->tp_page_fault_user = tracepoint_exists(root, "exceptions", "page_fault_user");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "act.h"
 #include "sysfs.h"
 #include "topo.h"
 
@@ -121,47 +122,20 @@ static void read_netdevs(const char *root, const char *bdf, struct np_device *de
 	closedir(dir);
 }
 
-/* MSI/MSI-X vectors are the files of msi_irqs/; without them, the legacy line in irq. */
+/* MSI/MSI-X vectors, else the legacy line: the same IRQs `place` moves (np_device_irqs). */
 static int read_irqs(const char *root, const char *bdf, struct np_device *dev)
 {
-	char path[PATH_MAX], full[PATH_MAX];
-	struct dirent *ent;
-	int cap = 0;
-	long irq;
-	DIR *dir;
+	int irqs[NP_PCI_MAX_IRQS], n = np_device_irqs(root, bdf, irqs, NP_PCI_MAX_IRQS);
 
-	snprintf(path, sizeof(path), PCI_DIR "/%s/msi_irqs", bdf);
-	if (!np_path(full, sizeof(full), root, "%s", path) && (dir = opendir(full))) {
-		while ((ent = readdir(dir))) {
-			char *end;
-			long v = strtol(ent->d_name, &end, 10);
-
-			if (ent->d_name[0] == '.' || *end || v < 0)
-				continue;
-			if (dev->nirqs == cap) {
-				int *grown = realloc(dev->irqs, sizeof(int) * (cap = cap ? cap * 2 : 8));
-
-				if (!grown) {
-					closedir(dir);
-					return -ENOMEM;
-				}
-				dev->irqs = grown;
-			}
-			dev->irqs[dev->nirqs++] = (int)v;
-		}
-		closedir(dir);
-		qsort(dev->irqs, dev->nirqs, sizeof(int), np_int_cmp);
-		if (dev->nirqs)
-			return 0;
-	}
-	snprintf(path, sizeof(path), PCI_DIR "/%s/irq", bdf);
-	if (np_read_long(root, path, &irq) == 0 && irq > 0) {
-		dev->irqs = malloc(sizeof(int));
-		if (!dev->irqs)
-			return -ENOMEM;
-		dev->irqs[0] = (int)irq;
-		dev->nirqs = 1;
-	}
+	if (n == -ENODEV) /* removed while we looked: the caller's reads say so */
+		n = 0;
+	if (n <= 0)
+		return n;
+	dev->irqs = malloc(sizeof(int) * n);
+	if (!dev->irqs)
+		return -ENOMEM;
+	memcpy(dev->irqs, irqs, sizeof(int) * n);
+	dev->nirqs = n;
 	return 0;
 }
 

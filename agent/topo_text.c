@@ -126,9 +126,12 @@ static void print_kernel(const struct np_kstate *k, FILE *out)
 
 		if (k->irqbalance_banned_cpus_set)
 			np_cpulist_format(&k->irqbalance_banned_cpus, cpus, sizeof(cpus));
-		fprintf(out, "irqbalance       running (pid %d), banned cpus: %s, banned irqs: %s\n",
+		fprintf(out,
+			"irqbalance       running (pid %d), banned cpus: %s, banned irqs: %s%s%s%s\n",
 			k->irqbalance_pid, cpus[0] ? cpus : "none",
-			k->irqbalance_banned_irqs[0] ? k->irqbalance_banned_irqs : "none");
+			k->irqbalance_banned_irqs[0] ? k->irqbalance_banned_irqs : "none",
+			k->irqbalance_socket_error[0] ? " (control socket: " : "",
+			k->irqbalance_socket_error, k->irqbalance_socket_error[0] ? ")" : "");
 	}
 	fprintf(out, "bpf              BTF %s; tracepoints sched_switch %s, page_fault_user %s\n",
 		yes_no(k->btf), yes_no(k->tp_sched_switch), yes_no(k->tp_page_fault_user));

@@ -39,11 +39,15 @@ void np_act_fail(struct np_act_result *res, const char *fmt, ...)
 int np_act_threads(const char *journal, pid_t pid, const struct np_cpuset *cpus,
 		   struct np_act_result *res);
 
-/* ---- IRQs (act_irqs.c) ---- */
+/* ---- IRQs (device_irqs.c finds them, act_irqs.c moves them) ---- */
+
+/* MSI-X allows 2048 vectors per function: enough for any device. */
+#define NP_PCI_MAX_IRQS 2048
 
 /*
  * IRQs of a PCI device: its MSI/MSI-X vectors (msi_irqs/), else its legacy irq when not 0.
- * Returns the count (0: none), or -ENODEV when the device does not exist.
+ * Ascending. Returns the count (0: none), -ENODEV when the device does not exist, -ENOSPC
+ * when it has more than max.
  */
 int np_device_irqs(const char *root, const char *bdf, int *irqs, int max);
 
@@ -59,9 +63,10 @@ int np_act_irqs(const char *journal, const int *irqs, int nirqs, const struct np
 		struct np_act_result *res);
 
 /*
- * If irqbalance runs, add irqs to its ban list through its control socket, so it does not
- * move them back. Only IRQs not banned before are added and journaled (restore lifts exactly
- * those). Returns 0 when irqbalance does not run.
+ * (act_irqbalance.c) If irqbalance runs, add irqs to its ban list through its control socket,
+ * so it does not move them back. Only IRQs not banned before are added and journaled (restore
+ * lifts exactly those). Returns 0 when irqbalance does not run. Call it before np_act_irqs:
+ * banned first, irqbalance cannot move an IRQ between the write and the ban.
  */
 int np_act_irqbalance_ban(const char *journal, const int *irqs, int nirqs,
 			  struct np_act_result *res);

@@ -46,6 +46,9 @@ int np_cpulist_format(const struct np_cpuset *set, char *buf, size_t len);
 /* qsort comparator that puts integers in the ascending order np_rangelist_format wants. */
 int np_int_cmp(const void *a, const void *b);
 
+/* Sort integers ascending and drop repeats in place; returns the new count. */
+int np_int_sort_unique(int *values, int count);
+
 /* Format ascending integers (IRQ numbers, node ids) with the same range syntax. */
 int np_rangelist_format(const int *values, int count, char *buf, size_t len);
 

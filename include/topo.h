@@ -79,7 +79,10 @@ struct np_kstate {
 	int irqbalance_pid; /* 0 when not running */
 	bool irqbalance_banned_cpus_set;
 	struct np_cpuset irqbalance_banned_cpus;
-	char irqbalance_banned_irqs[256]; /* from --banirq options, range list */
+	/* range list: --banirq options, and on the live system the control socket's ban list */
+	char irqbalance_banned_irqs[256];
+	/* why the control socket could not be read on the live system, "" when it was */
+	char irqbalance_socket_error[96];
 	enum np_tristate btf;
 	enum np_tristate tp_sched_switch;
 	enum np_tristate tp_page_fault_user;
