@@ -59,7 +59,12 @@ snapshot() {
 }
 
 # irqs_of_nic IFACE: its MSI-X vectors
-irqs_of_nic() { ls "/sys/class/net/$1/device/msi_irqs" 2>/dev/null; }
+# (virtio-net's device link is the virtio device; its parent is the PCI function)
+irqs_of_nic() {
+	_dev=$(readlink -f "/sys/class/net/$1/device")
+	[ -d "$_dev/msi_irqs" ] || _dev=${_dev%/*}
+	ls "$_dev/msi_irqs" 2>/dev/null | tr "\n" " "
+}
 
 # irqs_within IRQS CPULIST: there are IRQs, and every one's smp_affinity_list is CPULIST
 irqs_within() {

@@ -46,8 +46,7 @@ start_stream --preferred=0 --cpunodebind=0 np-stream --mb 64 --threads 2 --secon
 numaplace place --pid "$pid" --node 1 --sample 0 --pause-ms 500 --max-rate 4 >/dev/null 2>&1 &
 placer=$!
 # kill place while it holds the process stopped (state T)
-i=0
-while [ "$(awk '{ print $3 }' /proc/$pid/stat)" != T ] && [ $i -lt 2000 ]; do i=$((i + 1)); done
+while [ "$(awk '{ print $3 }' /proc/$pid/stat)" != T ] && kill -0 $placer 2>/dev/null; do :; done
 kill -9 $placer
 wait $placer 2>/dev/null
 check_eq "SIGKILL during file moves: the process was left stopped" "$(awk '{ print $3 }' /proc/$pid/stat)" T
