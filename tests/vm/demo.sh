@@ -4,4 +4,4 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 echo "Booting a 2-node QEMU guest (software emulation, about 10 s) ..."
 exec "$here/run.sh" --show --nodes 2 --cpus-per-node 2 --mem-per-node 1024 --dist 10,21/21,10 \
-	--dev-node 1 demo/topo 2>/dev/null | grep -v ' passed, [0-9]* failed$'
+	--dev-node 1 demo/tour 2>/dev/null | grep -v ' passed, [0-9]* failed$'

@@ -17,10 +17,11 @@ while [ ! -e /tmp/ready ]; do sleep 0.1; done
 run numaplace report --pid "$pid" --duration 2
 
 say "What would place do? --dry-run prints the plan and changes nothing."
-run numaplace place --pid "$pid" --dry-run
+nic=$(ls /sys/class/net | grep -v '^lo$' | head -n 1)
+run numaplace place --pid "$pid" --nic "$nic" --dry-run
 
-say "Place it: balancing first, then threads, the GPU's IRQs, and the memory (hot pages first)."
-run numaplace place --pid "$pid" --progress
+say "Place it: threads first, then the GPU's and the NIC's IRQs, then the memory (hot pages first)."
+run numaplace place --pid "$pid" --nic "$nic" --progress
 
 say "The same report again: its reads are local now."
 run numaplace report --pid "$pid" --duration 2
