@@ -94,36 +94,56 @@ int np_act_irqbalance_ban(const char *journal, const int *irqs, int nirqs,
 	return err;
 }
 
-int np_restore_irqbalance_ban(const struct np_change *c, struct np_act_result *res)
+int np_restore_irqbalance_bans(const struct np_change *changes, int nchanges,
+			       struct np_act_result *res)
 {
-	int list[NP_IRQBALANCE_MAX_BANS], after[NP_IRQBALANCE_MAX_BANS], n, out = 0, nafter;
+	int list[NP_IRQBALANCE_MAX_BANS], after[NP_IRQBALANCE_MAX_BANS], n, out = 0, nafter,
+		ours = 0;
 	pid_t pid = np_irqbalance_pid("/");
 
-	/* another irqbalance (restarted) never had our ban: its list is its own config */
-	if (!pid || (c->tgid && pid != c->tgid)) {
-		res->vanished++;
-		return 0;
+	for (int i = 0; i < nchanges; i++) {
+		if (changes[i].kind != NP_CHANGE_IRQBALANCE_BAN)
+			continue;
+		/* another irqbalance (restarted) never had our ban: its list is its own config */
+		if (!pid || (changes[i].tgid && pid != changes[i].tgid))
+			res->vanished++;
+		else
+			ours++;
 	}
+	if (!ours)
+		return 0;
 	n = np_irqbalance_banned(pid, list, NP_IRQBALANCE_MAX_BANS);
 	if (n < 0) {
 		np_act_fail(res, "irqbalance (pid %d): cannot read its ban list: %s", (int)pid,
 			    n == -EACCES ? "it accepts root only" : strerror(-n));
 		return 0;
 	}
-	for (int i = 0; i < n; i++)
-		if (list[i] != c->id)
+	/*
+	 * All our bans lifted in one request: irqbalance 1.9 sleeps a whole interval after
+	 * each change of its list, so one request per IRQ would take minutes for a big NIC.
+	 */
+	for (int i = 0; i < n; i++) {
+		bool banned_by_us = false;
+
+		for (int j = 0; j < nchanges; j++)
+			banned_by_us |= changes[j].kind == NP_CHANGE_IRQBALANCE_BAN &&
+					changes[j].id == list[i] &&
+					(!changes[j].tgid || changes[j].tgid == pid);
+		if (!banned_by_us)
 			list[out++] = list[i];
-	if (out == n) {
-		res->unchanged++;
+	}
+	res->unchanged += ours - (n - out);
+	if (out == n)
+		return 0;
+	nafter = send_and_check(pid, list, out, after, NP_IRQBALANCE_MAX_BANS);
+	if (nafter < 0) {
+		np_act_fail(res, "irqbalance (pid %d): cannot lift %d bans: %s", (int)pid, n - out,
+			    strerror(-nafter));
 		return 0;
 	}
-	nafter = send_and_check(pid, list, out, after, NP_IRQBALANCE_MAX_BANS);
-	if (nafter < 0)
-		np_act_fail(res, "irqbalance (pid %d): cannot lift the ban of IRQ %d: %s", (int)pid,
-			    c->id, strerror(-nafter));
-	else if (listed(after, nafter, c->id))
-		np_act_fail(res, "irqbalance (pid %d) still bans IRQ %d", (int)pid, c->id);
-	else
-		res->changed++;
+	res->changed += n - out - (nafter > out ? nafter - out : 0);
+	if (nafter > out)
+		np_act_fail(res, "irqbalance (pid %d) still bans %d of our IRQs", (int)pid,
+			    nafter - out);
 	return 0;
 }

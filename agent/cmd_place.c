@@ -258,11 +258,7 @@ static int collect_irqs(const struct np_topo *topo, const struct np_proc_model *
 		}
 	}
 	/* sorted, no duplicates: two names for one device give its IRQs once */
-	qsort(irqs, n, sizeof(*irqs), np_int_cmp);
-	*nirqs = 0;
-	for (int i = 0; i < n; i++)
-		if (!*nirqs || irqs[*nirqs - 1] != irqs[i])
-			irqs[(*nirqs)++] = irqs[i];
+	*nirqs = np_int_sort_unique(irqs, n);
 	return -1;
 }
 
@@ -345,10 +341,11 @@ static int act(struct np_place *p, const struct place_args *a, const unsigned lo
 		}
 	}
 	if (!err && (a->only & NP_PLAN_ONLY_IRQS) && plan->nirqs) {
-		err = np_act_irqs(a->journal, plan->irqs, plan->nirqs, &plan->cpus, &o->irqs);
+		/* banned first: irqbalance must not move them between our write and its ban */
+		err = np_act_irqbalance_ban(a->journal, plan->irqs, plan->nirqs, &o->irqbalance);
 		if (!err)
-			err = np_act_irqbalance_ban(a->journal, plan->irqs, plan->nirqs,
-						    &o->irqbalance);
+			err = np_act_irqs(a->journal, plan->irqs, plan->nirqs, &plan->cpus,
+					  &o->irqs);
 	}
 	if (!err && (a->only & NP_PLAN_ONLY_MEMORY) && plan->pages_to_move) {
 		struct np_move_opts mopts = {

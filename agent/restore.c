@@ -41,9 +41,6 @@ int np_restore_all(const char *journal, struct np_restore_summary *sum, char *ms
 		case NP_CHANGE_IRQ_AFFINITY:
 			np_restore_irq(c, &sum->irqs);
 			break;
-		case NP_CHANGE_IRQBALANCE_BAN:
-			np_restore_irqbalance_ban(c, &sum->irqbalance);
-			break;
 		case NP_CHANGE_SETTING:
 			np_restore_setting(c, &sum->settings);
 			break;
@@ -55,6 +52,8 @@ int np_restore_all(const char *journal, struct np_restore_summary *sum, char *ms
 		}
 	}
 	np_restore_inherited(changes, count, &sum->threads);
+	/* last: IRQ masks went back while irqbalance still left them alone */
+	np_restore_irqbalance_bans(changes, count, &sum->irqbalance);
 	free(changes);
 	if (sum->threads.failed || sum->irqs.failed || sum->irqbalance.failed ||
 	    sum->settings.failed || sum->processes.failed) {

@@ -55,12 +55,10 @@ static int restore(const char *journal)
 		return 1;
 	}
 	/* newest first: affinities go back while irqbalance still leaves them alone */
-	for (int i = n - 1; i >= 0; i--) {
+	for (int i = n - 1; i >= 0; i--)
 		if (c[i].kind == NP_CHANGE_IRQ_AFFINITY)
 			np_restore_irq(&c[i], &irq);
-		else if (c[i].kind == NP_CHANGE_IRQBALANCE_BAN)
-			np_restore_irqbalance_ban(&c[i], &ban);
-	}
+	np_restore_irqbalance_bans(c, n, &ban);
 	free(c);
 	print_result("irqs", &irq);
 	print_result("irqbalance", &ban);
