@@ -2,22 +2,12 @@
 # `numaplace report` against ground truth: an inference-like workload (np-stream: a loader
 # fills 64 MB, two readers stream it) placed deliberately with numactl.
 . /np/lib.sh
+. /np/lib/place.sh # start_stream, stop_stream
 
 gpu=$(numaplace topo --json | jq -r '.devices[] | select(.kind == "accelerator") | .pci')
 balancing=$(cat /proc/sys/kernel/numa_balancing)
 echo 0 >/proc/sys/kernel/numa_balancing # placement under test must not move meanwhile
 
-# start_stream NUMACTL-ARGS... -- NP-STREAM-ARGS...: start the workload, wait until it runs
-start_stream() {
-	rm -f /tmp/ready
-	numactl "$@" --ready /tmp/ready >/tmp/stream.log 2>&1 &
-	pid=$!
-	wait_for /tmp/ready 300 || fail "workload did not start: $(cat /tmp/stream.log)"
-}
-stop_stream() {
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-}
 report() { json=$(numaplace report --pid "$pid" --json "$@"); }
 field() { printf '%s' "$json" | jq -r "$1"; }
 
