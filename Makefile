@@ -2,7 +2,8 @@
 #
 #   make            build build/numaplace (installs missing packages via scripts/deps.sh)
 #   make check      all tests: unit, CLI + fixtures, host BPF, VM scenarios
-#   make bench      BPF cost per event and traced/untraced slowdown (figures, not pass/fail)
+#   make bench      BPF cost per event, traced/untraced slowdown, and placement speed in the
+#                   2-node guest against AutoNUMA and numad (figures, not pass/fail)
 #   make demo       boot the 2-node test VM and show what numaplace sees there
 #   make vmlinux    regenerate vmlinux/$(ARCH)/vmlinux.h from this kernel's BTF
 #   V=1             show every command
@@ -101,7 +102,7 @@ $(BUILD)/unit-tests: $(TEST_OBJS) $(BUILD)/libnumaplace.a
 
 # VM test bed: Debian's kernel (fetched, not installed) and an initramfs with numaplace in it
 VM_INITRD := $(BUILD)/vm/initramfs.cpio.gz
-$(VM_INITRD): $(BUILD)/numaplace $(BUILD)/np-stream $(BUILD)/np-irq tests/lib.sh $(wildcard tests/vm/init tests/vm/*.sh tests/vm/scenarios/*.sh tests/vm/demo/*.sh tests/vm/lib/*.sh)
+$(VM_INITRD): $(BUILD)/numaplace $(BUILD)/np-stream $(BUILD)/np-irq tests/lib.sh $(wildcard tests/vm/init tests/vm/*.sh tests/vm/scenarios/*.sh tests/vm/demo/*.sh tests/vm/lib/*.sh tests/vm/bench/*.sh)
 	$(call msg,INITRD,$@)
 	$(Q)tests/vm/mkinitramfs.sh "$$(scripts/guest-kernel.sh)" $@
 
@@ -113,7 +114,7 @@ check: $(BUILD)/numaplace $(BUILD)/unit-tests $(VM_INITRD)
 demo: $(VM_INITRD)
 	$(Q)tests/vm/demo.sh
 
-bench: $(BUILD)/np-bench
+bench: $(BUILD)/np-bench $(VM_INITRD)
 	$(Q)tests/bench/run.sh
 
 vmlinux:

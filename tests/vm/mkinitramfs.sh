@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Build the VM test bed's initramfs: busybox, numaplace with its libraries, the tools the
 # scenarios use (irqbalance and numad are Debian's own, run in the guest as on a host), the
-# guest kernel's virtio-net modules (in dependency order), tests/lib.sh, the scenario and demo
-# scripts, and /init.
+# guest kernel's virtio-net modules (in dependency order), tests/lib.sh, the scenario, demo and
+# bench scripts, and /init.
 #
 #   tests/vm/mkinitramfs.sh KERNEL_DIR OUT.cpio.gz
 set -euo pipefail
@@ -48,9 +48,10 @@ modprobe -d "$kdir" -S "$kver" --show-depends -a virtio_pci virtio_net bochs |
 cp "$top/tests/lib.sh" "$stage/np/lib.sh"
 mkdir -p "$stage/np/lib"
 cp "$here"/lib/*.sh "$stage/np/lib/"
-mkdir -p "$stage/np/scenarios" "$stage/np/demo"
+mkdir -p "$stage/np/scenarios" "$stage/np/demo" "$stage/np/bench"
 cp "$here"/scenarios/*.sh "$stage/np/scenarios/"
 cp "$here"/demo/*.sh "$stage/np/demo/" 2>/dev/null || true
+cp "$here"/bench/*.sh "$stage/np/bench/" 2>/dev/null || true
 install -m 0755 "$here/init" "$stage/init"
 
 mkdir -p "$(dirname "$out")"

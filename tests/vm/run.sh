@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Boot Debian's kernel under QEMU (TCG) with a chosen NUMA layout and run one script inside.
 #
-#   tests/vm/run.sh [options] SCRIPT        SCRIPT: scenarios/NAME or demo/NAME (no .sh)
+#   tests/vm/run.sh [options] SCRIPT        SCRIPT: scenarios/NAME, demo/NAME or bench/NAME (no .sh)
 #     --nodes N            NUMA nodes, 1-4 (2)
 #     --cpus-per-node C    CPUs per node (1)
 #     --mem-per-node MB    memory per node (512)

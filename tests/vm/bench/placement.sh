@@ -1,0 +1,174 @@
+# Placement figures (`make bench`, in the 2-node guest): how fast a 512 MB inference-like process
+# whose memory sits on node 0 and whose readers run on node 1 ends up with its memory on node 1,
+# and how many pages each contender moved to get there. Contenders, each on a fresh workload:
+# AutoNUMA (default knobs, then tuned knobs), Debian's numad, `numaplace place`.
+#
+# Ground truth is the kernel's: the process's pages per node from /proc/PID/numa_maps, polled
+# every POLL seconds from the contender's start (t0); pages moved from /proc/vmstat deltas over
+# the whole observation; pages misplaced = resident pages off the target node at t0. Figures
+# only: nothing here passes or fails on a time.
+#
+# Environment: NP_BENCH_MB (512), NP_BENCH_TIMEOUT (60 s per contender), NP_BENCH_POLL (0.15).
+. /np/lib.sh
+
+mb=${NP_BENCH_MB:-512}
+limit=${NP_BENCH_TIMEOUT:-60}
+poll=${NP_BENCH_POLL:-0.15}
+settle=3 # seconds watched after 95% is reached (or after the contender exits), for late moves
+target=1
+source_cpus=$(cat /sys/devices/system/node/node0/cpulist)
+target_cpus=$(cat /sys/devices/system/node/node$target/cpulist)
+knobs=/sys/kernel/debug/sched/numa_balancing
+balancing_was=$(cat /proc/sys/kernel/numa_balancing)
+results=/tmp/bench-results
+
+now() { cut -d' ' -f1 /proc/uptime; }
+vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
+knob_values() {
+	for k in scan_delay_ms scan_period_min_ms scan_period_max_ms scan_size_mb; do
+		printf '%s=%s ' "$k" "$(cat $knobs/$k)"
+	done
+}
+
+# pages PID: "ON_TARGET TOTAL" in 4 KiB pages, summed over every mapping in numa_maps
+# (N<node>=<pages> counts pages of kernelpagesize_kB; THP counts as 512 base pages).
+pages() {
+	awk -v t="$target" '{
+			k = 4
+			for (i = 2; i <= NF; i++) if ($i ~ /^kernelpagesize_kB=/) { split($i, a, "="); k = a[2] }
+			for (i = 2; i <= NF; i++) if ($i ~ /^N[0-9]+=/) {
+				split(substr($i, 2), a, "="); n = a[2] * k / 4; total += n
+				if (a[1] == t) on += n
+			}
+		}
+		END { printf "%d %d\n", on, total }' "/proc/$1/numa_maps" 2>/dev/null
+}
+
+# The workload: the loader first-touches the buffer from node 0's CPUs, then two readers pin
+# themselves to node 1's CPUs and stream it. AutoNUMA stays off while it fills.
+start_stream() {
+	echo 0 >/proc/sys/kernel/numa_balancing
+	rm -f /tmp/ready
+	numactl --cpunodebind=0 np-stream --mb "$mb" --threads 2 --seconds 3600 \
+		--reader-cpus "$target_cpus" --ready /tmp/ready >/tmp/stream.log 2>&1 &
+	pid=$!
+	wait_for /tmp/ready 3000 || { echo "workload did not start: $(cat /tmp/stream.log)"; exit 1; }
+	sleep 1 # the readers have pinned themselves
+}
+stop_stream() {
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
+
+# begin: t0 and the counters, right before the contender starts
+begin() {
+	set -- $(pages "$pid")
+	misplaced=$(($2 - $1))
+	total0=$2
+	mig0=$(vmstat pgmigrate_success)
+	numa0=$(vmstat numa_pages_migrated)
+	thp0=$(vmstat thp_migration_success)
+	fail0=$(vmstat pgmigrate_fail)
+	t0=$(now)
+}
+
+# watch NAME [CONTENDER_PID]: poll until 95% is on the target, then `settle` more seconds (and
+# until CONTENDER_PID, if given, has exited); give up at the time limit. One result line.
+watch() {
+	name=$1 helper=${2:-}
+	reach="" exited="" on=0 total=$total0
+	while :; do
+		t=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')
+		set -- $(pages "$pid")
+		[ -n "${1:-}" ] && on=$1 total=$2
+		if [ -z "$reach" ] && [ $((on * 100)) -ge $((total * 95)) ]; then reach=$t; fi
+		if [ -n "$helper" ] && [ -z "$exited" ] && ! kill -0 "$helper" 2>/dev/null; then exited=$t; fi
+		done_at=${reach:-}
+		[ -n "$helper" ] && done_at=${exited:-}
+		[ -n "$helper" ] && [ -n "$exited" ] && [ -n "$reach" ] &&
+			done_at=$(awk -v a="$reach" -v b="$exited" 'BEGIN { print (a > b ? a : b) }')
+		if [ -n "$done_at" ] && awk -v t="$t" -v d="$done_at" -v s="$settle" 'BEGIN { exit !(t >= d + s) }'; then
+			break
+		fi
+		awk -v t="$t" -v l="$limit" 'BEGIN { exit !(t >= l) }' && break
+		sleep "$poll"
+	done
+	moved=$(($(vmstat pgmigrate_success) - mig0))
+	echo "$name|${reach:-not reached in ${limit}s}|$misplaced|$moved|$(($(vmstat numa_pages_migrated) - numa0))|$(($(vmstat thp_migration_success) - thp0))|$(($(vmstat pgmigrate_fail) - fail0))|$on|$total|$t" >>"$results"
+	echo "  $name: 95% at ${reach:-never} s; misplaced $misplaced pages; pgmigrate_success +$moved; share on node $target $((on * 1000 / (total > 0 ? total : 1)))/1000 after ${t} s"
+}
+
+rm -f "$results"
+echo "== placement: $mb MB on node 0, 2 readers pinned to node $target (CPUs $target_cpus), guest $(uname -r), $(nproc) vCPUs (TCG)"
+
+# 1. AutoNUMA, default knobs: switched on at t0, the readers' hinting faults pull the pages.
+echo "-- AutoNUMA, default knobs: $(knob_values)"
+start_stream
+begin
+echo 1 >/proc/sys/kernel/numa_balancing
+watch "AutoNUMA (default knobs)"
+stop_stream
+
+# 2. AutoNUMA with a fast scan: a period of 100 ms and the whole buffer per scan.
+saved=$(knob_values)
+echo 100 >$knobs/scan_delay_ms
+echo 100 >$knobs/scan_period_min_ms
+echo $((mb * 2)) >$knobs/scan_size_mb
+echo "-- AutoNUMA, tuned knobs: $(knob_values)"
+start_stream
+begin
+echo 1 >/proc/sys/kernel/numa_balancing
+watch "AutoNUMA (tuned knobs)"
+stop_stream
+for kv in $saved; do echo "${kv#*=}" >"$knobs/${kv%%=*}"; done
+
+# 3. numad (Debian's), AutoNUMA off: it daemonizes, logs to /var/log/numad.log, keeps its pid in
+# /var/run/numad.pid, and `numad -i 0` stops it. It cannot be given a target node: it picks the
+# node(s) itself from free memory, idle CPUs and where the process's memory already is, binds
+# every thread's affinity there and calls migrate_pages(2). It changes khugepaged's
+# scan_sleep_millisecs (put back afterwards). Intervals: its defaults (-i 5:15).
+echo "-- numad $(numad -V 2>&1 | head -n 1), default options"
+mkdir -p /var/run /var/log
+: >/var/log/numad.log
+thp_sleep=/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs
+thp_sleep_was=$(cat $thp_sleep)
+start_stream
+begin
+numad
+watch "numad (defaults)"
+numad -i 0
+sleep 1
+echo "  numad's log:"
+grep -E 'Advising|moved to node|would not move|Changing THP' /var/log/numad.log | sed 's/^/    /'
+echo "  readers' CPUs afterwards: $(for t in /proc/$pid/task/*; do awk '/Cpus_allowed_list/ { printf "%s ", $2 }' $t/status; done)"
+stop_stream
+echo "$thp_sleep_was" >$thp_sleep
+
+# 4. numaplace place: threads and memory, AutoNUMA off, t0 = the command's start.
+if numaplace --help | grep -q '^  place '; then
+	echo "-- numaplace place --only threads,memory"
+	start_stream
+	begin
+	numaplace place --pid "$pid" --node "$target" --only threads,memory >/tmp/place.log 2>&1 &
+	place=$!
+	watch "numaplace place" "$place"
+	wait "$place"
+	echo "  place exit code $?; its output:"
+	sed 's/^/    /' /tmp/place.log
+	stop_stream
+else
+	echo "-- numaplace: this build has no 'place' command; row not measured"
+	echo "numaplace place|not measured (no place command)|-|-|-|-|-|0|0|-" >>"$results"
+fi
+
+echo "$balancing_was" >/proc/sys/kernel/numa_balancing
+
+echo
+echo "== placement of $mb MB from node 0 to node $target (pages of 4 KiB; moved = pgmigrate_success delta)"
+printf '%-26s %14s %10s %10s %8s %10s %9s\n' contender "s to 95%" misplaced moved "moved/mis" numa_migr "on target"
+while IFS='|' read -r name reach mis moved numa thp fail on total t; do
+	ratio=$(awk -v m="$moved" -v p="$mis" 'BEGIN { if (p > 0 && m != "-") printf "%.2f", m / p; else print "-" }')
+	share=$(awk -v o="$on" -v t="$total" 'BEGIN { if (t > 0) printf "%.1f%%", 100 * o / t; else print "-" }')
+	printf '%-26s %14s %10s %10s %8s %10s %9s\n' "$name" "$reach" "$mis" "$moved" "$ratio" "$numa" "$share"
+done <"$results"
+echo "(THP moves and pgmigrate_fail per row: $(cut -d'|' -f1,6,7 "$results" | tr '\n' ';'))"
