@@ -92,10 +92,11 @@ wait "$zpid" 2>/dev/null
 rm -f /tmp/np-ready
 
 # Children forked by a traced process during the window are traced too (servers fork workers).
-# (the shell sleeps first: the sampler must be attached before the fork)
-sh -c "sleep 1.5; '$stream' --mb 8 --threads 1 --seconds 1 >/dev/null 2>&1; true" &
+# (the shell sleeps first: the sampler must be attached before the fork, which takes longer
+# on a loaded host)
+sh -c "sleep 3; '$stream' --mb 8 --threads 1 --seconds 1 >/dev/null 2>&1; true" &
 parent=$!
-json=$("$np" report --pid "$parent" --duration 4 --json)
+json=$("$np" report --pid "$parent" --duration 6 --json)
 check "forked child followed" test "$(field .events.forks_followed)" -ge 1
 check "the exec in the child was seen" test "$(field .events.execs)" -ge 1
 check_eq "the forked worker is reported with its CPU time" \
