@@ -41,6 +41,7 @@
 #include "act.h"
 #include "procfs.h"
 #include "sysfs.h"
+#include "window.h"
 
 #define CHUNK_PAGES 4096 /* addresses queried per move_pages call: 16 MB of 4 KiB pages */
 #define BATCH_PAGES 2048 /* pages moved per call: 8 MB, the rate limiter's grain */
@@ -69,14 +70,6 @@ struct mover {
 	bool probed_file, pause_mode, pause_journaled, already_stopped;
 	int pause_batch; /* pages per paused batch, adapted to pause_ms */
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Readable, writable or executable mappings of user space: what can hold pages. */
 static int read_mappings(pid_t pid, struct range **out, int *count)
@@ -133,7 +126,7 @@ static __u64 node_free_pages(int node)
 
 static void progress(struct mover *m, bool last)
 {
-	double t = now_s(), mb = m->res->pages_moved / 256.0;
+	double t = np_now_s(), mb = m->res->pages_moved / 256.0;
 
 	/* a terminal gets one line redrawn 5 times a second, a log one line a second */
 	if (!m->opts->progress || (!last && t - m->last_progress < (m->opts->tty ? 0.2 : 1.0)))
@@ -158,7 +151,7 @@ static void pace(struct mover *m)
 	if (m->opts->max_rate_mbps <= 0)
 		return;
 	allowed_s = m->res->pages_moved / 256.0 / m->opts->max_rate_mbps;
-	ahead = allowed_s - (now_s() - m->t0) - BATCH_PAGES / 256.0 / m->opts->max_rate_mbps;
+	ahead = allowed_s - (np_now_s() - m->t0) - BATCH_PAGES / 256.0 / m->opts->max_rate_mbps;
 	if (ahead > 0) {
 		struct timespec ts = { (time_t)ahead, (long)((ahead - (time_t)ahead) * 1e9) };
 
@@ -278,11 +271,11 @@ static void move_batch(struct mover *m, void **addrs, int n, bool hot, bool file
 			m->pause_mode = false; /* cannot journal the pause: do without it */
 		err = 0;
 	}
-	t0 = now_s();
+	t0 = np_now_s();
 	if (!err)
 		err = move_call(m, rest, nrest, move_status);
 	if (paused) {
-		double ms = (now_s() - t0) * 1000;
+		double ms = (np_now_s() - t0) * 1000;
 
 		thaw(m, &saved);
 		m->res->pauses++;
@@ -292,7 +285,7 @@ static void move_batch(struct mover *m, void **addrs, int n, bool hot, bool file
 		m->pause_batch = m->pause_batch < 16 ? 16 : m->pause_batch > BATCH_PAGES ? BATCH_PAGES
 										  : m->pause_batch;
 	} else if (file && !m->probed_file && nrest >= PROBE_PAGES) {
-		double s = now_s() - t0;
+		double s = np_now_s() - t0;
 
 		m->probed_file = true;
 		m->pause_mode = m->opts->pause_ms > 0 && !m->already_stopped &&
@@ -433,7 +426,7 @@ int np_act_memory(pid_t pid, const struct np_move_opts *opts, struct np_move_res
 
 	memset(res, 0, sizeof(*res));
 	m.page_size = sysconf(_SC_PAGESIZE);
-	m.t0 = m.last_progress = now_s();
+	m.t0 = m.last_progress = np_now_s();
 	m.budget = opts->max_pages;
 	m.reserve_pages = opts->reserve_mb > 0 ? (__u64)opts->reserve_mb * 256 : 0;
 	err = read_mappings(pid, &maps, &nmaps);
@@ -465,7 +458,7 @@ int np_act_memory(pid_t pid, const struct np_move_opts *opts, struct np_move_res
 	for (int i = 0; i < nmaps && !m.stop; i++)
 		move_rest(&m, maps[i], hot, nhot);
 	progress(&m, true);
-	res->seconds = now_s() - m.t0;
+	res->seconds = np_now_s() - m.t0;
 cleanup:
 	free(maps);
 	free(hot);

@@ -80,15 +80,14 @@ static int pin_pass(const char *journal, pid_t pid, const struct np_cpuset *cpus
 	if (err)
 		return err;
 	grown = realloc(*done, sizeof(**done) * (*ndone + ntids + 1));
+	if (grown)
+		*done = grown;
 	batch = calloc(ntids + 1, sizeof(*batch));
 	if (!grown || !batch) {
-		free(grown ? NULL : batch);
-		if (grown)
-			*done = grown;
+		free(batch);
 		free(tids);
 		return -ENOMEM;
 	}
-	*done = grown;
 	for (int i = 0; i < ntids; i++) {
 		struct np_change *c = &batch[nbatch];
 

@@ -224,14 +224,14 @@ static int collect_irqs(const struct np_topo *topo, const struct np_proc_model *
 	for (int i = 0; i < proc->accel.ndevices; i++)
 		if (proc->accel.devices[i] != forced_device)
 			devices[ndevices++] = proc->accel.devices[i];
+	/* discovery already read each device's IRQs */
 	for (int d = 0; d < ndevices; d++) {
-		int got = np_device_irqs("/", topo->devices[devices[d]].pci, irqs + n,
-					 NP_PLAN_MAX_IRQS - n);
+		const struct np_device *dev = &topo->devices[devices[d]];
 
-		if (got > 0)
-			n += got;
+		for (int i = 0; i < dev->nirqs && n < NP_PLAN_MAX_IRQS; i++)
+			irqs[n++] = dev->irqs[i];
 		used += snprintf(sources + used, used < srclen ? srclen - used : 0, "%s%s",
-				 used ? ", " : "", topo->devices[devices[d]].pci);
+				 used ? ", " : "", dev->pci);
 	}
 	if (nics) {
 		char copy[256], *save = NULL;

@@ -24,12 +24,6 @@ static void restore_usage(FILE *out)
 		NP_JOURNAL_DEFAULT);
 }
 
-static void line(const char *what, const struct np_act_result *r)
-{
-	printf("  %-10s restored %d, already so %d, gone %d, failed %d%s%s\n", what, r->changed,
-	       r->unchanged, r->vanished, r->failed, r->failed ? ": " : "", r->first_error);
-}
-
 int np_cmd_restore(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -83,12 +77,12 @@ int np_cmd_restore(int argc, char **argv)
 		return NP_EXIT_RUNTIME;
 	}
 	printf("restored from %s (%d records):\n", journal, sum.records);
-	line("threads", &sum.threads);
-	line("irqs", &sum.irqs);
-	line("irqbalance", &sum.irqbalance);
-	line("settings", &sum.settings);
+	np_act_result_print(stdout, "threads", "restored", &sum.threads);
+	np_act_result_print(stdout, "irqs", "restored", &sum.irqs);
+	np_act_result_print(stdout, "irqbalance", "restored", &sum.irqbalance);
+	np_act_result_print(stdout, "settings", "restored", &sum.settings);
 	if (sum.processes.changed || sum.processes.failed)
-		line("stopped", &sum.processes);
+		np_act_result_print(stdout, "stopped", "restored", &sum.processes);
 	if (err) {
 		np_err("restore: %s", msg);
 		return NP_EXIT_RUNTIME;

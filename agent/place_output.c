@@ -74,13 +74,6 @@ void np_place_print_plan(const struct np_place *p, FILE *out)
 		fprintf(out, "  warning:   %s\n", plan->warnings[i]);
 }
 
-static void print_result(FILE *out, const char *what, const char *verb,
-			 const struct np_act_result *r)
-{
-	fprintf(out, "  %-10s %s %d, already so %d, gone %d, failed %d%s%s\n", what, verb, r->changed,
-		r->unchanged, r->vanished, r->failed, r->failed ? ": " : "", r->first_error);
-}
-
 void np_place_print_outcome(const struct np_place *p, FILE *out)
 {
 	const struct np_place_outcome *o = &p->outcome;
@@ -89,13 +82,13 @@ void np_place_print_outcome(const struct np_place *p, FILE *out)
 
 	fprintf(out, "done:\n");
 	if (only & NP_PLAN_ONLY_BALANCING)
-		print_result(out, "balancing", "set", &o->settings);
+		np_act_result_print(out, "balancing", "set", &o->settings);
 	if (only & NP_PLAN_ONLY_THREADS)
-		print_result(out, "threads", "pinned", &o->threads);
+		np_act_result_print(out, "threads", "pinned", &o->threads);
 	if (only & NP_PLAN_ONLY_IRQS) {
-		print_result(out, "irqs", "steered", &o->irqs);
+		np_act_result_print(out, "irqs", "steered", &o->irqs);
 		if (p->topo->kernel.irqbalance_pid)
-			print_result(out, "irqbalance", "banned", &o->irqbalance);
+			np_act_result_print(out, "irqbalance", "banned", &o->irqbalance);
 	}
 	if (o->memory_ran) {
 		fprintf(out,

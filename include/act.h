@@ -25,6 +25,10 @@ struct np_act_result {
 	char first_error[192];
 };
 
+/* "  threads    pinned 3, already so 0, gone 0, failed 0" (verb: what changed means). */
+void np_act_result_print(FILE *out, const char *what, const char *verb,
+			 const struct np_act_result *res);
+
 /* Record the first failure's message in res (later ones are only counted). */
 void np_act_fail(struct np_act_result *res, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
