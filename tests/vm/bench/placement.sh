@@ -12,14 +12,14 @@
 # Environment: NP_BENCH_MB (512), NP_BENCH_TIMEOUT (60 s per contender), NP_BENCH_POLL (0.15),
 # NP_BENCH_ROUNDS (2: every row but numad's is measured that many times, each on its own line).
 . /np/lib.sh
+. /np/lib/place.sh # start_stream, stop_stream, node_cpus, thread_masks
 
 mb=${NP_BENCH_MB:-512}
 limit=${NP_BENCH_TIMEOUT:-60}
 poll=${NP_BENCH_POLL:-0.15}
 settle=3 # seconds watched after 95% is reached (or after the contender exits), for late moves
 target=1
-source_cpus=$(cat /sys/devices/system/node/node0/cpulist)
-target_cpus=$(cat /sys/devices/system/node/node$target/cpulist)
+target_cpus=$(node_cpus $target)
 knobs=/sys/kernel/debug/sched/numa_balancing
 balancing_was=$(cat /proc/sys/kernel/numa_balancing)
 results=/tmp/bench-results
@@ -48,18 +48,11 @@ pages() {
 
 # The workload: the loader first-touches the buffer from node 0's CPUs, then two readers pin
 # themselves to node 1's CPUs and stream it. AutoNUMA stays off while it fills.
-start_stream() {
+start_workload() {
 	echo 0 >/proc/sys/kernel/numa_balancing
-	rm -f /tmp/ready
-	numactl --cpunodebind=0 np-stream --mb "$mb" --threads 2 --seconds 3600 \
-		--reader-cpus "$target_cpus" --ready /tmp/ready >/tmp/stream.log 2>&1 &
-	pid=$!
-	wait_for /tmp/ready 3000 || { echo "workload did not start: $(cat /tmp/stream.log)"; exit 1; }
+	start_stream --cpunodebind=0 np-stream --mb "$mb" --threads 2 --seconds 3600 \
+		--reader-cpus "$target_cpus"
 	sleep 1 # the readers have pinned themselves
-}
-stop_stream() {
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
 }
 
 # begin: t0 and the counters, right before the contender starts
@@ -106,7 +99,7 @@ echo "== placement: $mb MB on node 0, 2 readers pinned to node $target (CPUs $ta
 # 1. AutoNUMA, default knobs: switched on at t0, the readers' hinting faults pull the pages.
 autonuma_default() {
 	echo "-- AutoNUMA, default knobs: $(knob_values)"
-	start_stream
+	start_workload
 	begin
 	echo 1 >/proc/sys/kernel/numa_balancing
 	watch "AutoNUMA (default knobs)$round"
@@ -120,7 +113,7 @@ autonuma_tuned() {
 	echo 100 >$knobs/scan_period_min_ms
 	echo $((mb * 2)) >$knobs/scan_size_mb
 	echo "-- AutoNUMA, tuned knobs: $(knob_values)"
-	start_stream
+	start_workload
 	begin
 	echo 1 >/proc/sys/kernel/numa_balancing
 	watch "AutoNUMA (tuned knobs)$round"
@@ -136,7 +129,7 @@ autonuma_tuned() {
 run_helper() {
 	name=$1
 	shift
-	start_stream
+	start_workload
 	for a in "$@"; do
 		shift
 		[ "$a" = PID ] && a=$pid
@@ -195,7 +188,7 @@ mkdir -p /var/run /var/log
 : >/var/log/numad.log
 thp_sleep=/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs
 thp_sleep_was=$(cat $thp_sleep)
-start_stream
+start_workload
 begin
 numad
 watch "numad (defaults)"
@@ -205,7 +198,7 @@ echo "  numad's log:"
 grep -E "Advising pid $pid |PID $pid moved|would not move|Changing THP" /var/log/numad.log | sed 's/^/    /'
 chosen=$(sed -n "s/.*Advising pid $pid .* to nodes (\(.*\))/\1/p" /var/log/numad.log | tail -n 1)
 echo "  numad's choice for pid $pid: nodes ${chosen:-none (it did not bind it)}"
-echo "  threads' CPUs afterwards: $(for t in /proc/$pid/task/*; do awk '/Cpus_allowed_list/ { printf "%s ", $2 }' $t/status; done)"
+echo "  threads' CPUs afterwards (tid cpus): $(thread_masks "$pid" | tr '\n' ' ')"
 stop_stream
 echo "$thp_sleep_was" >$thp_sleep
 
