@@ -92,6 +92,12 @@ $(BUILD)/np-irq: tests/tools/np-irq.c $(BUILD)/libnumaplace.a
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libnumaplace.a $(LDLIBS)
 
+# Reference mover for the placement figures (used inside the VM by make bench)
+$(BUILD)/np-move: tests/bench/np-move.c | $(DEPS_OK)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< -lnuma -lpthread
+
 $(BUILD)/np-bench: tests/bench/np-bench.c $(BUILD)/libnumaplace.a $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libnumaplace.a $(LDLIBS) -lpthread
@@ -102,7 +108,7 @@ $(BUILD)/unit-tests: $(TEST_OBJS) $(BUILD)/libnumaplace.a
 
 # VM test bed: Debian's kernel (fetched, not installed) and an initramfs with numaplace in it
 VM_INITRD := $(BUILD)/vm/initramfs.cpio.gz
-$(VM_INITRD): $(BUILD)/numaplace $(BUILD)/np-stream $(BUILD)/np-irq tests/lib.sh $(wildcard tests/vm/init tests/vm/*.sh tests/vm/scenarios/*.sh tests/vm/demo/*.sh tests/vm/lib/*.sh tests/vm/bench/*.sh)
+$(VM_INITRD): $(BUILD)/numaplace $(BUILD)/np-stream $(BUILD)/np-irq $(BUILD)/np-move tests/lib.sh $(wildcard tests/vm/init tests/vm/*.sh tests/vm/scenarios/*.sh tests/vm/demo/*.sh tests/vm/lib/*.sh tests/vm/bench/*.sh)
 	$(call msg,INITRD,$@)
 	$(Q)tests/vm/mkinitramfs.sh "$$(scripts/guest-kernel.sh)" $@
 

@@ -29,6 +29,7 @@ copy_with_libs() {
 copy_with_libs "$np_bin" /usr/bin/numaplace
 copy_with_libs "$(dirname "$np_bin")/np-stream" /usr/bin/np-stream
 copy_with_libs "$(dirname "$np_bin")/np-irq" /usr/bin/np-irq
+copy_with_libs "$(dirname "$np_bin")/np-move" /usr/bin/np-move
 for tool in numactl numastat migratepages jq bpftool irqbalance numad; do
 	path=$(PATH=$PATH:/usr/sbin:/sbin command -v "$tool") || { echo "mkinitramfs: $tool not installed (scripts/deps.sh)" >&2; exit 1; }
 	copy_with_libs "$path" "/usr/bin/$tool"
