@@ -63,27 +63,6 @@ static void place_usage(FILE *out)
 		NP_DEFAULT_MAX_RATE_MBPS, NP_DEFAULT_PAUSE_MS, NP_JOURNAL_DEFAULT);
 }
 
-static int parse_only(const char *text, unsigned int *only)
-{
-	static const char *const names[] = { "threads", "memory", "irqs", "balancing" };
-	char copy[128], *save = NULL;
-
-	*only = 0;
-	if (snprintf(copy, sizeof(copy), "%s", text) >= (int)sizeof(copy))
-		return -EINVAL;
-	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		unsigned int bit = 0;
-
-		for (size_t i = 0; i < NP_ARRAY_SIZE(names); i++)
-			if (!strcmp(w, names[i]))
-				bit = 1u << i;
-		if (!bit || (*only & bit))
-			return -EINVAL;
-		*only |= bit;
-	}
-	return *only ? 0 : -EINVAL;
-}
-
 static int parse_args(int argc, char **argv, struct place_args *a)
 {
 	static const struct option options[] = {
@@ -130,7 +109,7 @@ static int parse_args(int argc, char **argv, struct place_args *a)
 			a->device = optarg;
 			break;
 		case 'o':
-			if (parse_only(optarg, &a->only)) {
+			if (np_plan_parse_only(optarg, &a->only)) {
 				np_err("place: --only '%s': expected a comma-separated list of threads, "
 				       "memory, irqs, balancing",
 				       optarg);

@@ -105,3 +105,24 @@ int np_plan_make(const struct np_topo *topo, const struct np_proc_model *proc,
 			   "costs latency; --balancing off is advised");
 	return 0;
 }
+
+int np_plan_parse_only(const char *text, unsigned int *only)
+{
+	static const char *const names[] = { "threads", "memory", "irqs", "balancing" };
+	char copy[128], *save = NULL;
+
+	*only = 0;
+	if (snprintf(copy, sizeof(copy), "%s", text) >= (int)sizeof(copy))
+		return -EINVAL;
+	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		unsigned int bit = 0;
+
+		for (size_t i = 0; i < NP_ARRAY_SIZE(names); i++)
+			if (!strcmp(w, names[i]))
+				bit = 1u << i;
+		if (!bit || (*only & bit))
+			return -EINVAL;
+		*only |= bit;
+	}
+	return *only ? 0 : -EINVAL;
+}

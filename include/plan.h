@@ -47,6 +47,9 @@ struct np_plan {
 	char warnings[NP_PLAN_MAX_WARNINGS][192];
 };
 
+/* "threads,memory": some of threads,memory,irqs,balancing, none twice. 0 or -EINVAL. */
+int np_plan_parse_only(const char *text, unsigned int *only);
+
 /* Default reserve: the larger of 5% of the node and 256 MB. */
 long np_plan_default_reserve_mb(const struct np_node *node);
 
