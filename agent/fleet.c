@@ -306,8 +306,10 @@ static bool follow_up(struct np_fleet_pass *pass, const struct np_fleet_work *w,
 		return false;
 	used = snprintf(out, len, "follow-up on node %d:", node);
 	if (w->proc->unpinned_threads && used < len)
-		used += snprintf(out + used, len - used, " %d threads not pinned%s",
-				 w->proc->unpinned_threads, (double)misplaced > limit ? "," : "");
+		used += snprintf(out + used, len - used, " %d thread%s not pinned%s",
+				 w->proc->unpinned_threads,
+				 w->proc->unpinned_threads > 1 ? "s" : "",
+				 (double)misplaced > limit ? "," : "");
 	if ((double)misplaced > limit && used < len)
 		snprintf(out + used, len - used, " %llu pages (%.0f MB) off node %d",
 			 (unsigned long long)misplaced, (double)misplaced / PAGES_PER_MB, node);

@@ -719,7 +719,7 @@ TEST(fleet_follow_up_on_new_threads_and_stray_pages)
 	p.unpinned_threads = 1;
 	step(&fleet, &topo, t++, &p, 1, &d);
 	CHECK_INT(d.action, NP_FLEET_FOLLOW_UP);
-	CHECK_STR(d.reason, "follow-up on node 1: 1 threads not pinned, 16385 pages (64 MB) off "
+	CHECK_STR(d.reason, "follow-up on node 1: 1 thread not pinned, 16385 pages (64 MB) off "
 			    "node 1");
 
 	/* 1 GB resident: 1% (2621 pages) is the limit */
