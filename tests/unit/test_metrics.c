@@ -584,7 +584,7 @@ TEST(metrics_http_silent_client)
 
 	/* a client that asks for a large body and never reads it: same deadline */
 	{
-		size_t size = 64 << 20;
+		size_t size = 32 << 20;
 		char *body = malloc(size);
 
 		memset(body, 'x', size);
@@ -608,7 +608,7 @@ TEST(metrics_http_silent_client)
 TEST(metrics_http_slow_client_large_body)
 {
 	struct np_metrics_http *srv = NULL;
-	size_t size = 32 << 20;
+	size_t size = 16 << 20;
 	char msg[256], *body;
 	struct pollfd pfd;
 	int port, status = -1;
@@ -636,7 +636,7 @@ TEST(metrics_http_slow_client_large_body)
 		n = response(fd, got, size + 4096);
 		start = strstr(got, "\r\n\r\n");
 		_exit(!start || strncmp(got, "HTTP/1.1 200 OK\r\n", 17) ||
-		      !strstr(got, "\r\nContent-Length: 33554432\r\n") ||
+		      !strstr(got, "\r\nContent-Length: 16777216\r\n") ||
 		      n - (start + 4 - got) != size || memcmp(start + 4, body, size));
 	}
 	pfd = (struct pollfd){.fd = np_metrics_http_fd(srv), .events = POLLIN};
