@@ -20,7 +20,7 @@
 
 #define NP_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* "numaplace: <message>" on stderr. */
+/* "numaplace: <message>" on stderr ("<3><message>" under journald): np_log(NP_LOG_ERR, ...). */
 void np_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

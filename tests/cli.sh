@@ -34,6 +34,17 @@ expect_exit "--root pointing nowhere" 2 "/nonexistent/np: No such file" "$np" to
 expect_exit "--root naming a file" 2 "not a directory" "$np" topo --root /etc/hostname
 expect_exit "stray argument" 2 "unexpected argument 'extra'" "$np" topo extra
 
+# Logging: under journald ($JOURNAL_STREAM names stderr) a line carries its priority ("<3>" for
+# an error) and no "numaplace: " (journald adds the name); an inherited $JOURNAL_STREAM naming
+# another stream (stderr redirected) leaves the plain form.
+: >"$tmp/journal.err"
+JOURNAL_STREAM=$(stat -c '%d:%i' "$tmp/journal.err") "$np" topo --bogus 2>>"$tmp/journal.err"
+check_eq "stderr named by JOURNAL_STREAM: journald priority prefix" "$(cat "$tmp/journal.err")" \
+	"<3>topo: unknown option '--bogus' (try 'numaplace topo --help')"
+JOURNAL_STREAM=1:2 "$np" topo --bogus 2>"$tmp/plain.err"
+check_eq "JOURNAL_STREAM naming another stream: plain form" "$(cat "$tmp/plain.err")" \
+	"numaplace: topo: unknown option '--bogus' (try 'numaplace topo --help')"
+
 # Runtime errors: exit 1 and the file that failed.
 mkdir -p "$tmp/empty"
 expect_exit "--root without a /sys tree" 1 "node/online" "$np" topo --root "$tmp/empty"
