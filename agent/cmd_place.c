@@ -189,166 +189,6 @@ static int parse_args(int argc, char **argv, struct place_args *a)
 	return -1; /* go on */
 }
 
-/* IRQs of the devices the process uses (or --device) and of --nic interfaces. */
-static int collect_irqs(const struct np_topo *topo, const struct np_proc_model *proc,
-			int forced_device, const char *nics, int *irqs, int *nirqs, char *sources,
-			size_t srclen)
-{
-	int devices[NP_MAX_PROC_ACCELS + 1], ndevices = 0, n = 0;
-	size_t used = 0;
-
-	sources[0] = '\0';
-	if (forced_device >= 0)
-		devices[ndevices++] = forced_device;
-	for (int i = 0; i < proc->accel.ndevices; i++)
-		if (proc->accel.devices[i] != forced_device)
-			devices[ndevices++] = proc->accel.devices[i];
-	/* discovery already read each device's IRQs */
-	for (int d = 0; d < ndevices; d++) {
-		const struct np_device *dev = &topo->devices[devices[d]];
-
-		for (int i = 0; i < dev->nirqs && n < NP_PLAN_MAX_IRQS; i++)
-			irqs[n++] = dev->irqs[i];
-		used += snprintf(sources + used, used < srclen ? srclen - used : 0, "%s%s",
-				 used ? ", " : "", dev->pci);
-	}
-	if (nics) {
-		char copy[256], *save = NULL;
-
-		snprintf(copy, sizeof(copy), "%s", nics);
-		for (char *nic = strtok_r(copy, ",", &save); nic; nic = strtok_r(NULL, ",", &save)) {
-			char bdf[32];
-			int got = np_nic_irqs("/", nic, bdf, sizeof(bdf), irqs + n,
-					      NP_PLAN_MAX_IRQS - n);
-
-			if (got == -ENODEV) {
-				np_err("place: --nic %s: no such network interface", nic);
-				return NP_EXIT_USAGE;
-			}
-			if (got == -ENOTSUP) {
-				np_err("place: --nic %s: not a PCI device, it has no IRQs of its own",
-				       nic);
-				return NP_EXIT_USAGE;
-			}
-			if (got > 0)
-				n += got;
-			used += snprintf(sources + used, used < srclen ? srclen - used : 0,
-					 "%s%s (%s)", used ? ", " : "", bdf, nic);
-		}
-	}
-	/* sorted, no duplicates: two names for one device give its IRQs once */
-	*nirqs = np_int_sort_unique(irqs, n);
-	return -1;
-}
-
-/* Fault-sample addresses of the process, one per 2 MB region, most sampled region first. */
-static int hot_addresses(const struct np_sample_data *data, pid_t pid, unsigned long **out)
-{
-	struct region {
-		unsigned long base;
-		int count;
-	} *regions = calloc(data->nsamples + 1, sizeof(*regions));
-	unsigned long *addrs;
-	int n = 0;
-
-	*out = NULL;
-	if (!regions)
-		return 0;
-	for (int i = 0; i < data->nsamples; i++) {
-		unsigned long base = data->samples[i].address & ~((2UL << 20) - 1);
-		int j;
-
-		if (data->samples[i].tgid != (__u32)pid)
-			continue;
-		for (j = 0; j < n && regions[j].base != base; j++)
-			;
-		if (j == n)
-			regions[n++].base = base;
-		regions[j].count++;
-	}
-	/* most samples first (insertion sort: a short window gives few regions) */
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && regions[j].count > regions[j - 1].count; j--) {
-			struct region t = regions[j];
-
-			regions[j] = regions[j - 1];
-			regions[j - 1] = t;
-		}
-	addrs = calloc(n + 1, sizeof(*addrs));
-	for (int i = 0; addrs && i < n; i++)
-		addrs[i] = regions[i].base;
-	free(regions);
-	*out = addrs;
-	return addrs ? n : 0;
-}
-
-static int apply_balancing(const char *journal, const struct np_topo *topo,
-			   const struct np_balancing *b, struct np_act_result *res)
-{
-	char path[256], value[32];
-	int err = 0;
-
-	if (b->choice == NP_BALANCING_OFF || b->choice == NP_BALANCING_ON)
-		err = np_act_setting(journal, NP_NUMA_BALANCING_SYSCTL,
-				     b->choice == NP_BALANCING_ON ? "1" : "0", res);
-	for (int k = 0; k < NP_KNOB_COUNT && !err; k++) {
-		if (b->choice != NP_BALANCING_TUNE || !b->set[k])
-			continue;
-		np_knob_path(&topo->kernel, k, path, sizeof(path));
-		snprintf(value, sizeof(value), "%ld", b->value[k]);
-		err = np_act_setting(journal, path, value, res);
-	}
-	return err;
-}
-
-static int act(struct np_place *p, const struct place_args *a, const unsigned long *hot,
-	       int nhot)
-{
-	struct np_place_outcome *o = &p->outcome;
-	const struct np_plan *plan = p->plan;
-	pid_t pid = p->proc->info.pid;
-	int err = 0;
-
-	o->done = true;
-	if (a->only & NP_PLAN_ONLY_BALANCING)
-		err = apply_balancing(a->journal, p->topo, &plan->balancing, &o->settings);
-	if (!err && (a->only & NP_PLAN_ONLY_THREADS)) {
-		err = np_act_threads(a->journal, pid, &plan->cpus, &o->threads);
-		if (err == -ESRCH) {
-			o->memory.process_exited = true;
-			return 0;
-		}
-	}
-	if (!err && (a->only & NP_PLAN_ONLY_IRQS) && plan->nirqs) {
-		/* banned first: irqbalance must not move them between our write and its ban */
-		err = np_act_irqbalance_ban(a->journal, plan->irqs, plan->nirqs, &o->irqbalance);
-		if (!err)
-			err = np_act_irqs(a->journal, plan->irqs, plan->nirqs, &plan->cpus,
-					  &o->irqs);
-	}
-	if (!err && (a->only & NP_PLAN_ONLY_MEMORY) && plan->pages_to_move) {
-		struct np_move_opts mopts = {
-			.target_node = plan->target_node,
-			.max_rate_mbps = a->max_rate_mbps,
-			/* the reserve limits the move only when the plan says so */
-			.max_pages = plan->pages_planned < plan->pages_to_move ? plan->pages_planned
-									       : ~0ULL,
-			.expected_pages = plan->pages_planned,
-			.reserve_mb = (long)(plan->reserve_pages / 256),
-			.hot_addrs = hot,
-			.nhot = nhot,
-			.progress = a->progress || (!a->json && isatty(STDERR_FILENO)) ? stderr : NULL,
-			.tty = isatty(STDERR_FILENO),
-			.pause_ms = a->pause_ms,
-			.journal = a->journal,
-		};
-
-		o->memory_ran = true;
-		err = np_act_memory(pid, &mopts, &o->memory);
-	}
-	return err;
-}
-
 int np_cmd_place(int argc, char **argv)
 {
 	struct place_args a = {
@@ -452,7 +292,11 @@ int np_cmd_place(int argc, char **argv)
 	if (a.sample_s > 0) {
 		sopts.pids = &a.pid;
 		sopts.npids = 1;
-		sopts.want_kprobe = true;
+		/*
+		 * NUMA hinting faults happen only while AutoNUMA scans; otherwise the kprobe
+		 * finds nothing and its attach costs (0.4 s of the 1.3 s load in the guest)
+		 */
+		sopts.want_kprobe = topo->kernel.numa_balancing > 0;
 		err = np_sampler_start(topo, &sopts, &sampler, msg, sizeof(msg));
 		if (err) {
 			np_err("place: %s", msg);
@@ -488,10 +332,13 @@ int np_cmd_place(int argc, char **argv)
 		rc = NP_EXIT_USAGE;
 		goto cleanup;
 	}
-	rc = collect_irqs(topo, proc, target.forced_device, a.nics, irqs, &nirqs,
-			  place.irq_sources, sizeof(place.irq_sources));
-	if (rc >= 0)
+	err = np_place_irqs(topo, proc, target.forced_device, a.nics, irqs, &nirqs,
+			    place.irq_sources, sizeof(place.irq_sources), msg, sizeof(msg));
+	if (err) {
+		np_err("place: --nic %s", msg);
+		rc = NP_EXIT_USAGE;
 		goto cleanup;
+	}
 	rc = NP_EXIT_RUNTIME;
 	popts.target_node = proc->target_node;
 	popts.only = a.only;
@@ -509,7 +356,7 @@ int np_cmd_place(int argc, char **argv)
 		rc = NP_EXIT_USAGE;
 		goto cleanup;
 	}
-	nhot = hot_addresses(&report.data, a.pid, &hot);
+	nhot = np_place_hot_addresses(&report.data, a.pid, &hot);
 	place.topo = topo;
 	place.proc = proc;
 	place.opts = &popts;
@@ -529,7 +376,16 @@ int np_cmd_place(int argc, char **argv)
 					      : strerror(-lock));
 			goto cleanup;
 		}
-		err = act(&place, &a, hot, nhot);
+		struct np_act_opts ao = {
+			.journal = a.journal,
+			.only = a.only,
+			.max_rate_mbps = a.max_rate_mbps,
+			.pause_ms = a.pause_ms,
+			.progress = a.progress || (!a.json && isatty(STDERR_FILENO)) ? stderr : NULL,
+			.tty = isatty(STDERR_FILENO),
+		};
+
+		err = np_place_act(&place, &ao, hot, nhot);
 		if (err) {
 			np_err("place: %s: %s; what was done is journaled, 'numaplace restore' "
 			       "undoes it",

@@ -306,16 +306,14 @@ static void add_slot_faults(struct np_sampler *s, struct np_sample_data *data)
 	}
 }
 
-int np_sampler_stop(struct np_sampler *s, struct np_sample_data *data)
+/* What the maps hold now, the window still open: cumulative per thread since the start. */
+static int read_window(struct np_sampler *s, struct np_sample_data *data)
 {
 	int ncpus = libbpf_num_possible_cpus(), err;
-	__u64 now, *percpu;
+	__u64 *percpu;
 
 	memset(data, 0, sizeof(*data));
-	/* detach first: what is read below is then a closed window */
-	sample_bpf__detach(s->skel);
-	now = monotonic_ns();
-	data->window_ns = now - s->start_ns;
+	data->window_ns = monotonic_ns() - s->start_ns;
 	ring_buffer__consume(s->ring);
 
 	err = read_stats_map(bpf_map__fd(s->skel->maps.threads), &data->threads, &data->nthreads);
@@ -324,8 +322,10 @@ int np_sampler_stop(struct np_sampler *s, struct np_sample_data *data)
 	if (!err)
 		err = read_stats_map(bpf_map__fd(s->skel->maps.exited), &data->exited,
 				     &data->nexited);
-	if (err)
+	if (err) {
+		np_sample_data_free(data);
 		return err;
+	}
 	/* event counts of traced threads: kept per thread so the hot path has no counter */
 	for (int pass = 0; pass < 2; pass++) {
 		const struct np_thread_sample *items = pass ? data->exited : data->threads;
@@ -338,8 +338,10 @@ int np_sampler_stop(struct np_sampler *s, struct np_sample_data *data)
 	}
 
 	percpu = calloc(ncpus > 0 ? ncpus : 1, sizeof(__u64));
-	if (!percpu)
+	if (!percpu) {
+		np_sample_data_free(data);
 		return -ENOMEM;
+	}
 	for (__u32 i = 0; i < NP_CNT_COUNT && ncpus > 0; i++) {
 		if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.counters), &i, percpu))
 			continue;
@@ -355,6 +357,78 @@ int np_sampler_stop(struct np_sampler *s, struct np_sample_data *data)
 	s->samples = NULL;
 	s->nsamples = s->cap = 0;
 	data->sources = s->sources;
+	return 0;
+}
+
+int np_sampler_stop(struct np_sampler *s, struct np_sample_data *data)
+{
+	/* detach first: what is read is then a closed window */
+	sample_bpf__detach(s->skel);
+	return read_window(s, data);
+}
+
+int np_sampler_snapshot(struct np_sampler *s, struct np_sample_data *data)
+{
+	return read_window(s, data);
+}
+
+int np_sampler_trace(struct np_sampler *s, pid_t pid)
+{
+	__u32 tgid = (__u32)pid;
+	__u8 one = 1;
+
+	if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.traced_tgids), &tgid, &one, BPF_ANY))
+		return -errno;
+	for (int i = 0; i < NP_FAST_TGIDS; i++) {
+		__u64 expected = 0;
+
+		if (s->skel->bss->fast_tgids[i] == tgid)
+			return 0;
+		/* the fork handler claims free slots the same way */
+		if (__atomic_compare_exchange_n(&s->skel->bss->fast_tgids[i], &expected, (__u64)tgid,
+						false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			return 0;
+	}
+	s->skel->bss->tgids_overflow = true;
+	return 0;
+}
+
+void np_sampler_forget(struct np_sampler *s, pid_t pid)
+{
+	__u32 tgid = (__u32)pid;
+
+	for (int i = 0; i < NP_FAST_TGIDS; i++) {
+		__u64 expected = tgid;
+
+		__atomic_compare_exchange_n(&s->skel->bss->fast_tgids[i], &expected, 0, false,
+					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	}
+	bpf_map_delete_elem(bpf_map__fd(s->skel->maps.traced_tgids), &tgid);
+	bpf_map_delete_elem(bpf_map__fd(s->skel->maps.exited), &tgid);
+}
+
+int np_sampler_traced(struct np_sampler *s, pid_t **pids, int *count)
+{
+	int fd = bpf_map__fd(s->skel->maps.traced_tgids), n = 0, cap = 0;
+	__u32 key, next, *prev = NULL;
+	pid_t *list = NULL;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (n == cap) {
+			pid_t *grown = realloc(list, sizeof(*list) * (cap = cap ? cap * 2 : 64));
+
+			if (!grown) {
+				free(list);
+				return -ENOMEM;
+			}
+			list = grown;
+		}
+		list[n++] = (pid_t)key;
+	}
+	*pids = list;
+	*count = n;
 	return 0;
 }
 

@@ -35,6 +35,32 @@ struct np_place {
 	struct np_place_outcome outcome;
 };
 
+/* How to act: what place's options (or run's match section) say. */
+struct np_act_opts {
+	const char *journal;
+	unsigned int only; /* NP_PLAN_ONLY_* */
+	double max_rate_mbps;
+	int pause_ms;
+	FILE *progress; /* memory progress lines, or NULL */
+	bool tty;
+};
+
+/*
+ * IRQs of the devices the process uses (and forced_device, -1 none) and of the interfaces in
+ * nics ("eth0,eth1", or NULL), sorted, once each; sources names them for the plan.
+ * -ENODEV / -ENOTSUP with msg for an interface that does not exist or has no IRQs.
+ */
+int np_place_irqs(const struct np_topo *topo, const struct np_proc_model *proc, int forced_device,
+		  const char *nics, int *irqs, int *nirqs, char *sources, size_t srclen, char *msg,
+		  size_t msglen);
+
+/* Fault-sample addresses of pid, one per 2 MB region, most sampled first. Caller frees. */
+int np_place_hot_addresses(const struct np_sample_data *data, pid_t pid, unsigned long **out);
+
+/* Carry out p->plan; the outcome goes to p->outcome. -errno when the journal fails. */
+int np_place_act(struct np_place *p, const struct np_act_opts *o, const unsigned long *hot,
+		 int nhot);
+
 void np_place_print_plan(const struct np_place *p, FILE *out);
 void np_place_print_outcome(const struct np_place *p, FILE *out);
 struct json_object *np_place_to_json(const struct np_place *p);

@@ -57,6 +57,19 @@ int np_sampler_poll(struct np_sampler *s, int timeout_ms);
 int np_sampler_stop(struct np_sampler *s, struct np_sample_data *data);
 void np_sampler_destroy(struct np_sampler *s);
 
+/*
+ * For the daemon: the window stays open. A snapshot is what the maps hold now, cumulative
+ * per thread since the start (the caller takes differences); the samples are those since the
+ * last snapshot.
+ */
+int np_sampler_snapshot(struct np_sampler *s, struct np_sample_data *data);
+/* Trace one more process (its children follow through the fork handler). */
+int np_sampler_trace(struct np_sampler *s, pid_t pid);
+/* A process that is gone: its filter entry and folded totals are dropped. */
+void np_sampler_forget(struct np_sampler *s, pid_t pid);
+/* The processes traced now: those given and their children. Caller frees. */
+int np_sampler_traced(struct np_sampler *s, pid_t **pids, int *count);
+
 /* Kernel-measured cost of each loaded program (needs kernel.bpf_stats_enabled=1). */
 struct np_prog_stats {
 	char name[32];
