@@ -846,3 +846,46 @@ TEST(config_value_parsers)
 	CHECK_STR(np_log_level_name(NP_LOG_WARNING), "warning");
 	CHECK_STR(np_log_level_name(NP_LOG_DEBUG), "debug");
 }
+
+/* dist/numaplace.conf, as installed and with every '#' setting and example switched on. */
+TEST(config_example_file_loads)
+{
+	struct np_config cfg;
+	char msg[512], line[512];
+	size_t cap = 1 << 16, used = 0;
+	char *all = calloc(1, cap);
+	FILE *f = fopen("dist/numaplace.conf", "r");
+
+	if (!f) {
+		np_test_fail(__FILE__, __LINE__,
+			     "dist/numaplace.conf: %s (run from the top "
+			     "directory)",
+			     strerror(errno));
+		free(all);
+		return;
+	}
+	fclose(f);
+	CHECK_INT(np_config_load("dist/numaplace.conf", &cfg, msg, sizeof(msg)), 0);
+	CHECK_INT(cfg.nmatches, 1);
+	CHECK_STR(cfg.matches[0].name, "accelerated");
+	CHECK(cfg.matches[0].accelerator);
+	CHECK_INT(cfg.matches[0].min_rss_mb, 1024);
+	CHECK(cfg.interval_s == 5);
+	np_config_free(&cfg);
+
+	f = fopen("dist/numaplace.conf", "r");
+	while (f && fgets(line, sizeof(line), f))
+		used += (size_t)snprintf(all + used, cap - used, "%s", line + (line[0] == '#'));
+	if (f)
+		fclose(f);
+	CHECK_INT(load(all, &cfg, msg, sizeof(msg)), 0);
+	CHECK_STR(msg, "");
+	CHECK_INT(cfg.nmatches, 3);
+	CHECK_STR(cfg.metrics_listen, "127.0.0.1:9464");
+	CHECK_STR(cfg.metrics_file, "/var/lib/prometheus/node-exporter/numaplace.prom");
+	CHECK_STR(cfg.matches[1].comm, "^llama-server$");
+	CHECK_STR(cfg.matches[2].device, "0000:41:00.0");
+	CHECK_STR(cfg.matches[2].nics, "ens1f0");
+	np_config_free(&cfg);
+	free(all);
+}
