@@ -44,6 +44,31 @@ int np_config_key_index(const char *const *names, int count, const char *key)
 	return -1;
 }
 
+/*
+ * Values that np_config_print could not write back as they are: control characters (a stray
+ * carriage return), and what a file cannot hold (only the command line can give them): a
+ * ';' read as the start of a comment, whitespace around the value.
+ */
+static int check_printable(const char *value, char *msg, size_t msglen)
+{
+	size_t n = strlen(value);
+
+	if (n && (strchr(" \t", value[0]) || strchr(" \t", value[n - 1])))
+		return np_config_reason(msg, msglen,
+					"whitespace around the value would be lost in a file");
+	for (const unsigned char *c = (const unsigned char *)value; *c; c++) {
+		if ((*c < 0x20 && *c != '\t') || *c == 0x7f)
+			return np_config_reason(msg, msglen,
+						"control character 0x%02x in the value", *c);
+		if (*c == ';' &&
+		    (c == (const unsigned char *)value || c[-1] == ' ' || c[-1] == '\t'))
+			return np_config_reason(msg, msglen,
+						"a ';' at the start or after a space starts a "
+						"comment: write [;] in a regular expression");
+	}
+	return 0;
+}
+
 int np_config_set_global_key(struct np_config *cfg, enum np_global_key key, const char *value,
 			     bool check_remote, char *msg, size_t msglen)
 {
@@ -51,6 +76,8 @@ int np_config_set_global_key(struct np_config *cfg, enum np_global_key key, cons
 	double number;
 	int err;
 
+	if (check_printable(value, msg, msglen))
+		return -EINVAL;
 	switch (key) {
 	case NP_G_INTERVAL:
 		if (!np_config_decimal(value, false, 0.1, 3600, &number))
@@ -143,6 +170,8 @@ int np_config_set_match_key(struct np_match *m, enum np_match_key key, const cha
 	const size_t TEXT = NP_CONFIG_TEXT_MAX;
 	double number;
 
+	if (check_printable(value, msg, msglen))
+		return -EINVAL;
 	switch (key) {
 	case NP_M_PROCESS:
 		return np_config_regex(m->process, TEXT, &m->process_re, value, msg, msglen);
@@ -331,6 +360,8 @@ int np_config_add_cli_match(struct np_config *cfg, const char *regex, const char
 					"--match: the config file has a [match " NP_MATCH_CLI_NAME
 					"] section (line %d); rename it",
 					clash->line);
+	if (check_printable(regex, why, sizeof(why)))
+		return np_config_reason(msg, msglen, "--match: %s", why);
 	m = np_config_add_match(cfg, NP_MATCH_CLI_NAME, 0);
 	if (!m)
 		return np_config_reason(msg, msglen, "--match: more than %d match sections",

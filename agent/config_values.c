@@ -119,7 +119,13 @@ int np_config_cgroup(char *dst, size_t len, const char *value, char *msg, size_t
 		return np_config_reason(msg, msglen, "longer than %zu characters", len - 1);
 	strcpy(dst, value);
 	if (n > 1 && dst[n - 1] == '/')
-		dst[n - 1] = '\0';
+		dst[--n] = '\0';
+	/* "/a/ /": kept as "/a/ ", which a file would read back as "/a/" */
+	if (dst[n - 1] == ' ' || dst[n - 1] == '\t')
+		return np_config_reason(msg, msglen,
+					"a cgroup path ending in whitespace, \"%s\", is surely a "
+					"mistake",
+					value);
 	return 0;
 }
 

@@ -66,15 +66,21 @@ struct np_config {
 	double max_rate_mbps; /* 0: no limit */
 	long reserve_mb;      /* < 0: the plan's default */
 	int nmatches;
-	struct np_match *matches; /* NP_CONFIG_MAX_MATCHES slots: entries never move */
+	struct np_match *matches; /* in file order, the command line's last; entries never move */
 };
 
-/* Defaults, no match section. Nothing to free until a match is added. */
+/*
+ * A struct np_config may be moved by assignment (reload: cfg = fresh): the match table stays
+ * where it is on the heap. Free exactly one of the copies.
+ */
+
+/* Defaults, no match section. */
 void np_config_defaults(struct np_config *cfg);
 
 /*
- * Defaults, then the file at path. Returns 0; -EINVAL with "FILE:LINE: [SECTION] KEY: reason"
- * in msg; -errno with "FILE: strerror" when it cannot be read. On error *cfg is defaults and
+ * Defaults, then the file at path (*cfg is overwritten: free an old configuration first, or
+ * load into another struct). Returns 0; -EINVAL with "FILE:LINE: [SECTION] KEY: reason" in
+ * msg; -errno with "FILE: strerror" when it cannot be read. On error *cfg is defaults and
  * owns nothing, so a reload can load into a fresh struct and keep the old one on failure.
  * A file without match sections is valid: the caller decides whether --match makes up for it.
  */

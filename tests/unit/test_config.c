@@ -369,6 +369,14 @@ TEST(config_match_value_errors)
 	CHECK_LOAD_ERROR("[match a]\ncgroup = /a/.\n",
 			 "2: [match a] cgroup: expected an absolute cgroup path like "
 			 "/system.slice/llama.service, got \"/a/.\"");
+	CHECK_LOAD_ERROR("[match a]\ncgroup = /a/b\r/c\n",
+			 "2: [match a] cgroup: control character 0x0d in the value");
+	CHECK_LOAD_ERROR("[match a]\ncomm =;x\n",
+			 "2: [match a] comm: a ';' at the start or after a space starts a comment: "
+			 "write [;] in a regular expression");
+	CHECK_LOAD_ERROR("[match a]\ncgroup = /a/ /\n",
+			 "2: [match a] cgroup: a cgroup path ending in whitespace, \"/a/ /\", is "
+			 "surely a mistake");
 	CHECK_LOAD_ERROR("[match a]\naccelerator = 2\n",
 			 "2: [match a] accelerator: expected true or false, got \"2\"");
 	CHECK_LOAD_ERROR("[match a]\nnode = 64\n",
@@ -626,6 +634,16 @@ TEST(config_cli_match)
 	CHECK_STR(msg, "--node 64: expected a node number in 0..63");
 	CHECK_INT(np_config_add_cli_match(&cfg, "", NULL, NP_NO_NODE, msg, sizeof(msg)), -EINVAL);
 	CHECK_STR(msg, "--match: expected a regular expression, got \"\"");
+	CHECK_INT(np_config_add_cli_match(&cfg, "a ;b", NULL, NP_NO_NODE, msg, sizeof(msg)),
+		  -EINVAL);
+	CHECK_STR(msg, "--match: a ';' at the start or after a space starts a comment: write [;] "
+		       "in a regular expression");
+	CHECK_INT(np_config_add_cli_match(&cfg, "llama ", NULL, NP_NO_NODE, msg, sizeof(msg)),
+		  -EINVAL);
+	CHECK_STR(msg, "--match: whitespace around the value would be lost in a file");
+	CHECK_INT(np_config_add_cli_match(&cfg, "a;b", NULL, NP_NO_NODE, msg, sizeof(msg)), 0);
+	CHECK_STR(cfg.matches[0].process, "a;b");
+	np_config_free(&cfg);
 	CHECK_INT(cfg.nmatches, 0);
 	np_config_free(&cfg);
 
