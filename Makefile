@@ -6,6 +6,8 @@
 #                   2-node guest against AutoNUMA and numad (figures, not pass/fail)
 #   make demo       boot the 2-node test VM and show what numaplace sees there
 #   make vmlinux    regenerate vmlinux/$(ARCH)/vmlinux.h from this kernel's BTF
+#   make install    binary, man page, systemd unit, and the example config when there is none
+#                   (PREFIX=/usr/local, DESTDIR for staging); make uninstall removes them
 #   V=1             show every command
 .DELETE_ON_ERROR:
 .SUFFIXES:
@@ -36,7 +38,7 @@ TEST_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(TEST_SRCS))
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Iinclude -I$(BUILD) -MMD -MP
-LDLIBS := -lbpf -lelf -lz -lnuma -ljson-c
+LDLIBS := -lbpf -lelf -lz -lnuma -ljson-c -linih
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Iinclude \
 	-Wall -Werror -Wno-unused-function
 
@@ -132,12 +134,48 @@ vmlinux:
 	  printf ' * adapt the programs to other kernels at load time. */\n'; \
 	  $(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c; } > $(VMLINUX)
 
+# Installation. The configuration is the operator's: installed only where none exists, and
+# removed by uninstall only when it is still the example.
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= /etc
+CONF := $(DESTDIR)$(SYSCONFDIR)/numaplace/numaplace.conf
+
+install: $(BUILD)/numaplace
+	$(call msg,INSTALL,$(DESTDIR)$(SBINDIR)/numaplace)
+	$(Q)install -D -m 0755 $(BUILD)/numaplace $(DESTDIR)$(SBINDIR)/numaplace
+	$(call msg,INSTALL,$(DESTDIR)$(MANDIR)/man8/numaplace.8)
+	$(Q)install -D -m 0644 dist/numaplace.8 $(DESTDIR)$(MANDIR)/man8/numaplace.8
+	$(call msg,INSTALL,$(DESTDIR)$(UNITDIR)/numaplace.service)
+	$(Q)install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	$(Q)sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		dist/numaplace.service > $(DESTDIR)$(UNITDIR)/numaplace.service
+	$(Q)chmod 0644 $(DESTDIR)$(UNITDIR)/numaplace.service
+	$(Q)if [ -e $(CONF) ]; then \
+		printf '  %-8s %s\n' KEEP "$(CONF) (exists; the example is dist/numaplace.conf)"; \
+	else \
+		printf '  %-8s %s\n' INSTALL "$(CONF)"; \
+		install -D -m 0644 dist/numaplace.conf $(CONF); \
+	fi
+
+uninstall:
+	$(call msg,REMOVE,$(DESTDIR)$(SBINDIR)/numaplace)
+	$(Q)rm -f $(DESTDIR)$(SBINDIR)/numaplace $(DESTDIR)$(MANDIR)/man8/numaplace.8 \
+		$(DESTDIR)$(UNITDIR)/numaplace.service
+	$(Q)if cmp -s dist/numaplace.conf $(CONF); then \
+		rm -f $(CONF); rmdir $(dir $(CONF)) 2>/dev/null || true; \
+	elif [ -e $(CONF) ]; then \
+		printf '  %-8s %s\n' KEEP "$(CONF) (changed from the example)"; \
+	fi
+
 format:
 	clang-format -i agent/*.c include/*.h bpf/*.bpf.c tests/unit/*.c tests/unit/*.h tests/tools/*.c
 
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all bench check demo vm-image vmlinux format clean
+.PHONY: all bench check demo vm-image vmlinux install uninstall format clean
 
 -include $(wildcard $(BUILD)/agent/*.d $(BUILD)/tests/*.d)

@@ -111,6 +111,54 @@ check "restore: damaged journal kept" test -s "$j"
 rm -f "$j" "$j.lock"
 check "restore without a journal is a no-op" sh -c "'$np' restore --journal '$j' | grep -q 'nothing to restore'"
 
+# make install: binary, man page, unit and example config under DESTDIR; a config already there
+# is kept; uninstall takes back what install put and keeps a config the operator changed.
+top=$(cd "$here/.." && pwd)
+dest=$tmp/dest
+unit=$dest/usr/local/lib/systemd/system/numaplace.service
+man8=$dest/usr/local/share/man/man8/numaplace.8
+conf=$dest/etc/numaplace/numaplace.conf
+if make -s -C "$top" install DESTDIR="$dest" >"$tmp/install.out" 2>&1; then
+	pass "make install DESTDIR=..."
+else
+	fail "make install DESTDIR=...: $(tail -3 "$tmp/install.out")"
+fi
+check "install: the binary" test -x "$dest/usr/local/sbin/numaplace"
+check "install: the man page" test -f "$man8"
+check "install: the example config" cmp -s "$top/dist/numaplace.conf" "$conf"
+check_eq "install: the unit starts the installed binary" "$(sed -n 's/^ExecStart=//p' "$unit")" \
+	"/usr/local/sbin/numaplace run --config /etc/numaplace/numaplace.conf"
+check "install: no @PLACEHOLDER@ left in the unit" sh -c "! grep -q '@[A-Z]*@' '$unit'"
+groff -man -ww -z "$man8" >"$tmp/groff.err" 2>&1
+check_eq "man page: groff -man -ww finds nothing to warn about" "$(cat "$tmp/groff.err")" ""
+MANWIDTH=80 man --warnings -l "$man8" >"$tmp/man.txt" 2>"$tmp/man.err"
+check_eq "man page: man --warnings -l renders it silently" "$(cat "$tmp/man.err")" ""
+for section in SYNOPSIS COMMANDS "CONFIGURATION FILE" SIGNALS FILES "EXIT STATUS"; do
+	check "man page: has $section" grep -q "^$section" "$tmp/man.txt"
+done
+check "man page: run's synopsis" grep -q -- "--check-config" "$tmp/man.txt"
+if command -v systemd-analyze >/dev/null; then
+	# verify wants ExecStart to exist: point it at the staged binary
+	sed "s|^ExecStart=/usr/local|ExecStart=$dest/usr/local|" "$unit" >"$tmp/numaplace.service"
+	systemd-analyze verify --man=no "$tmp/numaplace.service" >"$tmp/verify.out" 2>&1
+	check_eq "unit: systemd-analyze verify exits 0 and says nothing" \
+		"$?:$(cat "$tmp/verify.out")" "0:"
+fi
+echo "; changed by the operator" >>"$conf"
+make -s -C "$top" install DESTDIR="$dest" >/dev/null 2>&1
+check "install again: the operator's config is kept" grep -q "changed by the operator" "$conf"
+make -s -C "$top" install DESTDIR="$tmp/usr" PREFIX=/usr >/dev/null 2>&1
+check_eq "install PREFIX=/usr: ExecStart follows" \
+	"$(sed -n 's/^ExecStart=//p' "$tmp/usr/usr/lib/systemd/system/numaplace.service")" \
+	"/usr/sbin/numaplace run --config /etc/numaplace/numaplace.conf"
+make -s -C "$top" uninstall DESTDIR="$dest" >/dev/null 2>&1
+check "uninstall: binary, man page and unit are gone" \
+	sh -c "! ls '$dest/usr/local/sbin/numaplace' '$man8' '$unit' 2>/dev/null"
+check "uninstall: a changed config stays" test -f "$conf"
+cp "$top/dist/numaplace.conf" "$conf"
+make -s -C "$top" uninstall DESTDIR="$dest" >/dev/null 2>&1
+check "uninstall: the unchanged example goes, with its directory" test ! -e "$dest/etc/numaplace"
+
 check "--help exits 0" "$np" topo --help >/dev/null
 check "--version exits 0" "$np" --version >/dev/null
 finish
