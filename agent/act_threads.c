@@ -18,7 +18,7 @@
 
 #define MAX_PASSES 64
 
-static int get_mask(pid_t tid, struct np_cpuset *set)
+int np_thread_affinity(pid_t tid, struct np_cpuset *set)
 {
 	size_t size = CPU_ALLOC_SIZE(NP_MAX_CPUS);
 	cpu_set_t *mask = CPU_ALLOC(NP_MAX_CPUS);
@@ -69,7 +69,8 @@ static bool seen(const pid_t *done, int ndone, pid_t tid)
 
 /* One pass: journal and pin the threads not handled yet. Returns how many were new. */
 static int pin_pass(const char *journal, pid_t pid, const struct np_cpuset *cpus,
-		    const char *wanted, pid_t **done, int *ndone, struct np_act_result *res)
+		    const char *wanted, bool differing_only, pid_t **done, int *ndone,
+		    struct np_act_result *res)
 {
 	struct np_change *batch = NULL;
 	struct np_cpuset now;
@@ -96,7 +97,7 @@ static int pin_pass(const char *journal, pid_t pid, const struct np_cpuset *cpus
 		(*done)[(*ndone)++] = tids[i];
 		fresh++;
 		if (np_thread_start_time("/", pid, tids[i], &c->start_time) ||
-		    get_mask(tids[i], &now)) {
+		    np_thread_affinity(tids[i], &now)) {
 			res->vanished++;
 			continue;
 		}
@@ -108,6 +109,15 @@ static int pin_pass(const char *journal, pid_t pid, const struct np_cpuset *cpus
 		c->id = tids[i];
 		c->tgid = pid;
 		np_cpulist_format(&now, c->old_value, sizeof(c->old_value));
+		/*
+		 * A follow-up journals only what it changes (the placement recorded the rest),
+		 * and leaves a thread the program pinned to some of the node's CPUs alone.
+		 */
+		if (differing_only && np_cpuset_subset(&now, cpus)) {
+			res->unchanged++;
+			memset(c, 0, sizeof(*c));
+			continue;
+		}
 		snprintf(c->new_value, sizeof(c->new_value), "%s", wanted);
 		nbatch++;
 	}
@@ -134,8 +144,8 @@ static int pin_pass(const char *journal, pid_t pid, const struct np_cpuset *cpus
 	return err ? err : fresh;
 }
 
-int np_act_threads(const char *journal, pid_t pid, const struct np_cpuset *cpus,
-		   struct np_act_result *res)
+static int pin_threads(const char *journal, pid_t pid, const struct np_cpuset *cpus,
+		       bool differing_only, struct np_act_result *res)
 {
 	char wanted[sizeof(((struct np_change *)0)->new_value)];
 	pid_t *done = NULL;
@@ -143,13 +153,25 @@ int np_act_threads(const char *journal, pid_t pid, const struct np_cpuset *cpus,
 
 	np_cpulist_format(cpus, wanted, sizeof(wanted));
 	for (pass = 0; pass < MAX_PASSES && fresh > 0; pass++)
-		fresh = pin_pass(journal, pid, cpus, wanted, &done, &ndone, res);
+		fresh = pin_pass(journal, pid, cpus, wanted, differing_only, &done, &ndone, res);
 	free(done);
 	if (fresh == -ESRCH && pass > 1)
 		fresh = 0; /* the process left after we began: counted, not an error */
 	if (fresh > 0)
 		np_act_fail(res, "threads kept appearing after %d passes", MAX_PASSES);
 	return fresh < 0 ? fresh : 0;
+}
+
+int np_act_threads(const char *journal, pid_t pid, const struct np_cpuset *cpus,
+		   struct np_act_result *res)
+{
+	return pin_threads(journal, pid, cpus, false, res);
+}
+
+int np_act_threads_followup(const char *journal, pid_t pid, const struct np_cpuset *cpus,
+			    struct np_act_result *res)
+{
+	return pin_threads(journal, pid, cpus, true, res);
 }
 
 int np_restore_thread(const struct np_change *c, struct np_act_result *res)
@@ -160,7 +182,7 @@ int np_restore_thread(const struct np_change *c, struct np_act_result *res)
 
 	/* gone, or its tid reused by a newer thread: nothing of ours to put back */
 	if (np_thread_start_time("/", c->tgid, c->id, &start) || start != c->start_time ||
-	    get_mask(c->id, &now)) {
+	    np_thread_affinity(c->id, &now)) {
 		res->vanished++;
 		return 0;
 	}
@@ -212,7 +234,7 @@ int np_restore_inherited(const struct np_change *changes, int n, struct np_act_r
 				journaled |= changes[j].kind == NP_CHANGE_THREAD_AFFINITY &&
 					     changes[j].tgid == main_thread->tgid &&
 					     changes[j].id == tids[t];
-			if (journaled || get_mask(tids[t], &now) ||
+			if (journaled || np_thread_affinity(tids[t], &now) ||
 			    np_cpulist_parse(main_thread->new_value, &ours) || !same_set(&now, &ours))
 				continue;
 			inherited = *main_thread;

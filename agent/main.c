@@ -19,6 +19,7 @@ static const struct command {
 	{ "topo", np_cmd_topo, "show NUMA nodes, device locality and kernel state" },
 	{ "report", np_cmd_report, "trace for a while, report remote memory access per process" },
 	{ "place", np_cmd_place, "move a process, its memory and its IRQs to its node" },
+	{ "run", np_cmd_run, "keep inference servers placed, as a daemon (journaled, undone on exit)" },
 	{ "restore", np_cmd_restore, "undo every change place made (from the journal)" },
 };
 

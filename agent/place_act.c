@@ -109,8 +109,8 @@ int np_place_hot_addresses(const struct np_sample_data *data, pid_t pid, unsigne
 }
 
 
-static int apply_balancing(const char *journal, const struct np_topo *topo,
-			   const struct np_balancing *b, struct np_act_result *res)
+int np_place_balancing(const char *journal, const struct np_topo *topo,
+		       const struct np_balancing *b, struct np_act_result *res)
 {
 	char path[256], value[32];
 	int err = 0;
@@ -138,7 +138,7 @@ int np_place_act(struct np_place *p, const struct np_act_opts *a, const unsigned
 
 	o->done = true;
 	if (a->only & NP_PLAN_ONLY_BALANCING)
-		err = apply_balancing(a->journal, p->topo, &plan->balancing, &o->settings);
+		err = np_place_balancing(a->journal, p->topo, &plan->balancing, &o->settings);
 	if (!err && (a->only & NP_PLAN_ONLY_THREADS)) {
 		err = np_act_threads(a->journal, pid, &plan->cpus, &o->threads);
 		if (err == -ESRCH) {

@@ -42,6 +42,12 @@ void np_act_fail(struct np_act_result *res, const char *fmt, ...)
  */
 int np_act_threads(const char *journal, pid_t pid, const struct np_cpuset *cpus,
 		   struct np_act_result *res);
+/* A thread's CPU affinity; -ESRCH when it is gone. */
+int np_thread_affinity(pid_t tid, struct np_cpuset *set);
+
+/* A placed process's later threads: only those not on cpus are journaled and pinned. */
+int np_act_threads_followup(const char *journal, pid_t pid, const struct np_cpuset *cpus,
+			    struct np_act_result *res);
 
 /* ---- IRQs (device_irqs.c finds them, act_irqs.c moves them) ---- */
 

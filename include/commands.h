@@ -7,6 +7,7 @@ int np_cmd_topo(int argc, char **argv);
 int np_cmd_report(int argc, char **argv);
 int np_cmd_place(int argc, char **argv);
 int np_cmd_restore(int argc, char **argv);
+int np_cmd_run(int argc, char **argv);
 
 /*
  * Report a getopt_long failure the same way for every command: the offending argument by

@@ -28,6 +28,19 @@ static inline bool np_cpuset_has(const struct np_cpuset *set, unsigned int cpu)
 
 int np_cpuset_count(const struct np_cpuset *set);
 
+/* Every CPU of a is in b (and a is not empty). */
+static inline bool np_cpuset_subset(const struct np_cpuset *a, const struct np_cpuset *b)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < NP_MAX_CPUS / 64; i++) {
+		if (a->bits[i] & ~b->bits[i])
+			return false;
+		any |= a->bits[i] != 0;
+	}
+	return any;
+}
+
 /*
  * Parse "0-3,8-11" (also "0-15:2" strides as in the kernel's bitmap_parselist, and "" as the
  * empty set). Returns 0, or -EINVAL for malformed text, -ERANGE for a CPU >= NP_MAX_CPUS.

@@ -57,6 +57,10 @@ int np_place_irqs(const struct np_topo *topo, const struct np_proc_model *proc, 
 /* Fault-sample addresses of pid, one per 2 MB region, most sampled first. Caller frees. */
 int np_place_hot_addresses(const struct np_sample_data *data, pid_t pid, unsigned long **out);
 
+/* kernel.numa_balancing and its knobs as b says, each change journaled. */
+int np_place_balancing(const char *journal, const struct np_topo *topo,
+		       const struct np_balancing *b, struct np_act_result *res);
+
 /* Carry out p->plan; the outcome goes to p->outcome. -errno when the journal fails. */
 int np_place_act(struct np_place *p, const struct np_act_opts *o, const unsigned long *hot,
 		 int nhot);

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The daemon's hands: a fleet decision carried out through the same plan and act code as
+ * `numaplace place`, every change journaled, so SIGTERM (or `numaplace restore` after a
+ * crash) undoes it.
+ *
+ * PLACE is a whole placement: model, plan (reserve, cpuset, IRQs of its accelerators and of
+ * the section's NICs), then threads, IRQs and memory. Balancing is host-wide in `run`: set
+ * once at start from [global], never per process.
+ * FOLLOW_UP keeps a placed server placed: threads that reach outside the node are pinned
+ * (only they are journaled; a thread the program pinned to some of the node's CPUs is left
+ * alone), and pages that landed elsewhere are moved at the rate budget, the fault samples
+ * of the interval first.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "act.h"
+#include "log.h"
+#include "place.h"
+#include "report.h"
+#include "run.h"
+
+#define MB(pages) ((double)(pages) / 256.0)
+
+static void count_failures(struct np_run *r, const struct np_act_result *res, const char *what,
+			   const struct np_managed *mp)
+{
+	if (!res->failed)
+		return;
+	r->actions_failed += res->failed;
+	np_log_ratelimited("act-failed", NP_LOG_WARNING, "pid %d (%s): %s: %d failed, first: %s",
+			   mp->pid, mp->comm, what, res->failed, res->first_error);
+}
+
+static void memory_done(struct np_run *r, struct np_managed *mp, const struct np_move_result *m)
+{
+	mp->pages_moved += m->pages_moved;
+	mp->actions[NP_METRICS_ACT_MEMORY]++;
+	if (m->error[0]) {
+		r->actions_failed++;
+		np_log(NP_LOG_WARNING, "pid %d (%s): memory: %s", mp->pid, mp->comm, m->error);
+	}
+	if (m->stopped_by_reserve)
+		np_log(NP_LOG_WARNING,
+		       "pid %d (%s): memory: stopped at the target node's reserve, %.0f of %.0f MB "
+		       "moved",
+		       mp->pid, mp->comm, MB(m->pages_moved), MB(m->pages_misplaced));
+}
+
+static void place_process(struct np_run *r, struct np_managed *mp,
+			  const struct np_fleet_decision *d, const struct np_sample_data *snap)
+{
+	struct np_report report = { .topo = r->topo, .scope = NP_SCOPE_PIDS, .data = *snap };
+	struct np_target_opts target = { .forced_device = mp->forced_device,
+					 .forced_node = d->node,
+					 .window_ns = snap->window_ns };
+	struct np_plan_opts popts = { 0 };
+	struct np_place place = { 0 };
+	struct np_plan *plan = calloc(1, sizeof(*plan));
+	const struct np_proc_model *proc = NULL;
+	int irqs[NP_PLAN_MAX_IRQS], nirqs = 0, nhot = 0, err;
+	unsigned long *hot = NULL;
+	struct np_cpuset allowed;
+	char msg[256];
+
+	if (!plan || np_report_build(&report, &mp->pid, 1, &target))
+		goto out;
+	for (int i = 0; i < report.nprocs; i++)
+		if (report.procs[i].info.pid == mp->pid && !report.procs[i].exited)
+			proc = &report.procs[i];
+	if (!proc)
+		goto out; /* exited meanwhile: the next scan forgets it */
+	if (np_place_irqs(r->topo, proc, mp->forced_device,
+			  mp->policy->nics[0] ? mp->policy->nics : NULL, irqs, &nirqs,
+			  place.irq_sources, sizeof(place.irq_sources), msg, sizeof(msg))) {
+		np_log_ratelimited("nic", NP_LOG_WARNING, "[match %s] nic %s; its IRQs stay",
+				   mp->match, msg);
+		np_place_irqs(r->topo, proc, mp->forced_device, NULL, irqs, &nirqs,
+			      place.irq_sources, sizeof(place.irq_sources), msg, sizeof(msg));
+	}
+	popts.target_node = d->node;
+	popts.only = mp->policy->only & ~NP_PLAN_ONLY_BALANCING;
+	popts.max_rate_mbps = r->cfg.max_rate_mbps;
+	popts.reserve_mb = r->cfg.reserve_mb;
+	popts.balancing.choice = NP_BALANCING_KEEP;
+	popts.allowed = np_proc_cpuset("/", mp->pid, &allowed) == 0 ? &allowed : NULL;
+	popts.irqs = irqs;
+	popts.nirqs = nirqs;
+	popts.irqbalance_running = r->topo->kernel.irqbalance_pid > 0;
+	popts.window_ns = snap->window_ns;
+	if (np_plan_make(r->topo, proc, &popts, plan, msg, sizeof(msg))) {
+		r->actions_failed++;
+		np_log_ratelimited("plan", NP_LOG_WARNING, "pid %d (%s): cannot place it: %s",
+				   mp->pid, mp->comm, msg);
+		goto out;
+	}
+	nhot = np_place_hot_addresses(snap, mp->pid, &hot);
+	place.topo = r->topo;
+	place.proc = proc;
+	place.opts = &popts;
+	place.plan = plan;
+	place.hot_regions = nhot;
+	{
+		struct np_act_opts ao = {
+			.journal = r->cfg.journal,
+			.only = popts.only,
+			.max_rate_mbps = r->cfg.max_rate_mbps,
+			.pause_ms = NP_DEFAULT_PAUSE_MS,
+		};
+
+		err = np_place_act(&place, &ao, hot, nhot);
+	}
+	{
+		const struct np_place_outcome *o = &place.outcome;
+
+		np_log(NP_LOG_INFO,
+		       "placed pid %d (%s) on node %d: %s; threads pinned %d, IRQs steered %d, "
+		       "memory %.0f of %.0f MB moved in %.1f s",
+		       mp->pid, mp->comm, d->node, d->reason, o->threads.changed, o->irqs.changed,
+		       MB(o->memory.pages_moved), MB(o->memory.pages_misplaced), o->memory.seconds);
+		mp->actions[NP_METRICS_ACT_THREADS] += o->threads.changed > 0;
+		mp->actions[NP_METRICS_ACT_IRQS] += o->irqs.changed > 0;
+		count_failures(r, &o->threads, "threads", mp);
+		count_failures(r, &o->irqs, "IRQs", mp);
+		count_failures(r, &o->irqbalance, "irqbalance", mp);
+		if (o->memory_ran)
+			memory_done(r, mp, &o->memory);
+	}
+	if (err) {
+		r->actions_failed++;
+		np_log(NP_LOG_ERR, "pid %d (%s): journal %s: %s; that change was not made",
+		       mp->pid, mp->comm, r->cfg.journal, strerror(-err));
+	}
+out:
+	memset(&report.data, 0, sizeof(report.data)); /* borrowed from the caller */
+	np_report_free(&report);
+	free(hot);
+	free(plan);
+}
+
+static void follow_up(struct np_run *r, struct np_managed *mp, const struct np_fleet_decision *d,
+		      const struct np_sample_data *snap)
+{
+	int idx = np_topo_node_index(r->topo, d->node);
+	struct np_cpuset cpus, allowed;
+	__u64 resident = 0, off = 0, limit;
+
+	if (idx < 0)
+		return;
+	cpus = r->topo->nodes[idx].cpus;
+	if (!np_proc_cpuset("/", mp->pid, &allowed))
+		for (size_t w = 0; w < NP_ARRAY_SIZE(cpus.bits); w++)
+			cpus.bits[w] &= allowed.bits[w];
+	if (mp->unpinned && (mp->policy->only & NP_PLAN_ONLY_THREADS) && np_cpuset_count(&cpus)) {
+		struct np_act_result res = { 0 };
+
+		np_act_threads_followup(r->cfg.journal, mp->pid, &cpus, &res);
+		if (res.changed) {
+			mp->actions[NP_METRICS_ACT_THREADS]++;
+			np_log(NP_LOG_INFO, "follow-up pid %d (%s) on node %d: %d new thread%s pinned",
+			       mp->pid, mp->comm, d->node, res.changed, res.changed == 1 ? "" : "s");
+		}
+		count_failures(r, &res, "threads", mp);
+	}
+	for (int n = 0; n < NP_BPF_MAX_NODES; n++) {
+		resident += mp->residency.pages[n];
+		off += n == d->node ? 0 : mp->residency.pages[n];
+	}
+	/* the fleet's own threshold: the smaller of a share of resident and a page count */
+	limit = (__u64)(resident * r->fleet_params.followup_share);
+	if (limit > r->fleet_params.followup_pages)
+		limit = r->fleet_params.followup_pages;
+	if ((mp->policy->only & NP_PLAN_ONLY_MEMORY) && off > limit) {
+		long reserve = r->cfg.reserve_mb >= 0
+				       ? r->cfg.reserve_mb
+				       : np_plan_default_reserve_mb(&r->topo->nodes[idx]);
+		unsigned long *hot = NULL;
+		int nhot = np_place_hot_addresses(snap, mp->pid, &hot);
+		struct np_move_opts mopts = {
+			.target_node = d->node,
+			.max_rate_mbps = r->cfg.max_rate_mbps,
+			.max_pages = ~0ULL,
+			.expected_pages = off,
+			.reserve_mb = reserve,
+			.hot_addrs = hot,
+			.nhot = nhot,
+			.pause_ms = NP_DEFAULT_PAUSE_MS,
+			.journal = r->cfg.journal,
+		};
+		struct np_move_result m;
+		int err = np_act_memory(mp->pid, &mopts, &m);
+
+		free(hot);
+		if (err) {
+			r->actions_failed++;
+			np_log(NP_LOG_WARNING, "pid %d (%s): memory follow-up: %s", mp->pid,
+			       mp->comm, strerror(-err));
+			return;
+		}
+		np_log(NP_LOG_INFO, "follow-up pid %d (%s) on node %d: %.1f of %.1f MB moved back",
+		       mp->pid, mp->comm, d->node, MB(m.pages_moved), MB(m.pages_misplaced));
+		memory_done(r, mp, &m);
+	}
+}
+
+void np_run_act(struct np_run *r, struct np_managed *mp, const struct np_fleet_decision *d,
+		const struct np_sample_data *snap)
+{
+	if (d->action == NP_FLEET_NONE) {
+		np_log(NP_LOG_DEBUG, "pid %d (%s): %s", mp->pid, mp->comm, d->reason);
+		return;
+	}
+	if (r->dry_run) {
+		np_log(NP_LOG_INFO, "dry run: would %s pid %d (%s) on node %d: %s",
+		       d->action == NP_FLEET_PLACE ? "place" : "follow up", mp->pid, mp->comm,
+		       d->node, d->reason);
+		return;
+	}
+	if (d->action == NP_FLEET_PLACE)
+		place_process(r, mp, d, snap);
+	else
+		follow_up(r, mp, d, snap);
+}
