@@ -432,16 +432,21 @@ int np_cmd_run(int argc, char **argv)
 		goto cleanup;
 	}
 
-	/* One numaplace changes the system at a time; a killed run's changes go back first. */
-	lock = np_journal_lock(r.cfg.journal);
-	if (lock < 0) {
-		np_err("run: %s.lock: %s", r.cfg.journal,
-		       lock == -EBUSY ? "another numaplace is changing the system"
-				      : strerror(-lock));
-		goto cleanup;
+	/*
+	 * One numaplace changes the system at a time; a killed run's changes go back first.
+	 * A dry run changes nothing, that undo included, and can watch beside a real run.
+	 */
+	if (!r.dry_run) {
+		lock = np_journal_lock(r.cfg.journal);
+		if (lock < 0) {
+			np_err("run: %s.lock: %s", r.cfg.journal,
+			       lock == -EBUSY ? "another numaplace is changing the system"
+					      : strerror(-lock));
+			goto cleanup;
+		}
+		if (undo_all(r.cfg.journal, "journal of an earlier run"))
+			goto cleanup;
 	}
-	if (undo_all(r.cfg.journal, "journal of an earlier run"))
-		goto cleanup;
 	if (apply_balancing(&r))
 		goto undo;
 
@@ -504,7 +509,7 @@ int np_cmd_run(int argc, char **argv)
 	if (signo)
 		np_log(NP_LOG_INFO, "%s: restoring every change", strsignal(signo));
 undo:
-	if (undo_all(r.cfg.journal, "exiting"))
+	if (!r.dry_run && undo_all(r.cfg.journal, "exiting"))
 		rc = NP_EXIT_RUNTIME;
 cleanup:
 	if (sigfd >= 0)

@@ -213,7 +213,9 @@ void np_run_act(struct np_run *r, struct np_managed *mp, const struct np_fleet_d
 		return;
 	}
 	if (r->dry_run) {
-		np_log(NP_LOG_INFO, "dry run: would %s pid %d (%s) on node %d: %s",
+		/* the fleet counts a PLACE as done: its follow-ups would repeat every interval */
+		np_log(d->action == NP_FLEET_PLACE ? NP_LOG_INFO : NP_LOG_DEBUG,
+		       "dry run: would %s pid %d (%s) on node %d: %s",
 		       d->action == NP_FLEET_PLACE ? "place" : "follow up", mp->pid, mp->comm,
 		       d->node, d->reason);
 		return;
