@@ -271,19 +271,3 @@ bad:
 		 text);
 	return -EINVAL;
 }
-
-bool np_listen_is_loopback(const struct sockaddr_storage *addr)
-{
-	if (addr->ss_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)addr;
-
-		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
-	}
-	if (addr->ss_family == AF_INET6) {
-		const struct in6_addr *a = &((const struct sockaddr_in6 *)addr)->sin6_addr;
-
-		return IN6_IS_ADDR_LOOPBACK(a) ||
-		       (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
-	}
-	return false;
-}

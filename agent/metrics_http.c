@@ -48,7 +48,7 @@ struct np_metrics_http {
 	struct conn conns[NP_METRICS_HTTP_CONNS];
 };
 
-static bool is_loopback(const struct sockaddr_storage *ss)
+bool np_listen_is_loopback(const struct sockaddr_storage *ss)
 {
 	if (ss->ss_family == AF_INET) {
 		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
@@ -140,7 +140,7 @@ int np_metrics_listen_parse(const char *spec, bool allow_remote, struct sockaddr
 	memcpy(addr, res->ai_addr, res->ai_addrlen);
 	*addrlen = res->ai_addrlen;
 	freeaddrinfo(res);
-	if (!allow_remote && !is_loopback(addr)) {
+	if (!allow_remote && !np_listen_is_loopback(addr)) {
 		snprintf(msg, msglen,
 			 "metrics_listen %s is not a loopback address; set "
 			 "metrics_allow_remote=true to expose it",

@@ -17,6 +17,7 @@
 
 #include "balancing.h"
 #include "log.h"
+#include "metrics.h" /* np_listen_is_loopback */
 
 #define NP_CONFIG_DEFAULT_PATH "/etc/numaplace/numaplace.conf"
 #define NP_CONFIG_MAX_MATCHES  64
@@ -129,6 +130,5 @@ bool np_match_big_enough(const struct np_match *m, double rss_mb, double busy_cp
 int np_parse_bdf(const char *text, char *bdf, size_t len);
 int np_parse_listen(const char *text, struct sockaddr_storage *addr, socklen_t *addrlen, char *msg,
 		    size_t msglen);
-bool np_listen_is_loopback(const struct sockaddr_storage *addr);
 
 #endif

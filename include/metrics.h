@@ -104,6 +104,9 @@ int np_metrics_write_textfile(const char *path, const char *text, size_t len);
  * 0-65535, 0 = any free port). A non-loopback address is refused unless allow_remote.
  * Returns 0, -EINVAL (malformed) or -EPERM (not loopback), with a message naming spec.
  */
+/* A loopback address (127/8, ::1, v4-mapped 127/8). */
+bool np_listen_is_loopback(const struct sockaddr_storage *addr);
+
 int np_metrics_listen_parse(const char *spec, bool allow_remote, struct sockaddr_storage *addr,
 			    socklen_t *addrlen, char *msg, size_t msglen);
 
