@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "config_keys.h"
+#include "metrics.h"
 
 #define CONFIG_MAX_BYTES (1 << 20)
 
@@ -82,14 +83,16 @@ static void finish_section(struct load_state *st)
 static void finish_file(struct load_state *st)
 {
 	struct np_config *cfg = st->cfg;
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	char why[384];
 
 	finish_section(st);
-	if (cfg->metrics_addrlen && !cfg->metrics_allow_remote &&
-	    !np_listen_is_loopback(&cfg->metrics_addr))
-		fail(st, st->global_set[NP_G_METRICS_LISTEN],
-		     "[global] metrics_listen: %s is not a loopback address; set "
-		     "metrics_allow_remote = true to serve metrics to other hosts",
-		     cfg->metrics_listen);
+	/* now that metrics_allow_remote is known, wherever it was in [global] */
+	if (cfg->metrics_listen[0] &&
+	    np_metrics_listen_parse(cfg->metrics_listen, cfg->metrics_allow_remote, &addr, &addrlen,
+				    why, sizeof(why)))
+		fail(st, st->global_set[NP_G_METRICS_LISTEN], "[global] %s", why);
 }
 
 static bool valid_match_name(const char *name)
@@ -260,7 +263,10 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	else
 		err = np_config_set_match_key(st->match, (enum np_match_key)key, value,
 					      st->match_set, why, sizeof(why));
-	if (err)
+	/* a reason that names the key already (the metrics listener's) is not prefixed again */
+	if (err && !strncmp(why, name, strlen(name)) && why[strlen(name)] == ' ')
+		fail(st, st->line, "%s %s", where, why);
+	else if (err)
 		fail(st, st->line, "%s %s: %s", where, name, why);
 	else
 		*set_at = st->line;

@@ -11,6 +11,7 @@
 
 #include "config_keys.h"
 #include "journal.h"
+#include "metrics.h"
 #include "model.h"
 #include "place.h"
 #include "plan.h"
@@ -33,8 +34,6 @@ const char *const np_config_match_keys[] = {
 
 _Static_assert(NP_ARRAY_SIZE(np_config_global_keys) == NP_G_COUNT, "a name per [global] key");
 _Static_assert(NP_ARRAY_SIZE(np_config_match_keys) == NP_M_COUNT, "a name per [match] key");
-
-static const char *const log_levels[] = {"error", "warning", "info", "debug"};
 
 int np_config_key_index(const char *const *names, int count, const char *key)
 {
@@ -100,27 +99,15 @@ int np_config_set_global_key(struct np_config *cfg, enum np_global_key key, cons
 	case NP_G_METRICS_FILE:
 		return np_config_path(cfg->metrics_file, TEXT, value, true, msg, msglen);
 	case NP_G_METRICS_LISTEN: {
-		struct sockaddr_storage addr = {0};
-		socklen_t addrlen = 0;
+		/* the listener's own parser: what loads here, np_metrics_http_open() takes */
+		struct sockaddr_storage addr;
+		socklen_t addrlen;
 
-		if (*value && np_parse_listen(value, &addr, &addrlen, msg, msglen))
+		if (*value &&
+		    np_metrics_listen_parse(value, cfg->metrics_allow_remote || !check_remote,
+					    &addr, &addrlen, msg, msglen))
 			return -EINVAL;
-		if (*value && check_remote && !cfg->metrics_allow_remote &&
-		    !np_listen_is_loopback(&addr))
-			return np_config_reason(
-				msg, msglen,
-				"%s is not a loopback address; set metrics_allow_remote = "
-				"true to serve metrics to other hosts",
-				value);
-		err = np_config_text(cfg->metrics_listen, TEXT, value, msg, msglen);
-		if (err)
-			return err;
-		if (*value)
-			cfg->metrics_addr = addr;
-		else
-			memset(&cfg->metrics_addr, 0, sizeof(cfg->metrics_addr));
-		cfg->metrics_addrlen = addrlen;
-		return 0;
+		return np_config_text(cfg->metrics_listen, TEXT, value, msg, msglen);
 	}
 	case NP_G_METRICS_ALLOW_REMOTE:
 		if (np_config_bool(value, &cfg->metrics_allow_remote))
@@ -128,14 +115,13 @@ int np_config_set_global_key(struct np_config *cfg, enum np_global_key key, cons
 						value);
 		return 0;
 	case NP_G_LOG_LEVEL:
-		for (size_t i = 0; i < NP_ARRAY_SIZE(log_levels); i++) {
-			if (!strcmp(value, log_levels[i])) {
-				cfg->log_level = np_log_level_parse(value);
-				return 0;
-			}
-		}
-		return np_config_reason(
-			msg, msglen, "expected error, warning, info or debug, got \"%s\"", value);
+		err = np_log_level_parse(value);
+		if (err < 0)
+			return np_config_reason(
+				msg, msglen, "expected error, warning, info or debug, got \"%s\"",
+				value);
+		cfg->log_level = err;
+		return 0;
 	case NP_G_MAX_RATE:
 		if (!np_config_decimal(value, true, 0, 1000000, &number))
 			return np_config_reason(

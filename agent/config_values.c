@@ -1,15 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * The checks of configuration values (config_keys.h), and the values that are more than a
- * number: PCI addresses, the metrics listen address. Pure: no name resolution (a config
- * that needs DNS to load is a config that fails at boot), so the listen address is numeric
- * or "localhost".
- */
-#include <arpa/inet.h>
+/* The checks of configuration values (config_keys.h), and PCI addresses. Pure. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,67 +200,4 @@ int np_parse_bdf(const char *text, char *bdf, size_t len)
 		bdf[i] = (char)tolower((unsigned char)text[i]);
 	bdf[strlen(text)] = '\0';
 	return 0;
-}
-
-int np_parse_listen(const char *text, struct sockaddr_storage *addr, socklen_t *addrlen, char *msg,
-		    size_t msglen)
-{
-	char host[INET6_ADDRSTRLEN + 2];
-	const char *port_text;
-	unsigned long port;
-	size_t hostlen;
-
-	memset(addr, 0, sizeof(*addr));
-	if (text[0] == '[') {
-		const char *close = strstr(text, "]:");
-
-		if (!close)
-			goto bad;
-		hostlen = (size_t)(close - text - 1);
-		port_text = close + 2;
-		if (hostlen >= sizeof(host))
-			goto bad;
-		memcpy(host, text + 1, hostlen);
-	} else {
-		const char *colon = strrchr(text, ':');
-
-		if (!colon || strchr(text, ':') != colon)
-			goto bad; /* none, or an IPv6 address without brackets */
-		hostlen = (size_t)(colon - text);
-		port_text = colon + 1;
-		if (hostlen >= sizeof(host))
-			goto bad;
-		memcpy(host, text, hostlen);
-	}
-	host[hostlen] = '\0';
-	if (np_parse_ulong(port_text, 1, 65535, &port)) {
-		snprintf(msg, msglen, "port '%s' in \"%s\": expected 1..65535", port_text, text);
-		return -EINVAL;
-	}
-	if (text[0] == '[') {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)addr;
-
-		if (inet_pton(AF_INET6, host, &in6->sin6_addr) != 1)
-			goto bad;
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)port);
-		*addrlen = sizeof(*in6);
-	} else {
-		struct sockaddr_in *in = (struct sockaddr_in *)addr;
-
-		if (!strcmp(host, "localhost"))
-			strcpy(host, "127.0.0.1");
-		if (inet_pton(AF_INET, host, &in->sin_addr) != 1)
-			goto bad;
-		in->sin_family = AF_INET;
-		in->sin_port = htons((uint16_t)port);
-		*addrlen = sizeof(*in);
-	}
-	return 0;
-bad:
-	snprintf(msg, msglen,
-		 "expected HOST:PORT with a numeric address, like 127.0.0.1:9464 or [::1]:9464, "
-		 "got \"%s\"",
-		 text);
-	return -EINVAL;
 }

@@ -13,20 +13,15 @@
 #include <regex.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <sys/socket.h>
 
 #include "balancing.h"
 #include "log.h"
-#include "metrics.h" /* np_listen_is_loopback */
 
 #define NP_CONFIG_DEFAULT_PATH "/etc/numaplace/numaplace.conf"
 #define NP_CONFIG_MAX_MATCHES  64
 #define NP_MATCH_NAME_MAX      32
 #define NP_CONFIG_TEXT_MAX     256
 #define NP_MATCH_CLI_NAME      "cli"
-
-/* How much the agent says; each level includes the ones before it. */
-
 
 /* A [match NAME] section. A process is managed when every rule that is set holds. */
 struct np_match {
@@ -60,11 +55,9 @@ struct np_config {
 	char balancing_text[NP_CONFIG_TEXT_MAX]; /* as given, for printing */
 	struct np_balancing balancing;		 /* host-wide, while running */
 	char metrics_file[NP_CONFIG_TEXT_MAX];	 /* Prometheus textfile, "" none */
-	char metrics_listen[NP_CONFIG_TEXT_MAX]; /* HOST:PORT as given, "" none */
-	struct sockaddr_storage metrics_addr;	 /* metrics_listen, ready for bind() */
-	socklen_t metrics_addrlen;		 /* 0 when metrics_listen is "" */
+	char metrics_listen[NP_CONFIG_TEXT_MAX]; /* for np_metrics_http_open(), "" none */
 	bool metrics_allow_remote;
-	enum np_log_level log_level;
+	int log_level;	      /* NP_LOG_ERR ... NP_LOG_DEBUG (log.h) */
 	double max_rate_mbps; /* 0: no limit */
 	long reserve_mb;      /* < 0: the plan's default */
 	int nmatches;
@@ -126,9 +119,7 @@ bool np_match_process(const struct np_match *m, const char *comm, const char *cm
 /* At least min_rss_mb resident and min_cpu CPUs busy (measured over an interval). */
 bool np_match_big_enough(const struct np_match *m, double rss_mb, double busy_cpus);
 
-/* Value parsers shared by the file and the command line (pure; reason in msg). */
+/* DOMAIN:BUS:DEV.FN, lowercased into bdf (pure). 0, -EINVAL or -ENAMETOOLONG. */
 int np_parse_bdf(const char *text, char *bdf, size_t len);
-int np_parse_listen(const char *text, struct sockaddr_storage *addr, socklen_t *addrlen, char *msg,
-		    size_t msglen);
 
 #endif
