@@ -874,7 +874,7 @@ TEST(config_example_file_loads)
 	CHECK_INT(load(all, &cfg, msg, sizeof(msg)), 0);
 	CHECK_STR(msg, "");
 	CHECK_INT(cfg.nmatches, 3);
-	CHECK_STR(cfg.metrics_listen, "127.0.0.1:9464");
+	CHECK_STR(cfg.metrics_listen, "127.0.0.1:9435");
 	CHECK_STR(cfg.metrics_file, "/var/lib/prometheus/node-exporter/numaplace.prom");
 	CHECK_STR(cfg.matches[1].comm, "^llama-server$");
 	CHECK_STR(cfg.matches[2].device, "0000:41:00.0");
