@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "args.h"
 #include "config_keys.h"
 
 int np_config_reason(char *msg, size_t msglen, const char *fmt, ...)
