@@ -193,7 +193,13 @@ static int load_config(const struct run_args *a, const struct np_topo *topo,
 	for (int i = 0; i < a->noverrides; i++) {
 		err = np_config_set_global(cfg, a->keys[i], a->values[i], why, sizeof(why));
 		if (err) {
-			snprintf(msg, msglen, "--%s '%s': %s", a->keys[i], a->values[i], why);
+			char flag[32];
+
+			/* the option as typed: metrics_listen is --metrics-listen */
+			snprintf(flag, sizeof(flag), "%s", a->keys[i]);
+			for (char *c = flag; *c; c++)
+				*c = *c == '_' ? '-' : *c;
+			snprintf(msg, msglen, "--%s: %s", flag, why);
 			goto fail;
 		}
 	}
