@@ -6,7 +6,7 @@
  * accelerators it has open, and how many of its threads run off its assigned node.
  *
  * Costs are kept per interval and small, as the daemon runs for days beside the servers:
- * accelerators (an fd walk) are looked at every RECHECK intervals; a thread found on its
+ * accelerators (an fd walk) and a placed server's pages are looked at every RECHECK intervals; a thread found on its
  * node's CPUs is not asked again until the next full check every RECHECK intervals, so a
  * 1000-thread server costs a directory listing per interval, not 1000 system calls.
  */
@@ -119,7 +119,13 @@ void np_run_observe(struct np_run *r, const struct np_sample_data *snap, double 
 		}
 		mp->has_prev = true;
 		mp->busy_cpus = interval_s > 0 ? sum / (interval_s * 1e9) : 0;
-		np_numa_maps_read("/", mp->pid, 0, &mp->residency);
+		/*
+		 * numa_maps walks the page tables (tens of ms for a 40 GB model in 4 KiB pages):
+		 * every interval while the hysteresis counts, every RECHECK once placed.
+		 */
+		if (mp->assigned_node < 0 || full || !mp->residency_read)
+			mp->residency_read =
+				!np_numa_maps_read("/", mp->pid, 0, &mp->residency);
 		if (full || r->interval_no == 0 || !mp->accel.ndevices) {
 			if (!np_proc_accel_use("/", mp->pid, 0, r->topo, &mp->accel))
 				mp->device_node = accel_node(r->topo, &mp->accel);

@@ -40,6 +40,7 @@ struct np_managed {
 	__u64 cpu_ns[NP_BPF_MAX_NODES];	   /* the difference: this interval's */
 	bool has_prev;			   /* cpu_total holds last interval's figures */
 	struct np_residency residency;
+	bool residency_read;
 	double busy_cpus;
 	int assigned_node;  /* the fleet's, NP_NO_NODE before it is placed */
 	int unpinned;	    /* threads not on the assigned node's CPUs */
