@@ -40,9 +40,12 @@ void np_place_print_plan(const struct np_place *p, FILE *out)
 	fprintf(out, "%splan for pid %d (%s): node %d, %s\n",
 		p->dry_run ? "dry run, nothing changes. " : "", proc->info.pid, proc->info.comm,
 		plan->target_node, proc->target_reason);
-	if (only & NP_PLAN_ONLY_THREADS)
+	if ((only & NP_PLAN_ONLY_THREADS) && p->opts->window_ns)
 		fprintf(out, "  threads    %d threads onto CPUs %s (%d busy)\n", plan->nthreads, cpus,
 			np_busy_threads(proc, p->opts->window_ns));
+	else if (only & NP_PLAN_ONLY_THREADS)
+		fprintf(out, "  threads    %d threads onto CPUs %s (busy threads not sampled)\n",
+			plan->nthreads, cpus);
 	if (only & NP_PLAN_ONLY_MEMORY) {
 		if (!proc->has_residency)
 			fprintf(out, "  memory     residency unreadable: nothing planned\n");
@@ -55,7 +58,11 @@ void np_place_print_plan(const struct np_place *p, FILE *out)
 				"%.0f MB/s; node %d keeps %.0f MB free\n",
 				MB(plan->pages_planned), MB(np_node_sum(proc->residency.pages)),
 				MB(plan->pages_to_move), plan->target_node,
-				p->hot_regions ? "sampled hot regions first" : "no hot region sampled",
+				p->hot_regions	     ? "sampled hot regions first"
+				: p->opts->window_ns ? "no hot region sampled"
+				: p->sample_auto     ? "not sampled (a move this short is over before "
+						       "the order of its pages could matter)"
+						     : "not sampled",
 				p->opts->max_rate_mbps > 0 ? ">= " : "", plan->est_seconds,
 				p->opts->max_rate_mbps, plan->target_node, MB(plan->reserve_pages));
 	}

@@ -14,6 +14,8 @@
 
 /* Migration budget when --max-rate is not given (see README: "Why 1024 MB/s"). */
 #define NP_DEFAULT_MAX_RATE_MBPS 1024
+/* Sampling window of --sample auto, when the move outlasts it. */
+#define NP_PLACE_SAMPLE_S 1.0
 /* Longest stop of the process per batch of slow file pages (see act_memory.c). */
 #define NP_DEFAULT_PAUSE_MS 50
 
@@ -31,6 +33,7 @@ struct np_place {
 	const struct np_plan *plan;
 	bool dry_run;
 	int hot_regions;	/* 2 MB regions with fault samples, moved first */
+	bool sample_auto;	/* --sample auto decided not to sample */
 	char irq_sources[256];	/* "0000:40:02.0 (eth0), 0000:40:01.0" */
 	struct np_place_outcome outcome;
 };
