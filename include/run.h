@@ -41,6 +41,7 @@ struct np_managed {
 	bool has_prev;			   /* cpu_total holds last interval's figures */
 	struct np_residency residency;
 	bool residency_read;
+	__u64 residency_at; /* interval_no of that reading */
 	double busy_cpus;
 	int assigned_node;  /* the fleet's, NP_NO_NODE before it is placed */
 	int unpinned;	    /* threads not on the assigned node's CPUs */
