@@ -6,8 +6,9 @@
 #     --cpus-per-node C    CPUs per node (1)
 #     --mem-per-node MB    memory per node (512)
 #     --dist ROWS          distance matrix, rows split by '/': "10,20/20,10" (10 local, 20 remote)
-#     --dev-node K         put a PCI expander on node K holding the stand-in GPU (bochs-display)
-#                          and NIC (virtio-net-pci, no outside network); -1 for none (-1)
+#     --dev-node K[,K2..]  put a PCI expander on each listed node holding a stand-in GPU
+#                          (bochs-display); the first listed node's expander also holds the
+#                          NIC (virtio-net-pci, no outside network); -1 for none (-1)
 #     --timeout S          a guest still running after S seconds is killed and failed (180)
 #     --initrd FILE        initramfs (build/vm/initramfs.cpio.gz)
 #     --show               print everything the script prints, not only PASS/FAIL lines
@@ -61,13 +62,20 @@ if [[ -n "$dist" ]]; then
 		done
 	done
 fi
-if ((dev_node >= 0)); then
-	((dev_node < nodes)) || die "--dev-node $dev_node: only $nodes nodes"
+if [[ "$dev_node" != -1 ]]; then
+	[[ "$dev_node" =~ ^[0-3](,[0-3])*$ ]] || die "--dev-node: expected -1 or a list of nodes, got '$dev_node'"
+	IFS=, read -r -a dev_nodes <<<"$dev_node"
+	for k in "${dev_nodes[@]}"; do
+		((k < nodes)) || die "--dev-node $k: only $nodes nodes"
+		[[ " ${done_nodes:-} " != *" $k "* ]] || die "--dev-node $k listed twice"
+		done_nodes="${done_nodes:-} $k"
+		# One expander per node: its bus numbers (64 + 32 K ..) leave room for the others'.
+		args+=(-device "pxb,id=pxb$k,bus_nr=$((64 + 32 * k)),numa_node=$k,bus=pci.0"
+			-device "bochs-display,bus=pxb$k,addr=0x1")
+	done
 	# restrict=on: the user-mode network reaches nothing outside the guest.
-	args+=(-device "pxb,id=pxb$dev_node,bus_nr=$((64 + 32 * dev_node)),numa_node=$dev_node,bus=pci.0"
-		-device "bochs-display,bus=pxb$dev_node,addr=0x1"
-		-netdev user,id=net0,restrict=on
-		-device "virtio-net-pci,netdev=net0,bus=pxb$dev_node,addr=0x2,vectors=4")
+	args+=(-netdev user,id=net0,restrict=on
+		-device "virtio-net-pci,netdev=net0,bus=pxb${dev_nodes[0]},addr=0x2,vectors=4")
 fi
 
 log_dir=$top/build/vm/logs
