@@ -5,7 +5,8 @@
  * weights. Placement comes from outside (numactl, taskset) or --reader-cpus.
  *
  *   np-stream --mb N [--threads T] [--seconds S] [--delay S] [--reader-cpus LIST]
- *             [--file PATH] [--open PATH] [--ready FILE]
+ *             [--file PATH] [--open PATH] [--ready FILE] [--main-exits] [--spawn-every MS
+ *             [--spawn-life MS] [--spawn-cpus LIST]] [--child-after S] [--reader-sleep-ms MS]
  *
  *   --file PATH     map PATH (created and sized to N MB) instead of anonymous memory
  *   --open PATH     keep PATH open (a device file, as a GPU runtime would)
@@ -14,7 +15,15 @@
  *   --ready FILE    created once the buffer is filled and the readers run
  *   --main-exits    the main thread leaves with pthread_exit() once the readers run
  *   --spawn-every MS  once the readers run, the main thread starts a short-lived thread
- *                   (it lives 300 ms) every MS ms: threads born while a placement runs
+ *                   every MS ms: threads born while a placement runs
+ *   --spawn-life MS how long each of those threads lives (300)
+ *   --spawn-cpus LIST  each of those threads pins itself to LIST at birth, as a runtime
+ *                   with its own thread pinning would (a daemon must catch them)
+ *   --child-after S S seconds after the readers start, fork one child process ("np-child",
+ *                   killed with its parent) that pins itself to --spawn-cpus when given and
+ *                   reads the buffer until the deadline
+ *   --reader-sleep-ms MS  readers sleep MS ms after each pass over the buffer: many mostly
+ *                   idle threads, as a server between requests (the footprint bench)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -22,10 +31,12 @@
 #include <getopt.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,6 +47,10 @@ static size_t size;
 static double deadline;
 static cpu_set_t reader_cpus;
 static int pin_readers;
+static cpu_set_t spawn_cpus;
+static int pin_spawned;
+static double spawn_life_ms = 300;
+static double reader_sleep_ms;
 static volatile unsigned long sink;
 
 static double now(void)
@@ -53,9 +68,12 @@ static void *reader(void *arg)
 	(void)arg;
 	if (pin_readers && sched_setaffinity(0, sizeof(reader_cpus), &reader_cpus))
 		perror("np-stream: sched_setaffinity");
-	while (now() < deadline)
+	while (now() < deadline) {
 		for (size_t off = 0; off < size; off += 64)
 			sum += buffer[off];
+		if (reader_sleep_ms > 0)
+			usleep((useconds_t)(reader_sleep_ms * 1000));
+	}
 	sink = sum;
 	return NULL;
 }
@@ -63,13 +81,40 @@ static void *reader(void *arg)
 static void *short_lived(void *arg)
 {
 	(void)arg;
-	usleep(300000);
+	if (pin_spawned && sched_setaffinity(0, sizeof(spawn_cpus), &spawn_cpus))
+		perror("np-stream: sched_setaffinity");
+	usleep((useconds_t)(spawn_life_ms * 1000));
 	return NULL;
 }
 
-/* Thread churn until the deadline: detached threads, each born with the main thread's mask. */
-static void spawn_until_deadline(double every_ms)
+/* A child process that dies with its parent, pins itself like the spawned threads and reads
+ * the (copy-on-write shared) buffer until the deadline. */
+static void fork_child(void)
 {
+	pid_t child = fork();
+
+	if (child < 0) {
+		perror("np-stream: fork");
+		return;
+	}
+	if (child > 0)
+		return;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_NAME, "np-child");
+	if (pin_spawned && sched_setaffinity(0, sizeof(spawn_cpus), &spawn_cpus))
+		perror("np-stream: sched_setaffinity");
+	pin_readers = 0;
+	reader(NULL);
+	_exit(0);
+}
+
+/*
+ * Until the deadline: a detached thread every every_ms (0: none), each born with the main
+ * thread's mask, and the child process child_after_s after the start (< 0: none).
+ */
+static void churn_until_deadline(double every_ms, double child_after_s)
+{
+	double start = now(), tick_ms = every_ms > 0 ? every_ms : 50;
 	pthread_attr_t attr;
 
 	pthread_attr_init(&attr);
@@ -77,11 +122,29 @@ static void spawn_until_deadline(double every_ms)
 	while (now() < deadline) {
 		pthread_t t;
 
-		if (pthread_create(&t, &attr, short_lived, NULL))
+		if (child_after_s >= 0 && now() - start >= child_after_s) {
+			fork_child();
+			child_after_s = -1;
+		}
+		if (every_ms > 0 && pthread_create(&t, &attr, short_lived, NULL))
 			perror("np-stream: pthread_create");
-		usleep((useconds_t)(every_ms * 1000));
+		usleep((useconds_t)(tick_ms * 1000));
 	}
 	pthread_attr_destroy(&attr);
+}
+
+/* LIST into a cpu_set_t; -1 when malformed. */
+static int parse_cpus(const char *list, cpu_set_t *out)
+{
+	struct np_cpuset set;
+
+	if (np_cpulist_parse(list, &set))
+		return -1;
+	CPU_ZERO(out);
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (np_cpuset_has(&set, cpu))
+			CPU_SET(cpu, out);
+	return 0;
 }
 
 static void die_usage(const char *msg)
@@ -93,16 +156,24 @@ static void die_usage(const char *msg)
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{ "mb", required_argument, NULL, 'm' },	     { "threads", required_argument, NULL, 't' },
-		{ "seconds", required_argument, NULL, 's' }, { "delay", required_argument, NULL, 'd' },
-		{ "file", required_argument, NULL, 'f' },    { "open", required_argument, NULL, 'o' },
-		{ "ready", required_argument, NULL, 'r' },   { "reader-cpus", required_argument, NULL, 'c' },
-		{ "main-exits", no_argument, NULL, 'x' },
-		{ "spawn-every", required_argument, NULL, 'S' },
+		{"mb", required_argument, NULL, 'm'},
+		{"threads", required_argument, NULL, 't'},
+		{"seconds", required_argument, NULL, 's'},
+		{"delay", required_argument, NULL, 'd'},
+		{"file", required_argument, NULL, 'f'},
+		{"open", required_argument, NULL, 'o'},
+		{"ready", required_argument, NULL, 'r'},
+		{"reader-cpus", required_argument, NULL, 'c'},
+		{"main-exits", no_argument, NULL, 'x'},
+		{"spawn-every", required_argument, NULL, 'S'},
+		{"spawn-life", required_argument, NULL, 'L'},
+		{"spawn-cpus", required_argument, NULL, 'C'},
+		{"child-after", required_argument, NULL, 'A'},
+		{"reader-sleep-ms", required_argument, NULL, 'Z'},
 		{},
 	};
 	const char *file = NULL, *ready = NULL, *dev = NULL;
-	double seconds = 30, delay = 0, spawn_every_ms = 0;
+	double seconds = 30, delay = 0, spawn_every_ms = 0, child_after_s = -1;
 	int threads = 2, opt, main_exits = 0;
 	pthread_t *tids;
 
@@ -135,18 +206,25 @@ int main(int argc, char **argv)
 		case 'S':
 			spawn_every_ms = atof(optarg);
 			break;
-		case 'c': {
-			struct np_cpuset set;
-
-			if (np_cpulist_parse(optarg, &set))
+		case 'L':
+			spawn_life_ms = atof(optarg);
+			break;
+		case 'A':
+			child_after_s = atof(optarg);
+			break;
+		case 'Z':
+			reader_sleep_ms = atof(optarg);
+			break;
+		case 'c':
+			if (parse_cpus(optarg, &reader_cpus))
 				die_usage("bad --reader-cpus");
-			CPU_ZERO(&reader_cpus);
-			for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
-				if (np_cpuset_has(&set, cpu))
-					CPU_SET(cpu, &reader_cpus);
 			pin_readers = 1;
 			break;
-		}
+		case 'C':
+			if (parse_cpus(optarg, &spawn_cpus))
+				die_usage("bad --spawn-cpus");
+			pin_spawned = 1;
+			break;
 		default:
 			die_usage("unknown option");
 		}
@@ -169,7 +247,8 @@ int main(int argc, char **argv)
 		}
 		buffer = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	} else {
-		buffer = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		buffer = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			      0);
 	}
 	if (buffer == MAP_FAILED) {
 		perror("np-stream: mmap");
@@ -194,8 +273,8 @@ int main(int argc, char **argv)
 	}
 	if (main_exits)
 		pthread_exit(NULL); /* the process lives on in its readers, main a zombie */
-	if (spawn_every_ms > 0)
-		spawn_until_deadline(spawn_every_ms);
+	if (spawn_every_ms > 0 || child_after_s >= 0)
+		churn_until_deadline(spawn_every_ms, child_after_s);
 	for (int i = 0; i < threads; i++)
 		pthread_join(tids[i], NULL);
 	return 0;
