@@ -1,0 +1,171 @@
+# Helpers of the `numaplace run` scenarios (busybox sh, after lib/place.sh): start and stop the
+# agent, wait for its log lines and its metrics, find threads it should have pinned.
+#
+# Each scenario writes its configuration with `metrics_file = $metrics`: the agent's first
+# metrics file (numaplace_intervals_total >= 1) is the sign that it runs. The agent's stderr
+# goes through a FIFO to stamp_log, which keeps it as is in $agent_log and with the guest's
+# uptime before each line in $agent_log.t (when the agent said it, within a read: the agent
+# writes whole lines to an unbuffered stderr).
+
+agent_log=/tmp/agent.log
+metrics=/tmp/np.prom
+journal=/run/numaplace/journal
+
+# stamp_log: stdin to $agent_log, and with "UPTIME " before each line to $agent_log.t
+# (builtins only: no fork per line)
+stamp_log() {
+	while IFS= read -r _line; do
+		read -r _up _rest </proc/uptime
+		echo "$_line" >>"$agent_log"
+		echo "$_up $_line" >>"$agent_log.t"
+	done
+}
+
+# log_time ERE: the uptime of the first log line that matches (empty: none)
+log_time() { grep -E -- "$1" "$agent_log.t" | head -n 1 | cut -d' ' -f1; }
+
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+
+# elapsed SINCE: seconds from the uptime SINCE to now, two decimals
+elapsed() { awk -v a="$(uptime_s)" -v b="$1" 'BEGIN { printf "%.2f\n", a - b }'; }
+
+# le A B: A <= B (decimals)
+le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && a + 0 <= b + 0) }'; }
+
+# start_agent ARGS...: `numaplace run ARGS` in the background, stderr to $agent_log (stdout to
+# $agent_log.out); $agent is its pid. Waits until it completed an interval (its metrics file),
+# at most 30 s; fails (with the log's tail) when it exits or stays silent.
+start_agent() {
+	rm -f "$metrics" "$agent_log" "$agent_log.t" /tmp/agent.fifo
+	: >"$agent_log"
+	: >"$agent_log.t"
+	mkfifo /tmp/agent.fifo
+	stamp_log </tmp/agent.fifo &
+	stamper=$!
+	numaplace run "$@" >"$agent_log.out" 2>/tmp/agent.fifo &
+	agent=$!
+	_i=0
+	while [ $_i -lt 300 ]; do
+		[ "$(metric numaplace_intervals_total)" -ge 1 ] 2>/dev/null && return 0
+		if ! kill -0 "$agent" 2>/dev/null; then
+			wait "$agent"
+			fail "agent exited at start (rc $?): $(tail -n 5 "$agent_log" | tr '\n' '|')"
+			return 1
+		fi
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	fail "agent wrote no metrics file with an interval within 30 s: $(tail -n 5 "$agent_log" | tr '\n' '|')"
+	return 1
+}
+
+# stop_agent [SIGNAL]: send SIGNAL (TERM) and wait up to 60 s; $agent_rc is its exit code
+# (-1: it had to be killed).
+stop_agent() {
+	kill -"${1:-TERM}" "$agent" 2>/dev/null
+	_i=0
+	while kill -0 "$agent" 2>/dev/null && [ $_i -lt 600 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	if kill -0 "$agent" 2>/dev/null; then
+		kill -9 "$agent"
+		wait "$agent" 2>/dev/null
+		agent_rc=-1
+	else
+		wait "$agent"
+		agent_rc=$?
+	fi
+	wait "$stamper" 2>/dev/null # the log is complete
+}
+
+# agent_alive: the agent still runs
+agent_alive() { kill -0 "$agent" 2>/dev/null; }
+
+# metric NAME [LABEL-REGEX]: the value of the first sample of NAME whose labels match
+metric() {
+	awk -v name="$1" -v want="${2:-}" '
+		$1 == name || index($1, name "{") == 1 {
+			if (want == "" || $1 ~ want) { print $2; exit }
+		}' "$metrics" 2>/dev/null
+}
+
+# wait_log ERE [TENTHS]: wait until a line of the agent's log matches (default 10 s)
+wait_log() {
+	_i=0
+	while ! grep -q -E -- "$1" "$agent_log" && [ $_i -lt "${2:-100}" ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	grep -q -E -- "$1" "$agent_log"
+}
+
+# log_count ERE: lines of the agent's log that match
+log_count() { grep -c -E -- "$1" "$agent_log"; }
+
+# log_line ERE: number of the first line that matches (empty: none)
+log_line() { grep -n -E -- "$1" "$agent_log" | head -n 1 | cut -d: -f1; }
+
+# show_log [LINES]: the log's tail, indented, for a failure's context
+show_log() { tail -n "${1:-15}" "$agent_log" | sed 's/^/    agent: /'; }
+
+# wait_until TENTHS COMMAND...: poll COMMAND every 0.1 s until it succeeds; $waited is how
+# long it took in seconds (decimals)
+wait_until() {
+	_n=$1 _t0=$(uptime_s)
+	shift
+	_i=0
+	while ! "$@" && [ $_i -lt "$_n" ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	waited=$(elapsed "$_t0")
+	"$@"
+}
+
+# main_on PID CPULIST: the main thread's Cpus_allowed_list is CPULIST
+main_on() { [ "$(awk '/^Cpus_allowed_list/ { print $2 }' "/proc/$1/status" 2>/dev/null)" = "$2" ]; }
+
+# share_at_least PID NODE SHARE: at least SHARE of its resident pages are on NODE
+share_at_least() { in_range "$(share_on "$1" "$2")" "$3" 1; }
+
+# stray_threads PID CPULIST AGE: the threads not on CPULIST that are at least AGE seconds
+# old ("TID:MASK:AGE" each): those a daemon placing new threads within an interval missed
+stray_threads() {
+	_now=$(uptime_s)
+	for _t in /proc/"$1"/task/*; do
+		_mask=$(awk '/^Cpus_allowed_list/ { print $2 }' "$_t/status" 2>/dev/null)
+		[ -n "$_mask" ] && [ "$_mask" != "$2" ] || continue
+		# starttime is field 22 of stat, the 20th after the ") " that ends comm
+		_start=$(sed 's/.*) //' "$_t/stat" 2>/dev/null | awk '{ print $20 }')
+		[ -n "$_start" ] || continue
+		awk -v now="$_now" -v st="$_start" -v age="$3" -v id="${_t##*/}:$_mask" \
+			'BEGIN { a = now - st / 100; if (a >= age) printf "%s:%.1fs\n", id, a }'
+	done
+}
+
+# no_stray_threads PID CPULIST AGE: none (for check)
+no_stray_threads() { [ -z "$(stray_threads "$@")" ]; }
+
+# child_of PID: its newest child process (one awk over every /proc/N/stat: busybox has no pgrep)
+child_of() {
+	awk -v p="$1" '{ sub(/.*\) /, "") } $2 == p { print FILENAME }' /proc/[0-9]*/stat 2>/dev/null |
+		sed 's|/proc/\([0-9]*\)/stat|\1|' | sort -n | tail -n 1
+}
+
+# born_at PID: its start time as an uptime (seconds)
+born_at() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $20 / 100 }'; }
+
+# card_on_node NODE: /dev/dri/cardN of the stand-in GPU on NODE
+card_on_node() {
+	for _c in /sys/class/drm/card[0-9]*; do
+		case ${_c##*/} in *-*) continue ;; esac
+		[ "$(cat "$_c/device/numa_node")" = "$1" ] && echo "/dev/dri/${_c##*/}" && return 0
+	done
+	return 1
+}
+
+# bdf_of_card CARD: the PCI address behind /dev/dri/cardN
+bdf_of_card() { basename "$(readlink -f "/sys/class/drm/${1##*/}/device")"; }
+
+free_mb() { awk '/MemFree/ { print int($4 / 1024) }' "/sys/devices/system/node/node$1/meminfo"; }
