@@ -1,0 +1,181 @@
+# vm: --nodes 2 --cpus-per-node 2 --mem-per-node 1024 --dist 10,21/21,10 --dev-node 1 --timeout 300
+# `numaplace run` when things go wrong (stand-in GPU and NIC on node 1, servers on node 0):
+#  1. kill -9 of the agent after it placed a server and tuned AutoNUMA: the journal keeps
+#     every change; the next start undoes them first (logged before anything is placed),
+#     then goes on (the server placed again); its SIGTERM then leaves the host exactly as it
+#     was before the first start, so the killed run's old values were not lost. Meanwhile
+#     `place`, `restore` and a second `run` are refused (journal lock).
+#  2. Config errors: exit 2, the message names file, line, section and key; nothing changed.
+#  3. SIGHUP with a broken file: the old configuration keeps running (logged, a new server is
+#     still placed); then SIGHUP with a good file adding a section: it takes effect.
+#  4. The target node under memory pressure: the [global] reserve leaves room for about
+#     48 MB of a 128 MB server. Node 1 keeps its reserve free while the agent places and
+#     follows up, the move is partial and the log says so.
+. /np/lib.sh
+. /np/lib/place.sh
+. /np/lib/run.sh
+
+gpu=$(numaplace topo --json | jq -r '.devices[] | select(.kind == "accelerator") | .pci')
+nic=$(ls /sys/class/net | grep -v '^lo$' | head -n 1)
+nic_irqs=$(irqs_of_nic "$nic")
+cpus0=$(node_cpus 0) cpus1=$(node_cpus 1)
+knobs=/sys/kernel/debug/sched/numa_balancing
+echo 1 >/proc/sys/kernel/numa_balancing
+interval=1
+
+# write_conf FILE [GLOBAL-LINES]: the server section (GPU node, NIC, sustain 1)
+write_conf() {
+	cat >"$1" <<EOF
+[global]
+interval = $interval
+metrics_file = $metrics
+${2:-}
+
+[match server]
+comm = ^np-stream\$
+device = $gpu
+nic = $nic
+min_rss_mb = 32
+sustain = 1
+min_move_interval = 5
+EOF
+}
+
+# 1. kill -9, then start again
+write_conf /tmp/run.conf "balancing = tune:scan_delay_ms=4321"
+before=$(snapshot)
+start_agent --config /tmp/run.conf
+start_stream --preferred=0 --cpunodebind=0 np-stream --mb 64 --threads 2 --seconds 600
+s1=$pid
+wait_until 100 main_on "$s1" "$cpus1"
+check "1: server placed on node 1 (${waited}s)" all_threads_on "$s1" "$cpus1"
+check_eq "1: AutoNUMA tuned while the agent runs" "$(cat $knobs/scan_delay_ms)" 4321
+check "1: the NIC's IRQs on node 1's CPUs" irqs_within "$nic_irqs" "$cpus1"
+expect_exit "1: place while the agent runs: refused" 1 "another numaplace is changing the system" \
+	numaplace place --pid "$s1" --node 0
+expect_exit "1: restore while the agent runs: refused" 1 "changing the system" numaplace restore
+expect_exit "1: a second run while the agent runs: refused" 1 "another numaplace is changing the system" \
+	timeout -s KILL 20 numaplace run --config /tmp/run.conf
+check "1: ... and the server is still where the agent put it" all_threads_on "$s1" "$cpus1"
+stop_agent KILL
+check_eq "1: kill -9" "$agent_rc" 137
+check "1: the journal survives the kill" test -s $journal
+check "1: the changes stay after the kill: threads" all_threads_on "$s1" "$cpus1"
+check_eq "1: the changes stay after the kill: AutoNUMA knob" "$(cat $knobs/scan_delay_ms)" 4321
+start_agent --config /tmp/run.conf
+undo_line=$(log_line "earlier run.*restored [0-9]+ changes")
+wait_until 100 main_on "$s1" "$cpus1"
+wait_log "placed pid $s1 " 100 # logged once its memory is done too
+placed_line=$(log_line "placed pid $s1 ")
+check "1: the next start undid the killed run's changes (line ${undo_line:-none})" test -n "$undo_line"
+check "1: ... before it placed anything (placed on line ${placed_line:-none})" \
+	test -n "$undo_line" -a -n "$placed_line" -a "${undo_line:-0}" -lt "${placed_line:-0}"
+check "1: and went on: the server placed again" all_threads_on "$s1" "$cpus1"
+check_eq "1: AutoNUMA tuned again" "$(cat $knobs/scan_delay_ms)" 4321
+stop_agent TERM
+check_eq "1: SIGTERM: exit code 0" "$agent_rc" 0
+check_eq "1: SIGTERM: IRQ masks, numa_balancing and knobs as before the first start" "$(snapshot)" "$before"
+check "1: SIGTERM: the server's threads back on node 0's CPUs" all_threads_on "$s1" "$cpus0"
+check "1: SIGTERM: journal empty" test ! -s $journal
+[ "$NP_FAILED" -eq 0 ] || show_log 20
+stop_stream
+
+# 2. config errors
+before=$(snapshot)
+write_conf /tmp/bad.conf
+echo "sustain_for = 2" >>/tmp/bad.conf
+line=$(grep -n '^sustain_for' /tmp/bad.conf | cut -d: -f1)
+expect_exit "2: unknown key: exit 2, file:line: [section] key" 2 \
+	"/tmp/bad.conf:$line: \[match server\] sustain_for: unknown key" numaplace run --config /tmp/bad.conf
+sed -i 's/^sustain = 1$/sustain = often/' /tmp/bad.conf
+line=$(grep -n '^sustain = often' /tmp/bad.conf | cut -d: -f1)
+expect_exit "2: bad value: exit 2, file:line: [section] key" 2 \
+	"/tmp/bad.conf:$line: \[match server\] sustain: expected a whole number" numaplace run --config /tmp/bad.conf
+write_conf /tmp/bad.conf
+sed -i 's/^device = .*/device = 0000:99:00.0/' /tmp/bad.conf
+expect_exit "2: a device this host does not have: exit 2" 2 "device 0000:99:00.0: no such PCI device" \
+	numaplace run --config /tmp/bad.conf
+expect_exit "2: a file that does not exist: exit 2" 2 "/tmp/nosuch.conf: No such file" \
+	numaplace run --config /tmp/nosuch.conf
+check_eq "2: config errors changed nothing" "$(snapshot)" "$before"
+check "2: ... and left no journal" test ! -s $journal
+
+# 3. SIGHUP: a broken file keeps the old configuration, a good one takes effect
+write_conf /tmp/run.conf
+start_agent --config /tmp/run.conf
+echo "[match broken" >>/tmp/run.conf
+bad_line=$(wc -l </tmp/run.conf)
+kill -HUP "$agent"
+check "3: a broken reload is logged: old configuration kept, with file and line" \
+	wait_log "reload of /tmp/run.conf failed, keeping the old configuration: /tmp/run.conf:$bad_line: " 50
+check "3: the agent survives the broken reload" agent_alive
+start_stream --preferred=0 --cpunodebind=0 np-stream --mb 64 --threads 2 --seconds 600
+s2=$pid
+wait_until 100 main_on "$s2" "$cpus1"
+check "3: the old configuration still places a new server (${waited}s)" all_threads_on "$s2" "$cpus1"
+wait_until 100 share_at_least "$s2" 1 0.95
+check "3: ... and its memory, within ${waited}s ($(share_on "$s2" 1) on node 1)" share_at_least "$s2" 1 0.95
+write_conf /tmp/run.conf
+cat >>/tmp/run.conf <<EOF
+
+[match other]
+comm = ^np-other\$
+node = 1
+min_rss_mb = 32
+sustain = 1
+EOF
+ln -sf /usr/bin/np-stream /tmp/np-other
+kill -HUP "$agent"
+check "3: a good reload is logged" wait_log "reloaded /tmp/run.conf" 50
+rm -f /tmp/ready
+numactl --preferred=0 --cpunodebind=0 /tmp/np-other --mb 64 --threads 2 --seconds 600 --ready /tmp/ready \
+	>/tmp/other.log 2>&1 &
+other=$!
+wait_for /tmp/ready 600 || fail "np-other did not start: $(cat /tmp/other.log)"
+wait_until 100 main_on "$other" "$cpus1"
+check "3: the new section places its process (${waited}s)" all_threads_on "$other" "$cpus1"
+wait_until 100 share_at_least "$other" 1 0.95
+check "3: ... and its memory, within ${waited}s ($(share_on "$other" 1) on node 1)" share_at_least "$other" 1 0.95
+check "3: ... under its name" grep -q "managing pid $other (np-other) \[match other\]" "$agent_log"
+check "3: the first server stays placed across the reloads" all_threads_on "$s2" "$cpus1"
+check_eq "3: ... placed once" "$(log_count "placed pid $s2 ")" 1
+stop_agent TERM
+check_eq "3: SIGTERM: exit code 0" "$agent_rc" 0
+check_eq "3: SIGTERM: IRQ masks and settings as before" "$(snapshot)" "$before"
+check "3: SIGTERM: both servers' threads back on node 0" eval \
+	'all_threads_on "$s2" "$cpus0" && all_threads_on "$other" "$cpus0"'
+[ "$NP_FAILED" -eq 0 ] || show_log 20
+kill "$other"
+wait "$other" 2>/dev/null
+stop_stream
+
+# 4. memory pressure on the target node
+start_stream --preferred=0 --cpunodebind=0 np-stream --mb 128 --threads 2 --seconds 600
+s3=$pid
+reserve=$(($(free_mb 1) - 48))
+write_conf /tmp/run.conf "reserve = $reserve"
+start_agent --config /tmp/run.conf
+wait_until 100 main_on "$s3" "$cpus1"
+check "4: the server placed on node 1 (threads)" all_threads_on "$s3" "$cpus1"
+low=""
+for i in 1 2 3 4 5 6; do
+	f=$(free_mb 1)
+	[ "$f" -ge $((reserve - 8)) ] || low="$low $f"
+	sleep 1
+done
+check "4: node 1 keeps its reserve of $reserve MB free through 6 intervals of follow-ups (below: ${low:-never}; now $(free_mb 1))" \
+	test -z "$low"
+share=$(share_on "$s3" 1)
+check "4: part of the memory moved ($share on node 1)" in_range "$share" 0.2 0.6
+check "4: the partial move is reported" grep -q -E "reserve.*[0-9]+ of [0-9]+ MB moved|partial" "$agent_log"
+grep -E "reserve|partial" "$agent_log" | head -n 3 | sed 's/^/    4: agent: /'
+check "4: the reserve warning is not repeated every interval ($(log_count reserve) lines)" \
+	test "$(log_count reserve)" -le 5
+check "4: the agent still runs" agent_alive
+stop_agent TERM
+check_eq "4: SIGTERM: exit code 0" "$agent_rc" 0
+check "4: SIGTERM: the server's threads back on node 0" all_threads_on "$s3" "$cpus0"
+[ "$NP_FAILED" -eq 0 ] || show_log 20
+stop_stream
+
+finish
