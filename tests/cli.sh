@@ -159,6 +159,58 @@ cp "$top/dist/numaplace.conf" "$conf"
 make -s -C "$top" uninstall DESTDIR="$dest" >/dev/null 2>&1
 check "uninstall: the unchanged example goes, with its directory" test ! -e "$dest/etc/numaplace"
 
+# run: the configuration is checked before anything runs. Every `run` here has a time limit
+# and its own journal, so a check that fails cannot leave a daemon behind on this host.
+run() { timeout -s KILL 30 "$np" run --journal "$tmp/run-journal" "$@"; }
+"$np" run --check-config --config "$top/dist/numaplace.conf" >"$tmp/effective.conf" 2>"$tmp/check.err"
+check_eq "run --check-config on the example config: exit 0, nothing on stderr" "$?:$(cat "$tmp/check.err")" "0:"
+check "run --check-config prints every default" grep -q -E '^min_move_interval = ' "$tmp/effective.conf"
+"$np" run --check-config --config "$tmp/effective.conf" >"$tmp/effective2.conf" 2>&1
+check_eq "run --check-config: the printed configuration loads back" "$?" 0
+check "run --check-config: ... to the same configuration" \
+	diff <(grep -v '^;' "$tmp/effective.conf" | sed 's|^path = .*||') \
+	<(grep -v '^;' "$tmp/effective2.conf" | sed 's|^path = .*||')
+run --check-config --match 'llama-server' --node 0 --interval 7 --balancing off >"$tmp/cli.conf" 2>&1
+check_eq "run --match --node --check-config: exit 0" "$?" 0
+check "run --match is a [match cli] section" grep -q '^\[match cli\]' "$tmp/cli.conf"
+check "run --interval overrides [global]" grep -q -E '^interval = 7(\.0*)?$' "$tmp/cli.conf"
+check "run --node is the section's node" grep -q -E '^node = 0$' "$tmp/cli.conf"
+check "run --balancing overrides [global]" grep -q -E '^balancing = off$' "$tmp/cli.conf"
+printf '[global]\ninterval = 2\n\n[match llama]\ncomm = ^llama-server$\nsustain = often\n' >"$tmp/bad.conf"
+expect_exit "run: bad value: exit 2, file:line: [section] key: reason" 2 \
+	"$tmp/bad.conf:6: \[match llama\] sustain: expected a whole number" run --config "$tmp/bad.conf"
+printf '[global]\ninterval = 2\n\n[match llama]\ncomm = ^llama-server$\ncolour = blue\n' >"$tmp/bad.conf"
+expect_exit "run: unknown key: exit 2, file:line: [section] key" 2 \
+	"$tmp/bad.conf:6: \[match llama\] colour: unknown key" run --config "$tmp/bad.conf"
+printf '[global]\ninterval = 2\ninterval = 3\n[match llama]\ncomm = x\n' >"$tmp/bad.conf"
+expect_exit "run: a key given twice: exit 2, both lines named" 2 \
+	"$tmp/bad.conf:3: \[global\] interval: given twice (first on line 2)" run --config "$tmp/bad.conf"
+expect_exit "run --check-config on a bad file: exit 2, file:line" 2 "$tmp/bad.conf:3: " \
+	run --check-config --config "$tmp/bad.conf"
+printf '[global]\ninterval = 2\n' >"$tmp/bad.conf"
+expect_exit "run: no match section and no --match: exit 2" 2 "nothing to manage" run --config "$tmp/bad.conf"
+expect_exit "run: a config file that does not exist: exit 2" 2 "$tmp/nosuch.conf: No such file" \
+	run --config "$tmp/nosuch.conf"
+expect_exit "run: unknown flag" 2 "unknown option '--bogus'" run --bogus
+expect_exit "run: stray argument" 2 "unexpected argument 'now'" run --match x now
+expect_exit "run: --node 9 on this host" 2 "node 9: this host has no such node" run --match x --node 9
+expect_exit "run: --node not a number" 2 "--node 'one'" run --match x --node one
+expect_exit "run: bad regex" 2 'invalid regular expression "("' run --match '('
+expect_exit "run: --device without --match" 2 "go with --match" run --device 0000:41:00.0
+expect_exit "run: --node and --device" 2 "both name the target" run --match x --node 0 --device 0000:41:00.0
+expect_exit "run: unknown device" 2 "0000:99:00.0: no such PCI device" run --match x --device 0000:99:00.0
+expect_exit "run: --interval 0" 2 "--interval '0'" run --match x --interval 0
+expect_exit "run: unknown tune key" 2 "unknown key 'bogus'" run --match x --balancing tune:bogus=1
+expect_exit "run: --metrics-listen off loopback without the config allowing it" 2 "not a loopback address" \
+	run --match x --metrics-listen 0.0.0.0:9464
+check "run: bad input left no journal" test ! -e "$tmp/run-journal"
+if [ "$(id -u)" = 0 ]; then
+	# a dry run on this host: one interval finds nothing to do, changes nothing
+	run --match 'no-such-server-xyz' --dry-run --once --interval 0.5 >"$tmp/dry.out" 2>"$tmp/dry.err"
+	check_eq "run --dry-run --once on this host: exit 0" "$?" 0 || sed 's/^/    /' "$tmp/dry.err"
+	check "run --dry-run leaves no journal" test ! -e "$tmp/run-journal"
+fi
+
 check "--help exits 0" "$np" topo --help >/dev/null
 check "--version exits 0" "$np" --version >/dev/null
 finish
