@@ -2,7 +2,7 @@
 # Build the VM test bed's initramfs: busybox, numaplace with its libraries, the tools the
 # scenarios use (irqbalance and numad are Debian's own, run in the guest as on a host), the
 # guest kernel's virtio-net modules (in dependency order), tests/lib.sh, the scenario, demo and
-# bench scripts, and /init.
+# bench scripts (with tests/bench/footprint.sh), and /init.
 #
 #   tests/vm/mkinitramfs.sh KERNEL_DIR OUT.cpio.gz
 set -euo pipefail
@@ -53,6 +53,7 @@ mkdir -p "$stage/np/scenarios" "$stage/np/demo" "$stage/np/bench"
 cp "$here"/scenarios/*.sh "$stage/np/scenarios/"
 cp "$here"/demo/*.sh "$stage/np/demo/" 2>/dev/null || true
 cp "$here"/bench/*.sh "$stage/np/bench/" 2>/dev/null || true
+cp "$top/tests/bench/footprint.sh" "$stage/np/bench/footprint.sh" # the host's footprint bench, also run in the guest
 install -m 0755 "$here/init" "$stage/init"
 
 mkdir -p "$(dirname "$out")"
