@@ -99,8 +99,9 @@ done
 check "B: the server forked its child (pid ${child:-none})" test -n "$child"
 check "B: the child placed within an interval + ${slack}s of its birth (${child_pinned_after:-never}s)" \
 	le "${child_pinned_after:-999}" "$(awk -v i=$interval -v s=$slack 'BEGIN { print i + s }')"
-check "B: logged 'managing pid $child (np-child) [match server], child of pid $pid'" \
-	grep -q "managing pid $child (np-child) \[match server\], child of pid $pid" "$agent_log"
+# (its comm: np-child, or np-stream when the agent saw it before its prctl)
+check "B: logged 'managing pid $child (COMM) [match server], child of pid $pid'" \
+	grep -q -E "managing pid $child \(np-(child|stream)\) \[match server\], child of pid $pid" "$agent_log"
 # Threads born every 250 ms pin themselves to node 0 and live 4 s. Watched for 5 s: any
 # thread older than an interval + 1 s still off node 1 was missed.
 strays=""
