@@ -7,6 +7,7 @@
  *   np-stream --mb N [--threads T] [--seconds S] [--delay S] [--reader-cpus LIST]
  *             [--file PATH] [--open PATH] [--ready FILE] [--main-exits] [--spawn-every MS
  *             [--spawn-life MS] [--spawn-cpus LIST]] [--child-after S] [--reader-sleep-ms MS]
+ *             [--readers-after S]
  *
  *   --file PATH     map PATH (created and sized to N MB) instead of anonymous memory
  *   --open PATH     keep PATH open (a device file, as a GPU runtime would)
@@ -24,6 +25,9 @@
  *                   reads the buffer until the deadline
  *   --reader-sleep-ms MS  readers sleep MS ms after each pass over the buffer: many mostly
  *                   idle threads, as a server between requests (the footprint bench)
+ *   --readers-after S  after the fill the main thread alone keeps reading the buffer for S
+ *                   seconds before it starts the readers: a server still loading, whose
+ *                   worker threads are born after a daemon placed it
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -170,10 +174,11 @@ int main(int argc, char **argv)
 		{"spawn-cpus", required_argument, NULL, 'C'},
 		{"child-after", required_argument, NULL, 'A'},
 		{"reader-sleep-ms", required_argument, NULL, 'Z'},
+		{"readers-after", required_argument, NULL, 'R'},
 		{},
 	};
 	const char *file = NULL, *ready = NULL, *dev = NULL;
-	double seconds = 30, delay = 0, spawn_every_ms = 0, child_after_s = -1;
+	double seconds = 30, delay = 0, spawn_every_ms = 0, child_after_s = -1, readers_after = 0;
 	int threads = 2, opt, main_exits = 0;
 	pthread_t *tids;
 
@@ -214,6 +219,9 @@ int main(int argc, char **argv)
 			break;
 		case 'Z':
 			reader_sleep_ms = atof(optarg);
+			break;
+		case 'R':
+			readers_after = atof(optarg);
 			break;
 		case 'c':
 			if (parse_cpus(optarg, &reader_cpus))
@@ -257,6 +265,11 @@ int main(int argc, char **argv)
 	/* the fill: first touch decides where the pages land */
 	for (size_t off = 0; off < size; off += 4096)
 		buffer[off] = (char)off;
+	if (readers_after > 0) {
+		/* still "loading": the main thread alone reads the buffer, busy */
+		deadline = now() + readers_after;
+		reader(NULL);
+	}
 
 	deadline = now() + seconds;
 	tids = calloc(threads, sizeof(*tids));

@@ -123,6 +123,14 @@ wait_until() {
 	"$@"
 }
 
+# mask_counts PID: "COUNT CPULIST" per distinct thread mask (one awk: fast with many threads)
+mask_counts() {
+	awk '/^Cpus_allowed_list/ { n[$2]++ } END { for (m in n) print n[m], m }' /proc/"$1"/task/*/status 2>/dev/null
+}
+
+# masks_all PID CPULIST: every thread's mask is CPULIST (mask_counts has one line, CPULIST)
+masks_all() { [ "$(mask_counts "$1" | awk '{ print $2 }')" = "$2" ]; }
+
 # main_on PID CPULIST: the main thread's Cpus_allowed_list is CPULIST
 main_on() { [ "$(awk '/^Cpus_allowed_list/ { print $2 }' "/proc/$1/status" 2>/dev/null)" = "$2" ]; }
 

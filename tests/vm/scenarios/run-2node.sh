@@ -8,6 +8,8 @@
 #     so must a child process; placed once, never again (follow-ups only); then SIGTERM:
 #     exit 0, numa_balancing, knobs, IRQ masks exactly as before, every thread back on its
 #     old CPUs.
+#  D. A server placed while it still loads: its readers, born after the placement with the
+#     inherited mask, go back to the old mask on SIGTERM too.
 #  C. The command-line form with the defaults (`--match np-stream --device BDF`, sustain 3,
 #     min_rss_mb 256): a 288 MB server placed within sustain + 1 intervals (+ slack).
 . /np/lib.sh
@@ -29,6 +31,7 @@ cat >/tmp/run.conf <<EOF
 interval = $interval
 balancing = off
 metrics_file = $metrics
+metrics_listen = 127.0.0.1:9435
 
 [match server]
 comm = ^np-stream\$
@@ -84,6 +87,10 @@ check "B: >= 95% of the pages on node 1 within ${waited}s ($(share_on "$pid" 1))
 check "B: the NIC's IRQs ($nic_irqs) on node 1's CPUs" irqs_within "$nic_irqs" "$cpus1"
 check_eq "B: metrics: one managed process" "$(metric numaplace_managed_processes)" 1
 check_eq "B: metrics: its target node" "$(metric numaplace_process_target_node "pid=\"$pid\"")" 1
+wget -q -O /tmp/scrape.prom http://127.0.0.1:9435/metrics 2>/tmp/scrape.err
+check_eq "B: metrics over HTTP: a scrape answers ($(cat /tmp/scrape.err))" "$?" 0
+check "B: metrics over HTTP: the managed server's target node" \
+	grep -q -E "^numaplace_process_target_node\{pid=\"$pid\",[^}]*\} 1$" /tmp/scrape.prom
 # The child process is born 5 s after the start and pins itself to node 0: placed within an
 # interval (+ slack) of its birth. Watched from its birth to 10 s after it.
 child="" child_pinned_after=""
@@ -128,6 +135,25 @@ check "B: SIGTERM: every thread of the server back on node 0's CPUs ($(thread_ma
 check "B: SIGTERM: the child back on node 0's CPUs" eval '[ -n "$child" ] && all_threads_on "$child" "$cpus0"'
 check "B: SIGTERM: journal empty" test ! -s $journal
 [ "$NP_FAILED" -eq 0 ] || show_log 40
+stop_stream
+
+# D. a server placed while it still loads (its main thread alone busy for 4 s after the
+# fill): its readers are born after the placement, with the node-1 mask they inherit from the
+# main thread. SIGTERM must give them the process's old mask too, as restore does after place.
+before=$(snapshot)
+start_agent --config /tmp/run.conf
+start_stream --preferred=0 --cpunodebind=0 np-stream --mb 64 --threads 2 --seconds 600 --readers-after 4
+ready=$(uptime_s)
+placed=$(log_time "placed pid $pid \(")
+check "D: placed while it loaded, before its readers started (placed at ${placed:-never}, readers at $ready)" \
+	le "${placed:-999999}" "$ready"
+check "D: its readers, born after, on node 1's CPUs too" all_threads_on "$pid" "$cpus1"
+stop_agent TERM
+check_eq "D: SIGTERM: exit code 0" "$agent_rc" 0
+check_eq "D: SIGTERM: IRQ masks and settings as before" "$(snapshot)" "$before"
+check "D: SIGTERM: every thread back on node 0's CPUs, the readers born after the placement too ($(thread_masks "$pid" | awk '{ print $2 }' | sort | uniq -c | tr '\n' ' '))" \
+	all_threads_on "$pid" "$cpus0"
+[ "$NP_FAILED" -eq 0 ] || show_log 10
 stop_stream
 
 # C. the command-line form, defaults (sustain 3, min_rss_mb 256)

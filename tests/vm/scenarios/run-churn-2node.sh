@@ -8,6 +8,8 @@
 #     (np-stream run as np-other: no section matches it) gets its pid (ns_last_pid). The
 #     agent must say the old one exited and never touch the new one: its threads stay on
 #     node 0's CPUs, its memory on node 0, no placed/follow-up line names the pid again.
+#  4. A server starting a thread every 10 ms (each lives 20 s): some are born while the agent
+#     walks the task list to pin them; SIGTERM must give every thread the old mask back.
 # Throughout: the agent stays up and logs no error; the long-lived server stays placed.
 # Then SIGTERM: exit 0, everything as before.
 . /np/lib.sh
@@ -108,6 +110,19 @@ check "the agent logged no error (${errors:-none})" test -z "$errors"
 check "the long-lived server is still on node 1" no_stray_threads "$long" "$cpus1" $((interval + 1))
 grep -E "numaplace: warning" "$agent_log" | head -n 5 | sed 's/^/    agent: /'
 echo "log: $(log_count .) lines; metrics: actions failed $(metric numaplace_actions_failed_total), intervals $(metric numaplace_intervals_total)"
+# 4. threads born while the agent pins the others: one every 10 ms, each living 20 s (the
+# agent is stopped before the first dies), so some are born during the placement's walk over
+# the task list
+start_stream --preferred=0 --cpunodebind=0 np-stream --mb 32 --threads 2 --seconds 600 \
+	--spawn-every 10 --spawn-life 20000
+busy=$pid
+wait_until 100 main_on "$busy" "$cpus1"
+check "4: the thread-spawning server placed on node 1 ($(ls /proc/$busy/task | wc -l) threads)" main_on "$busy" "$cpus1"
+wait_log "placed pid $busy " 100
+echo "4: journaled threads of pid $busy: $(grep -c "\"tgid\":$busy," $journal)," \
+	"with the target mask as their old mask: $(grep "\"tgid\":$busy," $journal |
+		grep -c "\"old_value\":\"$cpus1\",\"new_value\":\"$cpus1\"")"
+
 check "the agent still runs" agent_alive
 stop_agent TERM
 check_eq "SIGTERM: exit code 0" "$agent_rc" 0
@@ -115,8 +130,10 @@ check_eq "SIGTERM: IRQ masks and settings as before" "$(snapshot)" "$before"
 sleep 0.3
 check "SIGTERM: the long-lived server's threads back on node 0's CPUs" all_threads_on "$long" "$cpus0"
 check "SIGTERM: the process at the reused pid untouched" all_threads_on "$other" "$cpus0"
+check "SIGTERM: every thread of the spawning server back on node 0's CPUs, those born during the placement too ($(mask_counts "$busy" | tr '\n' ' '))" \
+	masks_all "$busy" "$cpus0"
 [ "$NP_FAILED" -eq 0 ] || show_log 40
-kill "$long" "$other"
-wait "$long" "$other" 2>/dev/null
+kill "$long" "$other" "$busy"
+wait "$long" "$other" "$busy" 2>/dev/null
 
 finish

@@ -11,6 +11,10 @@
 #  4. The target node under memory pressure: the [global] reserve leaves room for about
 #     48 MB of a 128 MB server. Node 1 keeps its reserve free while the agent places and
 #     follows up, the move is partial and the log says so.
+#  5. Slow moves (max_rate = 16 MB/s): a server that exits while its memory moves (the agent
+#     goes on, says it exited, logs no error), and SIGTERM while a 256 MB move runs (a server
+#     started before the agent): the agent stops after its batch, restores and exits 0
+#     within 5 s.
 . /np/lib.sh
 . /np/lib/place.sh
 . /np/lib/run.sh
@@ -176,6 +180,47 @@ stop_agent TERM
 check_eq "4: SIGTERM: exit code 0" "$agent_rc" 0
 check "4: SIGTERM: the server's threads back on node 0" all_threads_on "$s3" "$cpus0"
 [ "$NP_FAILED" -eq 0 ] || show_log 20
+stop_stream
+
+# 5. slow moves: the server exits mid-move, then SIGTERM mid-move
+before=$(snapshot)
+write_conf /tmp/run.conf "max_rate = 16"
+start_agent --config /tmp/run.conf
+failed_before=$NP_FAILED
+start_stream --preferred=0 --cpunodebind=0 np-stream --mb 192 --threads 2 --seconds 5
+s5=$pid
+wait_until 100 main_on "$s5" "$cpus1"
+check "5: the short-lived server is being placed (threads first)" main_on "$s5" "$cpus1"
+wait "$s5" 2>/dev/null
+gone=$(uptime_s)
+wait_log "placed pid $s5 " 100
+moved=$(sed -n "s/.*placed pid $s5 .*memory \([0-9]*\) of \([0-9]*\) MB.*/\1 \2/p" "$agent_log")
+check "5: (setup) it exited while its memory moved (${moved:-no placed line}, 12 s at 16 MB/s)" \
+	awk -v m="$moved" 'BEGIN { split(m, a, " "); exit !(m != "" && a[1] < a[2]) }'
+wait_log "pid $s5 \(np-stream\) exited" 100
+check "5: the agent says it exited (after $(elapsed "$gone")s)" grep -q -E "pid $s5 \(np-stream\) exited" "$agent_log"
+check "5: the agent goes on" agent_alive
+errors=$(grep "numaplace: error" "$agent_log" | head -n 3)
+check "5: and logged no error (${errors:-none})" test -z "$errors"
+grep -E "pid $s5 " "$agent_log" | sed 's/^/    5: agent: /'
+stop_agent TERM
+check_eq "5: SIGTERM: exit code 0" "$agent_rc" 0
+# a server started before the agent, so that every thread of it is there to be placed
+start_stream --preferred=0 --cpunodebind=0 np-stream --mb 256 --threads 2 --seconds 600
+s6=$pid
+start_agent --config /tmp/run.conf
+wait_until 100 main_on "$s6" "$cpus1"
+sleep 2 # its memory is moving: 16 s at 16 MB/s
+moving=$(share_on "$s6" 1)
+t0=$(uptime_s)
+stop_agent TERM
+took=$(elapsed "$t0")
+check_eq "5: SIGTERM mid-move: exit code 0" "$agent_rc" 0
+check "5: SIGTERM mid-move: the agent was moving ($moving of the pages on node 1)" in_range "$moving" 0.01 0.9
+check "5: SIGTERM mid-move: exits within 5 s (${took}s)" le "$took" 5
+check_eq "5: SIGTERM mid-move: IRQ masks and settings as before" "$(snapshot)" "$before"
+check "5: SIGTERM mid-move: the server's threads back on node 0" all_threads_on "$s6" "$cpus0"
+[ "$NP_FAILED" -eq "$failed_before" ] || show_log 20
 stop_stream
 
 finish
