@@ -14,7 +14,7 @@
  * THP memory 1.3-1.9x faster (the copy is CPU work, and the kernel's migration of one call
  * is serial); more than two did not help there, and the rate budget caps them anyway.
  *
- * Budgets: at most max_rate_mbps over all movers (sleeping between batches), at most
+ * Budgets: at most max_rate_mbps over all movers (each batch booked, then waited for), at most
  * max_pages, and before every batch the target node's MemFree must stay above the reserve
  * (other allocations may eat into it while we move). Pages the kernel cannot move (pinned for
  * DMA, mlocked under migration, shared with other processes) are counted, never retried.
@@ -73,7 +73,8 @@ struct mover {
 	pthread_cond_t finished;
 	int next_window, running;
 	__u64 budget; /* pages still allowed */
-	__u64 moved;  /* by all movers: pace and progress */
+	__u64 moved;  /* by all movers: progress */
+	__u64 booked; /* pages of the batches started: the rate budget */
 	bool stop, stopped_by_reserve, exited;
 	char error[128];
 
@@ -150,17 +151,21 @@ static void progress(struct mover *m, bool last)
 	fflush(m->opts->progress);
 }
 
-/* Sleep as long as moving more would exceed the rate budget (one batch of burst). */
-static void pace(struct mover *m)
+/*
+ * Wait until a batch of `pages` may start within the rate budget. Batches are booked before
+ * they move, so both movers together stay within it, with one batch of burst at the start.
+ */
+static void pace(struct mover *m, __u64 pages)
 {
-	double rate = m->opts->max_rate_mbps, allowed_s, ahead;
+	double rate = m->opts->max_rate_mbps, due;
+	__u64 booked;
 
 	if (rate <= 0)
 		return;
-	allowed_s = __atomic_load_n(&m->moved, __ATOMIC_RELAXED) / 256.0 / rate;
-	ahead = allowed_s - (np_now_s() - m->t0) - BATCH_PAGES / 256.0 / rate;
-	if (ahead > 0) {
-		struct timespec ts = { (time_t)ahead, (long)((ahead - (time_t)ahead) * 1e9) };
+	booked = __atomic_fetch_add(&m->booked, pages, __ATOMIC_RELAXED);
+	due = booked / 256.0 / rate - BATCH_PAGES / 256.0 / rate - (np_now_s() - m->t0);
+	if (due > 0) {
+		struct timespec ts = { (time_t)due, (long)((due - (time_t)due) * 1e9) };
 
 		nanosleep(&ts, NULL);
 	}
@@ -259,11 +264,13 @@ static void move_batch(struct worker *wk, void **addrs, const unsigned int *weig
 		       __u64 pages, const struct np_mem_window *w)
 {
 	struct mover *m = wk->m;
-	__u64 free_pages = node_free_pages(m->opts->target_node);
+	__u64 free_pages;
 	bool paused = false;
 	double t0;
 	int err = 0;
 
+	pace(m, pages);
+	free_pages = node_free_pages(m->opts->target_node); /* as it is after the wait */
 	if (free_pages != ~0ULL && free_pages < m->reserve_pages + pages) {
 		stop_all(m, &m->stopped_by_reserve);
 		return;
@@ -298,7 +305,6 @@ static void move_batch(struct worker *wk, void **addrs, const unsigned int *weig
 	if (err)
 		return call_failed(wk, "move_pages", err, pages);
 	count_moved(wk, addrs, weights, n, w->hot);
-	pace(m);
 }
 
 static int batch_limit(const struct mover *m, bool file)

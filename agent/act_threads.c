@@ -69,8 +69,8 @@ static bool seen(const pid_t *done, int ndone, pid_t tid)
 
 /* One pass: journal and pin the threads not handled yet. Returns how many were new. */
 static int pin_pass(const char *journal, pid_t pid, const struct np_cpuset *cpus,
-		    const char *wanted, bool differing_only, pid_t **done, int *ndone,
-		    struct np_act_result *res)
+		    const char *wanted, bool differing_only, int pass, char *main_old,
+		    pid_t **done, int *ndone, struct np_act_result *res)
 {
 	struct np_change *batch = NULL;
 	struct np_cpuset now;
@@ -110,6 +110,16 @@ static int pin_pass(const char *journal, pid_t pid, const struct np_cpuset *cpus
 		c->tgid = pid;
 		np_cpulist_format(&now, c->old_value, sizeof(c->old_value));
 		/*
+		 * A thread born during the placement (a later pass) with our mask inherited it
+		 * from a thread we pinned: its old mask is the process's, as for threads born
+		 * after the placement.
+		 */
+		if (tids[i] == pid)
+			snprintf(main_old, sizeof(c->old_value), "%s", c->old_value);
+		else if (pass > 0 && main_old[0] && !differing_only &&
+			 !strcmp(c->old_value, wanted))
+			snprintf(c->old_value, sizeof(c->old_value), "%s", main_old);
+		/*
 		 * A follow-up journals only what it changes (the placement recorded the rest),
 		 * and leaves a thread the program pinned to some of the node's CPUs alone.
 		 */
@@ -148,12 +158,14 @@ static int pin_threads(const char *journal, pid_t pid, const struct np_cpuset *c
 		       bool differing_only, struct np_act_result *res)
 {
 	char wanted[sizeof(((struct np_change *)0)->new_value)];
+	char main_old[sizeof(((struct np_change *)0)->old_value)] = "";
 	pid_t *done = NULL;
 	int ndone = 0, fresh = 1, pass;
 
 	np_cpulist_format(cpus, wanted, sizeof(wanted));
 	for (pass = 0; pass < MAX_PASSES && fresh > 0; pass++)
-		fresh = pin_pass(journal, pid, cpus, wanted, differing_only, &done, &ndone, res);
+		fresh = pin_pass(journal, pid, cpus, wanted, differing_only, pass, main_old, &done,
+				 &ndone, res);
 	free(done);
 	if (fresh == -ESRCH && pass > 1)
 		fresh = 0; /* the process left after we began: counted, not an error */

@@ -299,8 +299,15 @@ static void interval(struct np_run *r, __u64 *last_window_ns)
 				    r->nmanaged, decisions, msg, sizeof(msg));
 		if (err)
 			np_log_ratelimited("fleet", NP_LOG_ERR, "deciding: %s", msg);
-		for (int i = 0; !err && i < r->nmanaged; i++)
-			np_run_act(r, &r->managed[i], &decisions[i], &snap);
+		for (int i = 0; !err && i < r->nmanaged; i++) {
+			struct np_managed *mp = &r->managed[i];
+			const struct np_fleet_entry *e;
+
+			np_run_act(r, mp, &decisions[i], &snap);
+			/* the metrics of this interval already show a placement made in it */
+			e = np_fleet_find(&r->fleet, mp->pid, mp->start_time);
+			mp->assigned_node = e && e->placed ? e->assigned_node : NP_NO_NODE;
+		}
 	}
 	free(procs);
 	free(decisions);

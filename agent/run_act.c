@@ -43,7 +43,7 @@ static void memory_done(struct np_run *r, struct np_managed *mp, const struct np
 		np_log(NP_LOG_WARNING, "pid %d (%s): memory: %s", mp->pid, mp->comm, m->error);
 	}
 	if (m->stopped_by_reserve)
-		np_log(NP_LOG_WARNING,
+		np_log_ratelimited("reserve", NP_LOG_WARNING,
 		       "pid %d (%s): memory: stopped at the target node's reserve, %.0f of %.0f MB "
 		       "moved",
 		       mp->pid, mp->comm, MB(m->pages_moved), MB(m->pages_misplaced));
@@ -172,7 +172,8 @@ static void follow_up(struct np_run *r, struct np_managed *mp, const struct np_f
 	limit = (__u64)(resident * r->fleet_params.followup_share);
 	if (limit > r->fleet_params.followup_pages)
 		limit = r->fleet_params.followup_pages;
-	if ((mp->policy->only & NP_PLAN_ONLY_MEMORY) && off > limit) {
+	/* pages the last follow-up could not move (shared, pinned) are not news every interval */
+	if ((mp->policy->only & NP_PLAN_ONLY_MEMORY) && off > limit + mp->unmovable) {
 		long reserve = r->cfg.reserve_mb >= 0
 				       ? r->cfg.reserve_mb
 				       : np_plan_default_reserve_mb(&r->topo->nodes[idx]);
@@ -199,8 +200,12 @@ static void follow_up(struct np_run *r, struct np_managed *mp, const struct np_f
 			       mp->comm, strerror(-err));
 			return;
 		}
-		np_log(NP_LOG_INFO, "follow-up pid %d (%s) on node %d: %.1f of %.1f MB moved back",
-		       mp->pid, mp->comm, d->node, MB(m.pages_moved), MB(m.pages_misplaced));
+		/* what stayed off the node: retried at the next full check, not every interval */
+		mp->unmovable = m.stopped_by_reserve ? (off > m.pages_moved ? off - m.pages_moved : 0)
+						     : m.pages_misplaced - m.pages_moved;
+		np_log(m.pages_moved ? NP_LOG_INFO : NP_LOG_DEBUG,
+		       "follow-up pid %d (%s) on node %d: %.1f of %.1f MB moved back", mp->pid,
+		       mp->comm, d->node, MB(m.pages_moved), MB(m.pages_misplaced));
 		memory_done(r, mp, &m);
 	}
 }

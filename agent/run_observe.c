@@ -139,6 +139,8 @@ void np_run_observe(struct np_run *r, const struct np_sample_data *snap, double 
 			if (!np_proc_accel_use("/", mp->pid, 0, r->topo, &mp->accel))
 				mp->device_node = accel_node(r->topo, &mp->accel);
 		}
+		if (full)
+			mp->unmovable = 0; /* busy pages may move now */
 		entry = np_fleet_find(&r->fleet, mp->pid, mp->start_time);
 		mp->assigned_node = entry && entry->placed ? entry->assigned_node : NP_NO_NODE;
 		mp->unpinned = mp->assigned_node >= 0 ? count_unpinned(r, mp, full) : 0;

@@ -49,6 +49,8 @@ struct np_managed {
 	int npinned;
 	double remote_ratio; /* to the assigned or candidate node, NAN unknown */
 
+	__u64 unmovable; /* pages the last memory follow-up could not move; reset every RECHECK */
+
 	/* for the metrics */
 	__u64 pages_moved;
 	__u64 actions[NP_METRICS_ACT_KINDS];
