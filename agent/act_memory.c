@@ -546,6 +546,8 @@ int np_act_memory(pid_t pid, const struct np_move_opts *opts, struct np_move_res
 	pthread_attr_init(&attr);
 	if (mover_cpus(opts->target_node, &cpus))
 		pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus);
+	/* the movers wait on the lock for their first window until all are counted */
+	pthread_mutex_lock(&m.lock);
 	for (int i = 0; i < MOVERS && i < (ncpus > 1 ? ncpus : 1); i++) {
 		err = worker_init(&workers[i], &m);
 		if (!err) {
@@ -558,6 +560,7 @@ int np_act_memory(pid_t pid, const struct np_move_opts *opts, struct np_move_res
 			break;
 		nworkers++;
 	}
+	pthread_mutex_unlock(&m.lock);
 	if (nworkers) {
 		err = 0; /* fewer movers than wanted still move everything */
 		wait_movers(&m);

@@ -199,7 +199,7 @@ static int load_config(const struct run_args *a, const struct np_topo *topo,
 			snprintf(flag, sizeof(flag), "%s", a->keys[i]);
 			for (char *c = flag; *c; c++)
 				*c = *c == '_' ? '-' : *c;
-			snprintf(msg, msglen, "--%s: %s", flag, why);
+			snprintf(msg, msglen, "--%s '%s': %s", flag, a->values[i], why);
 			goto fail;
 		}
 	}
@@ -302,7 +302,12 @@ static void interval(struct np_run *r, __u64 *last_window_ns)
 		for (int i = 0; !err && i < r->nmanaged; i++) {
 			struct np_managed *mp = &r->managed[i];
 			const struct np_fleet_entry *e;
+			sigset_t pending;
 
+			/* SIGTERM: nothing more to place, it would be undone a moment later */
+			if (!sigpending(&pending) &&
+			    (sigismember(&pending, SIGTERM) || sigismember(&pending, SIGINT)))
+				break;
 			np_run_act(r, mp, &decisions[i], &snap);
 			/* the metrics of this interval already show a placement made in it */
 			e = np_fleet_find(&r->fleet, mp->pid, mp->start_time);
@@ -322,6 +327,7 @@ static void interval(struct np_run *r, __u64 *last_window_ns)
 static void reload(struct np_run *r, const struct run_args *a)
 {
 	struct np_config fresh, old;
+	char old_listen[NP_CONFIG_TEXT_MAX];
 	bool balancing_changed;
 	char msg[512];
 
@@ -343,11 +349,15 @@ static void reload(struct np_run *r, const struct run_args *a)
 		return;
 	}
 	balancing_changed = strcmp(fresh.balancing_text, r->cfg.balancing_text) != 0;
+	snprintf(old_listen, sizeof(old_listen), "%s", r->cfg.metrics_listen);
 	old = r->cfg;
 	r->cfg = fresh;
 	np_run_rebind(r); /* before the old sections are freed: managed entries point there */
 	np_config_free(&old);
 	np_log_set_level(r->cfg.log_level);
+	r->fleet_params.reserve_mb = r->cfg.reserve_mb;
+	if (strcmp(old_listen, r->cfg.metrics_listen))
+		np_log(NP_LOG_WARNING, "metrics_listen changes at the next start, not on reload");
 	if (balancing_changed)
 		apply_balancing(r);
 	np_log(NP_LOG_INFO, "reloaded %s: %d match section%s", a->config, r->cfg.nmatches,

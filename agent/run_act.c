@@ -38,6 +38,7 @@ static void memory_done(struct np_run *r, struct np_managed *mp, const struct np
 {
 	mp->pages_moved += m->pages_moved;
 	mp->actions[NP_METRICS_ACT_MEMORY]++;
+	mp->residency_read = false; /* what numa_maps said before the move is stale */
 	if (m->error[0]) {
 		r->actions_failed++;
 		np_log(NP_LOG_WARNING, "pid %d (%s): memory: %s", mp->pid, mp->comm, m->error);
@@ -49,10 +50,47 @@ static void memory_done(struct np_run *r, struct np_managed *mp, const struct np
 		       mp->pid, mp->comm, MB(m->pages_moved), MB(m->pages_misplaced));
 }
 
+/*
+ * Still the process the fleet decided about? Acts come after earlier processes' moves, which
+ * can take minutes: a pid may name another process by then.
+ */
+static bool same_process(const struct np_managed *mp)
+{
+	unsigned long long start;
+
+	return !np_thread_start_time("/", mp->pid, mp->pid, &start) && start == mp->start_time;
+}
+
+/* The snapshot's part for one process: modelling it must not read every traced process. */
+static int own_data(const struct np_sample_data *snap, pid_t pid, struct np_sample_data *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->threads = calloc(snap->nthreads + 1, sizeof(*out->threads));
+	out->exited = calloc(snap->nexited + 1, sizeof(*out->exited));
+	out->samples = calloc(snap->nsamples + 1, sizeof(*out->samples));
+	if (!out->threads || !out->exited || !out->samples) {
+		np_sample_data_free(out);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < snap->nthreads; i++)
+		if (snap->threads[i].stats.tgid == (__u32)pid)
+			out->threads[out->nthreads++] = snap->threads[i];
+	for (int i = 0; i < snap->nexited; i++)
+		if (snap->exited[i].tid == pid)
+			out->exited[out->nexited++] = snap->exited[i];
+	for (int i = 0; i < snap->nsamples; i++)
+		if (snap->samples[i].tgid == (__u32)pid)
+			out->samples[out->nsamples++] = snap->samples[i];
+	memcpy(out->counters, snap->counters, sizeof(out->counters));
+	out->window_ns = snap->window_ns;
+	out->sources = snap->sources;
+	return 0;
+}
+
 static void place_process(struct np_run *r, struct np_managed *mp,
 			  const struct np_fleet_decision *d, const struct np_sample_data *snap)
 {
-	struct np_report report = { .topo = r->topo, .scope = NP_SCOPE_PIDS, .data = *snap };
+	struct np_report report = { .topo = r->topo, .scope = NP_SCOPE_PIDS };
 	struct np_target_opts target = { .forced_device = mp->forced_device,
 					 .forced_node = d->node,
 					 .window_ns = snap->window_ns };
@@ -65,10 +103,12 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 	struct np_cpuset allowed;
 	char msg[256];
 
-	if (!plan || np_report_build(&report, &mp->pid, 1, &target))
+	if (!plan || own_data(snap, mp->pid, &report.data) ||
+	    np_report_build(&report, &mp->pid, 1, &target))
 		goto out;
 	for (int i = 0; i < report.nprocs; i++)
-		if (report.procs[i].info.pid == mp->pid && !report.procs[i].exited)
+		if (report.procs[i].info.pid == mp->pid && !report.procs[i].exited &&
+		    report.procs[i].info.start_time == mp->start_time)
 			proc = &report.procs[i];
 	if (!proc)
 		goto out; /* exited meanwhile: the next scan forgets it */
@@ -134,7 +174,6 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 		       mp->pid, mp->comm, r->cfg.journal, strerror(-err));
 	}
 out:
-	memset(&report.data, 0, sizeof(report.data)); /* borrowed from the caller */
 	np_report_free(&report);
 	free(hot);
 	free(plan);
@@ -147,7 +186,7 @@ static void follow_up(struct np_run *r, struct np_managed *mp, const struct np_f
 	struct np_cpuset cpus, allowed;
 	__u64 resident = 0, off = 0, limit;
 
-	if (idx < 0)
+	if (idx < 0 || !same_process(mp))
 		return;
 	cpus = r->topo->nodes[idx].cpus;
 	if (!np_proc_cpuset("/", mp->pid, &allowed))
@@ -156,7 +195,14 @@ static void follow_up(struct np_run *r, struct np_managed *mp, const struct np_f
 	if (mp->unpinned && (mp->policy->only & NP_PLAN_ONLY_THREADS) && np_cpuset_count(&cpus)) {
 		struct np_act_result res = { 0 };
 
-		np_act_threads_followup(r->cfg.journal, mp->pid, &cpus, &res);
+		int err = np_act_threads_followup(r->cfg.journal, mp->pid, &cpus, &res);
+
+		if (err && err != -ESRCH) {
+			r->actions_failed++;
+			np_log_ratelimited("journal", NP_LOG_ERR,
+					   "pid %d (%s): journal %s: %s; its new threads stay",
+					   mp->pid, mp->comm, r->cfg.journal, strerror(-err));
+		}
 		if (res.changed) {
 			mp->actions[NP_METRICS_ACT_THREADS]++;
 			np_log(NP_LOG_INFO, "follow-up pid %d (%s) on node %d: %d new thread%s pinned",
@@ -178,7 +224,7 @@ static void follow_up(struct np_run *r, struct np_managed *mp, const struct np_f
 				       ? r->cfg.reserve_mb
 				       : np_plan_default_reserve_mb(&r->topo->nodes[idx]);
 		unsigned long *hot = NULL;
-		int nhot = np_place_hot_addresses(snap, mp->pid, &hot);
+		int nhot = snap ? np_place_hot_addresses(snap, mp->pid, &hot) : 0;
 		struct np_move_opts mopts = {
 			.target_node = d->node,
 			.max_rate_mbps = r->cfg.max_rate_mbps,
@@ -208,6 +254,16 @@ static void follow_up(struct np_run *r, struct np_managed *mp, const struct np_f
 		       mp->comm, d->node, MB(m.pages_moved), MB(m.pages_misplaced));
 		memory_done(r, mp, &m);
 	}
+}
+
+void np_run_join(struct np_run *r, struct np_managed *child, int node)
+{
+	struct np_fleet_decision d = { .action = NP_FLEET_FOLLOW_UP, .node = node };
+
+	snprintf(d.reason, sizeof(d.reason), "a child of pid %d, placed on node %d", child->parent,
+		 node);
+	child->unpinned = 1; /* its threads are checked now */
+	np_run_act(r, child, &d, NULL);
 }
 
 void np_run_act(struct np_run *r, struct np_managed *mp, const struct np_fleet_decision *d,

@@ -283,8 +283,8 @@ static void examine(struct np_run *r, pid_t pid, const char *comm, struct np_see
 
 	if (np_proc_read("/", pid, &info))
 		return;
-	if (seen && strcmp(seen->comm, comm)) {
-		seen->ticks_prev = 0; /* an exec: another program now */
+	if (seen && (strcmp(seen->comm, comm) || seen->start_time != info.start_time)) {
+		seen->ticks_prev = 0; /* an exec, or a reused pid: another program now */
 		seen->time_prev = 0;
 	}
 	read_cgroup(pid, cgroup, sizeof(cgroup));
@@ -294,6 +294,7 @@ static void examine(struct np_run *r, pid_t pid, const char *comm, struct np_see
 	if (!seen)
 		return;
 	snprintf(seen->comm, sizeof(seen->comm), "%s", comm);
+	seen->start_time = info.start_time;
 	seen->seen = true;
 	seen->matched = m != NULL;
 	if (m && big_enough(m, &info, seen, now) && !manage(r, &info, m, 0))
@@ -311,10 +312,15 @@ static void adopt_children(struct np_run *r)
 	for (int i = 0; i < n; i++) {
 		struct np_proc_info info;
 		pid_t up = traced[i];
-		int parent = -1;
+		int parent = -1, node;
 
-		if (find_managed(r, traced[i]) >= 0 || np_proc_read("/", traced[i], &info))
+		if (find_managed(r, traced[i]) >= 0)
 			continue;
+		if (np_proc_read("/", traced[i], &info)) {
+			/* a short-lived child: its filter entry and totals must not pile up */
+			np_sampler_forget(r->sampler, traced[i]);
+			continue;
+		}
 		/* its nearest managed ancestor */
 		for (int depth = 0; depth < MAX_ANCESTORS && parent < 0 && up > 1; depth++) {
 			struct np_proc_info anc;
@@ -328,7 +334,11 @@ static void adopt_children(struct np_run *r)
 			np_sampler_forget(r->sampler, traced[i]); /* its server is gone */
 			continue;
 		}
-		manage(r, &info, r->managed[parent].policy, r->managed[parent].pid);
+		node = r->managed[parent].assigned_node;
+		/* a child of a placed server joins it now, not after the hysteresis */
+		if (!manage(r, &info, r->managed[parent].policy, r->managed[parent].pid) &&
+		    node >= 0)
+			np_run_join(r, &r->managed[r->nmanaged - 1], node);
 	}
 	free(traced);
 }

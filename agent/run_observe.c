@@ -17,6 +17,7 @@
 #include "act.h"
 #include "cpulist.h"
 #include "log.h"
+#include "plan.h"
 #include "procfs.h"
 #include "run.h"
 
@@ -127,23 +128,26 @@ void np_run_observe(struct np_run *r, const struct np_sample_data *snap, double 
 		 * counts), every RECHECK / 2 while it is local (its CPU time, read every
 		 * interval, still shows a move of its threads at once), every RECHECK once placed.
 		 */
-		every = mp->assigned_node >= 0				       ? RECHECK
-			: mp->remote_ratio <= mp->policy->remote_threshold ? RECHECK / 2
-									   : 1;
+		every = mp->assigned_node >= 0				  ? RECHECK
+			: !(mp->remote_ratio > mp->policy->remote_threshold) ? RECHECK / 2
+									      : 1;
 		if (!mp->residency_read || r->interval_no - mp->residency_at >= every) {
 			mp->residency_read =
 				!np_numa_maps_read("/", mp->pid, 0, &mp->residency);
 			mp->residency_at = r->interval_no;
 		}
-		if (full || r->interval_no == 0 || !mp->accel.ndevices) {
-			if (!np_proc_accel_use("/", mp->pid, 0, r->topo, &mp->accel))
+		if (full || !mp->accel_read) {
+			mp->accel_read = !np_proc_accel_use("/", mp->pid, 0, r->topo, &mp->accel);
+			if (mp->accel_read)
 				mp->device_node = accel_node(r->topo, &mp->accel);
 		}
 		if (full)
 			mp->unmovable = 0; /* busy pages may move now */
 		entry = np_fleet_find(&r->fleet, mp->pid, mp->start_time);
 		mp->assigned_node = entry && entry->placed ? entry->assigned_node : NP_NO_NODE;
-		mp->unpinned = mp->assigned_node >= 0 ? count_unpinned(r, mp, full) : 0;
+		mp->unpinned = mp->assigned_node >= 0 && (mp->policy->only & NP_PLAN_ONLY_THREADS)
+				       ? count_unpinned(r, mp, full)
+				       : 0;
 		node = mp->assigned_node >= 0	 ? mp->assigned_node
 		       : mp->fixed_node >= 0	 ? mp->fixed_node
 		       : mp->device_node >= 0	 ? mp->device_node

@@ -333,9 +333,16 @@ static __always_inline int on_exit(struct task_struct *task)
 
 	if (!stats)
 		return 0;
-	count(NP_CNT_EXITS, 1);
 	/* the exiting task is current: its slot holds its latest faults */
 	slot = running_on(bpf_get_smp_processor_id());
+	/* a process the agent stopped tracing (the daemon forgot it): nothing to keep */
+	if (!is_traced(tgid)) {
+		if (slot && slot->tid == tid)
+			slot->tid = 0;
+		bpf_map_delete_elem(&threads, &tid);
+		return 0;
+	}
+	count(NP_CNT_EXITS, 1);
 	if (slot && slot->tid == tid) {
 		flush_slot(stats, slot, BPF_CORE_READ(task, se.sum_exec_runtime));
 		slot->tid = 0;

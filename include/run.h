@@ -34,6 +34,7 @@ struct np_managed {
 	int forced_device;	       /* device= as an index into topo->devices, -1 */
 	int device_node;	       /* node of the accelerators it has open, NP_NO_NODE */
 	struct np_accel_use accel;
+	bool accel_read;
 
 	/* this interval */
 	__u64 cpu_total[NP_BPF_MAX_NODES]; /* cumulative, as the sampler has it */
@@ -62,6 +63,7 @@ struct np_seen_proc {
 	pid_t pid;
 	char comm[16];
 	bool matched; /* meets a section's rules, not yet its thresholds: checked each interval */
+	unsigned long long start_time; /* a reused pid with the same comm starts afresh */
 	unsigned long long ticks_prev; /* its CPU time then (clock ticks) */
 	double time_prev;
 	bool seen;
@@ -100,6 +102,9 @@ void np_run_fleet_input(const struct np_run *r, struct np_fleet_proc *procs);
 /* Carry out one decision for managed process mp. */
 void np_run_act(struct np_run *r, struct np_managed *mp, const struct np_fleet_decision *d,
 		const struct np_sample_data *snap);
+
+/* A child of a server placed on node: its threads pinned there now (journaled). */
+void np_run_join(struct np_run *r, struct np_managed *child, int node);
 
 /* Metrics of this interval: textfile and listener body. */
 void np_run_metrics(struct np_run *r, const struct np_sample_data *snap);
