@@ -199,7 +199,7 @@ expect_exit "run: bad regex" 2 'invalid regular expression "("' run --match '('
 expect_exit "run: --device without --match" 2 "go with --match" run --device 0000:41:00.0
 expect_exit "run: --node and --device" 2 "both name the target" run --match x --node 0 --device 0000:41:00.0
 expect_exit "run: unknown device" 2 "0000:99:00.0: no such PCI device" run --match x --device 0000:99:00.0
-expect_exit "run: --interval 0" 2 "--interval '0'" run --match x --interval 0
+expect_exit "run: --interval 0" 2 "--interval.*expected seconds" run --match x --interval 0
 expect_exit "run: unknown tune key" 2 "unknown key 'bogus'" run --match x --balancing tune:bogus=1
 expect_exit "run: --metrics-listen off loopback without the config allowing it" 2 "not a loopback address" \
 	run --match x --metrics-listen 0.0.0.0:9464

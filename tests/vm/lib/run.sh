@@ -90,6 +90,9 @@ metric() {
 		}' "$metrics" 2>/dev/null
 }
 
+# metric_is NAME LABEL-REGEX VALUE: the sample has that value now (for wait_until)
+metric_is() { [ "$(metric "$1" "$2")" = "$3" ]; }
+
 # wait_log ERE [TENTHS]: wait until a line of the agent's log matches (default 10 s)
 wait_log() {
 	_i=0
@@ -124,8 +127,10 @@ wait_until() {
 }
 
 # mask_counts PID: "COUNT CPULIST" per distinct thread mask (one awk: fast with many threads)
+# (through cat: busybox awk stops at a file gone since the glob was expanded, a thread that exited)
 mask_counts() {
-	awk '/^Cpus_allowed_list/ { n[$2]++ } END { for (m in n) print n[m], m }' /proc/"$1"/task/*/status 2>/dev/null
+	cat /proc/"$1"/task/*/status 2>/dev/null |
+		awk '/^Cpus_allowed_list/ { n[$2]++ } END { for (m in n) print n[m], m }'
 }
 
 # masks_all PID CPULIST: every thread's mask is CPULIST (mask_counts has one line, CPULIST)

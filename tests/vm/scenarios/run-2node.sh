@@ -86,6 +86,7 @@ wait_until 150 share_at_least "$pid" 1 0.95
 check "B: >= 95% of the pages on node 1 within ${waited}s ($(share_on "$pid" 1))" share_at_least "$pid" 1 0.95
 check "B: the NIC's IRQs ($nic_irqs) on node 1's CPUs" irqs_within "$nic_irqs" "$cpus1"
 check_eq "B: metrics: one managed process" "$(metric numaplace_managed_processes)" 1
+wait_until 25 metric_is numaplace_process_target_node "pid=\"$pid\"" 1 # rewritten each interval
 check_eq "B: metrics: its target node" "$(metric numaplace_process_target_node "pid=\"$pid\"")" 1
 wget -q -O /tmp/scrape.prom http://127.0.0.1:9435/metrics 2>/tmp/scrape.err
 check_eq "B: metrics over HTTP: a scrape answers ($(cat /tmp/scrape.err))" "$?" 0
