@@ -72,7 +72,8 @@ struct mover {
 	pthread_mutex_t lock; /* what follows, up to file_lock */
 	pthread_cond_t finished;
 	int next_window, running;
-	__u64 budget; /* pages still allowed */
+	__u64 budget;	 /* pages still allowed */
+	__u64 in_flight; /* pages of batches being moved now: MemFree does not show them yet */
 	__u64 moved;  /* by all movers: progress */
 	__u64 booked; /* pages of the batches started: the rate budget */
 	bool stop, stopped_by_reserve, exited;
@@ -270,16 +271,24 @@ static void move_batch(struct worker *wk, void **addrs, const unsigned int *weig
 	int err = 0;
 
 	pace(m, pages);
-	free_pages = node_free_pages(m->opts->target_node); /* as it is after the wait */
-	if (free_pages != ~0ULL && free_pages < m->reserve_pages + pages) {
-		stop_all(m, &m->stopped_by_reserve);
+	/*
+	 * MemFree as it is after the wait, less what the other mover is moving there right now:
+	 * two batches checked at once must not take the node below its reserve together.
+	 */
+	pthread_mutex_lock(&m->lock);
+	free_pages = node_free_pages(m->opts->target_node);
+	if (free_pages != ~0ULL && free_pages < m->reserve_pages + m->in_flight + pages) {
+		m->stopped_by_reserve = m->stop = true;
+		pthread_mutex_unlock(&m->lock);
 		return;
 	}
+	m->in_flight += pages;
+	pthread_mutex_unlock(&m->lock);
 	if (w->file && m->pause_mode) {
 		err = freeze(m);
 		paused = !err;
 		if (err == -ESRCH)
-			return stop_all(m, &m->exited);
+			goto moved; /* gone: its in-flight pages are given back below */
 		if (err)
 			m->pause_mode = false; /* cannot journal the pause: do without it */
 	}
@@ -302,6 +311,10 @@ static void move_batch(struct worker *wk, void **addrs, const unsigned int *weig
 		m->pause_mode = m->opts->pause_ms > 0 && !m->already_stopped &&
 				n / 256.0 / (s > 1e-6 ? s : 1e-6) < PAUSE_BELOW_MBPS;
 	}
+moved:
+	pthread_mutex_lock(&m->lock);
+	m->in_flight -= pages;
+	pthread_mutex_unlock(&m->lock);
 	if (err)
 		return call_failed(wk, "move_pages", err, pages);
 	count_moved(wk, addrs, weights, n, w->hot);
