@@ -123,14 +123,10 @@ static void fail(struct mover *m, const char *what, int err)
 
 static __u64 node_free_pages(int node)
 {
-	char path[96], buf[4096], *p;
-	unsigned long long kb;
+	uint64_t kb;
 
-	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/meminfo", node);
-	if (np_read_str("/", path, buf, sizeof(buf)) || !(p = strstr(buf, "MemFree:")) ||
-	    sscanf(p, "MemFree: %llu", &kb) != 1)
-		return ~0ULL; /* unreadable: MemFree was checked when planning */
-	return kb / 4;
+	/* unreadable: MemFree was checked when planning */
+	return np_node_mem_free_kb("/", node, &kb) ? ~0ULL : kb / 4;
 }
 
 static void progress(struct mover *m, bool last)

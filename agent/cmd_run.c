@@ -235,16 +235,8 @@ fail:
 
 static void refresh_free_memory(struct np_topo *topo)
 {
-	for (int i = 0; i < topo->nnodes; i++) {
-		char path[96], buf[4096], *p;
-		unsigned long long kb;
-
-		snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/meminfo",
-			 topo->nodes[i].id);
-		if (!np_read_str("/", path, buf, sizeof(buf)) && (p = strstr(buf, "MemFree:")) &&
-		    sscanf(p, "MemFree: %llu", &kb) == 1)
-			topo->nodes[i].mem_free_kb = kb;
-	}
+	for (int i = 0; i < topo->nnodes; i++)
+		np_node_mem_free_kb("/", topo->nodes[i].id, &topo->nodes[i].mem_free_kb);
 }
 
 static int apply_balancing(struct np_run *r)

@@ -29,6 +29,16 @@ static int meminfo_value(const char *meminfo, const char *key, uint64_t *kb)
 	return -ENOENT;
 }
 
+int np_node_mem_free_kb(const char *root, int node, uint64_t *kb)
+{
+	char path[128], buf[8192];
+	int err;
+
+	snprintf(path, sizeof(path), NODE_DIR "/node%d/meminfo", node);
+	err = np_read_str(root, path, buf, sizeof(buf));
+	return err ? err : meminfo_value(buf, "MemFree", kb);
+}
+
 static int read_node(const char *root, struct np_node *node, char *msg, size_t msglen)
 {
 	char path[128], buf[8192];

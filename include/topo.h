@@ -118,4 +118,7 @@ const char *np_numa_balancing_mode_name(int mode);
 /* Index of node id in topo->nodes, or -1. */
 int np_topo_node_index(const struct np_topo *topo, int node_id);
 
+/* A node's MemFree now (kB), for those who watch it change: the mover, the daemon. */
+int np_node_mem_free_kb(const char *root, int node, uint64_t *kb);
+
 #endif
