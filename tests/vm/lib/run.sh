@@ -112,15 +112,15 @@ log_line() { grep -n -E -- "$1" "$agent_log" | head -n 1 | cut -d: -f1; }
 # show_log [LINES]: the log's tail, indented, for a failure's context
 show_log() { tail -n "${1:-15}" "$agent_log" | sed 's/^/    agent: /'; }
 
-# wait_until TENTHS COMMAND...: poll COMMAND every 0.1 s until it succeeds; $waited is how
-# long it took in seconds (decimals)
+# wait_until TENTHS COMMAND...: poll COMMAND every 0.1 s until it succeeds or TENTHS tenths of
+# a second have passed (by the clock: a slow COMMAND does not stretch the limit); $waited is
+# how long it took in seconds (decimals)
 wait_until() {
-	_n=$1 _t0=$(uptime_s)
+	_limit=$1 _t0=$(uptime_s)
 	shift
-	_i=0
-	while ! "$@" && [ $_i -lt "$_n" ]; do
+	while ! "$@"; do
+		awk -v a="$(uptime_s)" -v b="$_t0" -v l="$_limit" 'BEGIN { exit !((a - b) * 10 >= l) }' && break
 		sleep 0.1
-		_i=$((_i + 1))
 	done
 	waited=$(elapsed "$_t0")
 	"$@"
