@@ -379,17 +379,21 @@ static int wait_next(struct np_run *r, int sigfd, double until, int *signo)
 {
 	for (;;) {
 		struct pollfd fds[2] = { { .fd = sigfd, .events = POLLIN } };
-		int nfds = 1, timeout = (int)((until - np_now_s()) * 1000);
+		int nfds = 1, timeout = (int)((until - np_now_s()) * 1000), ready;
 
-		if (timeout <= 0)
-			return 0;
+		/* an interval that overran still looks at the signals once */
+		if (timeout < 0)
+			timeout = 0;
 		if (r->http) {
 			fds[1].fd = np_metrics_http_fd(r->http);
 			fds[1].events = POLLIN;
 			nfds = 2;
 		}
-		if (poll(fds, nfds, timeout) < 0 && errno != EINTR)
+		ready = poll(fds, nfds, timeout);
+		if (ready < 0 && errno != EINTR)
 			return -errno;
+		if (ready == 0 && timeout == 0)
+			return 0;
 		if (fds[0].revents & POLLIN) {
 			struct signalfd_siginfo si;
 
@@ -517,8 +521,12 @@ int np_cmd_run(int argc, char **argv)
 			break;
 	}
 	if (r.once) {
-		np_log(NP_LOG_INFO, "done; 'numaplace restore' undoes the changes (journal %s)",
-		       r.cfg.journal);
+		if (r.dry_run)
+			np_log(NP_LOG_INFO, "done (dry run: nothing was changed)");
+		else
+			np_log(NP_LOG_INFO,
+			       "done; 'numaplace restore' undoes the changes (journal %s)",
+			       r.cfg.journal);
 		goto cleanup;
 	}
 	if (signo)
