@@ -22,7 +22,7 @@
  * Mapped file pages that the process keeps reading can crawl (measured in the TCG guest: 5 ms
  * a page, each migration unmapping the page with a TLB flush the readers' CPUs must answer,
  * while the process stopped moves 128 MB in about a second). The first file batch is a small
- * probe; below PAUSE_BELOW_MBPS the process is stopped (SIGSTOP, journaled first so restore
+ * probe; below NP_PAUSE_BELOW_MBPS the process is stopped (SIGSTOP, journaled first so restore
  * continues it after a SIGKILL of ours) for at most pause_ms per batch, batch sizes adapting
  * to that budget. --pause-ms 0 never stops it. File windows are moved by one mover at a time,
  * so probing, stopping and continuing the process never interleave.
@@ -57,7 +57,6 @@
 #define BATCH_PAGES 4096 /* 4 KiB pages per move call: 16 MB, the rate limiter's grain */
 #define MOVERS 2
 #define PROBE_PAGES 64	     /* first batch of file pages, to see how they move */
-#define PAUSE_BELOW_MBPS 20 /* slower than this: stop the process while file pages move */
 
 struct mover {
 	pid_t pid;
@@ -257,6 +256,11 @@ static void count_moved(struct worker *wk, void **addrs, const unsigned int *wei
 }
 
 /* Move one batch of misplaced pages (pages: their weight in 4 KiB pages). */
+static int pause_below_mbps(const struct np_move_opts *opts)
+{
+	return opts->pause_below_mbps > 0 ? opts->pause_below_mbps : NP_PAUSE_BELOW_MBPS;
+}
+
 static void move_batch(struct worker *wk, void **addrs, const unsigned int *weights, int n,
 		       __u64 pages, const struct np_mem_window *w)
 {
@@ -305,7 +309,7 @@ static void move_batch(struct worker *wk, void **addrs, const unsigned int *weig
 
 		m->probed_file = true;
 		m->pause_mode = m->opts->pause_ms > 0 && !m->already_stopped &&
-				n / 256.0 / (s > 1e-6 ? s : 1e-6) < PAUSE_BELOW_MBPS;
+				n / 256.0 / (s > 1e-6 ? s : 1e-6) < pause_below_mbps(m->opts);
 	}
 moved:
 	pthread_mutex_lock(&m->lock);

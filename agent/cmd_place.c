@@ -30,6 +30,7 @@ struct place_args {
 	const char *nics;
 	double sample_s;
 	int pause_ms;
+	int pause_below_mbps;
 	const char *journal;
 };
 
@@ -39,7 +40,7 @@ static void place_usage(FILE *out)
 		"usage: numaplace place --pid PID [--node N | --device BDF] [--only LIST] [--dry-run]\n"
 		"                       [--json] [--max-rate MBPS] [--reserve MB] [--balancing MODE]\n"
 		"                       [--nic IFACE,...] [--sample SECS|auto] [--pause-ms MS]\n"
-		"                       [--progress] [--journal FILE]\n"
+		"                       [--pause-below MBPS] [--progress] [--journal FILE]\n"
 		"\n"
 		"  --pid PID          the process to place (all its threads, its memory, its devices' IRQs)\n"
 		"  --node N           target node (default: its accelerator's node, else the node\n"
@@ -58,10 +59,12 @@ static void place_usage(FILE *out)
 		"                     when the move outlasts it; 0: skip)\n"
 		"  --pause-ms MS      mapped file pages that move slowly while the process reads\n"
 		"                     them move with it stopped, at most MS ms at a time (%d; 0: never)\n"
+		"  --pause-below MBPS stop it only when they move slower than this (%d)\n"
 		"  --progress         progress of the memory move on stderr even when it is not a\n"
 		"                     terminal (one line a second)\n"
 		"  --journal FILE     undo journal (%s)\n",
-		NP_DEFAULT_MAX_RATE_MBPS, NP_DEFAULT_PAUSE_MS, NP_JOURNAL_DEFAULT);
+		NP_DEFAULT_MAX_RATE_MBPS, NP_DEFAULT_PAUSE_MS, NP_PAUSE_BELOW_MBPS,
+		NP_JOURNAL_DEFAULT);
 }
 
 static int parse_args(int argc, char **argv, struct place_args *a)
@@ -80,6 +83,7 @@ static int parse_args(int argc, char **argv, struct place_args *a)
 		{ "sample", required_argument, NULL, 's' },
 		{ "journal", required_argument, NULL, 'J' },
 		{ "pause-ms", required_argument, NULL, 'P' },
+		{ "pause-below", required_argument, NULL, 'B' },
 		{ "progress", no_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -167,6 +171,13 @@ static int parse_args(int argc, char **argv, struct place_args *a)
 				return NP_EXIT_USAGE;
 			}
 			a->pause_ms = (int)value;
+			break;
+		case 'B':
+			if (np_parse_ulong(optarg, 1, 1000000, &value)) {
+				np_err("place: --pause-below '%s': expected MB/s, 1 to 1000000", optarg);
+				return NP_EXIT_USAGE;
+			}
+			a->pause_below_mbps = (int)value;
 			break;
 		case 'G':
 			a->progress = true;
@@ -422,6 +433,7 @@ int np_cmd_place(int argc, char **argv)
 			.only = a.only,
 			.max_rate_mbps = a.max_rate_mbps,
 			.pause_ms = a.pause_ms,
+			.pause_below_mbps = a.pause_below_mbps,
 			.progress = a.progress || (!a.json && isatty(STDERR_FILENO)) ? stderr : NULL,
 			.tty = isatty(STDERR_FILENO),
 		};

@@ -167,6 +167,7 @@ int np_place_act(struct np_place *p, const struct np_act_opts *a, const unsigned
 			.progress = a->progress,
 			.tty = a->tty,
 			.pause_ms = a->pause_ms,
+			.pause_below_mbps = a->pause_below_mbps,
 			.journal = a->journal,
 		};
 

@@ -89,6 +89,9 @@ int np_act_setting(const char *journal, const char *path, const char *value,
 
 /* ---- memory (act_memory.c) ---- */
 
+/* Mapped file pages slower than this (MB/s) move with the process stopped (act_memory.c). */
+#define NP_PAUSE_BELOW_MBPS 20
+
 struct np_move_opts {
 	int target_node;
 	double max_rate_mbps;	 /* 0: no limit */
@@ -105,6 +108,7 @@ struct np_move_opts {
 	 * process is stopped for at most pause_ms per batch while they move (0: never).
 	 */
 	int pause_ms;
+	int pause_below_mbps; /* 0: NP_PAUSE_BELOW_MBPS */
 	const char *journal; /* a pause is journaled first: restore continues the process */
 };
 

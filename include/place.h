@@ -44,6 +44,7 @@ struct np_act_opts {
 	unsigned int only; /* NP_PLAN_ONLY_* */
 	double max_rate_mbps;
 	int pause_ms;
+	int pause_below_mbps;
 	FILE *progress; /* memory progress lines, or NULL */
 	bool tty;
 };

@@ -95,6 +95,7 @@ expect_exit "place: tune key twice" 2 "given twice" "$np" place --pid $victim --
 expect_exit "place: empty tune list" 2 "expected KEY=VALUE" "$np" place --pid $victim --balancing tune: --journal "$j"
 expect_exit "place: negative rate" 2 "--max-rate '-5'" "$np" place --pid $victim --max-rate -5 --journal "$j"
 expect_exit "place: reserve not a number" 2 "--reserve 'lots'" "$np" place --pid $victim --reserve lots --journal "$j"
+expect_exit "place: zero --pause-below" 2 "--pause-below '0'" "$np" place --pid $victim --pause-below 0 --journal "$j"
 expect_exit "place: unknown NIC" 2 "--nic nosuch0: no such network interface" "$np" place --pid $victim --node 0 --nic nosuch0 --journal "$j"
 expect_exit "place: kernel thread" 2 "kernel thread" "$np" place --pid 2 --node 0 --journal "$j"
 expect_exit "place: unknown flag" 2 "unknown option '--fast'" "$np" place --pid $victim --fast

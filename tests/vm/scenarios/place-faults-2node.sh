@@ -45,8 +45,9 @@ mkdir -p /weights && mount -t tmpfs -o size=100m weights /weights
 start_stream --preferred=0 --cpunodebind=0 np-stream --mb 64 --threads 2 --seconds 600 --file /weights/m
 # --only memory: the readers stay on node 0 while the movers run on node 1, so every file page
 # migration interrupts them (TLB flush) and is slow enough for place to stop the process; with
-# the readers pinned to node 1 first, the probe is fast and no stop is needed
-numaplace place --pid "$pid" --node 1 --only memory --sample 0 --pause-ms 500 --max-rate 4 >/dev/null 2>&1 &
+# the readers pinned to node 1 first, the probe is fast and no stop is needed. The probe still
+# measured 20-40 MB/s on some runs, so --pause-below makes any probe rate stop the process
+numaplace place --pid "$pid" --node 1 --only memory --sample 0 --pause-ms 500 --pause-below 1000000 --max-rate 4 >/dev/null 2>&1 &
 placer=$!
 # kill place while it holds the process stopped (state T)
 while [ "$(awk '{ print $3 }' /proc/$pid/stat)" != T ] && kill -0 $placer 2>/dev/null; do :; done
