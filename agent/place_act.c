@@ -68,41 +68,59 @@ int np_place_irqs(const struct np_topo *topo, const struct np_proc_model *proc, 
 
 
 /* Fault-sample addresses of the process, one per 2 MB region, most sampled region first. */
+struct hot_region {
+	unsigned long base;
+	int count;
+};
+
+static int by_base(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* most samples first; among equals the lower address, so the order does not depend on qsort */
+static int by_count(const void *a, const void *b)
+{
+	const struct hot_region *x = a, *y = b;
+
+	if (x->count != y->count)
+		return y->count - x->count;
+	return x->base < y->base ? -1 : x->base > y->base;
+}
+
+/*
+ * The 2 MB regions of the process's sampled fault addresses, most samples first. Sorting the
+ * region bases keeps it O(n log n) in the samples: a long --sample window of a busy server
+ * gives tens of thousands.
+ */
 int np_place_hot_addresses(const struct np_sample_data *data, pid_t pid, unsigned long **out)
 {
-	struct region {
-		unsigned long base;
-		int count;
-	} *regions = calloc(data->nsamples + 1, sizeof(*regions));
-	unsigned long *addrs;
-	int n = 0;
+	unsigned long *bases = calloc(data->nsamples + 1, sizeof(*bases)), *addrs = NULL;
+	struct hot_region *regions = NULL;
+	int nbases = 0, n = 0;
 
 	*out = NULL;
-	if (!regions)
+	if (!bases)
 		return 0;
-	for (int i = 0; i < data->nsamples; i++) {
-		unsigned long base = data->samples[i].address & ~((2UL << 20) - 1);
-		int j;
-
-		if (data->samples[i].tgid != (__u32)pid)
-			continue;
-		for (j = 0; j < n && regions[j].base != base; j++)
-			;
-		if (j == n)
-			regions[n++].base = base;
-		regions[j].count++;
+	for (int i = 0; i < data->nsamples; i++)
+		if (data->samples[i].tgid == (__u32)pid)
+			bases[nbases++] = data->samples[i].address & ~((2UL << 20) - 1);
+	qsort(bases, nbases, sizeof(*bases), by_base);
+	regions = calloc(nbases + 1, sizeof(*regions));
+	for (int i = 0; regions && i < nbases; i++) {
+		if (!n || regions[n - 1].base != bases[i])
+			regions[n++].base = bases[i];
+		regions[n - 1].count++;
 	}
-	/* most samples first (insertion sort: a short window gives few regions) */
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && regions[j].count > regions[j - 1].count; j--) {
-			struct region t = regions[j];
-
-			regions[j] = regions[j - 1];
-			regions[j - 1] = t;
-		}
-	addrs = calloc(n + 1, sizeof(*addrs));
+	if (regions) {
+		qsort(regions, n, sizeof(*regions), by_count);
+		addrs = calloc(n + 1, sizeof(*addrs));
+	}
 	for (int i = 0; addrs && i < n; i++)
 		addrs[i] = regions[i].base;
+	free(bases);
 	free(regions);
 	*out = addrs;
 	return addrs ? n : 0;
