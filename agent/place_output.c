@@ -163,9 +163,11 @@ static struct json_object *plan_json(const struct np_place *p)
 	const struct np_plan *plan = p->plan;
 	struct json_object *o = json_object_new_object(), *irqs = json_object_new_array(),
 			   *warnings = json_object_new_array(), *knobs = json_object_new_object();
-	char cpus[1024];
+	const struct np_residency *res = &p->proc->residency;
+	char cpus[1024], policy[64];
 
 	np_cpulist_format(&plan->cpus, cpus, sizeof(cpus));
+	np_mpol_format(res->policy_kind, res->policy_nodes, policy, sizeof(policy));
 	json_object_object_add(o, "cpus", json_object_new_string(cpus));
 	json_object_object_add(o, "threads", json_object_new_int(plan->nthreads));
 	json_object_object_add(o, "busy_threads",
@@ -173,6 +175,8 @@ static struct json_object *plan_json(const struct np_place *p)
 	json_object_object_add(o, "pages_to_move", json_object_new_uint64(plan->pages_to_move));
 	json_object_object_add(o, "pages_planned", json_object_new_uint64(plan->pages_planned));
 	json_object_object_add(o, "reserve_pages", json_object_new_uint64(plan->reserve_pages));
+	json_object_object_add(o, "memory_policy",
+			       p->proc->has_residency ? json_object_new_string(policy) : NULL);
 	json_object_object_add(o, "max_rate_mbps", json_object_new_double(p->opts->max_rate_mbps));
 	json_object_object_add(o, "est_seconds", json_object_new_double(plan->est_seconds));
 	json_object_object_add(o, "hot_regions", json_object_new_int(p->hot_regions));

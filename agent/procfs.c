@@ -270,15 +270,106 @@ void np_thread_comm(const char *root, pid_t pid, pid_t tid, char *comm, size_t l
 }
 
 /*
+ * Policy modes by name, in the order they are tried: "prefer (many)" before its prefix
+ * "prefer". The first name of a kind is the one np_mpol_format prints.
+ */
+static const struct {
+	const char *name;
+	enum np_mpol kind;
+} mpol_names[] = {
+	{ "default", NP_MPOL_DEFAULT },
+	{ "local", NP_MPOL_DEFAULT },
+	{ "prefer (many)", NP_MPOL_PREFER_MANY },
+	{ "prefer", NP_MPOL_PREFER },
+	{ "bind", NP_MPOL_BIND },
+	{ "interleave", NP_MPOL_INTERLEAVE },
+	{ "weighted interleave", NP_MPOL_WEIGHTED_INTERLEAVE },
+};
+
+/*
+ * The policy field after the address, as mpol_to_str() writes it: MODE[=FLAGS][:NODES].
+ * MODE may hold a space ("prefer (many)"). FLAGS are "static", "relative" or "balancing",
+ * several joined by '|' ("bind=static|balancing:0" on 6.18). Kernels without a 2024 fix
+ * print a policy with the balancing flag (numactl --balancing) as "default": it goes
+ * unseen there (Debian's 6.1.192 has the fix). NODES is a list, "0-1,3". Returns where the
+ * next field starts; p itself for a mode not known here (the line's other fields count).
+ */
+static const char *parse_policy(const char *p, const char *eol, enum np_mpol *kind, __u64 *nodes)
+{
+	const char *q = NULL;
+
+	*kind = NP_MPOL_DEFAULT;
+	*nodes = 0;
+	for (size_t i = 0; i < NP_ARRAY_SIZE(mpol_names) && !q; i++) {
+		size_t n = strlen(mpol_names[i].name);
+
+		if ((size_t)(eol - p) >= n && !memcmp(p, mpol_names[i].name, n) &&
+		    (p + n == eol || p[n] == '=' || p[n] == ':' || p[n] == ' ')) {
+			*kind = mpol_names[i].kind;
+			q = p + n;
+		}
+	}
+	if (!q)
+		return p;
+	if (q < eol && *q == '=')
+		while (q < eol && *q != ':' && *q != ' ')
+			q++;
+	if (q < eol && *q == ':') {
+		do {
+			unsigned long first, last;
+			char *end;
+
+			if (!isdigit((unsigned char)q[1]))
+				break;
+			first = last = strtoul(q + 1, &end, 10);
+			if (*end == '-' && isdigit((unsigned char)end[1]))
+				last = strtoul(end + 1, &end, 10);
+			for (unsigned long n = first; n <= last && n < 64; n++)
+				*nodes |= 1ULL << n;
+			q = end;
+		} while (q < eol && *q == ',');
+	}
+	return q;
+}
+
+void np_mpol_format(enum np_mpol kind, __u64 nodes, char *buf, size_t len)
+{
+	const char *name = "default";
+	int ids[64], count = 0, n;
+
+	for (size_t i = 0; i < NP_ARRAY_SIZE(mpol_names); i++)
+		if (mpol_names[i].kind == kind) {
+			name = mpol_names[i].name;
+			break;
+		}
+	for (int node = 0; node < 64; node++)
+		if (nodes & (1ULL << node))
+			ids[count++] = node;
+	n = snprintf(buf, len, "%s%s", name, count ? ":" : "");
+	if (count && n >= 0 && (size_t)n < len)
+		np_rangelist_format(ids, count, buf + n, len - n);
+}
+
+/* What one numa_maps line adds up to, besides residency. */
+struct line_policy {
+	enum np_mpol kind;
+	__u64 nodes;
+	__u64 pages; /* resident, in 4 KiB pages */
+};
+
+/*
  * One numa_maps line: "7f.. default file=/m.gguf mapped=.. N0=12 N1=3 kernelpagesize_kB=4".
  * N<node>= counts pages of kernelpagesize_kB, which comes last, so the line is read twice.
  */
-static void parse_line(const char *line, const char *eol, struct np_residency *res)
+static void parse_line(const char *line, const char *eol, struct np_residency *res,
+		       struct line_policy *policy)
 {
 	__u64 page_kb = 4, counts[NP_BPF_MAX_NODES] = { 0 }, beyond = 0;
 	bool is_file = false, is_huge = false;
-	const char *p = line;
+	const char *p = memchr(line, ' ', eol - line);
 
+	p = p ? parse_policy(p + 1, eol, &policy->kind, &policy->nodes) : eol;
+	policy->pages = 0;
 	while (p < eol) {
 		const char *end = memchr(p, ' ', eol - p);
 
@@ -315,20 +406,54 @@ static void parse_line(const char *line, const char *eol, struct np_residency *r
 			res->huge_pages[node] += pages;
 		else if (is_file)
 			res->file_pages[node] += pages;
+		policy->pages += pages;
 	}
 	res->beyond += beyond * (page_kb / 4);
+	policy->pages += beyond * (page_kb / 4);
 }
 
 void np_numa_maps_parse(const char *text, struct np_residency *res)
 {
+	/* the distinct policies other than default, as far as 8 go */
+	struct {
+		struct line_policy policy;
+		int mappings;
+	} seen[8] = { 0 }, *best = NULL;
+	int nseen = 0;
+
 	memset(res, 0, sizeof(*res));
 	for (const char *line = text; line && *line;) {
 		const char *eol = strchr(line, '\n');
+		struct line_policy policy;
+		int i;
 
 		if (!eol)
 			eol = line + strlen(line);
-		parse_line(line, eol, res);
+		parse_line(line, eol, res, &policy);
 		line = *eol ? eol + 1 : NULL;
+		if (policy.kind == NP_MPOL_DEFAULT)
+			continue;
+		for (i = 0; i < nseen; i++)
+			if (seen[i].policy.kind == policy.kind &&
+			    seen[i].policy.nodes == policy.nodes)
+				break;
+		if (i == (int)NP_ARRAY_SIZE(seen))
+			continue;
+		if (i == nseen)
+			seen[nseen++].policy = policy;
+		else
+			seen[i].policy.pages += policy.pages;
+		seen[i].mappings++;
+	}
+	for (int i = 0; i < nseen; i++)
+		if (!best || seen[i].policy.pages > best->policy.pages ||
+		    (seen[i].policy.pages == best->policy.pages &&
+		     seen[i].mappings > best->mappings))
+			best = &seen[i];
+	if (best) {
+		res->policy_kind = best->policy.kind;
+		res->policy_nodes = best->policy.nodes;
+		res->policy_pages = best->policy.pages;
 	}
 }
 

@@ -44,7 +44,7 @@ struct np_plan {
 	int irqs[NP_PLAN_MAX_IRQS];
 	struct np_balancing balancing; /* choice KEEP when balancing is not in --only */
 	int nwarnings;
-	char warnings[NP_PLAN_MAX_WARNINGS][192];
+	char warnings[NP_PLAN_MAX_WARNINGS][256];
 };
 
 /* "threads,memory": some of threads,memory,irqs,balancing, none twice. 0 or -EINVAL. */

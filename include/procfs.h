@@ -25,12 +25,34 @@ struct np_proc_info {
 	pid_t live_tid;
 };
 
+/*
+ * Memory policy modes as numa_maps names them (the kernel's policy_modes[]). A mapping
+ * without a policy of its own shows its task's, so a process started under
+ * `numactl --membind=0` shows "bind:0" on every line.
+ */
+enum np_mpol {
+	NP_MPOL_DEFAULT,	     /* "default", "local": new pages follow the CPU */
+	NP_MPOL_PREFER,		     /* "prefer:N" (numactl --preferred) */
+	NP_MPOL_PREFER_MANY,	     /* "prefer (many):NODES" (numactl --preferred-many) */
+	NP_MPOL_BIND,		     /* "bind:NODES" (numactl --membind) */
+	NP_MPOL_INTERLEAVE,	     /* "interleave:NODES" (numactl --interleave) */
+	NP_MPOL_WEIGHTED_INTERLEAVE, /* "weighted interleave:NODES" (6.9+) */
+};
+
 /* Residency in 4 KiB pages, indexed by node id; huge pages counted in base pages. */
 struct np_residency {
 	__u64 pages[NP_BPF_MAX_NODES];
 	__u64 file_pages[NP_BPF_MAX_NODES]; /* the part that is page cache (mmap'ed files) */
 	__u64 huge_pages[NP_BPF_MAX_NODES]; /* the part on hugetlbfs */
 	__u64 beyond; /* pages on node ids >= NP_BPF_MAX_NODES */
+	/*
+	 * The memory policy other than default that most resident pages are under (on a tie,
+	 * the one of more mappings): where new pages of the process come from. Mode flags
+	 * ("=static", "=relative", "=balancing") are parsed and dropped.
+	 */
+	enum np_mpol policy_kind; /* NP_MPOL_DEFAULT: no mapping has another policy */
+	__u64 policy_nodes;	  /* its nodes, bit n for node n (node ids >= 64 are dropped) */
+	__u64 policy_pages;	  /* the resident pages under it */
 };
 
 /* NUL-separated arguments as one shell-ready line (quoted, control characters as '?'). */
@@ -61,5 +83,8 @@ void np_thread_comm(const char *root, pid_t pid, pid_t tid, char *comm, size_t l
 void np_numa_maps_parse(const char *text, struct np_residency *res);
 /* tid 0: the process's view; else that thread's (same memory, for a zombie main thread). */
 int np_numa_maps_read(const char *root, pid_t pid, pid_t tid, struct np_residency *res);
+
+/* A policy as numa_maps prints it, without flags: "bind:0", "interleave:0-1", "default". */
+void np_mpol_format(enum np_mpol kind, __u64 nodes, char *buf, size_t len);
 
 #endif

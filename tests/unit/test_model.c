@@ -212,6 +212,128 @@ TEST(numa_maps_residency)
 	CHECK_INT(res.beyond, 1);
 }
 
+/* numa_maps lines as kernels print them (6.1 and 6.18; the flags by set_mempolicy(2)) */
+TEST(numa_maps_policy_of_numactl)
+{
+	/* the mode flags, dropped whatever their spelling (6.18 joins them with '|') */
+	static const char *const binds[] = {
+		"bind=static:0-1", "bind=relative:0-1", "bind=balancing:0-1",
+		"bind=static|balancing:0-1",
+	};
+	struct np_residency res;
+
+	/* numactl --membind=0: the task policy, shown on every mapping without its own */
+	np_numa_maps_parse("55e61f5c0000 bind:0 file=/usr/bin/cat mapped=2 N0=2 "
+			   "kernelpagesize_kB=4\n"
+			   "55e61f5c2000 bind:0 file=/usr/bin/cat mapped=4 N0=4 "
+			   "kernelpagesize_kB=4\n"
+			   "7f00 bind:0 anon=512 dirty=512 N0=500 N1=12 kernelpagesize_kB=4\n",
+			   &res);
+	CHECK_INT(res.policy_kind, NP_MPOL_BIND);
+	CHECK_INT(res.policy_nodes, 0x1);
+	CHECK_INT(res.policy_pages, 2 + 4 + 512);
+	CHECK_INT(res.pages[0], 2 + 4 + 500);
+	CHECK_INT(res.file_pages[0], 6);
+
+	for (size_t i = 0; i < NP_ARRAY_SIZE(binds); i++) {
+		char text[160];
+
+		snprintf(text, sizeof(text), "7f00 %s anon=3 N0=1 N1=2 kernelpagesize_kB=4",
+			 binds[i]);
+		np_numa_maps_parse(text, &res);
+		CHECK_INT(res.policy_kind, NP_MPOL_BIND);
+		CHECK_INT(res.policy_nodes, 0x3);
+		CHECK_INT(res.policy_pages, 3);
+		CHECK_INT(res.pages[1], 2);
+	}
+
+	np_numa_maps_parse("7f00 prefer=static:1 anon=4 N1=4 kernelpagesize_kB=4", &res);
+	CHECK_INT(res.policy_kind, NP_MPOL_PREFER);
+	CHECK_INT(res.policy_nodes, 0x2);
+	/* a mode with a space in its name, then the fields that follow it */
+	np_numa_maps_parse("560c prefer (many):0,2-3 file=/usr/bin/cat mapped=2 N2=2 "
+			   "kernelpagesize_kB=4",
+			   &res);
+	CHECK_INT(res.policy_kind, NP_MPOL_PREFER_MANY);
+	CHECK_INT(res.policy_nodes, 0xd);
+	CHECK_INT(res.pages[2], 2);
+	CHECK_INT(res.file_pages[2], 2);
+	np_numa_maps_parse("7f00 weighted interleave=relative:0-1 anon=2 N0=1 N1=1 "
+			   "kernelpagesize_kB=4",
+			   &res);
+	CHECK_INT(res.policy_kind, NP_MPOL_WEIGHTED_INTERLEAVE);
+	CHECK_INT(res.policy_nodes, 0x3);
+	CHECK_INT(res.pages[0] + res.pages[1], 2);
+	/* huge pages weigh as their base pages */
+	np_numa_maps_parse("7f00 interleave:0-1 file=/dev/hugepages/w huge dirty=2 N0=1 N1=1 "
+			   "kernelpagesize_kB=2048",
+			   &res);
+	CHECK_INT(res.policy_kind, NP_MPOL_INTERLEAVE);
+	CHECK_INT(res.policy_pages, 1024);
+	/* node ids past 63 do not fit the mask */
+	np_numa_maps_parse("7f00 bind:0,70-71 anon=1 N0=1 kernelpagesize_kB=4", &res);
+	CHECK_INT(res.policy_nodes, 0x1);
+}
+
+TEST(numa_maps_policy_mixed)
+{
+	struct np_residency res;
+
+	/* no policy: default and local are the same to the plan; an unknown mode is skipped */
+	np_numa_maps_parse("55ff local file=/usr/bin/cat mapped=2 N0=2 kernelpagesize_kB=4\n"
+			   "7f00 default anon=3 N1=3 kernelpagesize_kB=4\n"
+			   "7f10 unknown anon=5 N1=5 kernelpagesize_kB=4\n",
+			   &res);
+	CHECK_INT(res.policy_kind, NP_MPOL_DEFAULT);
+	CHECK_INT(res.policy_nodes, 0);
+	CHECK_INT(res.policy_pages, 0);
+	CHECK_INT(res.pages[1], 3 + 5);
+
+	/* mbind regions: the policy over the most resident pages, summed over its mappings */
+	np_numa_maps_parse("55d0 default file=/usr/bin/x mapped=3 N0=3 kernelpagesize_kB=4\n"
+			   "7f00 bind:1 anon=60 N1=60 kernelpagesize_kB=4\n"
+			   "7f10 interleave:0-1 anon=50 N0=25 N1=25 kernelpagesize_kB=4\n"
+			   "7f20 interleave:0-1 anon=20 N0=10 N1=10 kernelpagesize_kB=4\n"
+			   "7f30 default anon=1000 N0=1000 kernelpagesize_kB=4\n",
+			   &res);
+	CHECK_INT(res.policy_kind, NP_MPOL_INTERLEAVE);
+	CHECK_INT(res.policy_nodes, 0x3);
+	CHECK_INT(res.policy_pages, 70);
+	/* the same mode over other nodes is another policy */
+	np_numa_maps_parse("7f00 bind:0 anon=60 N0=60 kernelpagesize_kB=4\n"
+			   "7f10 bind:1 anon=50 N1=50 kernelpagesize_kB=4\n"
+			   "7f20 bind:1 anon=20 N1=20 kernelpagesize_kB=4\n",
+			   &res);
+	CHECK_INT(res.policy_nodes, 0x2);
+	CHECK_INT(res.policy_pages, 70);
+	/* nothing resident: the policy of more mappings */
+	np_numa_maps_parse("7f00 prefer:1 anon=0 kernelpagesize_kB=4\n"
+			   "7f10 bind:0\n"
+			   "7f20 bind:0\n",
+			   &res);
+	CHECK_INT(res.policy_kind, NP_MPOL_BIND);
+	CHECK_INT(res.policy_nodes, 0x1);
+	CHECK_INT(res.policy_pages, 0);
+}
+
+TEST(mpol_format)
+{
+	char buf[64];
+
+	np_mpol_format(NP_MPOL_BIND, 0x1, buf, sizeof(buf));
+	CHECK_STR(buf, "bind:0");
+	np_mpol_format(NP_MPOL_INTERLEAVE, 0x3, buf, sizeof(buf));
+	CHECK_STR(buf, "interleave:0-1");
+	np_mpol_format(NP_MPOL_PREFER_MANY, 0xd, buf, sizeof(buf));
+	CHECK_STR(buf, "prefer (many):0,2-3");
+	np_mpol_format(NP_MPOL_WEIGHTED_INTERLEAVE, 0x5, buf, sizeof(buf));
+	CHECK_STR(buf, "weighted interleave:0,2");
+	np_mpol_format(NP_MPOL_DEFAULT, 0, buf, sizeof(buf));
+	CHECK_STR(buf, "default");
+	np_mpol_format(NP_MPOL_BIND, 0xff, buf, 8); /* truncated, still terminated */
+	CHECK(strlen(buf) == 7 && !strncmp(buf, "bind:0", 6));
+}
+
 TEST(argument_parsing)
 {
 	unsigned long v;

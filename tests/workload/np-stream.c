@@ -7,7 +7,7 @@
  *   np-stream --mb N [--threads T] [--seconds S] [--delay S] [--reader-cpus LIST]
  *             [--file PATH] [--open PATH] [--ready FILE] [--main-exits] [--spawn-every MS
  *             [--spawn-life MS] [--spawn-cpus LIST]] [--child-after S] [--reader-sleep-ms MS]
- *             [--readers-after S]
+ *             [--readers-after S] [--grow-mb N]
  *
  *   --file PATH     map PATH (created and sized to N MB) instead of anonymous memory
  *   --open PATH     keep PATH open (a device file, as a GPU runtime would)
@@ -28,6 +28,10 @@
  *   --readers-after S  after the fill the main thread alone keeps reading the buffer for S
  *                   seconds before it starts the readers: a server still loading, whose
  *                   worker threads are born after a daemon placed it
+ *   --grow-mb N     on each SIGUSR1 the main thread maps and touches N MB more (which the
+ *                   readers leave alone), then creates the --ready file again: memory born
+ *                   after a placement, where the memory policy then in force puts it (not
+ *                   with --spawn-every or --child-after)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -137,6 +141,33 @@ static void churn_until_deadline(double every_ms, double child_after_s)
 	pthread_attr_destroy(&attr);
 }
 
+/* Until the deadline: N MB more on each SIGUSR1 (blocked in every thread), then ready. */
+static void grow_until_deadline(size_t grow, const char *ready)
+{
+	struct timespec tick = { .tv_nsec = 100 * 1000 * 1000 };
+	sigset_t usr1;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	while (now() < deadline) {
+		char *more;
+		FILE *f;
+
+		if (sigtimedwait(&usr1, NULL, &tick) != SIGUSR1)
+			continue;
+		more = mmap(NULL, grow, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (more == MAP_FAILED) {
+			perror("np-stream: mmap");
+			continue;
+		}
+		for (size_t off = 0; off < grow; off += 4096)
+			more[off] = (char)off;
+		f = ready ? fopen(ready, "w") : NULL;
+		if (f)
+			fclose(f);
+	}
+}
+
 /* LIST into a cpu_set_t; -1 when malformed. */
 static int parse_cpus(const char *list, cpu_set_t *out)
 {
@@ -175,11 +206,13 @@ int main(int argc, char **argv)
 		{"child-after", required_argument, NULL, 'A'},
 		{"reader-sleep-ms", required_argument, NULL, 'Z'},
 		{"readers-after", required_argument, NULL, 'R'},
+		{"grow-mb", required_argument, NULL, 'G'},
 		{},
 	};
 	const char *file = NULL, *ready = NULL, *dev = NULL;
 	double seconds = 30, delay = 0, spawn_every_ms = 0, child_after_s = -1, readers_after = 0;
 	int threads = 2, opt, main_exits = 0;
+	size_t grow = 0;
 	pthread_t *tids;
 
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -222,6 +255,9 @@ int main(int argc, char **argv)
 			break;
 		case 'R':
 			readers_after = atof(optarg);
+			break;
+		case 'G':
+			grow = strtoul(optarg, NULL, 10) << 20;
 			break;
 		case 'c':
 			if (parse_cpus(optarg, &reader_cpus))
@@ -272,6 +308,14 @@ int main(int argc, char **argv)
 	}
 
 	deadline = now() + seconds;
+	if (grow) {
+		sigset_t usr1;
+
+		/* every thread inherits the block: only the main thread's sigtimedwait takes it */
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		pthread_sigmask(SIG_BLOCK, &usr1, NULL);
+	}
 	tids = calloc(threads, sizeof(*tids));
 	for (int i = 0; i < threads; i++)
 		if (pthread_create(&tids[i], NULL, reader, NULL)) {
@@ -286,7 +330,9 @@ int main(int argc, char **argv)
 	}
 	if (main_exits)
 		pthread_exit(NULL); /* the process lives on in its readers, main a zombie */
-	if (spawn_every_ms > 0 || child_after_s >= 0)
+	if (grow)
+		grow_until_deadline(grow, ready);
+	else if (spawn_every_ms > 0 || child_after_s >= 0)
 		churn_until_deadline(spawn_every_ms, child_after_s);
 	for (int i = 0; i < threads; i++)
 		pthread_join(tids[i], NULL);
