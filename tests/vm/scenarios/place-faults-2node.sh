@@ -50,6 +50,19 @@ start_stream --preferred=0 --cpunodebind=0 np-stream --mb 64 --threads 2 --secon
 numaplace place --pid "$pid" --node 1 --only memory --sample 0 --pause-ms 500 --pause-below 1000000 --max-rate 4 >/dev/null 2>&1 &
 placer=$!
 # kill place while it holds the process stopped (state T)
+# the movers run at nice -10 (act_memory.c: mover_cpus), the main thread at 0; the other
+# mover may already be done with its windows, and the nice of a
+# mover is set at its start: a just-born mover gets 2 s to reach it
+nices() {
+	cat /proc/$placer/task/*/stat 2>/dev/null |
+		awk -v p=$placer '{ print ($1 == p ? "main" : "mover") ":" $19 }' | sort -u | tr '\n' ' '
+}
+while [ "$(ls /proc/$placer/task 2>/dev/null | wc -l)" -lt 2 ] && kill -0 $placer 2>/dev/null; do :; done
+for i in $(seq 40); do
+	[ "$(nices)" = "main:0 mover:-10 " ] && break
+	sleep 0.05
+done
+check_eq "the mover at nice -10, the main thread at 0" "$(nices)" "main:0 mover:-10 "
 while [ "$(awk '{ print $3 }' /proc/$pid/stat)" != T ] && kill -0 $placer 2>/dev/null; do :; done
 kill -9 $placer
 wait $placer 2>/dev/null
