@@ -104,9 +104,10 @@ $(BUILD)/np-bench: tests/bench/np-bench.c $(BUILD)/libnumaplace.a $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libnumaplace.a $(LDLIBS) -lpthread
 
+# -lpthread: the journal tests fork children with a second thread
 $(BUILD)/unit-tests: $(TEST_OBJS) $(BUILD)/libnumaplace.a
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lpthread
 
 # VM test bed: Debian's kernel (fetched, not installed) and an initramfs with numaplace in it
 VM_INITRD := $(BUILD)/vm/initramfs.cpio.gz

@@ -219,6 +219,22 @@ int np_restore_thread(const struct np_change *c, struct np_act_result *res)
 }
 
 /*
+ * Whether the journal has a record of this very thread (tid and start time). A record of the
+ * same tid born at another time was of a thread that has ended: the one now under that tid was
+ * born after it, as any thread np_restore_inherited() is for. (Matching the tid alone would
+ * leave such a thread with our mask, and make records of ended threads matter to restore.)
+ */
+static bool journaled(const struct np_change *changes, int n, pid_t tgid, pid_t tid,
+		      unsigned long long start)
+{
+	for (int j = 0; j < n; j++)
+		if (changes[j].kind == NP_CHANGE_THREAD_AFFINITY && changes[j].tgid == tgid &&
+		    changes[j].id == tid && changes[j].start_time == start)
+			return true;
+	return false;
+}
+
+/*
  * Threads created after `place` inherited the mask we set and are in no journal entry. For
  * each placed process (its main thread's entry, same start time), such a thread whose mask
  * is still ours gets the main thread's old mask back.
@@ -240,20 +256,18 @@ int np_restore_inherited(const struct np_change *changes, int n, struct np_act_r
 			continue;
 		for (int t = 0; t < ntids; t++) {
 			struct np_cpuset now, ours;
-			bool journaled = false;
 
-			for (int j = 0; j < n; j++)
-				journaled |= changes[j].kind == NP_CHANGE_THREAD_AFFINITY &&
-					     changes[j].tgid == main_thread->tgid &&
-					     changes[j].id == tids[t];
-			if (journaled || np_thread_affinity(tids[t], &now) ||
-			    np_cpulist_parse(main_thread->new_value, &ours) || !same_set(&now, &ours))
-				continue;
 			inherited = *main_thread;
 			inherited.id = tids[t];
 			if (np_thread_start_time("/", main_thread->tgid, tids[t],
-						 &inherited.start_time) == 0)
-				np_restore_thread(&inherited, res);
+						 &inherited.start_time) ||
+			    journaled(changes, n, main_thread->tgid, tids[t],
+				      inherited.start_time) ||
+			    np_thread_affinity(tids[t], &now) ||
+			    np_cpulist_parse(main_thread->new_value, &ours) ||
+			    !same_set(&now, &ours))
+				continue;
+			np_restore_thread(&inherited, res);
 		}
 		free(tids);
 	}

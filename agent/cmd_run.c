@@ -36,6 +36,7 @@
 
 #define MAX_OVERRIDES 16
 #define SAMPLE_EVERY 8 /* 1 in N page faults of managed servers: enough to rank 2 MB regions */
+#define COMPACT_EVERY 10 /* intervals: at most one journal compaction in so many */
 
 struct run_args {
 	const char *config;
@@ -258,6 +259,37 @@ static int apply_balancing(struct np_run *r)
 	return 0;
 }
 
+/*
+ * Records of exited processes leave the journal; else a host with server churn grows it for
+ * the daemon's whole life, and every append, which copies the journal, gets slower. One
+ * compaction costs about what an append does (a read, a rewrite, two fsyncs; nothing is
+ * written when nothing goes) and is worth doing only once a process was forgotten. At most one
+ * in COMPACT_EVERY intervals keeps that cheap however fast servers come and go, and bounds what
+ * waits in the journal to the records of processes that exited within that many intervals.
+ */
+static void compact_journal(struct np_run *r)
+{
+	int dropped, err;
+
+	if (!r->journal_stale || r->dry_run || r->interval_no - r->compacted_at < COMPACT_EVERY)
+		return;
+	r->compacted_at = r->interval_no;
+	err = np_restore_compact(r->cfg.journal, &dropped);
+	if (err) {
+		/* the journal is as it was, nothing lost: tried again COMPACT_EVERY intervals on */
+		r->actions_failed++;
+		np_log_ratelimited("journal", NP_LOG_ERR,
+				   "journal %s: dropping the records of exited processes: %s; kept "
+				   "as it was",
+				   r->cfg.journal, strerror(-err));
+		return;
+	}
+	r->journal_stale = false;
+	if (dropped)
+		np_log(NP_LOG_INFO, "journal: %d record%s of exited processes dropped", dropped,
+		       dropped == 1 ? "" : "s");
+}
+
 /* One interval: discover, observe, decide, act, report. */
 static void interval(struct np_run *r, __u64 *last_window_ns)
 {
@@ -308,6 +340,7 @@ static void interval(struct np_run *r, __u64 *last_window_ns)
 	}
 	free(procs);
 	free(decisions);
+	compact_journal(r);
 	r->intervals++;
 	r->interval_no++;
 	r->last_interval_s = np_now_s() - t0;

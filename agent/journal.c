@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The undo journal (see journal.h): JSON lines, replaced atomically on every append. */
+/*
+ * The undo journal (see journal.h): JSON lines, replaced atomically on every append and on a
+ * compaction.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -94,7 +97,11 @@ static int fsync_dir(const char *path)
 	return err;
 }
 
-int np_journal_append(const char *path, const struct np_change *changes, int count)
+/*
+ * Replace the journal with what fill() writes, as one durable step: a temporary file, fsync,
+ * rename over the journal, fsync of the directory. On error the journal is as it was.
+ */
+static int replace_journal(const char *path, int (*fill)(int fd, const void *arg), const void *arg)
 {
 	char tmp[PATH_MAX], dir[PATH_MAX];
 	int fd, err;
@@ -107,16 +114,7 @@ int np_journal_append(const char *path, const struct np_change *changes, int cou
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
-	/* old records, then the new ones; the journal is replaced only once all is on disk */
-	err = copy_existing(path, fd);
-	for (int i = 0; i < count && !err; i++) {
-		char *line = change_line(&changes[i]);
-
-		err = line ? write_all(fd, line, strlen(line)) : -ENOMEM;
-		if (!err)
-			err = write_all(fd, "\n", 1);
-		free(line);
-	}
+	err = fill(fd, arg);
 	if (!err && fsync(fd))
 		err = -errno;
 	if (close(fd) && !err)
@@ -128,6 +126,36 @@ int np_journal_append(const char *path, const struct np_change *changes, int cou
 	if (err)
 		unlink(tmp);
 	return err;
+}
+
+struct append_arg {
+	const char *path;
+	const struct np_change *changes;
+	int count;
+};
+
+/* Old records, then the new ones. */
+static int fill_append(int fd, const void *arg)
+{
+	const struct append_arg *a = arg;
+	int err = copy_existing(a->path, fd);
+
+	for (int i = 0; i < a->count && !err; i++) {
+		char *line = change_line(&a->changes[i]);
+
+		err = line ? write_all(fd, line, strlen(line)) : -ENOMEM;
+		if (!err)
+			err = write_all(fd, "\n", 1);
+		free(line);
+	}
+	return err;
+}
+
+int np_journal_append(const char *path, const struct np_change *changes, int count)
+{
+	const struct append_arg a = { path, changes, count };
+
+	return replace_journal(path, fill_append, &a);
 }
 
 static int parse_line(const char *line, struct np_change *c)
@@ -207,6 +235,87 @@ int np_journal_load(const char *path, struct np_change **changes, int *count, in
 	*changes = list;
 	*count = n;
 	return 0;
+}
+
+struct kept_lines {
+	const char *text;
+	size_t len;
+};
+
+static int fill_kept(int fd, const void *arg)
+{
+	const struct kept_lines *k = arg;
+
+	return write_all(fd, k->text, k->len);
+}
+
+/*
+ * The lines of the records keep() wants, as they are in the file (byte for byte: a record is
+ * never rewritten, only left out). Returns 0, -ENOENT, -EINVAL (a line is not a record), -EIO
+ * or -ENOMEM.
+ */
+static int select_lines(const char *path, np_journal_keep_fn keep, void *ctx, FILE *out,
+			int *dropped)
+{
+	struct np_change c;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int err = 0;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return -errno;
+	while (!err && (len = getline(&line, &cap, f)) > 0) {
+		if (line[0] == '\n')
+			continue;
+		err = parse_line(line, &c);
+		if (err)
+			break;
+		if (!keep(&c, ctx)) {
+			(*dropped)++;
+			continue;
+		}
+		fputs(line, out);
+		if (line[len - 1] != '\n') /* a last line without its newline gets one */
+			fputc('\n', out);
+	}
+	/* a read that failed is not the end of the journal: what follows it would be lost */
+	if (!err && ferror(f))
+		err = -EIO;
+	free(line);
+	fclose(f);
+	if (!err && ferror(out))
+		err = -ENOMEM;
+	return err;
+}
+
+int np_journal_compact(const char *path, np_journal_keep_fn keep, void *ctx, int *dropped)
+{
+	struct kept_lines k = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	int err;
+
+	*dropped = 0;
+	if (!out)
+		return -ENOMEM;
+	err = select_lines(path, keep, ctx, out, dropped);
+	if (fclose(out) && !err)
+		err = -ENOMEM;
+	if (err == -ENOENT)
+		err = 0; /* no journal: nothing to drop */
+	/* nothing dropped: the journal is not written at all (nor its mtime changed) */
+	if (!err && *dropped) {
+		k.text = text;
+		k.len = len;
+		err = replace_journal(path, fill_kept, &k);
+	}
+	if (err)
+		*dropped = 0;
+	free(text);
+	return err;
 }
 
 int np_journal_clear(const char *path)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "act.h"
+#include "procfs.h"
 #include "restore.h"
 
 int np_restore_all(const char *journal, struct np_restore_summary *sum, char *msg, size_t msglen)
@@ -66,4 +67,65 @@ int np_restore_all(const char *journal, struct np_restore_summary *sum, char *ms
 	if (err)
 		snprintf(msg, msglen, "%s: removing it: %s", journal, strerror(-err));
 	return err;
+}
+
+/*
+ * The start time of the process at pid: what its main thread's stat says, also when that
+ * thread is a zombie leading live threads (pthread_exit). -ESRCH: no process has that pid (an
+ * exited one waiting for its parent counts as none: all its threads have ended).
+ */
+static int process_start(pid_t pid, unsigned long long *start)
+{
+	struct np_proc_info info;
+	int err = np_thread_start_time("/", pid, pid, start);
+
+	if (err != -ESRCH)
+		return err;
+	err = np_proc_read("/", pid, &info);
+	if (!err)
+		*start = info.start_time;
+	return err;
+}
+
+/* The last process looked up: the records of one placement come one after another. */
+struct compact_cache {
+	pid_t pid;
+	int err;
+	unsigned long long start;
+};
+
+/*
+ * Whether restore could still act on a record. Thread and pause records name a thread of the
+ * process at tgid, born at start_time; restore acts on one only while that thread lives (same
+ * tid, same start time), and, with np_restore_inherited() matching start times too, a record
+ * of an ended thread changes nothing it does. Once the whole process has ended (its pid gone,
+ * or given to a process started after the record's thread was born: the same process would
+ * have started before it), none of its threads can live again, so its records are inert for
+ * every later restore. Records of a process that still runs are all kept, its ended threads'
+ * too: keeping is always safe, and one look per process is all a compaction costs. Every
+ * other kind stays (IRQs, settings, irqbalance bans: not tied to a process).
+ */
+static bool still_needed(const struct np_change *c, void *ctx)
+{
+	struct compact_cache *cache = ctx;
+
+	if ((c->kind != NP_CHANGE_THREAD_AFFINITY && c->kind != NP_CHANGE_PROCESS_PAUSED) ||
+	    c->tgid <= 0)
+		return true;
+	if (cache->pid != c->tgid) {
+		cache->pid = c->tgid;
+		cache->err = process_start(c->tgid, &cache->start);
+	}
+	if (cache->err == -ESRCH)
+		return false;
+	if (cache->err)
+		return true; /* cannot tell: kept */
+	return cache->start <= c->start_time;
+}
+
+int np_restore_compact(const char *journal, int *dropped)
+{
+	struct compact_cache cache = { 0 };
+
+	return np_journal_compact(journal, still_needed, &cache, dropped);
 }

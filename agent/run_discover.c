@@ -242,6 +242,12 @@ void np_run_forget(struct np_run *r, int index, const char *why)
 	struct np_managed *mp = &r->managed[index];
 
 	np_log(NP_LOG_INFO, "pid %d (%s) %s", mp->pid, mp->comm, why);
+	/*
+	 * Its journal records may have become dead weight (it exited). Whatever the reason: a
+	 * compaction keeps the records of a process that still runs, so a needless one costs a
+	 * read of the journal.
+	 */
+	r->journal_stale = true;
 	np_sampler_forget(r->sampler, mp->pid);
 	free(mp->pinned);
 	r->managed[index] = r->managed[--r->nmanaged];

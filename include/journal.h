@@ -7,6 +7,7 @@
 #ifndef NP_JOURNAL_H
 #define NP_JOURNAL_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #define NP_JOURNAL_DEFAULT "/run/numaplace/journal"
@@ -40,6 +41,17 @@ int np_journal_append(const char *path, const struct np_change *changes, int cou
 
 /* All recorded changes in order. -ENOENT: no journal; -EINVAL: malformed (line in *bad_line). */
 int np_journal_load(const char *path, struct np_change **changes, int *count, int *bad_line);
+
+/* Whether a record is still needed; ctx is np_journal_compact()'s. */
+typedef bool (*np_journal_keep_fn)(const struct np_change *change, void *ctx);
+
+/*
+ * Rewrite the journal without the records keep() refuses, the others in their order and byte
+ * for byte, as durably as an append; the caller holds the lock (np_journal_lock). When keep()
+ * refuses none the file is not written. *dropped: how many went. Returns 0 (also when there is
+ * no journal) or -errno (-EINVAL: a line is not a record); on error the journal is as it was.
+ */
+int np_journal_compact(const char *path, np_journal_keep_fn keep, void *ctx, int *dropped);
 
 /* Remove the journal (after a complete restore). Absent is fine. */
 int np_journal_clear(const char *path);

@@ -18,4 +18,12 @@ struct np_restore_summary {
  */
 int np_restore_all(const char *journal, struct np_restore_summary *sum, char *msg, size_t msglen);
 
+/*
+ * Drop from the journal the thread and pause records of processes that have ended (pid gone,
+ * or reused by a later process): no restore can act on them any more. Every other record
+ * stays, in order; the journal is rewritten only when something goes. 0 or -errno (see
+ * np_journal_compact); on error the journal is as it was.
+ */
+int np_restore_compact(const char *journal, int *dropped);
+
 #endif

@@ -83,6 +83,9 @@ struct np_run {
 	int nignored, ignored_cap;
 
 	__u64 intervals, actions_failed, interval_no;
+	/* a managed process was forgotten since the journal was last compacted (cmd_run.c) */
+	bool journal_stale;
+	__u64 compacted_at; /* interval_no of the last compaction */
 	double last_interval_s;
 	struct np_metrics_http *http;
 	char *metrics_text;

@@ -181,4 +181,51 @@ card_on_node() {
 # bdf_of_card CARD: the PCI address behind /dev/dri/cardN
 bdf_of_card() { basename "$(readlink -f "/sys/class/drm/${1##*/}/device")"; }
 
+# journal_lines: records in the journal now (0: none)
+journal_lines() {
+	if [ -f "$journal" ]; then wc -l <"$journal"; else echo 0; fi
+}
+
+# journal_ended: thread and pause records in the journal of processes that have ended (their
+# pid gone, or now a process started after the record's thread: one that reused the pid), which
+# no restore can act on any more. One look at every /proc/N/stat: "PID STARTTIME" each.
+journal_ended() {
+	[ -f "$journal" ] || { echo 0; return; }
+	cat /proc/[0-9]*/stat 2>/dev/null |
+		awk '{ pid = $1; sub(/.*\) /, ""); print pid, $20 }' >/tmp/starts
+	awk 'NR == FNR { start[$1] = $2; next }
+		/"kind":"(thread_affinity|process_paused)"/ {
+			match($0, /"tgid":[0-9]+/); tgid = substr($0, RSTART + 7, RLENGTH - 7)
+			match($0, /"start_time":[0-9]+/); st = substr($0, RSTART + 13, RLENGTH - 13)
+			if (!(tgid in start) || start[tgid] + 0 > st + 0) n++
+		}
+		END { print n + 0 }' /tmp/starts "$journal"
+}
+
+# journal_ended_threads [FILE]: thread records in the journal (or FILE, a copy) whose thread has
+# ended (its tid gone, or now another thread's: start time differs), whatever became of its
+# process
+journal_ended_threads() {
+	_j=${1:-$journal}
+	[ -f "$_j" ] || { echo 0; return; }
+	cat /proc/[0-9]*/task/[0-9]*/stat 2>/dev/null |
+		awk '{ tid = $1; sub(/.*\) /, ""); print tid, $20 }' >/tmp/thread_starts
+	awk 'NR == FNR { start[$1] = $2; next }
+		/"kind":"thread_affinity"/ {
+			match($0, /"id":[0-9]+/); id = substr($0, RSTART + 5, RLENGTH - 5)
+			match($0, /"start_time":[0-9]+/); st = substr($0, RSTART + 13, RLENGTH - 13)
+			if (!(id in start) || start[id] + 0 != st + 0) n++
+		}
+		END { print n + 0 }' /tmp/thread_starts "$_j"
+}
+
+# no_ended_records: none (for wait_until)
+no_ended_records() { [ "$(journal_ended)" -eq 0 ]; }
+
+# journal_dropped: records the agent said it dropped from the journal, in all
+journal_dropped() {
+	sed -n 's/.*journal: \([0-9]*\) records* of exited processes dropped.*/\1/p' "$agent_log" |
+		awk '{ n += $1 } END { print n + 0 }'
+}
+
 free_mb() { awk '/MemFree/ { print int($4 / 1024) }' "/sys/devices/system/node/node$1/meminfo"; }

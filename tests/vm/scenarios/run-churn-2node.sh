@@ -3,11 +3,14 @@
 #  1. A long-lived server starts a thread every 50 ms that pins itself to node 0 and lives
 #     100 ms, for the whole scenario.
 #  2. For 25 s, matching servers start and exit one after another (lifetimes 0.7-2.5 s: some
-#     exit before they are seen, some while the agent places them).
+#     exit before they are seen, some while the agent places them). Their journal records go
+#     once they have exited: within the compaction's period (10 intervals) the journal holds
+#     only records of processes that still run.
 #  3. A managed server is killed and, within the interval, a process of another program
 #     (np-stream run as np-other: no section matches it) gets its pid (ns_last_pid). The
 #     agent must say the old one exited and never touch the new one: its threads stay on
 #     node 0's CPUs, its memory on node 0, no placed/follow-up line names the pid again.
+#     The dead server's journal records go too, though its pid lives on.
 #  4. A server starting a thread every 10 ms (each lives 20 s): some are born while the agent
 #     walks the task list to pin them; SIGTERM must give every thread the old mask back.
 # Throughout: the agent stays up and logs no error; the long-lived server stays placed.
@@ -69,6 +72,24 @@ echo "2: $(cat /tmp/churn.count) short-lived servers; the agent managed $(log_co
 check "2: the agent survived the churn" agent_alive
 check "2: the long-lived server's old threads stayed on node 1 (missed: ${strays:-none})" test -z "$strays"
 check "2: the agent saw short-lived servers come and go" test "$(log_count ' exited')" -ge 3
+# the agent compacts at most once in 10 intervals, after it forgot a process: some 11
+# intervals for the last exits to be noticed and the next compaction to come (30 s allowed, as
+# intervals that place servers under TCG overrun their second)
+churn_lines=$(journal_lines) churn_ended=$(journal_ended)
+wait_until 300 no_ended_records
+ended=$(journal_ended)
+cp "$journal" /tmp/journal.2 # one version (each write renames a new file in): counts agree
+lines=$(wc -l </tmp/journal.2)
+long_lines=$(grep -c "\"tgid\":$long," /tmp/journal.2)
+# records of no process (IRQs, settings, bans): none expected here, allowed anyway
+unowned=$(grep -v -c -E '"kind":"(thread_affinity|process_paused)"' /tmp/journal.2)
+echo "2: journal: $churn_lines lines when the churn ended ($churn_ended of exited servers)," \
+	"$lines ${waited}s later ($long_lines of the long-lived server, $unowned of no process);" \
+	"$(journal_dropped) dropped by the agent so far"
+check "2: the exited servers' records left the journal (${waited}s; $ended left)" \
+	test "$ended" -eq 0
+check "2: the journal holds the live server's records and no more ($lines lines)" \
+	test "$lines" -le $((long_lines + unowned))
 
 # 3. a reused pid
 start_stream --preferred=0 --cpunodebind=0 np-stream --mb 48 --threads 2 --seconds 600 \
@@ -108,6 +129,11 @@ exited_line=$(log_line "pid $victim \(np-stream\) exited")
 acted=$(tail -n +$((${exited_line:-$mark} + 1)) "$agent_log" | grep -E "(placed|follow-up) pid $victim |managing pid $victim ")
 check "3: no placement, follow-up or management of pid $victim after the agent saw it exit (${acted:-none})" test -z "$acted"
 
+wait_until 300 no_ended_records
+left=$(grep -c "\"tgid\":$victim," "$journal")
+check "3: the dead server's journal records left, though its pid lives on (${waited}s; $left left)" \
+	test "$left" -eq 0
+
 errors=$(grep -E "numaplace: error" "$agent_log" | head -n 5)
 check "the agent logged no error (${errors:-none})" test -z "$errors"
 check "the long-lived server is still on node 1" no_stray_threads "$long" "$cpus1" $((interval + 1))
@@ -127,6 +153,11 @@ echo "4: journaled threads of pid $busy: $(grep -c "\"tgid\":$busy," $journal),"
 		grep -c "\"old_value\":\"$cpus1\",\"new_value\":\"$cpus1\"")"
 
 check "the agent still runs" agent_alive
+cp "$journal" /tmp/journal.end
+lines=$(wc -l </tmp/journal.end) dropped=$(journal_dropped)
+ended_threads=$(journal_ended_threads /tmp/journal.end)
+echo "journal: $lines lines before SIGTERM ($ended_threads of threads that ended in servers" \
+	"still running), $dropped dropped by the agent (without: $((lines + dropped)))"
 stop_agent TERM
 check_eq "SIGTERM: exit code 0" "$agent_rc" 0
 check_eq "SIGTERM: IRQ masks and settings as before" "$(snapshot)" "$before"
