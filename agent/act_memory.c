@@ -210,9 +210,29 @@ static int pages_call(struct mover *m, void **addrs, int n, const int *nodes, in
 	return 0;
 }
 
+/*
+ * Whether the process is gone or on its way out: move_pages(2) answers EINVAL, not ESRCH, for
+ * a process that still has its pid but no longer its memory (exit_mm() runs early in exit);
+ * stat then shows no address space (vsize 0) until the process is a zombie.
+ */
+static bool exiting(pid_t pid)
+{
+	char path[64], stat[512], *p;
+	unsigned long vsize = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (np_read_str("/", path, stat, sizeof(stat)) || !(p = strrchr(stat, ')')))
+		return true;
+	/* after "pid (comm)": state is field 3, vsize field 23 */
+	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
+			  "%*d %*d %*u %lu", &vsize) != 1)
+		return false;
+	return p[2] == 'Z' || p[2] == 'X' || vsize == 0;
+}
+
 static void call_failed(struct worker *wk, const char *what, int err, __u64 pages)
 {
-	if (err == -ESRCH) {
+	if (err == -ESRCH || (err == -EINVAL && exiting(wk->m->pid))) {
 		stop_all(wk->m, &wk->m->exited);
 		return;
 	}
@@ -257,12 +277,12 @@ static void count_moved(struct worker *wk, void **addrs, const unsigned int *wei
 	__atomic_add_fetch(&m->moved, moved, __ATOMIC_RELAXED);
 }
 
-/* Move one batch of misplaced pages (pages: their weight in 4 KiB pages). */
 static int pause_below_mbps(const struct np_move_opts *opts)
 {
 	return opts->pause_below_mbps > 0 ? opts->pause_below_mbps : NP_PAUSE_BELOW_MBPS;
 }
 
+/* Move one batch of misplaced pages (pages: their weight in 4 KiB pages). */
 static void move_batch(struct worker *wk, void **addrs, const unsigned int *weights, int n,
 		       __u64 pages, const struct np_mem_window *w)
 {
