@@ -28,16 +28,14 @@
 #define KPF_COMPOUND_HEAD 15
 #define KPF_THP 22
 
-struct range {
-	unsigned long start, end;
-	bool file;
-};
-
-/* Readable, writable or executable mappings of user space: what can hold pages. */
-static int read_mappings(pid_t pid, struct range **out, int *count)
+/*
+ * Readable, writable or executable mappings of user space, what can hold pages, in address
+ * order as the kernel lists them.
+ */
+static int read_mappings(pid_t pid, struct np_mem_window **out, int *count)
 {
 	char path[64], line[4096];
-	struct range *list = NULL;
+	struct np_mem_window *list = NULL;
 	int n = 0, cap = 0;
 	FILE *f;
 
@@ -56,7 +54,8 @@ static int read_mappings(pid_t pid, struct range **out, int *count)
 		    strstr(line, "[vsyscall]"))
 			continue;
 		if (n == cap) {
-			struct range *grown = realloc(list, sizeof(*list) * (cap = cap ? cap * 2 : 64));
+			struct np_mem_window *grown =
+				realloc(list, sizeof(*list) * (cap = cap ? cap * 2 : 64));
 
 			if (!grown) {
 				free(list);
@@ -66,7 +65,7 @@ static int read_mappings(pid_t pid, struct range **out, int *count)
 			list = grown;
 		}
 		/* a path after the inode field: a mapped file (anonymous ones have none) */
-		list[n++] = (struct range){ start, end, strchr(line, '/') != NULL };
+		list[n++] = (struct np_mem_window){ start, end, false, strchr(line, '/') != NULL };
 	}
 	fclose(f);
 	*out = list;
@@ -117,39 +116,97 @@ static int cmp_window(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
+struct hot_key {
+	unsigned long base;
+	int rank; /* index in hot_addrs: lower is hotter */
+};
+
+static int cmp_key(const void *a, const void *b)
+{
+	const struct hot_key *x = a, *y = b;
+
+	if (x->base != y->base)
+		return x->base < y->base ? -1 : 1;
+	return x->rank - y->rank;
+}
+
+/* The first of n disjoint windows sorted by address that ends above addr (n: none). */
+static int first_ending_above(const struct np_mem_window *w, int n, unsigned long addr)
+{
+	int lo = 0, hi = n;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (w[mid].end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Which entries of hot_addrs start a region: the hottest one of each 2 MB region (several
+ * addresses of one region are moved once). Sorting keeps it O(n log n): a long sampling
+ * window of a busy server gives tens of thousands of regions.
+ */
+static bool *first_of_region(const unsigned long *hot_addrs, int nhot)
+{
+	struct hot_key *keys = calloc(nhot + 1, sizeof(*keys));
+	bool *first = calloc(nhot + 1, sizeof(*first));
+
+	if (!keys || !first) {
+		free(keys);
+		free(first);
+		return NULL;
+	}
+	for (int i = 0; i < nhot; i++)
+		keys[i] = (struct hot_key){ hot_addrs[i] & ~(NP_MEM_HUGE - 1), i };
+	qsort(keys, nhot, sizeof(*keys), cmp_key);
+	for (int i = 0; i < nhot; i++)
+		first[keys[i].rank] = !i || keys[i].base != keys[i - 1].base;
+	free(keys);
+	return first;
+}
+
 int np_mem_windows(pid_t pid, const unsigned long *hot_addrs, int nhot,
 		   struct np_mem_window **out, int *count, int *hot_regions)
 {
 	struct window_list l = { 0 };
-	struct np_mem_window *hot = NULL;
-	struct range *maps = NULL;
+	struct np_mem_window *hot = NULL, *maps = NULL;
+	bool *first = NULL;
 	int nmaps, err, nh;
 
 	err = read_mappings(pid, &maps, &nmaps);
 	if (err)
 		return err;
+	if (nhot > 0 && !(first = first_of_region(hot_addrs, nhot)))
+		err = -ENOMEM;
 
-	/* hot regions: the 2 MB around each sampled address, within its mapping, once */
+	/*
+	 * Hot regions, hottest first: each 2 MB region around sampled addresses, once, within
+	 * every mapping it overlaps. A region can hold the end of one mapping and the start of
+	 * the next (a mapping boundary rarely falls on 2 MB), and its base may lie outside the
+	 * mapping that was sampled, even outside any: each part is a window of its own.
+	 */
 	for (int i = 0; i < nhot && !err; i++) {
-		unsigned long a = hot_addrs[i], start = a & ~(NP_MEM_HUGE - 1);
-		bool dup = false;
+		unsigned long start = hot_addrs[i] & ~(NP_MEM_HUGE - 1), end = start + NP_MEM_HUGE;
 
-		for (int j = 0; j < l.n; j++)
-			dup |= l.w[j].start <= a && a < l.w[j].end;
-		for (int j = 0; j < nmaps && !dup; j++) {
-			if (a < maps[j].start || a >= maps[j].end)
-				continue;
+		if (!first[i])
+			continue;
+		if (end < start) /* the top of the address space */
+			end = ~0UL;
+		for (int j = first_ending_above(maps, nmaps, start);
+		     j < nmaps && maps[j].start < end && !err; j++)
 			err = add_window(&l, start > maps[j].start ? start : maps[j].start,
-					 start + NP_MEM_HUGE < maps[j].end ? start + NP_MEM_HUGE
-									   : maps[j].end,
-					 true, maps[j].file);
-			break;
-		}
+					 end < maps[j].end ? end : maps[j].end, true, maps[j].file);
 	}
 	nh = l.n;
 	if (!err && nh && !(hot = malloc(sizeof(*hot) * nh)))
 		err = -ENOMEM;
 	if (!err && nh) {
+		/* disjoint: distinct regions, each cut at mapping boundaries */
 		memcpy(hot, l.w, sizeof(*hot) * nh);
 		qsort(hot, nh, sizeof(*hot), cmp_window);
 	}
@@ -158,9 +215,9 @@ int np_mem_windows(pid_t pid, const unsigned long *hot_addrs, int nhot,
 	for (int i = 0; i < nmaps && !err; i++) {
 		unsigned long from = maps[i].start;
 
-		for (int j = 0; j < nh && !err; j++) {
-			if (hot[j].end <= from || hot[j].start >= maps[i].end)
-				continue;
+		for (int j = first_ending_above(hot, nh, from); j < nh && !err; j++) {
+			if (hot[j].start >= maps[i].end)
+				break;
 			if (hot[j].start > from)
 				err = add_span(&l, from, hot[j].start, maps[i].file);
 			from = hot[j].end;
@@ -170,6 +227,7 @@ int np_mem_windows(pid_t pid, const unsigned long *hot_addrs, int nhot,
 	}
 	free(maps);
 	free(hot);
+	free(first);
 	if (err) {
 		free(l.w);
 		return err;

@@ -22,9 +22,10 @@ struct np_mem_window {
 };
 
 /*
- * The windows of pid's mappings: first the 2 MB regions around hot_addrs (hottest first, one
- * per region), then every mapping minus those regions in address order, cut at NP_MEM_WINDOW
- * boundaries. -ESRCH when the process is gone. Caller frees *out.
+ * The windows of pid's mappings: first the 2 MB regions around hot_addrs (hottest first, each
+ * region once, a window for each mapping it overlaps), then every mapping minus those regions
+ * in address order, cut at NP_MEM_WINDOW boundaries. *hot_regions counts the hot windows.
+ * -ESRCH when the process is gone. Caller frees *out.
  */
 int np_mem_windows(pid_t pid, const unsigned long *hot_addrs, int nhot,
 		   struct np_mem_window **out, int *count, int *hot_regions);

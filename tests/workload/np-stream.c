@@ -32,6 +32,13 @@
  *                   readers leave alone), then creates the --ready file again: memory born
  *                   after a placement, where the memory policy then in force puts it (not
  *                   with --spawn-every or --child-after)
+ *   --hot-mb N      with --file: the last N of the --mb MB are a mapping of their own (read
+ *                   only, so the kernel keeps it apart), right above the rest and starting
+ *                   1 MB into a 2 MB region; the readers leave it alone and one more thread
+ *                   keeps faulting on all of it without moving its pages: it drops the page
+ *                   table entries of 64 KB of it (MADV_DONTNEED: the page cache pages stay
+ *                   where they are) and reads them back, minor faults, piece after piece.
+ *                   The mapping's range is printed as "hot START-END" (hex) before --ready
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -51,7 +58,9 @@
 #include "cpulist.h"
 
 static volatile char *buffer;
-static size_t size;
+static size_t size; /* what the readers stream: the buffer less the hot part */
+static volatile char *hot;
+static size_t hot_size;
 static double deadline;
 static cpu_set_t reader_cpus;
 static int pin_readers;
@@ -81,6 +90,32 @@ static void *reader(void *arg)
 			sum += buffer[off];
 		if (reader_sleep_ms > 0)
 			usleep((useconds_t)(reader_sleep_ms * 1000));
+	}
+	sink = sum;
+	return NULL;
+}
+
+#define HOT_PIECE (64UL << 10)
+
+/*
+ * --hot-mb: faults on the same pages again and again, piece after piece in address order; at
+ * most one piece is unmapped at a time, so the rest stays resident for a mover to find. A
+ * read fault may map more than its page back (the kernel's fault-around), but each piece
+ * takes at least one, each MB at least 16 a pass: the sampler's 1 fault in 16 falls on every
+ * MB of each pass. (Pieces taken in any other order could alias with that 1 in 16.)
+ */
+static void *hot_faulter(void *arg)
+{
+	unsigned long sum = 0;
+
+	(void)arg;
+	while (now() < deadline) {
+		for (size_t off = 0; off < hot_size; off += HOT_PIECE) {
+			if (madvise((void *)(hot + off), HOT_PIECE, MADV_DONTNEED))
+				perror("np-stream: madvise");
+			for (size_t page = 0; page < HOT_PIECE; page += 4096)
+				sum += hot[off + page];
+		}
 	}
 	sink = sum;
 	return NULL;
@@ -168,6 +203,35 @@ static void grow_until_deadline(size_t grow, const char *ready)
 	}
 }
 
+/*
+ * The --file mapping for --hot-mb, placed so that its hot part (the last hot_size bytes)
+ * starts 1 MB into a 2 MB region: that region then holds the top of the rest too, as a
+ * mapping boundary of a real process mostly does.
+ */
+static volatile char *map_with_hot_part(int fd)
+{
+	const unsigned long huge = 2UL << 20;
+	size_t span = size + huge;
+	char *area = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned long base, hot_at;
+
+	if (area == MAP_FAILED)
+		return MAP_FAILED;
+	hot_at = (((unsigned long)area + size - hot_size) & ~(huge - 1)) + huge / 2;
+	if (hot_at < (unsigned long)area + size - hot_size)
+		hot_at += huge;
+	base = hot_at - (size - hot_size);
+	/* the file over part of the reserved range, the rest of the range given back */
+	if (mmap((void *)base, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) ==
+	    MAP_FAILED)
+		return MAP_FAILED;
+	if (base > (unsigned long)area)
+		munmap(area, base - (unsigned long)area);
+	if (base + size < (unsigned long)area + span)
+		munmap((void *)(base + size), (unsigned long)area + span - base - size);
+	return (volatile char *)base;
+}
+
 /* LIST into a cpu_set_t; -1 when malformed. */
 static int parse_cpus(const char *list, cpu_set_t *out)
 {
@@ -207,13 +271,14 @@ int main(int argc, char **argv)
 		{"reader-sleep-ms", required_argument, NULL, 'Z'},
 		{"readers-after", required_argument, NULL, 'R'},
 		{"grow-mb", required_argument, NULL, 'G'},
+		{"hot-mb", required_argument, NULL, 'H'},
 		{},
 	};
 	const char *file = NULL, *ready = NULL, *dev = NULL;
 	double seconds = 30, delay = 0, spawn_every_ms = 0, child_after_s = -1, readers_after = 0;
 	int threads = 2, opt, main_exits = 0;
 	size_t grow = 0;
-	pthread_t *tids;
+	pthread_t *tids, hot_tid;
 
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
@@ -259,6 +324,9 @@ int main(int argc, char **argv)
 		case 'G':
 			grow = strtoul(optarg, NULL, 10) << 20;
 			break;
+		case 'H':
+			hot_size = strtoul(optarg, NULL, 10) << 20;
+			break;
 		case 'c':
 			if (parse_cpus(optarg, &reader_cpus))
 				die_usage("bad --reader-cpus");
@@ -275,6 +343,8 @@ int main(int argc, char **argv)
 	}
 	if (!size || threads < 1)
 		die_usage("need --mb > 0 and --threads >= 1");
+	if (hot_size && (!file || hot_size >= size))
+		die_usage("--hot-mb needs --file and fewer MB than --mb");
 	if (dev && open(dev, O_RDWR) < 0 && open(dev, O_RDONLY) < 0) {
 		fprintf(stderr, "np-stream: open %s: %s\n", dev, strerror(errno));
 		return 1;
@@ -289,7 +359,8 @@ int main(int argc, char **argv)
 			perror("np-stream: file");
 			return 1;
 		}
-		buffer = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		buffer = hot_size ? map_with_hot_part(fd)
+				  : mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	} else {
 		buffer = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
 			      0);
@@ -301,6 +372,17 @@ int main(int argc, char **argv)
 	/* the fill: first touch decides where the pages land */
 	for (size_t off = 0; off < size; off += 4096)
 		buffer[off] = (char)off;
+	if (hot_size) {
+		/* read only: its own VMA, that the kernel does not merge back into the rest */
+		size -= hot_size;
+		hot = buffer + size;
+		if (mprotect((void *)hot, hot_size, PROT_READ)) {
+			perror("np-stream: mprotect");
+			return 1;
+		}
+		printf("hot %lx-%lx\n", (unsigned long)hot, (unsigned long)hot + hot_size);
+		fflush(stdout);
+	}
 	if (readers_after > 0) {
 		/* still "loading": the main thread alone reads the buffer, busy */
 		deadline = now() + readers_after;
@@ -322,6 +404,10 @@ int main(int argc, char **argv)
 			perror("np-stream: pthread_create");
 			return 1;
 		}
+	if (hot_size && pthread_create(&hot_tid, NULL, hot_faulter, NULL)) {
+		perror("np-stream: pthread_create");
+		return 1;
+	}
 	if (ready) {
 		FILE *f = fopen(ready, "w");
 
