@@ -186,6 +186,8 @@ int np_place_act(struct np_place *p, const struct np_act_opts *a, const unsigned
 			.tty = a->tty,
 			.pause_ms = a->pause_ms,
 			.pause_below_mbps = a->pause_below_mbps,
+			.tick = a->tick,
+			.tick_ctx = a->tick_ctx,
 			.journal = a->journal,
 		};
 

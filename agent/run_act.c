@@ -148,6 +148,8 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 			.only = popts.only,
 			.max_rate_mbps = r->cfg.max_rate_mbps,
 			.pause_ms = NP_DEFAULT_PAUSE_MS,
+			.tick = np_run_serve_metrics,
+			.tick_ctx = r,
 		};
 
 		err = np_place_act(&place, &ao, hot, nhot);
@@ -235,6 +237,8 @@ static void follow_up(struct np_run *r, struct np_managed *mp, const struct np_f
 			.nhot = nhot,
 			.pause_ms = NP_DEFAULT_PAUSE_MS,
 			.journal = r->cfg.journal,
+			.tick = np_run_serve_metrics,
+			.tick_ctx = r,
 		};
 		struct np_move_result m;
 		int err = np_act_memory(mp->pid, &mopts, &m);

@@ -109,6 +109,9 @@ struct np_move_opts {
 	 */
 	int pause_ms;
 	int pause_below_mbps; /* 0: NP_PAUSE_BELOW_MBPS */
+	/* called about every 100 ms while the movers run (the daemon answers scrapes meanwhile) */
+	void (*tick)(void *ctx);
+	void *tick_ctx;
 	const char *journal; /* a pause is journaled first: restore continues the process */
 };
 

@@ -45,6 +45,8 @@ struct np_act_opts {
 	double max_rate_mbps;
 	int pause_ms;
 	int pause_below_mbps;
+	void (*tick)(void *ctx); /* see np_move_opts */
+	void *tick_ctx;
 	FILE *progress; /* memory progress lines, or NULL */
 	bool tty;
 };

@@ -112,6 +112,9 @@ void np_run_join(struct np_run *r, struct np_managed *child, int node);
 /* Metrics of this interval: textfile and listener body. */
 void np_run_metrics(struct np_run *r, const struct np_sample_data *snap);
 
+/* Answer metrics scrapes waiting now, without blocking (a tick of the memory movers). */
+void np_run_serve_metrics(void *ctx);
+
 /* Bind each managed process to its section of the (reloaded) config; unmatched ones go. */
 void np_run_rebind(struct np_run *r);
 /* The section of the config that a process meets, or NULL (pure but for has_accel). */

@@ -184,7 +184,8 @@ stop_stream
 
 # 5. slow moves: the server exits mid-move, then SIGTERM mid-move
 before=$(snapshot)
-write_conf /tmp/run.conf "max_rate = 16"
+write_conf /tmp/run.conf "max_rate = 16
+metrics_listen = 127.0.0.1:9436"
 start_agent --config /tmp/run.conf
 failed_before=$NP_FAILED
 start_stream --preferred=0 --cpunodebind=0 np-stream --mb 192 --threads 2 --seconds 5
@@ -220,6 +221,16 @@ rate_over() {
 sleep 0.5
 rate=$(rate_over 2)
 check "5: the placement moves at max_rate = 16 MB/s (+50%: batches), measured $rate MB/s" le "$rate" 24
+# (busybox wget -T crashes: timeout bounds it) a scrape while the memory moves is answered at once (the movers' wait serves it), not when
+# the placement ends 10 s later
+t=$(uptime_s)
+timeout 5 wget -q -O /tmp/scrape.prom http://127.0.0.1:9436/metrics 2>/tmp/scrape.err
+scrape_rc=$? scrape_s=$(elapsed "$t")
+check_eq "5: mid-move: a metrics scrape answers ($(cat /tmp/scrape.err))" "$scrape_rc" 0
+check "5: mid-move: within 2 s (${scrape_s}s)" le "$scrape_s" 2
+check "5: mid-move: the figures are there" grep -q "^numaplace_intervals_total " /tmp/scrape.prom
+check "5: (setup) mid-move: still moving ($(share_on "$s6" 1) of the pages on node 1)" \
+	in_range "$(share_on "$s6" 1)" 0.01 0.95
 moving=$(share_on "$s6" 1)
 t0=$(uptime_s)
 stop_agent TERM
