@@ -25,7 +25,8 @@
  * probe; below NP_PAUSE_BELOW_MBPS the process is stopped (SIGSTOP, journaled first so restore
  * continues it after a SIGKILL of ours) for at most pause_ms per batch, batch sizes adapting
  * to that budget. --pause-ms 0 never stops it. File windows are moved by one mover at a time,
- * so probing, stopping and continuing the process never interleave.
+ * so probing, stopping and continuing the process never interleave, and in the order they were
+ * handed out, so the hottest file region is not overtaken by the next one.
  *
  * Signals: SIGINT and SIGTERM are held back while the movers run and only make them stop
  * after their batch (the process is never left stopped); once the process runs and the
@@ -80,7 +81,11 @@ struct mover {
 	bool stop, stopped_by_reserve, exited;
 	char error[128];
 
+	int file_tickets; /* file windows handed out (under lock): their order */
+
 	pthread_mutex_t file_lock; /* file windows, one mover at a time; what follows */
+	pthread_cond_t file_turn_changed;
+	int file_turn; /* the ticket whose file window goes next: hottest first holds for them too */
 	bool probed_file, pause_mode, pause_journaled, already_stopped;
 	int pause_batch; /* pages per paused batch, adapted to pause_ms */
 	int pauses;
@@ -427,19 +432,28 @@ static void *mover_main(void *arg)
 	setpriority(PRIO_PROCESS, (id_t)gettid(), MOVER_NICE);
 	for (;;) {
 		const struct np_mem_window *w;
-		int idx;
+		int idx, ticket = -1;
 
 		pthread_mutex_lock(&m->lock);
 		idx = m->stop ? m->nwindows : m->next_window++;
+		if (idx < m->nwindows && m->windows[idx].file)
+			ticket = m->file_tickets++;
 		pthread_mutex_unlock(&m->lock);
 		if (idx >= m->nwindows)
 			break;
 		w = &m->windows[idx];
-		if (w->file)
+		/* file windows one at a time, in the order they were taken (not who locks first) */
+		if (ticket >= 0) {
 			pthread_mutex_lock(&m->file_lock);
+			while (m->file_turn != ticket)
+				pthread_cond_wait(&m->file_turn_changed, &m->file_lock);
+		}
 		move_window(wk, w);
-		if (w->file)
+		if (ticket >= 0) {
+			m->file_turn++;
+			pthread_cond_broadcast(&m->file_turn_changed);
 			pthread_mutex_unlock(&m->file_lock);
+		}
 	}
 	pthread_mutex_lock(&m->lock);
 	m->running--;
@@ -526,7 +540,10 @@ static bool mover_cpus(int node, cpu_set_t *set)
 	return any;
 }
 
-/* Wait for the movers, drawing progress; a pending SIGINT/SIGTERM makes them stop. */
+/*
+ * Wait for the movers, drawing progress and calling the caller's tick; a pending SIGINT or
+ * SIGTERM makes them stop.
+ */
 static void wait_movers(struct mover *m)
 {
 	pthread_mutex_lock(&m->lock);
@@ -546,6 +563,8 @@ static void wait_movers(struct mover *m)
 			m->stop = true;
 		pthread_mutex_unlock(&m->lock);
 		progress(m, false);
+		if (m->opts->tick)
+			m->opts->tick(m->opts->tick_ctx);
 		pthread_mutex_lock(&m->lock);
 	}
 	pthread_mutex_unlock(&m->lock);
@@ -581,6 +600,7 @@ int np_act_memory(pid_t pid, const struct np_move_opts *opts, struct np_move_res
 	m.pause_batch = 256;
 	pthread_mutex_init(&m.lock, NULL);
 	pthread_mutex_init(&m.file_lock, NULL);
+	pthread_cond_init(&m.file_turn_changed, NULL);
 	pthread_cond_init(&m.finished, NULL);
 
 	/* the movers inherit the blocked signals: only wait_movers looks at them */
@@ -631,6 +651,7 @@ int np_act_memory(pid_t pid, const struct np_move_opts *opts, struct np_move_res
 	np_page_scan_close(&m.scan);
 	pthread_mutex_destroy(&m.lock);
 	pthread_mutex_destroy(&m.file_lock);
+	pthread_cond_destroy(&m.file_turn_changed);
 	pthread_cond_destroy(&m.finished);
 	free(windows);
 	return err;
