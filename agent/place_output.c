@@ -52,10 +52,15 @@ void np_place_print_plan(const struct np_place *p, FILE *out)
 		else if (!plan->pages_to_move)
 			fprintf(out, "  memory     all %.0f MB already on node %d\n",
 				MB(np_node_sum(proc->residency.pages)), plan->target_node);
-		else
+		else {
+			char pace[64] = "no rate budget";
+
+			if (p->opts->max_rate_mbps > 0)
+				snprintf(pace, sizeof(pace), ">= %.1f s at %.0f MB/s", plan->est_seconds,
+					 p->opts->max_rate_mbps);
 			fprintf(out,
-				"  memory     move %.0f of %.0f MB (%.0f MB off node %d), %s; %s%.1f s at "
-				"%.0f MB/s; node %d keeps %.0f MB free\n",
+				"  memory     move %.0f of %.0f MB (%.0f MB off node %d), %s; %s; "
+				"node %d keeps %.0f MB free\n",
 				MB(plan->pages_planned), MB(np_node_sum(proc->residency.pages)),
 				MB(plan->pages_to_move), plan->target_node,
 				p->hot_regions	     ? "sampled hot regions first"
@@ -63,8 +68,8 @@ void np_place_print_plan(const struct np_place *p, FILE *out)
 				: p->sample_auto     ? "not sampled (a move this short is over before "
 						       "the order of its pages could matter)"
 						     : "not sampled",
-				p->opts->max_rate_mbps > 0 ? ">= " : "", plan->est_seconds,
-				p->opts->max_rate_mbps, plan->target_node, MB(plan->reserve_pages));
+				pace, plan->target_node, MB(plan->reserve_pages));
+		}
 	}
 	if (only & NP_PLAN_ONLY_IRQS) {
 		np_rangelist_format(plan->irqs, plan->nirqs, irqs, sizeof(irqs));
