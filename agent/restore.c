@@ -87,6 +87,20 @@ static int process_start(pid_t pid, unsigned long long *start)
 	return err;
 }
 
+/*
+ * Whether the thread of a record still runs (same tid, same start time). A server that starts
+ * and ends threads all day would otherwise grow the journal for as long as it lives; the
+ * record of an ended thread is as inert for restore as that of an ended process (restore and
+ * np_restore_inherited() match tid and start time). Unsure: kept.
+ */
+static bool thread_lives(const struct np_change *c)
+{
+	unsigned long long start;
+	int err = np_thread_start_time("/", c->tgid, c->id, &start);
+
+	return err == -ESRCH ? false : err ? true : start == c->start_time;
+}
+
 /* The last process looked up: the records of one placement come one after another. */
 struct compact_cache {
 	pid_t pid;
@@ -101,9 +115,10 @@ struct compact_cache {
  * of an ended thread changes nothing it does. Once the whole process has ended (its pid gone,
  * or given to a process started after the record's thread was born: the same process would
  * have started before it), none of its threads can live again, so its records are inert for
- * every later restore. Records of a process that still runs are all kept, its ended threads'
- * too: keeping is always safe, and one look per process is all a compaction costs. Every
- * other kind stays (IRQs, settings, irqbalance bans: not tied to a process).
+ * every later restore. Of a process that still runs, the records of its ended threads go
+ * too (one stat read each), never its main thread's: np_restore_inherited() finds the placed
+ * process by it. Every other kind stays (IRQs, settings, irqbalance bans: not tied to a
+ * process).
  */
 static bool still_needed(const struct np_change *c, void *ctx)
 {
@@ -120,7 +135,9 @@ static bool still_needed(const struct np_change *c, void *ctx)
 		return false;
 	if (cache->err)
 		return true; /* cannot tell: kept */
-	return cache->start <= c->start_time;
+	if (cache->start > c->start_time)
+		return false;
+	return c->kind != NP_CHANGE_THREAD_AFFINITY || c->id == c->tgid || thread_lives(c);
 }
 
 int np_restore_compact(const char *journal, int *dropped)

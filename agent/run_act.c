@@ -206,6 +206,8 @@ static void follow_up(struct np_run *r, struct np_managed *mp, const struct np_f
 					   mp->pid, mp->comm, r->cfg.journal, strerror(-err));
 		}
 		if (res.changed) {
+			/* threads come and go: those records go once they ended (restore.c) */
+			r->journal_stale = true;
 			mp->actions[NP_METRICS_ACT_THREADS]++;
 			np_log(NP_LOG_INFO, "follow-up pid %d (%s) on node %d: %d new thread%s pinned",
 			       mp->pid, mp->comm, d->node, res.changed, res.changed == 1 ? "" : "s");

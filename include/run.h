@@ -83,7 +83,10 @@ struct np_run {
 	int nignored, ignored_cap;
 
 	__u64 intervals, actions_failed, interval_no;
-	/* a managed process was forgotten since the journal was last compacted (cmd_run.c) */
+	/*
+	 * Since the journal was last compacted, a managed process was forgotten or threads were
+	 * journaled by a follow-up: records may have outlived their threads (cmd_run.c)
+	 */
 	bool journal_stale;
 	__u64 compacted_at; /* interval_no of the last compaction */
 	double last_interval_s;
