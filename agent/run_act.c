@@ -136,6 +136,10 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 				   mp->pid, mp->comm, msg);
 		goto out;
 	}
+	/* what place prints under its plan: the operator finds it in the log */
+	for (int i = 0; i < plan->nwarnings; i++)
+		np_log_ratelimited("plan", NP_LOG_WARNING, "pid %d (%s) on node %d: %s", mp->pid,
+				   mp->comm, d->node, plan->warnings[i]);
 	nhot = np_place_hot_addresses(snap, mp->pid, &hot);
 	place.topo = r->topo;
 	place.proc = proc;

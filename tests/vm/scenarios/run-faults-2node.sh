@@ -53,6 +53,9 @@ start_stream --preferred=0 --cpunodebind=0 np-stream --mb 64 --threads 2 --secon
 s1=$pid
 wait_until 100 main_on "$s1" "$cpus1"
 check "1: server placed on node 1 (${waited}s)" all_threads_on "$s1" "$cpus1"
+# started under numactl --preferred=0: the plan's warning is in the agent's log, as place prints it
+check "1: the log carries the plan's warning of its memory policy" \
+	grep -q "warning: pid $s1 (np-stream) on node 1: its memory policy is prefer:0 " "$agent_log"
 check_eq "1: AutoNUMA tuned while the agent runs" "$(cat $knobs/scan_delay_ms)" 4321
 check "1: the NIC's IRQs on node 1's CPUs" irqs_within "$nic_irqs" "$cpus1"
 expect_exit "1: place while the agent runs: refused" 1 "another numaplace is changing the system" \
