@@ -174,14 +174,25 @@ static void pace(struct mover *m, __u64 pages)
 	}
 }
 
-static char proc_state(pid_t pid)
+/* The process's state letter (0: gone), and its address space size in bytes when vsize. */
+static char proc_state_vsize(pid_t pid, unsigned long *vsize)
 {
-	char path[64], stat[512], *paren;
+	char path[64], stat[512], *paren, state;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 	if (np_read_str("/", path, stat, sizeof(stat)) || !(paren = strrchr(stat, ')')))
 		return 0;
-	return paren[1] == ' ' ? paren[2] : 0;
+	/* after "pid (comm) ": state is field 3, vsize field 23 */
+	if (sscanf(paren + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
+			      "%*d %*d %*u %lu",
+		   &state, vsize ? vsize : &(unsigned long){ 0 }) != 2)
+		return 0;
+	return state;
+}
+
+static char proc_state(pid_t pid)
+{
+	return proc_state_vsize(pid, NULL);
 }
 
 /* Stop the process (journaled first: a SIGKILL of ours must not leave it stopped). */
@@ -222,17 +233,10 @@ static int pages_call(struct mover *m, void **addrs, int n, const int *nodes, in
  */
 static bool exiting(pid_t pid)
 {
-	char path[64], stat[512], *p;
 	unsigned long vsize = 0;
+	char state = proc_state_vsize(pid, &vsize);
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if (np_read_str("/", path, stat, sizeof(stat)) || !(p = strrchr(stat, ')')))
-		return true;
-	/* after "pid (comm)": state is field 3, vsize field 23 */
-	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
-			  "%*d %*d %*u %lu", &vsize) != 1)
-		return false;
-	return p[2] == 'Z' || p[2] == 'X' || vsize == 0;
+	return !state || state == 'Z' || state == 'X' || vsize == 0;
 }
 
 static void call_failed(struct worker *wk, const char *what, int err, __u64 pages)
