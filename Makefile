@@ -31,13 +31,15 @@ BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
-AGENT_SRCS := $(filter-out agent/main.c,$(wildcard agent/*.c))
+# agent/ has one folder per pipeline stage (README, Architecture); tests/layering.sh keeps
+# every file to headers of its own or an earlier stage.
+AGENT_SRCS := $(filter-out agent/cli/main.c,$(wildcard agent/*/*.c))
 AGENT_OBJS := $(patsubst agent/%.c,$(BUILD)/agent/%.o,$(AGENT_SRCS))
 TEST_SRCS := $(wildcard tests/unit/*.c)
 TEST_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(TEST_SRCS))
 
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Iinclude -I$(BUILD) -MMD -MP
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Iagent -Iinclude -I$(BUILD) -MMD -MP
 LDLIBS := -lbpf -lelf -lz -lnuma -ljson-c -linih
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Iinclude \
 	-Wall -Werror -Wno-unused-function
@@ -66,16 +68,21 @@ $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-$(BUILD)/agent/%.o: agent/%.c $(SKELS) | $(DEPS_OK)
+$(BUILD)/agent/%.o: agent/%.c | $(DEPS_OK)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+# Only the objects that embed a skeleton wait for it (and are rebuilt when its BPF changes);
+# -MMD records it for later builds, these lines make the first build find it.
+$(BUILD)/agent/sample/sampler.o: $(BUILD)/sample.skel.h
+$(BUILD)/agent/sample/bpf_ready.o: $(BUILD)/probe.skel.h
 
 $(BUILD)/libnumaplace.a: $(AGENT_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/numaplace: $(BUILD)/agent/main.o $(BUILD)/libnumaplace.a
+$(BUILD)/numaplace: $(BUILD)/agent/cli/main.o $(BUILD)/libnumaplace.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -100,7 +107,7 @@ $(BUILD)/np-move: tests/bench/np-move.c | $(DEPS_OK)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< -lnuma -lpthread
 
-$(BUILD)/np-bench: tests/bench/np-bench.c $(BUILD)/libnumaplace.a $(SKELS)
+$(BUILD)/np-bench: tests/bench/np-bench.c $(BUILD)/libnumaplace.a $(BUILD)/floor.skel.h
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libnumaplace.a $(LDLIBS) -lpthread
 
@@ -176,11 +183,11 @@ uninstall:
 # from how it was written, and a whole-tree pass is a change of its own.
 FORMAT_BASE ?= HEAD
 format:
-	git clang-format --force --extensions c,h $(FORMAT_BASE) -- agent include bpf tests/unit tests/tools
+	git clang-format --force --extensions c,h $(FORMAT_BASE) -- agent include bpf tests/unit tests/tools tests/workload tests/bench
 
 clean:
 	rm -rf $(BUILD)
 
 .PHONY: all bench check demo vm-image vmlinux install uninstall format clean
 
--include $(wildcard $(BUILD)/agent/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/agent/*/*.d $(BUILD)/tests/*.d)

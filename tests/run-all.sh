@@ -20,6 +20,7 @@ stage() {
 }
 
 "$here/fixtures/mkfixtures.sh" "$NP_FIXTURES"
+stage layout "$here/layout.sh"
 stage unit "$top/build/unit-tests"
 stage cli "$here/cli.sh"
 stage host-bpf "$here/host-bpf.sh"

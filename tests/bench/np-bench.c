@@ -27,7 +27,7 @@
 #include <bpf/libbpf.h>
 
 #include "floor.skel.h"
-#include "sampler.h"
+#include "sample/sampler.h"
 
 #define FAULT_MB 64
 #define FAULT_LOOPS 8

@@ -17,8 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "act.h"
-#include "irqbalance.h"
+#include "act/act.h"
+#include "topo/device_irqs.h"
+#include "topo/irqbalance.h"
 
 static int print_irqs(int n, const int *irqs)
 {

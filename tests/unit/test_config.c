@@ -6,11 +6,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "journal.h"
-#include "model.h"
-#include "place.h"
-#include "plan.h"
+#include "config/config.h"
+#include "lib/journal.h"
+#include "model/model.h"
+#include "act/place.h"
+#include "policy/plan.h"
 #include "test.h"
 
 static char dir[] = "/tmp/np-config-XXXXXX";

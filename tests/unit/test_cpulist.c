@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 
-#include "cpulist.h"
+#include "lib/cpulist.h"
 #include "test.h"
 
 static const char *roundtrip(const char *text)

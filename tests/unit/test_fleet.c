@@ -3,7 +3,8 @@
 #include <errno.h>
 #include <math.h>
 
-#include "fleet.h"
+#include "model/model.h"
+#include "policy/fleet.h"
 #include "test.h"
 
 #define GB  (256ull * 1024) /* pages */

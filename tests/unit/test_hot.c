@@ -2,7 +2,7 @@
 /* Hot regions from sampled fault addresses: the order place moves them in. */
 #include <stdlib.h>
 
-#include "place.h"
+#include "act/place.h"
 #include "test.h"
 
 #define MB2 (2UL << 20)

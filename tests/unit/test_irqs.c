@@ -6,8 +6,9 @@
 #include <errno.h>
 #include <limits.h>
 
-#include "act.h"
-#include "irqbalance.h"
+#include "act/act.h"
+#include "topo/device_irqs.h"
+#include "topo/irqbalance.h"
 #include "test.h"
 
 static const char *tree(const char *name)

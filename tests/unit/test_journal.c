@@ -15,9 +15,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "journal.h"
-#include "procfs.h"
-#include "restore.h"
+#include "lib/journal.h"
+#include "lib/procfs.h"
+#include "act/restore.h"
 #include "test.h"
 
 TEST(journal_append_and_load)

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "lib/log.h"
 #include "test.h"
 
 static const char *line(enum np_log_style style, int level, const char *message)

@@ -4,7 +4,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 
-#include "mem_scan.h"
+#include "act/mem_scan.h"
 #include "test.h"
 
 #define MB (1UL << 20)

@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "metrics.h"
+#include "output/metrics.h"
 #include "test.h"
 
 static const char expected_text[] =
@@ -287,7 +287,7 @@ static int parse(const char *spec, bool allow, char *msg, size_t msglen, int *po
 	int err;
 
 	msg[0] = '\0';
-	err = np_metrics_listen_parse(spec, allow, &ss, &len, msg, msglen);
+	err = np_listen_parse(spec, allow, &ss, &len, msg, msglen);
 	if (!err) {
 		*family = ss.ss_family;
 		*port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port

@@ -5,10 +5,10 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "accel.h"
-#include "args.h"
-#include "model.h"
-#include "procfs.h"
+#include "topo/accel.h"
+#include "cli/args.h"
+#include "model/model.h"
+#include "lib/procfs.h"
 #include "test.h"
 
 #define CHECK_NEAR(actual, expected)                                                       \

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <limits.h>
 
-#include "plan.h"
+#include "policy/plan.h"
 #include "test.h"
 
 static struct np_topo *epyc(void)

@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 
 #include "test.h"
-#include "topo.h"
+#include "topo/topo.h"
 
 static struct np_topo *load(const char *name)
 {

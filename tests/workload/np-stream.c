@@ -55,7 +55,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cpulist.h"
+#include "lib/cpulist.h"
 
 static volatile char *buffer;
 static size_t size; /* what the readers stream: the buffer less the hot part */

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The act layer: the only code that changes the system. Every function here appends the old
+ * value to the undo journal (journal.h) before it writes the new one, so a `place` killed at
+ * any point leaves a journal that `restore` completes. Failures of the kernel (EPERM, EINVAL,
+ * ESRCH, EBUSY mid-way) are counted in the result and survived; only a journal that cannot
+ * be written stops an action, because a change without its old value could not be undone.
+ */
+#ifndef NP_ACT_H
+#define NP_ACT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <linux/types.h>
+
+#include "lib/cpulist.h"
+#include "lib/journal.h"
+
+struct np_act_result {
+	int changed;   /* values set */
+	int unchanged; /* already as wanted: nothing written, nothing journaled */
+	int failed;    /* the kernel refused: counted, reported, survived */
+	int vanished;  /* the thread, IRQ or process went away meanwhile */
+	char first_error[192];
+};
+
+/* "  threads    pinned 3, already so 0, gone 0, failed 0" (verb: what changed means). */
+void np_act_result_print(FILE *out, const char *what, const char *verb,
+			 const struct np_act_result *res);
+
+/* Record the first failure's message in res (later ones are only counted). */
+void np_act_fail(struct np_act_result *res, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- threads (act_threads.c) ---- */
+
+/*
+ * Pin every thread of pid to cpus, journaling each thread's old mask with its start time.
+ * Threads created while this runs are found by walking /proc/PID/task again until a pass
+ * finds no thread left to pin (new threads inherit the mask of the thread that creates them).
+ */
+int np_act_threads(const char *journal, pid_t pid, const struct np_cpuset *cpus,
+		   struct np_act_result *res);
+
+/* A placed process's later threads: only those not on cpus are journaled and pinned. */
+int np_act_threads_followup(const char *journal, pid_t pid, const struct np_cpuset *cpus,
+			    struct np_act_result *res);
+
+/* ---- IRQs (act_irqs.c moves them; topo/device_irqs.c finds them) ---- */
+
+/* Set each IRQ's smp_affinity_list to cpus (old list journaled first). */
+int np_act_irqs(const char *journal, const int *irqs, int nirqs, const struct np_cpuset *cpus,
+		struct np_act_result *res);
+
+/*
+ * (act_irqbalance.c) If irqbalance runs, add irqs to its ban list through its control socket,
+ * so it does not move them back. Only IRQs not banned before are added and journaled (restore
+ * lifts exactly those). Returns 0 when irqbalance does not run. Call it before np_act_irqs:
+ * banned first, irqbalance cannot move an IRQ between the write and the ban.
+ */
+int np_act_irqbalance_ban(const char *journal, const int *irqs, int nirqs,
+			  struct np_act_result *res);
+
+/* ---- settings (act_settings.c): numa_balancing and its debugfs/sysctl knobs ---- */
+
+/* Write value to a /proc/sys or debugfs file, journaling its old content first. */
+int np_act_setting(const char *journal, const char *path, const char *value,
+		   struct np_act_result *res);
+
+/* ---- memory (act_memory.c) ---- */
+
+/* Mapped file pages slower than this (MB/s) move with the process stopped (act_memory.c). */
+#define NP_PAUSE_BELOW_MBPS 20
+
+struct np_move_opts {
+	int target_node;
+	double max_rate_mbps;	 /* 0: no limit */
+	__u64 max_pages;	 /* what the plan allows (the reserve); ~0: no limit */
+	__u64 expected_pages;	 /* misplaced when planned: the progress line's total */
+	long reserve_mb;	 /* re-checked against the node's MemFree while moving */
+	const unsigned long *hot_addrs; /* sampled fault addresses, hottest first */
+	int nhot;
+	FILE *progress; /* where progress lines go, or NULL */
+	bool tty;	/* progress is a terminal: one line, redrawn */
+	/*
+	 * Mapped file pages the process keeps reading can move very slowly (each migration
+	 * unmaps the page and flushes TLBs while readers fault it back in). When they do, the
+	 * process is stopped for at most pause_ms per batch while they move (0: never).
+	 */
+	int pause_ms;
+	int pause_below_mbps; /* 0: NP_PAUSE_BELOW_MBPS */
+	/* called about every 100 ms while the movers run (the daemon answers scrapes meanwhile) */
+	void (*tick)(void *ctx);
+	void *tick_ctx;
+	const char *journal; /* a pause is journaled first: restore continues the process */
+};
+
+struct np_move_result {
+	__u64 pages_misplaced; /* resident pages off the target node when the move began */
+	__u64 pages_moved;
+	__u64 pages_hot_moved; /* of pages_moved, in the hot regions moved first */
+	__u64 pages_busy;      /* could not move (pinned, locked, under I/O): -EBUSY, -EAGAIN */
+	__u64 pages_shared;    /* mapped by other processes too: -EACCES */
+	__u64 pages_failed;    /* other per-page errors */
+	int pauses;	       /* times the process was stopped for file pages */
+	double paused_seconds; /* in all */
+	bool stopped_by_reserve;
+	bool process_exited;
+	double seconds;
+	char error[192];
+};
+
+/* Move the process's resident pages to the target node, hottest first, within the budget. */
+int np_act_memory(pid_t pid, const struct np_move_opts *opts, struct np_move_result *res);
+
+/* ---- restore (restore.c and each area's np_restore_*) ---- */
+
+/* Put one journaled change back; a thread whose start time differs counts as vanished. */
+int np_restore_thread(const struct np_change *c, struct np_act_result *res);
+/* Threads born after `place` that still carry the mask it set get their process's old mask. */
+int np_restore_inherited(const struct np_change *changes, int n, struct np_act_result *res);
+int np_restore_irq(const struct np_change *c, struct np_act_result *res);
+/* Lift every irqbalance ban the journal records, in one request (irqbalance is slow to change). */
+int np_restore_irqbalance_bans(const struct np_change *changes, int n,
+			       struct np_act_result *res);
+int np_restore_setting(const struct np_change *c, struct np_act_result *res);
+/* A process left stopped by a killed `place` is continued (same start time, state T only). */
+int np_restore_process(const struct np_change *c, struct np_act_result *res);
+
+#endif

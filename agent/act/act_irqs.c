@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/* IRQ affinity: set through /proc/irq/N/smp_affinity_list, journaled first, and put back. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "act/act.h"
+#include "lib/sysfs.h"
+
+static void affinity_path(int irq, char *buf, size_t len)
+{
+	snprintf(buf, len, "/proc/irq/%d/smp_affinity_list", irq);
+}
+
+static int write_affinity(const char *path, const char *list)
+{
+	ssize_t n;
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	/* the kernel parses the whole list from one write */
+	n = write(fd, list, strlen(list));
+	if (n < 0)
+		err = -errno;
+	else if ((size_t)n != strlen(list))
+		err = -EIO;
+	if (close(fd) && !err)
+		err = -errno;
+	return err;
+}
+
+/* Why the kernel refused, in the operator's terms. */
+static const char *refusal(int err)
+{
+	switch (err) {
+	case -EIO:
+		return "the kernel keeps it where it is (a managed queue vector or a per-CPU IRQ)";
+	case -EINVAL:
+		return "no online CPU of the list can take it";
+	default:
+		return strerror(-err);
+	}
+}
+
+/* Same CPUs whatever the spelling ("2-3" and "2,3"): nothing to write. */
+static bool same_cpus(const char *list, const struct np_cpuset *cpus)
+{
+	struct np_cpuset cur = {0};
+
+	return np_cpulist_parse(list, &cur) == 0 && !memcmp(&cur, cpus, sizeof(cur));
+}
+
+int np_act_irqs(const char *journal, const int *irqs, int nirqs, const struct np_cpuset *cpus,
+		struct np_act_result *res)
+{
+	struct np_change *changes;
+	char want[1024];
+	int n = 0, err;
+
+	if (!np_cpuset_count(cpus))
+		return -EINVAL;
+	err = np_cpulist_format(cpus, want, sizeof(want));
+	if (err < 0)
+		return err;
+	changes = calloc(nirqs ? nirqs : 1, sizeof(*changes));
+	if (!changes)
+		return -ENOMEM;
+	/* every old value first, in one durable append, then the writes */
+	for (int i = 0; i < nirqs; i++) {
+		struct np_change *c = &changes[n];
+
+		c->kind = NP_CHANGE_IRQ_AFFINITY;
+		c->id = irqs[i];
+		affinity_path(irqs[i], c->path, sizeof(c->path));
+		snprintf(c->new_value, sizeof(c->new_value), "%s", want); /* for the record */
+		err = np_read_str("/", c->path, c->old_value, sizeof(c->old_value));
+		if (err == -ENOENT)
+			res->vanished++;
+		else if (err)
+			np_act_fail(res, "IRQ %d: cannot read %s: %s", irqs[i], c->path,
+				    strerror(-err));
+		else if (same_cpus(c->old_value, cpus))
+			res->unchanged++;
+		else
+			n++;
+	}
+	err = n ? np_journal_append(journal, changes, n) : 0;
+	for (int i = 0; i < n && !err; i++) {
+		int werr = write_affinity(changes[i].path, want);
+
+		if (werr == -ENOENT)
+			res->vanished++;
+		else if (werr)
+			np_act_fail(res, "IRQ %d: the kernel refused CPUs %s: %s", changes[i].id,
+				    want, refusal(werr));
+		else
+			res->changed++;
+	}
+	free(changes);
+	return err;
+}
+
+int np_restore_irq(const struct np_change *c, struct np_act_result *res)
+{
+	struct np_cpuset old = {0};
+	char path[64], cur[1024];
+	int err;
+
+	/* the path follows from the IRQ number: a journal cannot point restore elsewhere */
+	affinity_path(c->id, path, sizeof(path));
+	if (np_cpulist_parse(c->old_value, &old)) {
+		np_act_fail(res, "IRQ %d: journaled CPU list '%s' is malformed", c->id,
+			    c->old_value);
+		return 0;
+	}
+	err = np_read_str("/", path, cur, sizeof(cur));
+	if (err == -ENOENT) {
+		res->vanished++;
+		return 0;
+	}
+	if (!err && same_cpus(cur, &old)) {
+		res->unchanged++;
+		return 0;
+	}
+	err = write_affinity(path, c->old_value);
+	if (err == -ENOENT)
+		res->vanished++;
+	else if (err)
+		np_act_fail(res, "IRQ %d: the kernel refused CPUs %s back: %s", c->id, c->old_value,
+			    refusal(err));
+	else
+		res->changed++;
+	return 0;
+}

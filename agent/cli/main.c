@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/* numaplace: one binary, one subcommand per job. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "lib/np_common.h"
+
+#ifndef NP_VERSION
+#define NP_VERSION "0.1.0"
+#endif
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "topo", np_cmd_topo, "show NUMA nodes, device locality and kernel state" },
+	{ "report", np_cmd_report, "trace for a while, report remote memory access per process" },
+	{ "place", np_cmd_place, "move a process, its memory and its IRQs to its node" },
+	{ "run", np_cmd_run, "keep inference servers placed, as a daemon (journaled, undone on exit)" },
+	{ "restore", np_cmd_restore, "undo every change place made (from the journal)" },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: numaplace <command> [options]\n\ncommands:\n");
+	for (size_t i = 0; i < NP_ARRAY_SIZE(commands); i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n'numaplace <command> --help' shows a command's options.\n");
+}
+
+int np_bad_option(const char *command, int argc, char **argv, int opt)
+{
+	/* getopt_long leaves optind just past the argument it could not use. */
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+
+	if (opt == ':')
+		np_err("%s: option '%s' needs a value", command, arg);
+	else
+		np_err("%s: unknown option '%s' (try 'numaplace %s --help')", command, arg, command);
+	return NP_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return NP_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return NP_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("numaplace %s\n", NP_VERSION);
+		return NP_EXIT_OK;
+	}
+	for (size_t i = 0; i < NP_ARRAY_SIZE(commands); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	np_err("unknown command '%s' (try 'numaplace --help')", argv[1]);
+	return NP_EXIT_USAGE;
+}

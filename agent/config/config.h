@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The configuration of `numaplace run`: an INI file (read with libinih) with one [global]
+ * section and named [match NAME] sections, each a rule for which processes to manage and the
+ * policy for them. The command-line form `--match REGEX [--device BDF | --node N]` is one
+ * more match section named "cli". Loading is strict: unknown sections and keys, keys given
+ * twice and bad values are errors whose message names file, line, section and key, so a
+ * typo never silently turns into a default. Regexes are compiled once, at load.
+ */
+#ifndef NP_CONFIG_H
+#define NP_CONFIG_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "policy/balancing.h"
+#include "lib/log.h"
+
+#define NP_CONFIG_DEFAULT_PATH "/etc/numaplace/numaplace.conf"
+#define NP_CONFIG_MAX_MATCHES  64
+#define NP_MATCH_NAME_MAX      32
+#define NP_CONFIG_TEXT_MAX     256
+#define NP_MATCH_CLI_NAME      "cli"
+
+/* A [match NAME] section. A process is managed when every rule that is set holds. */
+struct np_match {
+	char name[NP_MATCH_NAME_MAX + 1];
+	int line; /* of its [match NAME] header; 0 when it comes from the command line */
+
+	/* Rules; "" / false when not set. Regexes are POSIX extended, unanchored. */
+	char process[NP_CONFIG_TEXT_MAX];	 /* comm or cmdline matches (what --match sets) */
+	char comm[NP_CONFIG_TEXT_MAX];		 /* on /proc/PID/comm */
+	char cmdline[NP_CONFIG_TEXT_MAX];	 /* on the arguments joined by spaces */
+	regex_t process_re, comm_re, cmdline_re; /* compiled when the text is set */
+	char cgroup[NP_CONFIG_TEXT_MAX];	 /* cgroup v2 path prefix, whole components */
+	bool accelerator;			 /* only processes with an accelerator open */
+
+	/* Policy. */
+	int node;		       /* target node, NP_NO_NODE (-1): see device / the model */
+	char device[24];	       /* target the node of this PCI device, "" when not set */
+	unsigned int only;	       /* NP_PLAN_ONLY_* bits */
+	char nics[NP_CONFIG_TEXT_MAX]; /* interfaces whose IRQs follow, comma list, "" none */
+	long min_rss_mb;	       /* smaller processes are left alone */
+	double min_cpu;		       /* so are processes keeping fewer CPUs busy */
+	double remote_threshold;       /* act when the remote ratio stays above this ... */
+	int sustain;		       /* ... for this many intervals in a row */
+	double min_move_interval_s;    /* between two moves of one process */
+};
+
+struct np_config {
+	char path[NP_CONFIG_TEXT_MAX]; /* the file it was loaded from, "" for defaults only */
+	double interval_s;
+	char journal[NP_CONFIG_TEXT_MAX];
+	char balancing_text[NP_CONFIG_TEXT_MAX]; /* as given, for printing */
+	struct np_balancing balancing;		 /* host-wide, while running */
+	char metrics_file[NP_CONFIG_TEXT_MAX];	 /* Prometheus textfile, "" none */
+	char metrics_listen[NP_CONFIG_TEXT_MAX]; /* for np_metrics_http_open(), "" none */
+	bool metrics_allow_remote;
+	int log_level;	      /* NP_LOG_ERR ... NP_LOG_DEBUG (log.h) */
+	double max_rate_mbps; /* 0: no limit */
+	long reserve_mb;      /* < 0: the plan's default */
+	int nmatches;
+	struct np_match *matches; /* in file order, the command line's last; entries never move */
+};
+
+/*
+ * A struct np_config may be moved by assignment (reload: cfg = fresh): the match table stays
+ * where it is on the heap. Free exactly one of the copies.
+ */
+
+/* Defaults, no match section. */
+void np_config_defaults(struct np_config *cfg);
+
+/*
+ * Defaults, then the file at path (*cfg is overwritten: free an old configuration first, or
+ * load into another struct). Returns 0; -EINVAL with "FILE:LINE: [SECTION] KEY: reason" in
+ * msg; -errno with "FILE: strerror" when it cannot be read. On error *cfg is defaults and
+ * owns nothing, so a reload can load into a fresh struct and keep the old one on failure.
+ * A file without match sections is valid: the caller decides whether --match makes up for it.
+ */
+int np_config_load(const char *path, struct np_config *cfg, char *msg, size_t msglen);
+
+/*
+ * Set one [global] key as the file would (command-line overrides: --interval,
+ * --balancing, --metrics-file, ...). -EINVAL with the reason in msg (no key prefix); -ENOENT
+ * for an unknown key.
+ */
+int np_config_set_global(struct np_config *cfg, const char *key, const char *value, char *msg,
+			 size_t msglen);
+
+/*
+ * `--match REGEX [--device BDF | --node N]`: a [match cli] section whose process rule is
+ * REGEX (comm or cmdline), other keys at their defaults. device NULL and node NP_NO_NODE
+ * when not given. -EINVAL with the reason in msg (bad regex or BDF, both targets, a [match
+ * cli] already in the file, too many sections).
+ */
+int np_config_add_cli_match(struct np_config *cfg, const char *regex, const char *device, int node,
+			    char *msg, size_t msglen);
+
+/* Release the compiled regexes and the match table; *cfg is defaults afterwards. */
+void np_config_free(struct np_config *cfg);
+
+/*
+ * The effective configuration as an INI file that loads back to the same thing: every key
+ * of every section, defaults included (for `run --check-config`).
+ */
+void np_config_print(FILE *out, const struct np_config *cfg);
+
+/*
+ * Whether a process meets a match's rules (pure). comm: /proc/PID/comm; cmdline: the
+ * arguments joined by spaces ("" or NULL for kernel threads and zombies); cgroup: its
+ * cgroup v2 path ("/system.slice/x.service", NULL when unknown); has_accel: it has an
+ * accelerator open. Size and CPU thresholds are separate: np_match_big_enough.
+ */
+bool np_match_process(const struct np_match *m, const char *comm, const char *cmdline,
+		      const char *cgroup, bool has_accel);
+
+/* At least min_rss_mb resident and min_cpu CPUs busy (measured over an interval). */
+bool np_match_big_enough(const struct np_match *m, double rss_mb, double busy_cpus);
+
+/* DOMAIN:BUS:DEV.FN, lowercased into bdf (pure). 0, -EINVAL or -ENAMETOOLONG. */
+int np_parse_bdf(const char *text, char *bdf, size_t len);
+
+#endif

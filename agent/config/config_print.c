@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The effective run configuration as INI (`run --check-config`): every key, defaults
+ * included, in a form np_config_load reads back to the same configuration, so what is
+ * shown is exactly what runs.
+ */
+#include "config/config.h"
+#include "policy/plan.h"
+
+static void print_only(FILE *out, unsigned int only)
+{
+	static const char *const parts[] = {"threads", "memory", "irqs", "balancing"};
+	const char *sep = "";
+
+	fputs("only = ", out);
+	for (unsigned int i = 0; i < 4; i++) {
+		if (only & (1u << i)) {
+			fprintf(out, "%s%s", sep, parts[i]);
+			sep = ",";
+		}
+	}
+	fputc('\n', out);
+}
+
+static void print_match(FILE *out, const struct np_match *m)
+{
+	fprintf(out, "\n[match %s]\n", m->name);
+	if (!m->line)
+		fputs("; from --match on the command line\n", out);
+	if (m->process[0])
+		fprintf(out, "process = %s\n", m->process);
+	if (m->comm[0])
+		fprintf(out, "comm = %s\n", m->comm);
+	if (m->cmdline[0])
+		fprintf(out, "cmdline = %s\n", m->cmdline);
+	if (m->cgroup[0])
+		fprintf(out, "cgroup = %s\n", m->cgroup);
+	fprintf(out, "accelerator = %s\n", m->accelerator ? "true" : "false");
+	if (m->device[0])
+		fprintf(out, "device = %s\n", m->device);
+	else if (m->node >= 0)
+		fprintf(out, "node = %d\n", m->node);
+	else
+		fputs("; no node or device: the model chooses (the accelerator's node, else the "
+		      "memory's)\n",
+		      out);
+	print_only(out, m->only);
+	fprintf(out, "nic = %s\n", m->nics);
+	fprintf(out, "min_rss_mb = %ld\n", m->min_rss_mb);
+	fprintf(out, "min_cpu = %.15g\n", m->min_cpu);
+	fprintf(out, "remote_threshold = %.15g\n", m->remote_threshold);
+	fprintf(out, "sustain = %d\n", m->sustain);
+	fprintf(out, "min_move_interval = %.15g\n", m->min_move_interval_s);
+}
+
+void np_config_print(FILE *out, const struct np_config *cfg)
+{
+	fprintf(out, "; numaplace run: effective configuration (%s%s)\n",
+		cfg->path[0] ? "file " : "no file", cfg->path);
+	fputs("[global]\n", out);
+	fprintf(out, "interval = %.15g\n", cfg->interval_s);
+	fprintf(out, "journal = %s\n", cfg->journal);
+	fprintf(out, "balancing = %s\n", cfg->balancing_text);
+	fprintf(out, "metrics_file = %s\n", cfg->metrics_file);
+	fprintf(out, "metrics_listen = %s\n", cfg->metrics_listen);
+	fprintf(out, "metrics_allow_remote = %s\n", cfg->metrics_allow_remote ? "true" : "false");
+	fprintf(out, "log_level = %s\n", np_log_level_name(cfg->log_level));
+	fprintf(out, "max_rate = %.0f\n", cfg->max_rate_mbps);
+	if (cfg->reserve_mb < 0)
+		fputs("reserve = auto\n", out);
+	else
+		fprintf(out, "reserve = %ld\n", cfg->reserve_mb);
+	for (int i = 0; i < cfg->nmatches; i++)
+		print_match(out, &cfg->matches[i]);
+}

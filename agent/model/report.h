@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* `numaplace report`: a sampling window turned into per-process models, and their output. */
+#ifndef NP_REPORT_H
+#define NP_REPORT_H
+
+
+#include "model/model.h"
+#include "sample/sampler.h"
+
+#define NP_REPORT_SCHEMA 1
+
+/* Default selection when no --pid/--match/--all: big, busy or accelerator-using processes. */
+#define NP_REPORT_MIN_RSS_MB 512
+#define NP_REPORT_MIN_CPU_SHARE 0.5 /* of one CPU over the window */
+
+enum np_report_scope {
+	NP_SCOPE_DEFAULT, /* every process traced, the interesting ones reported */
+	NP_SCOPE_PIDS,	  /* --pid / --match: those and their children */
+	NP_SCOPE_ALL,	  /* --all: every process that ran */
+};
+
+struct np_report {
+	const struct np_topo *topo;
+	enum np_report_scope scope;
+	unsigned int sample_every;
+	struct np_sample_data data;
+	int nprocs;
+	struct np_proc_model *procs;
+};
+
+/* Gather: per-process models from the sampler's data, /proc and move_pages(2). */
+int np_report_build(struct np_report *report, const pid_t *pids, int npids,
+		    const struct np_target_opts *target);
+void np_report_free(struct np_report *report);
+
+
+#endif

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The Prometheus text exposition format (0.0.4) of one metrics snapshot. Pure: a struct in,
+ * text out, so unit tests compare it byte for byte.
+ *
+ * Every sample of a family follows its one # HELP and # TYPE pair (the format forbids a family
+ * in two pieces), so the per-process families loop over the processes once each. Counters are
+ * printed as integers; gauges in the shortest form that reads back as the same double.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/metrics.h"
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 when it is not one. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t len;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	/* no overlong forms, no surrogates, nothing above U+10FFFF */
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+/* Label values escape the double quote too; HELP text only backslash and newline. */
+static size_t escape(char *out, size_t size, const char *in, bool quote)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t n = 0, left = strlen(in);
+
+	if (!size)
+		return 0;
+	while (left) {
+		char piece[4];
+		const char *p = piece;
+		size_t len = utf8_len(s, left), plen, used = len ? len : 1;
+
+		if (*s == '\\' || (*s == '"' && quote) || *s == '\n') {
+			piece[0] = '\\';
+			piece[1] = *s == '\n' ? 'n' : (char)*s;
+			plen = 2;
+		} else if (!len) {
+			p = "\xef\xbf\xbd"; /* U+FFFD REPLACEMENT CHARACTER */
+			plen = 3;
+		} else {
+			p = (const char *)s;
+			plen = len;
+		}
+		if (n + plen >= size)
+			break;
+		memcpy(out + n, p, plen);
+		n += plen;
+		s += used;
+		left -= used;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+size_t np_metrics_escape(char *out, size_t size, const char *in)
+{
+	return escape(out, size, in, true);
+}
+
+/* Shortest of %.15g-%.17g that reads back as v; the format's spellings of NaN and infinity. */
+static void put_double(FILE *f, double v)
+{
+	char buf[32];
+
+	if (isnan(v)) {
+		fputs("NaN", f);
+		return;
+	}
+	if (isinf(v)) {
+		fputs(v > 0 ? "+Inf" : "-Inf", f);
+		return;
+	}
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	fputs(buf, f);
+}
+
+static void family(FILE *f, const char *name, const char *type, const char *help)
+{
+	char esc[256];
+
+	escape(esc, sizeof(esc), help, false);
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, esc, name, type);
+}
+
+/* A process's labels: pid="..",comm="..",match=".." (no braces). */
+static void proc_labels(char *out, size_t size, const struct np_metrics_proc *p)
+{
+	/* a comm or match name may lack its NUL when it fills the array */
+	char comm[sizeof(p->comm) + 1], match[sizeof(p->match) + 1];
+	char ecomm[sizeof(comm) * 3], ematch[sizeof(match) * 3];
+
+	snprintf(comm, sizeof(comm), "%.*s", (int)sizeof(p->comm), p->comm);
+	snprintf(match, sizeof(match), "%.*s", (int)sizeof(p->match), p->match);
+	escape(ecomm, sizeof(ecomm), comm, true);
+	escape(ematch, sizeof(ematch), match, true);
+	snprintf(out, size, "pid=\"%d\",comm=\"%s\",match=\"%s\"", (int)p->pid, ecomm, ematch);
+}
+
+static const char *const action_names[NP_METRICS_ACT_KINDS] = {
+	[NP_METRICS_ACT_THREADS] = "threads",
+	[NP_METRICS_ACT_MEMORY] = "memory",
+	[NP_METRICS_ACT_IRQS] = "irqs",
+};
+
+static void format_procs(FILE *f, const struct np_metrics *m)
+{
+	char labels[512];
+
+	family(f, "numaplace_process_remote_ratio", "gauge",
+	       "Expected share of the process's memory reads that go to another NUMA node (0-1).");
+	for (int i = 0; i < m->nprocs; i++) {
+		if (isnan(m->procs[i].remote_ratio))
+			continue;
+		proc_labels(labels, sizeof(labels), &m->procs[i]);
+		fprintf(f, "numaplace_process_remote_ratio{%s} ", labels);
+		put_double(f, m->procs[i].remote_ratio);
+		fputc('\n', f);
+	}
+
+	family(f, "numaplace_process_pages", "gauge",
+	       "Resident 4 KiB pages of the process on each NUMA node.");
+	for (int i = 0; i < m->nprocs; i++) {
+		proc_labels(labels, sizeof(labels), &m->procs[i]);
+		for (int n = 0; n < m->nnodes; n++) {
+			int node = m->node_ids[n];
+
+			if (node < 0 || node >= NP_MAX_NODES)
+				continue;
+			fprintf(f, "numaplace_process_pages{%s,node=\"%d\"} %llu\n", labels, node,
+				(unsigned long long)m->procs[i].pages[node]);
+		}
+	}
+
+	family(f, "numaplace_process_pages_moved_total", "counter",
+	       "Pages numaplace migrated to the process's target node.");
+	for (int i = 0; i < m->nprocs; i++) {
+		proc_labels(labels, sizeof(labels), &m->procs[i]);
+		fprintf(f, "numaplace_process_pages_moved_total{%s} %llu\n", labels,
+			(unsigned long long)m->procs[i].pages_moved);
+	}
+
+	family(f, "numaplace_process_actions_total", "counter",
+	       "Placement actions numaplace took on the process, by kind.");
+	for (int i = 0; i < m->nprocs; i++) {
+		proc_labels(labels, sizeof(labels), &m->procs[i]);
+		for (int k = 0; k < NP_METRICS_ACT_KINDS; k++)
+			fprintf(f, "numaplace_process_actions_total{%s,kind=\"%s\"} %llu\n", labels,
+				action_names[k], (unsigned long long)m->procs[i].actions[k]);
+	}
+
+	family(f, "numaplace_process_target_node", "gauge",
+	       "The NUMA node numaplace places the process on.");
+	for (int i = 0; i < m->nprocs; i++) {
+		if (m->procs[i].target_node < 0)
+			continue;
+		proc_labels(labels, sizeof(labels), &m->procs[i]);
+		fprintf(f, "numaplace_process_target_node{%s} %d\n", labels,
+			m->procs[i].target_node);
+	}
+}
+
+static void counter(FILE *f, const char *name, const char *help, uint64_t v)
+{
+	family(f, name, "counter", help);
+	fprintf(f, "%s %llu\n", name, (unsigned long long)v);
+}
+
+static void format_agent(FILE *f, const struct np_metrics *m)
+{
+	char name[sizeof(m->bpf_progs[0].name) * 3 + 1];
+
+	family(f, "numaplace_managed_processes", "gauge", "Processes numaplace manages.");
+	fprintf(f, "numaplace_managed_processes %d\n", m->nprocs);
+
+	family(f, "numaplace_bpf_events_total", "counter",
+	       "Events numaplace's BPF programs handled, by program.");
+	for (int i = 0; i < m->nbpf_progs; i++) {
+		char raw[sizeof(m->bpf_progs[i].name) + 1];
+
+		snprintf(raw, sizeof(raw), "%.*s", (int)sizeof(m->bpf_progs[i].name),
+			 m->bpf_progs[i].name);
+		escape(name, sizeof(name), raw, true);
+		fprintf(f, "numaplace_bpf_events_total{program=\"%s\"} %llu\n", name,
+			(unsigned long long)m->bpf_progs[i].events);
+	}
+
+	family(f, "numaplace_bpf_drops_total", "counter",
+	       "Events numaplace's BPF programs could not record: ring buffer or map full.");
+	fprintf(f, "numaplace_bpf_drops_total{kind=\"ring_buffer\"} %llu\n",
+		(unsigned long long)m->bpf_ringbuf_drops);
+	fprintf(f, "numaplace_bpf_drops_total{kind=\"map\"} %llu\n",
+		(unsigned long long)m->bpf_map_drops);
+
+	counter(f, "numaplace_actions_failed_total", "Placement actions that failed.",
+		m->actions_failed);
+	counter(f, "numaplace_intervals_total", "Intervals numaplace has completed.", m->intervals);
+
+	family(f, "numaplace_last_interval_seconds", "gauge",
+	       "Wall time the work of the last interval took.");
+	fputs("numaplace_last_interval_seconds ", f);
+	put_double(f, m->last_interval_seconds);
+	fputc('\n', f);
+
+	family(f, "numaplace_agent_cpu_seconds_total", "counter",
+	       "CPU time numaplace has used, user and system.");
+	fputs("numaplace_agent_cpu_seconds_total ", f);
+	put_double(f, m->agent_cpu_seconds);
+	fputc('\n', f);
+
+	family(f, "numaplace_agent_rss_bytes", "gauge", "Resident memory of numaplace.");
+	fprintf(f, "numaplace_agent_rss_bytes %llu\n", (unsigned long long)m->agent_rss_bytes);
+}
+
+int np_metrics_format(const struct np_metrics *m, char **text, size_t *len)
+{
+	FILE *f = open_memstream(text, len);
+
+	if (!f)
+		return -ENOMEM;
+	format_procs(f, m);
+	format_agent(f, m);
+	if (ferror(f)) {
+		fclose(f);
+		free(*text);
+		*text = NULL;
+		return -ENOMEM;
+	}
+	if (fclose(f)) {
+		free(*text);
+		*text = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}

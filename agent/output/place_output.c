@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `numaplace place` output: the plan (also what --dry-run shows), then what was done. */
+#include <math.h>
+#include <string.h>
+
+#include "output/place_output.h"
+
+#define MB(pages) ((double)(pages) / 256.0)
+
+static const char *balancing_name(const struct np_balancing *b)
+{
+	static const char *const names[] = { "keep", "off", "on", "tune" };
+
+	return names[b->choice];
+}
+
+static void print_balancing(const struct np_place *p, FILE *out)
+{
+	const struct np_balancing *b = &p->plan->balancing;
+	const struct np_kstate *k = &p->topo->kernel;
+
+	fprintf(out, "  balancing  %s (kernel.numa_balancing is %d", balancing_name(b),
+		k->numa_balancing);
+	if (b->choice == NP_BALANCING_TUNE)
+		for (int i = 0; i < NP_KNOB_COUNT; i++)
+			if (b->set[i])
+				fprintf(out, "; %s %ld -> %ld", np_knob_names[i], k->knobs[i],
+					b->value[i]);
+	fprintf(out, ")\n");
+}
+
+void np_place_print_plan(const struct np_place *p, FILE *out)
+{
+	const struct np_plan *plan = p->plan;
+	const struct np_proc_model *proc = p->proc;
+	unsigned int only = p->opts->only;
+	char cpus[256], irqs[256];
+
+	np_cpulist_format(&plan->cpus, cpus, sizeof(cpus));
+	fprintf(out, "%splan for pid %d (%s): node %d, %s\n",
+		p->dry_run ? "dry run, nothing changes. " : "", proc->info.pid, proc->info.comm,
+		plan->target_node, proc->target_reason);
+	if ((only & NP_PLAN_ONLY_THREADS) && p->opts->window_ns)
+		fprintf(out, "  threads    %d threads onto CPUs %s (%d busy)\n", plan->nthreads, cpus,
+			np_busy_threads(proc, p->opts->window_ns));
+	else if (only & NP_PLAN_ONLY_THREADS)
+		fprintf(out, "  threads    %d threads onto CPUs %s (busy threads not sampled)\n",
+			plan->nthreads, cpus);
+	if (only & NP_PLAN_ONLY_MEMORY) {
+		if (!proc->has_residency)
+			fprintf(out, "  memory     residency unreadable: nothing planned\n");
+		else if (!plan->pages_to_move)
+			fprintf(out, "  memory     all %.0f MB already on node %d\n",
+				MB(np_node_sum(proc->residency.pages)), plan->target_node);
+		else {
+			char pace[64] = "no rate budget";
+
+			if (p->opts->max_rate_mbps > 0)
+				snprintf(pace, sizeof(pace), ">= %.1f s at %.0f MB/s", plan->est_seconds,
+					 p->opts->max_rate_mbps);
+			fprintf(out,
+				"  memory     move %.0f of %.0f MB (%.0f MB off node %d), %s; %s; "
+				"node %d keeps %.0f MB free\n",
+				MB(plan->pages_planned), MB(np_node_sum(proc->residency.pages)),
+				MB(plan->pages_to_move), plan->target_node,
+				p->hot_regions	     ? "sampled hot regions first"
+				: p->opts->window_ns ? "no hot region sampled"
+				: p->sample_auto     ? "not sampled (a move this short is over before "
+						       "the order of its pages could matter)"
+						     : "not sampled",
+				pace, plan->target_node, MB(plan->reserve_pages));
+		}
+	}
+	if (only & NP_PLAN_ONLY_IRQS) {
+		np_rangelist_format(plan->irqs, plan->nirqs, irqs, sizeof(irqs));
+		if (plan->nirqs)
+			fprintf(out, "  irqs       %d IRQs (%s) of %s onto CPUs %s\n", plan->nirqs, irqs,
+				p->irq_sources, cpus);
+		else
+			fprintf(out, "  irqs       none (no accelerator IRQs%s)\n",
+				p->irq_sources[0] ? "" : "; --nic IFACE adds a NIC's");
+	}
+	if (only & NP_PLAN_ONLY_BALANCING)
+		print_balancing(p, out);
+	for (int i = 0; i < plan->nwarnings; i++)
+		fprintf(out, "  warning:   %s\n", plan->warnings[i]);
+}
+
+void np_place_print_outcome(const struct np_place *p, FILE *out)
+{
+	const struct np_place_outcome *o = &p->outcome;
+	const struct np_move_result *m = &o->memory;
+	unsigned int only = p->opts->only;
+
+	fprintf(out, "done:\n");
+	if (only & NP_PLAN_ONLY_BALANCING)
+		np_act_result_print(out, "balancing", "set", &o->settings);
+	if (only & NP_PLAN_ONLY_THREADS)
+		np_act_result_print(out, "threads", "pinned", &o->threads);
+	if (only & NP_PLAN_ONLY_IRQS) {
+		np_act_result_print(out, "irqs", "steered", &o->irqs);
+		if (p->topo->kernel.irqbalance_pid)
+			np_act_result_print(out, "irqbalance", "banned", &o->irqbalance);
+	}
+	if (o->memory_ran) {
+		fprintf(out,
+			"  memory     moved %.1f MB (%.1f MB hot first) of %.1f MB misplaced in %.1f s "
+			"(%.0f MB/s)\n",
+			MB(m->pages_moved), MB(m->pages_hot_moved), MB(m->pages_misplaced), m->seconds,
+			m->seconds > 0 ? MB(m->pages_moved) / m->seconds : 0);
+		if (m->pages_busy || m->pages_shared || m->pages_failed)
+			fprintf(out,
+				"             not moved: %.1f MB busy or pinned, %.1f MB shared with other "
+				"processes, %.1f MB failed\n",
+				MB(m->pages_busy), MB(m->pages_shared), MB(m->pages_failed));
+		if (m->pauses)
+			fprintf(out,
+				"             file pages moved slowly while read: the process was stopped "
+				"%d times, %.2f s in all (--pause-ms)\n",
+				m->pauses, m->paused_seconds);
+		if (m->stopped_by_reserve)
+			fprintf(out, "             partial: stopped to keep %.0f MB free on node %d "
+				     "(--reserve)\n",
+				MB(p->plan->reserve_pages), p->plan->target_node);
+		if (m->error[0])
+			fprintf(out, "             stopped: %s\n", m->error);
+	}
+	if (m->process_exited)
+		fprintf(out, "  the process exited during placement\n");
+	fprintf(out, "undo: numaplace restore (thread and IRQ masks, irqbalance bans, settings; "
+		     "memory moves are not undone)\n");
+}
+
+static struct json_object *act_json(const struct np_act_result *r)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "changed", json_object_new_int(r->changed));
+	json_object_object_add(o, "unchanged", json_object_new_int(r->unchanged));
+	json_object_object_add(o, "vanished", json_object_new_int(r->vanished));
+	json_object_object_add(o, "failed", json_object_new_int(r->failed));
+	json_object_object_add(o, "first_error", json_object_new_string(r->first_error));
+	return o;
+}
+
+static struct json_object *memory_json(const struct np_move_result *m)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "pages_misplaced", json_object_new_uint64(m->pages_misplaced));
+	json_object_object_add(o, "pages_moved", json_object_new_uint64(m->pages_moved));
+	json_object_object_add(o, "pages_hot_moved", json_object_new_uint64(m->pages_hot_moved));
+	json_object_object_add(o, "pages_busy", json_object_new_uint64(m->pages_busy));
+	json_object_object_add(o, "pages_shared", json_object_new_uint64(m->pages_shared));
+	json_object_object_add(o, "pages_failed", json_object_new_uint64(m->pages_failed));
+	json_object_object_add(o, "stopped_by_reserve",
+			       json_object_new_boolean(m->stopped_by_reserve));
+	json_object_object_add(o, "process_exited", json_object_new_boolean(m->process_exited));
+	json_object_object_add(o, "seconds", json_object_new_double(m->seconds));
+	json_object_object_add(o, "pauses", json_object_new_int(m->pauses));
+	json_object_object_add(o, "paused_seconds", json_object_new_double(m->paused_seconds));
+	json_object_object_add(o, "error", json_object_new_string(m->error));
+	return o;
+}
+
+static struct json_object *plan_json(const struct np_place *p)
+{
+	const struct np_plan *plan = p->plan;
+	struct json_object *o = json_object_new_object(), *irqs = json_object_new_array(),
+			   *warnings = json_object_new_array(), *knobs = json_object_new_object();
+	const struct np_residency *res = &p->proc->residency;
+	char cpus[1024], policy[64];
+
+	np_cpulist_format(&plan->cpus, cpus, sizeof(cpus));
+	np_mpol_format(res->policy_kind, res->policy_nodes, policy, sizeof(policy));
+	json_object_object_add(o, "cpus", json_object_new_string(cpus));
+	json_object_object_add(o, "threads", json_object_new_int(plan->nthreads));
+	json_object_object_add(o, "busy_threads",
+			       json_object_new_int(np_busy_threads(p->proc, p->opts->window_ns)));
+	json_object_object_add(o, "pages_to_move", json_object_new_uint64(plan->pages_to_move));
+	json_object_object_add(o, "pages_planned", json_object_new_uint64(plan->pages_planned));
+	json_object_object_add(o, "reserve_pages", json_object_new_uint64(plan->reserve_pages));
+	json_object_object_add(o, "memory_policy",
+			       p->proc->has_residency ? json_object_new_string(policy) : NULL);
+	json_object_object_add(o, "max_rate_mbps", json_object_new_double(p->opts->max_rate_mbps));
+	json_object_object_add(o, "est_seconds", json_object_new_double(plan->est_seconds));
+	json_object_object_add(o, "hot_regions", json_object_new_int(p->hot_regions));
+	for (int i = 0; i < plan->nirqs; i++)
+		json_object_array_add(irqs, json_object_new_int(plan->irqs[i]));
+	json_object_object_add(o, "irqs", irqs);
+	json_object_object_add(o, "irq_sources", json_object_new_string(p->irq_sources));
+	json_object_object_add(o, "balancing",
+			       json_object_new_string(balancing_name(&plan->balancing)));
+	for (int i = 0; i < NP_KNOB_COUNT; i++)
+		if (plan->balancing.set[i])
+			json_object_object_add(knobs, np_knob_names[i],
+					       json_object_new_int64(plan->balancing.value[i]));
+	json_object_object_add(o, "tune", knobs);
+	for (int i = 0; i < plan->nwarnings; i++)
+		json_object_array_add(warnings, json_object_new_string(plan->warnings[i]));
+	json_object_object_add(o, "warnings", warnings);
+	return o;
+}
+
+struct json_object *np_place_to_json(const struct np_place *p)
+{
+	const struct np_place_outcome *out = &p->outcome;
+	struct json_object *o = json_object_new_object(), *only = json_object_new_array(), *r;
+	static const char *const parts[] = { "threads", "memory", "irqs", "balancing" };
+
+	json_object_object_add(o, "schema", json_object_new_int(1));
+	json_object_object_add(o, "pid", json_object_new_int(p->proc->info.pid));
+	json_object_object_add(o, "comm", json_object_new_string(p->proc->info.comm));
+	json_object_object_add(o, "dry_run", json_object_new_boolean(p->dry_run));
+	json_object_object_add(o, "target_node", json_object_new_int(p->plan->target_node));
+	json_object_object_add(o, "target_reason", json_object_new_string(p->proc->target_reason));
+	for (size_t i = 0; i < 4; i++)
+		if (p->opts->only & (1u << i))
+			json_object_array_add(only, json_object_new_string(parts[i]));
+	json_object_object_add(o, "only", only);
+	json_object_object_add(o, "plan", plan_json(p));
+	if (!out->done) {
+		json_object_object_add(o, "result", NULL);
+		return o;
+	}
+	r = json_object_new_object();
+	json_object_object_add(r, "threads", act_json(&out->threads));
+	json_object_object_add(r, "irqs", act_json(&out->irqs));
+	json_object_object_add(r, "irqbalance", act_json(&out->irqbalance));
+	json_object_object_add(r, "settings", act_json(&out->settings));
+	json_object_object_add(r, "memory", out->memory_ran ? memory_json(&out->memory) : NULL);
+	json_object_object_add(r, "process_exited",
+			       json_object_new_boolean(out->memory.process_exited));
+	json_object_object_add(o, "result", r);
+	return o;
+}

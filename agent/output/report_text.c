@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `numaplace report` for the operator: processes, worst threads, what to do. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/report_output.h"
+
+#define WORST_THREADS 10
+
+/* Share of the process's resident pages on its target node. */
+static double target_share(const struct np_proc_model *p)
+{
+	__u64 total = np_node_sum(p->residency.pages);
+
+	return total ? (double)p->residency.pages[p->target_node] / (double)total : 0;
+}
+
+bool np_report_misplaced(const struct np_proc_model *p)
+{
+	if (p->exited || p->target_node < 0 || p->target_node >= NP_BPF_MAX_NODES ||
+	    !p->has_residency)
+		return false;
+	if (!isnan(p->remote_ratio) && p->remote_ratio >= 0.10)
+		return true;
+	/* local today, but not where it belongs (its GPU's node) */
+	return target_share(p) < 0.9;
+}
+
+static void fmt_ratio(char *buf, size_t len, double value)
+{
+	if (isnan(value))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.2f", value);
+}
+
+/* "0:12 1:188" in percent of one CPU, "0:64 1:0" in MB. */
+static void fmt_nodes(char *buf, size_t len, const struct np_topo *topo, const __u64 *values,
+		      double scale)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < topo->nnodes && used < len; i++) {
+		int id = topo->nodes[i].id;
+
+		if (id >= NP_BPF_MAX_NODES)
+			break;
+		used += snprintf(buf + used, len - used, "%s%d:%.0f", i ? " " : "", id,
+				 (double)values[id] * scale);
+	}
+}
+
+static void print_header(const struct np_report *r, FILE *out)
+{
+	const struct np_sample_data *d = &r->data;
+	const struct np_sampler_sources *s = &d->sources;
+	int mode = r->topo->kernel.numa_balancing;
+
+	fprintf(out, "numaplace report: %.1f s window, %d node%s; sources: sched_switch%s%s%s%s%s",
+		d->window_ns / 1e9, r->topo->nnodes, r->topo->nnodes == 1 ? "" : "s",
+		s->page_fault ? ", page faults" : "", s->fork_exit ? ", fork/exec/exit" : "",
+		s->migrate ? ", migrations" : "", s->numa_moves ? ", AutoNUMA task moves" : "",
+		s->hint_kprobe ? ", hinting faults (kprobe)" : "");
+	if (s->hint_kprobe_error)
+		fprintf(out, "; hinting-fault kprobe unavailable (%s)", strerror(s->hint_kprobe_error));
+	fprintf(out, " [%s]\n", s->tp_btf ? "tp_btf" : "raw_tp");
+	fprintf(out, "events of traced threads: %llu switches in, %llu user faults, %llu samples (1 in %u)",
+		(unsigned long long)d->counters[NP_CNT_SWITCH_EVENTS],
+		(unsigned long long)d->counters[NP_CNT_FAULT_EVENTS],
+		(unsigned long long)d->counters[NP_CNT_SAMPLES], r->sample_every);
+	if (d->counters[NP_CNT_SAMPLE_DROPS] || d->counters[NP_CNT_THREAD_DROPS])
+		fprintf(out, "; DROPPED %llu samples, %llu threads",
+			(unsigned long long)d->counters[NP_CNT_SAMPLE_DROPS],
+			(unsigned long long)d->counters[NP_CNT_THREAD_DROPS]);
+	else
+		fprintf(out, "; no drops");
+	fputc('\n', out);
+	fprintf(out, "AutoNUMA: numa_balancing %d (%s)", mode, np_numa_balancing_mode_name(mode));
+	if (mode > 0)
+		fprintf(out, ", migrated %llu pages (%.1f MB), moved tasks %llu times in the window",
+			(unsigned long long)d->counters[NP_CNT_MIGRATE_NUMA],
+			d->counters[NP_CNT_MIGRATE_NUMA] * 4096.0 / 1048576.0, /* x86: 4 KiB */
+			(unsigned long long)d->counters[NP_CNT_NUMA_MOVES]);
+	fputc('\n', out);
+}
+
+static void print_processes(const struct np_report *r, FILE *out)
+{
+	double cpu_scale = r->data.window_ns ? 100.0 / (double)r->data.window_ns : 0;
+
+	if (!r->nprocs) {
+		fprintf(out, "\nno process to report (default: RSS >= %d MB, >= %.0f%% of a CPU, "
+			     "or using an accelerator; see --pid, --match, --all)\n",
+			NP_REPORT_MIN_RSS_MB, NP_REPORT_MIN_CPU_SHARE * 100);
+		return;
+	}
+	fprintf(out, "\n%7s %-15s %4s  %-18s %-20s %6s %7s %6s  %-6s %s\n", "PID", "COMM", "THR",
+		"CPU% BY NODE", "MEM MB BY NODE", "REMOTE", "SAMPLED", "1ST-T", "TARGET",
+		"AUTONUMA");
+	for (int i = 0; i < r->nprocs; i++) {
+		const struct np_proc_model *p = &r->procs[i];
+		char cpu[128], mem[128] = "-", rr[16], rs[16], ft[16], target[16] = "-";
+
+		fmt_nodes(cpu, sizeof(cpu), r->topo, p->totals.cpu_ns, cpu_scale);
+		if (p->has_residency)
+			fmt_nodes(mem, sizeof(mem), r->topo, p->residency.pages, 4096.0 / 1048576.0);
+		fmt_ratio(rr, sizeof(rr), p->remote_ratio);
+		fmt_ratio(rs, sizeof(rs), p->remote_ratio_sampled);
+		fmt_ratio(ft, sizeof(ft), p->first_touch_remote);
+		if (p->target_node >= 0)
+			snprintf(target, sizeof(target), "%d", p->target_node);
+		fprintf(out, "%7d %-15s %4d  %-18s %-20s %6s %7s %6s  %-6s %llu pg, %llu mv%s\n",
+			p->info.pid, p->info.comm, p->exited ? p->nthreads : p->info.nthreads, cpu,
+			mem, rr, rs, ft, target, (unsigned long long)p->totals.numa_migrated,
+			(unsigned long long)p->totals.numa_moves, p->exited ? "  (exited)" : "");
+		fprintf(out, "%7s target: %s\n", "", p->target_reason);
+	}
+}
+
+struct ranked {
+	const struct np_proc_model *proc;
+	const struct np_thread_model *thread;
+	double remote_ns;
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	double x = ((const struct ranked *)a)->remote_ns, y = ((const struct ranked *)b)->remote_ns;
+
+	return (x < y) - (x > y);
+}
+
+/* Threads ranked by expected remote time: remote_ratio x CPU time. */
+static void print_worst_threads(const struct np_report *r, FILE *out)
+{
+	struct ranked *all;
+	int n = 0, total = 0;
+
+	for (int i = 0; i < r->nprocs; i++)
+		total += r->procs[i].nthreads;
+	if (!total || !(all = calloc(total, sizeof(*all))))
+		return;
+	for (int i = 0; i < r->nprocs; i++) {
+		for (int t = 0; t < r->procs[i].nthreads; t++) {
+			const struct np_thread_model *th = &r->procs[i].threads[t];
+			__u64 ns = np_node_sum(th->stats.cpu_ns);
+
+			if (isnan(th->remote_ratio) || th->remote_ratio <= 0 || !ns)
+				continue;
+			all[n++] = (struct ranked){ &r->procs[i], th, th->remote_ratio * ns };
+		}
+	}
+	qsort(all, n, sizeof(*all), cmp_ranked);
+	if (n)
+		fprintf(out, "\nworst threads (expected remote time):\n%7s %7s %-15s %6s %-18s %s\n",
+			"PID", "TID", "COMM", "REMOTE", "CPU% BY NODE", "NODE CHANGES");
+	for (int i = 0; i < n && i < WORST_THREADS; i++) {
+		char cpu[128];
+
+		fmt_nodes(cpu, sizeof(cpu), r->topo, all[i].thread->stats.cpu_ns,
+			  100.0 / (double)r->data.window_ns);
+		fprintf(out, "%7d %7d %-15s %6.2f %-18s %llu\n", all[i].proc->info.pid,
+			all[i].thread->tid, all[i].thread->comm, all[i].thread->remote_ratio, cpu,
+			(unsigned long long)all[i].thread->stats.node_changes);
+	}
+	free(all);
+}
+
+static void print_recommendations(const struct np_report *r, FILE *out)
+{
+	bool any = false;
+
+	for (int i = 0; i < r->nprocs; i++) {
+		const struct np_proc_model *p = &r->procs[i];
+
+		if (!np_report_misplaced(p))
+			continue;
+		if (!any)
+			fprintf(out, "\nrecommendations:\n");
+		any = true;
+		fprintf(out, "  pid %d (%s): ", p->info.pid, p->info.comm);
+		if (!isnan(p->remote_ratio) && p->remote_ratio >= 0.10)
+			fprintf(out, "%.0f%% of its reads are expected to be remote; ",
+				p->remote_ratio * 100);
+		else
+			fprintf(out, "it runs mostly on node %d with %.0f%% of its memory on node %d; ",
+				np_busiest_node(p->totals.cpu_ns), target_share(p) * 100,
+				p->target_node);
+		fprintf(out, "it belongs on node %d (%s)\n", p->target_node, p->target_reason);
+		fprintf(out, "    now:          numaplace place --pid %d --node %d\n", p->info.pid,
+			p->target_node);
+		fprintf(out, "    next start:   numactl --cpunodebind=%d --membind=%d %s\n",
+			p->target_node, p->target_node, p->info.cmdline[0] ? p->info.cmdline : p->info.comm);
+		if (p->totals.numa_migrated || p->totals.numa_moves)
+			fprintf(out, "    AutoNUMA is moving it too (%llu pages, %llu task moves): "
+				     "pinning it and setting kernel.numa_balancing=0 stops the tug of war\n",
+				(unsigned long long)p->totals.numa_migrated,
+				(unsigned long long)p->totals.numa_moves);
+	}
+	if (!any && r->nprocs)
+		fprintf(out, "\nno process needs moving.\n");
+}
+
+void np_report_print_text(const struct np_report *report, FILE *out)
+{
+	print_header(report, out);
+	print_processes(report, out);
+	print_worst_threads(report, out);
+	print_recommendations(report, out);
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Placement policy: model + topology in, a plan out. Pure code, no system calls: the plan is
+ * what `place --dry-run` prints and what the act layer executes, so fixtures test every
+ * decision. (Issue 4 groundwork: the act layer is not written yet.)
+ */
+#ifndef NP_PLAN_H
+#define NP_PLAN_H
+
+#include "policy/balancing.h"
+#include "model/model.h"
+
+/* Migration budget when --max-rate is not given (see README: "Why 1024 MB/s"). */
+#define NP_DEFAULT_MAX_RATE_MBPS 1024
+/* Sampling window of --sample auto, when the move outlasts it. */
+#define NP_PLACE_SAMPLE_S 1.0
+/* Longest stop of the process per batch of slow file pages (see act_memory.c). */
+#define NP_DEFAULT_PAUSE_MS 50
+
+#define NP_PLAN_ONLY_THREADS (1u << 0)
+#define NP_PLAN_ONLY_MEMORY (1u << 1)
+#define NP_PLAN_ONLY_IRQS (1u << 2)
+#define NP_PLAN_ONLY_BALANCING (1u << 3)
+#define NP_PLAN_ALL 0xfu
+
+#define NP_PLAN_MAX_IRQS 256
+#define NP_PLAN_MAX_WARNINGS 8
+
+struct np_plan_opts {
+	int target_node;
+	unsigned int only;	   /* NP_PLAN_ONLY_* bits */
+	double max_rate_mbps;	   /* migration budget */
+	long reserve_mb;	   /* free memory the target node keeps; < 0: the default */
+	struct np_balancing balancing;
+	const struct np_cpuset *allowed; /* the process's cpuset (Cpus_allowed of its cgroup) */
+	const int *irqs;		 /* device and NIC IRQs to steer */
+	int nirqs;
+	bool irqbalance_running;
+	__u64 window_ns; /* the sampling window the threads' CPU time was measured over */
+};
+
+struct np_plan {
+	int target_node;
+	struct np_cpuset cpus; /* the target node's CPUs within the process's cpuset */
+	int nthreads;
+	__u64 pages_to_move;  /* resident 4 KiB pages not on the target node */
+	__u64 pages_planned;  /* of those, what fits above the reserve */
+	__u64 reserve_pages;
+	double est_seconds;   /* pages_planned at max_rate_mbps */
+	int nirqs;
+	int irqs[NP_PLAN_MAX_IRQS];
+	struct np_balancing balancing; /* choice KEEP when balancing is not in --only */
+	int nwarnings;
+	char warnings[NP_PLAN_MAX_WARNINGS][256];
+};
+
+/* "threads,memory": some of threads,memory,irqs,balancing, none twice. 0 or -EINVAL. */
+int np_plan_parse_only(const char *text, unsigned int *only);
+
+/* Default reserve: the larger of 5% of the node and 256 MB. */
+long np_plan_default_reserve_mb(const struct np_node *node);
+
+/*
+ * Make the plan. Returns 0, or -EINVAL with msg when nothing sane can be done (target node
+ * unknown or out of range, no CPU of the target node inside the process's cpuset).
+ */
+int np_plan_make(const struct np_topo *topo, const struct np_proc_model *proc,
+		 const struct np_plan_opts *opts, struct np_plan *plan, char *msg, size_t msglen);
+
+#endif

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * `numaplace run`, the daemon: its state and the steps of one interval.
+ *
+ *   discover (run_discover.c)  /proc scan: processes meeting a [match] section, and children
+ *                              of managed servers the BPF fork handler started tracing
+ *   observe  (run_observe.c)   per managed process: CPU time by node this interval (BPF
+ *                              snapshot differences), pages by node, accelerators, threads
+ *                              not on its node
+ *   decide                     the pure fleet policy (fleet.h)
+ *   act      (run_act.c)       PLACE and FOLLOW_UP through the same act code as `place`
+ *   report   (run_metrics.c)   Prometheus textfile and listener
+ */
+#ifndef NP_RUN_H
+#define NP_RUN_H
+
+#include <stdbool.h>
+
+#include "config/config.h"
+#include "policy/fleet.h"
+#include "output/metrics.h"
+#include "model/model.h"
+#include "sample/sampler.h"
+#include "topo/topo.h"
+
+struct np_managed {
+	pid_t pid;
+	unsigned long long start_time; /* with the pid, what identifies the process */
+	char comm[16];
+	char match[NP_MATCH_NAME_MAX + 1];
+	const struct np_match *policy; /* into the running config; re-bound on reload */
+	pid_t parent;		       /* a child of a managed server: its pid, else 0 */
+	int fixed_node;		       /* node= or device='s node, NP_NO_NODE */
+	int forced_device;	       /* device= as an index into topo->devices, -1 */
+	int device_node;	       /* node of the accelerators it has open, NP_NO_NODE */
+	struct np_accel_use accel;
+	bool accel_read;
+
+	/* this interval */
+	__u64 cpu_total[NP_BPF_MAX_NODES]; /* cumulative, as the sampler has it */
+	__u64 cpu_ns[NP_BPF_MAX_NODES];	   /* the difference: this interval's */
+	bool has_prev;			   /* cpu_total holds last interval's figures */
+	struct np_residency residency;
+	bool residency_read;
+	__u64 residency_at; /* interval_no of that reading */
+	double busy_cpus;
+	int assigned_node;  /* the fleet's, NP_NO_NODE before it is placed */
+	int unpinned;	    /* threads not on the assigned node's CPUs */
+	pid_t *pinned;	    /* threads seen on them, not checked again every interval */
+	int npinned;
+	double remote_ratio; /* to the assigned or candidate node, NAN unknown */
+
+	__u64 unmovable; /* pages the last memory follow-up could not move; reset every RECHECK */
+
+	/* for the metrics */
+	__u64 pages_moved;
+	__u64 actions[NP_METRICS_ACT_KINDS];
+	bool seen; /* internal to discovery */
+};
+
+/* A process seen by discovery that is not managed: why, so it is not read again. */
+struct np_seen_proc {
+	pid_t pid;
+	char comm[16];
+	bool matched; /* meets a section's rules, not yet its thresholds: checked each interval */
+	unsigned long long start_time; /* a reused pid with the same comm starts afresh */
+	unsigned long long ticks_prev; /* its CPU time then (clock ticks) */
+	double time_prev;
+	bool seen;
+};
+
+struct np_run {
+	struct np_config cfg;
+	struct np_topo *topo;
+	struct np_sampler *sampler;
+	struct np_fleet fleet;
+	struct np_fleet_params fleet_params;
+	bool dry_run, once;
+
+	struct np_managed *managed;
+	int nmanaged, managed_cap;
+	struct np_seen_proc *ignored; /* sorted by pid */
+	int nignored, ignored_cap;
+
+	__u64 intervals, actions_failed, interval_no;
+	/*
+	 * Since the journal was last compacted, a managed process was forgotten or threads were
+	 * journaled by a follow-up: records may have outlived their threads (cmd_run.c)
+	 */
+	bool journal_stale;
+	__u64 compacted_at; /* interval_no of the last compaction */
+	double last_interval_s;
+	struct np_metrics_http *http;
+	char *metrics_text;
+	size_t metrics_len;
+};
+
+/* Processes to manage now: new matches, children of managed ones; the gone ones dropped. */
+int np_run_discover(struct np_run *r);
+/* Forget one managed process (gone, or a reload no longer matches it). */
+void np_run_forget(struct np_run *r, int index, const char *why);
+
+/* This interval's figures of every managed process, from a sampler snapshot. */
+void np_run_observe(struct np_run *r, const struct np_sample_data *snap, double interval_s);
+/* What the fleet policy needs of each. */
+void np_run_fleet_input(const struct np_run *r, struct np_fleet_proc *procs);
+
+/* Carry out one decision for managed process mp. */
+void np_run_act(struct np_run *r, struct np_managed *mp, const struct np_fleet_decision *d,
+		const struct np_sample_data *snap);
+
+/* A child of a server placed on node: its threads pinned there now (journaled). */
+void np_run_join(struct np_run *r, struct np_managed *child, int node);
+
+/* Metrics of this interval: textfile and listener body. */
+void np_run_metrics(struct np_run *r, const struct np_sample_data *snap);
+
+/* Answer metrics scrapes waiting now, without blocking (a tick of the memory movers). */
+void np_run_serve_metrics(void *ctx);
+
+/* Bind each managed process to its section of the (reloaded) config; unmatched ones go. */
+void np_run_rebind(struct np_run *r);
+/* The section of the config that a process meets, or NULL (pure but for has_accel). */
+const struct np_match *np_run_match(const struct np_config *cfg, const char *comm,
+				    const char *cmdline, const char *cgroup, bool *has_accel,
+				    bool (*accel_probe)(void *ctx), void *ctx);
+/* node= or device= of a section as a node id and device index (-1 when unset). */
+int np_run_match_target(const struct np_topo *topo, const struct np_match *m, int *node,
+			int *device, char *msg, size_t msglen);
+
+#endif

@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The daemon's hands: a fleet decision carried out through the same plan and act code as
+ * `numaplace place`, every change journaled, so SIGTERM (or `numaplace restore` after a
+ * crash) undoes it.
+ *
+ * PLACE is a whole placement: model, plan (reserve, cpuset, IRQs of its accelerators and of
+ * the section's NICs), then threads, IRQs and memory. Balancing is host-wide in `run`: set
+ * once at start from [global], never per process.
+ * FOLLOW_UP keeps a placed server placed: threads that reach outside the node are pinned
+ * (only they are journaled; a thread the program pinned to some of the node's CPUs is left
+ * alone), and pages that landed elsewhere are moved at the rate budget, the fault samples
+ * of the interval first.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "act/act.h"
+#include "lib/log.h"
+#include "act/place.h"
+#include "model/report.h"
+#include "run/run.h"
+
+#define MB(pages) ((double)(pages) / 256.0)
+
+static void count_failures(struct np_run *r, const struct np_act_result *res, const char *what,
+			   const struct np_managed *mp)
+{
+	if (!res->failed)
+		return;
+	r->actions_failed += res->failed;
+	np_log_ratelimited("act-failed", NP_LOG_WARNING, "pid %d (%s): %s: %d failed, first: %s",
+			   mp->pid, mp->comm, what, res->failed, res->first_error);
+}
+
+static void memory_done(struct np_run *r, struct np_managed *mp, const struct np_move_result *m)
+{
+	mp->pages_moved += m->pages_moved;
+	mp->actions[NP_METRICS_ACT_MEMORY]++;
+	mp->residency_read = false; /* what numa_maps said before the move is stale */
+	if (m->error[0]) {
+		r->actions_failed++;
+		np_log(NP_LOG_WARNING, "pid %d (%s): memory: %s", mp->pid, mp->comm, m->error);
+	}
+	if (m->stopped_by_reserve)
+		np_log_ratelimited("reserve", NP_LOG_WARNING,
+		       "pid %d (%s): memory: stopped at the target node's reserve, %.0f of %.0f MB "
+		       "moved",
+		       mp->pid, mp->comm, MB(m->pages_moved), MB(m->pages_misplaced));
+}
+
+/*
+ * Still the process the fleet decided about? Acts come after earlier processes' moves, which
+ * can take minutes: a pid may name another process by then.
+ */
+static bool same_process(const struct np_managed *mp)
+{
+	unsigned long long start;
+
+	return !np_thread_start_time("/", mp->pid, mp->pid, &start) && start == mp->start_time;
+}
+
+/* The snapshot's part for one process: modelling it must not read every traced process. */
+static int own_data(const struct np_sample_data *snap, pid_t pid, struct np_sample_data *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->threads = calloc(snap->nthreads + 1, sizeof(*out->threads));
+	out->exited = calloc(snap->nexited + 1, sizeof(*out->exited));
+	out->samples = calloc(snap->nsamples + 1, sizeof(*out->samples));
+	if (!out->threads || !out->exited || !out->samples) {
+		np_sample_data_free(out);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < snap->nthreads; i++)
+		if (snap->threads[i].stats.tgid == (__u32)pid)
+			out->threads[out->nthreads++] = snap->threads[i];
+	for (int i = 0; i < snap->nexited; i++)
+		if (snap->exited[i].tid == pid)
+			out->exited[out->nexited++] = snap->exited[i];
+	for (int i = 0; i < snap->nsamples; i++)
+		if (snap->samples[i].tgid == (__u32)pid)
+			out->samples[out->nsamples++] = snap->samples[i];
+	memcpy(out->counters, snap->counters, sizeof(out->counters));
+	out->window_ns = snap->window_ns;
+	out->sources = snap->sources;
+	return 0;
+}
+
+static void place_process(struct np_run *r, struct np_managed *mp,
+			  const struct np_fleet_decision *d, const struct np_sample_data *snap)
+{
+	struct np_report report = { .topo = r->topo, .scope = NP_SCOPE_PIDS };
+	struct np_target_opts target = { .forced_device = mp->forced_device,
+					 .forced_node = d->node,
+					 .window_ns = snap->window_ns };
+	struct np_plan_opts popts = { 0 };
+	struct np_place place = { 0 };
+	struct np_plan *plan = calloc(1, sizeof(*plan));
+	const struct np_proc_model *proc = NULL;
+	int irqs[NP_PLAN_MAX_IRQS], nirqs = 0, nhot = 0, err;
+	unsigned long *hot = NULL;
+	struct np_cpuset allowed;
+	char msg[256];
+
+	if (!plan || own_data(snap, mp->pid, &report.data) ||
+	    np_report_build(&report, &mp->pid, 1, &target))
+		goto out;
+	for (int i = 0; i < report.nprocs; i++)
+		if (report.procs[i].info.pid == mp->pid && !report.procs[i].exited &&
+		    report.procs[i].info.start_time == mp->start_time)
+			proc = &report.procs[i];
+	if (!proc)
+		goto out; /* exited meanwhile: the next scan forgets it */
+	if (np_place_irqs(r->topo, proc, mp->forced_device,
+			  mp->policy->nics[0] ? mp->policy->nics : NULL, irqs, &nirqs,
+			  place.irq_sources, sizeof(place.irq_sources), msg, sizeof(msg))) {
+		np_log_ratelimited("nic", NP_LOG_WARNING, "[match %s] nic %s; its IRQs stay",
+				   mp->match, msg);
+		np_place_irqs(r->topo, proc, mp->forced_device, NULL, irqs, &nirqs,
+			      place.irq_sources, sizeof(place.irq_sources), msg, sizeof(msg));
+	}
+	popts.target_node = d->node;
+	popts.only = mp->policy->only & ~NP_PLAN_ONLY_BALANCING;
+	popts.max_rate_mbps = r->cfg.max_rate_mbps;
+	popts.reserve_mb = r->cfg.reserve_mb;
+	popts.balancing.choice = NP_BALANCING_KEEP;
+	popts.allowed = np_proc_cpuset("/", mp->pid, &allowed) == 0 ? &allowed : NULL;
+	popts.irqs = irqs;
+	popts.nirqs = nirqs;
+	popts.irqbalance_running = r->topo->kernel.irqbalance_pid > 0;
+	popts.window_ns = snap->window_ns;
+	if (np_plan_make(r->topo, proc, &popts, plan, msg, sizeof(msg))) {
+		r->actions_failed++;
+		np_log_ratelimited("plan", NP_LOG_WARNING, "pid %d (%s): cannot place it: %s",
+				   mp->pid, mp->comm, msg);
+		goto out;
+	}
+	/* what place prints under its plan: the operator finds it in the log */
+	for (int i = 0; i < plan->nwarnings; i++)
+		np_log_ratelimited("plan", NP_LOG_WARNING, "pid %d (%s) on node %d: %s", mp->pid,
+				   mp->comm, d->node, plan->warnings[i]);
+	nhot = np_place_hot_addresses(snap, mp->pid, &hot);
+	place.topo = r->topo;
+	place.proc = proc;
+	place.opts = &popts;
+	place.plan = plan;
+	place.hot_regions = nhot;
+	{
+		struct np_act_opts ao = {
+			.journal = r->cfg.journal,
+			.only = popts.only,
+			.max_rate_mbps = r->cfg.max_rate_mbps,
+			.pause_ms = NP_DEFAULT_PAUSE_MS,
+			.tick = np_run_serve_metrics,
+			.tick_ctx = r,
+		};
+
+		err = np_place_act(&place, &ao, hot, nhot);
+	}
+	{
+		const struct np_place_outcome *o = &place.outcome;
+
+		np_log(NP_LOG_INFO,
+		       "placed pid %d (%s) on node %d: %s; threads pinned %d, IRQs steered %d, "
+		       "memory %.0f of %.0f MB moved in %.1f s",
+		       mp->pid, mp->comm, d->node, d->reason, o->threads.changed, o->irqs.changed,
+		       MB(o->memory.pages_moved), MB(o->memory.pages_misplaced), o->memory.seconds);
+		mp->actions[NP_METRICS_ACT_THREADS] += o->threads.changed > 0;
+		mp->actions[NP_METRICS_ACT_IRQS] += o->irqs.changed > 0;
+		count_failures(r, &o->threads, "threads", mp);
+		count_failures(r, &o->irqs, "IRQs", mp);
+		count_failures(r, &o->irqbalance, "irqbalance", mp);
+		if (o->memory_ran)
+			memory_done(r, mp, &o->memory);
+	}
+	if (err) {
+		r->actions_failed++;
+		np_log(NP_LOG_ERR, "pid %d (%s): journal %s: %s; that change was not made",
+		       mp->pid, mp->comm, r->cfg.journal, strerror(-err));
+	}
+out:
+	np_report_free(&report);
+	free(hot);
+	free(plan);
+}
+
+static void follow_up(struct np_run *r, struct np_managed *mp, const struct np_fleet_decision *d,
+		      const struct np_sample_data *snap)
+{
+	int idx = np_topo_node_index(r->topo, d->node);
+	struct np_cpuset cpus, allowed;
+	__u64 resident = 0, off = 0, limit;
+
+	if (idx < 0 || !same_process(mp))
+		return;
+	cpus = r->topo->nodes[idx].cpus;
+	if (!np_proc_cpuset("/", mp->pid, &allowed))
+		for (size_t w = 0; w < NP_ARRAY_SIZE(cpus.bits); w++)
+			cpus.bits[w] &= allowed.bits[w];
+	if (mp->unpinned && (mp->policy->only & NP_PLAN_ONLY_THREADS) && np_cpuset_count(&cpus)) {
+		struct np_act_result res = { 0 };
+
+		int err = np_act_threads_followup(r->cfg.journal, mp->pid, &cpus, &res);
+
+		if (err && err != -ESRCH) {
+			r->actions_failed++;
+			np_log_ratelimited("journal", NP_LOG_ERR,
+					   "pid %d (%s): journal %s: %s; its new threads stay",
+					   mp->pid, mp->comm, r->cfg.journal, strerror(-err));
+		}
+		if (res.changed) {
+			/* threads come and go: those records go once they ended (restore.c) */
+			r->journal_stale = true;
+			mp->actions[NP_METRICS_ACT_THREADS]++;
+			np_log(NP_LOG_INFO, "follow-up pid %d (%s) on node %d: %d new thread%s pinned",
+			       mp->pid, mp->comm, d->node, res.changed, res.changed == 1 ? "" : "s");
+		}
+		count_failures(r, &res, "threads", mp);
+	}
+	for (int n = 0; n < NP_BPF_MAX_NODES; n++) {
+		resident += mp->residency.pages[n];
+		off += n == d->node ? 0 : mp->residency.pages[n];
+	}
+	/* the fleet's own threshold: the smaller of a share of resident and a page count */
+	limit = (__u64)(resident * r->fleet_params.followup_share);
+	if (limit > r->fleet_params.followup_pages)
+		limit = r->fleet_params.followup_pages;
+	/* pages the last follow-up could not move (shared, pinned) are not news every interval */
+	if ((mp->policy->only & NP_PLAN_ONLY_MEMORY) && off > limit + mp->unmovable) {
+		long reserve = r->cfg.reserve_mb >= 0
+				       ? r->cfg.reserve_mb
+				       : np_plan_default_reserve_mb(&r->topo->nodes[idx]);
+		unsigned long *hot = NULL;
+		int nhot = snap ? np_place_hot_addresses(snap, mp->pid, &hot) : 0;
+		struct np_move_opts mopts = {
+			.target_node = d->node,
+			.max_rate_mbps = r->cfg.max_rate_mbps,
+			.max_pages = ~0ULL,
+			.expected_pages = off,
+			.reserve_mb = reserve,
+			.hot_addrs = hot,
+			.nhot = nhot,
+			.pause_ms = NP_DEFAULT_PAUSE_MS,
+			.journal = r->cfg.journal,
+			.tick = np_run_serve_metrics,
+			.tick_ctx = r,
+		};
+		struct np_move_result m;
+		int err = np_act_memory(mp->pid, &mopts, &m);
+
+		free(hot);
+		if (err) {
+			r->actions_failed++;
+			np_log(NP_LOG_WARNING, "pid %d (%s): memory follow-up: %s", mp->pid,
+			       mp->comm, strerror(-err));
+			return;
+		}
+		/* what stayed off the node: retried at the next full check, not every interval */
+		mp->unmovable = m.stopped_by_reserve ? (off > m.pages_moved ? off - m.pages_moved : 0)
+						     : m.pages_misplaced - m.pages_moved;
+		np_log(m.pages_moved ? NP_LOG_INFO : NP_LOG_DEBUG,
+		       "follow-up pid %d (%s) on node %d: %.1f of %.1f MB moved back", mp->pid,
+		       mp->comm, d->node, MB(m.pages_moved), MB(m.pages_misplaced));
+		memory_done(r, mp, &m);
+	}
+}
+
+void np_run_join(struct np_run *r, struct np_managed *child, int node)
+{
+	struct np_fleet_decision d = { .action = NP_FLEET_FOLLOW_UP, .node = node };
+
+	snprintf(d.reason, sizeof(d.reason), "a child of pid %d, placed on node %d", child->parent,
+		 node);
+	child->unpinned = 1; /* its threads are checked now */
+	np_run_act(r, child, &d, NULL);
+}
+
+void np_run_act(struct np_run *r, struct np_managed *mp, const struct np_fleet_decision *d,
+		const struct np_sample_data *snap)
+{
+	if (d->action == NP_FLEET_NONE) {
+		np_log(NP_LOG_DEBUG, "pid %d (%s): %s", mp->pid, mp->comm, d->reason);
+		return;
+	}
+	if (r->dry_run) {
+		/* the fleet counts a PLACE as done: its follow-ups would repeat every interval */
+		np_log(d->action == NP_FLEET_PLACE ? NP_LOG_INFO : NP_LOG_DEBUG,
+		       "dry run: would %s pid %d (%s) on node %d: %s",
+		       d->action == NP_FLEET_PLACE ? "place" : "follow up", mp->pid, mp->comm,
+		       d->node, d->reason);
+		return;
+	}
+	if (d->action == NP_FLEET_PLACE)
+		place_process(r, mp, d, snap);
+	else
+		follow_up(r, mp, d, snap);
+}

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The daemon's metrics each interval: one snapshot of the managed processes and of the agent
+ * itself, rendered once, written to the textfile (atomic rename, for node_exporter) and kept
+ * as the body the listener serves until the next interval.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "run/run.h"
+
+void np_run_metrics(struct np_run *r, const struct np_sample_data *snap)
+{
+	struct np_metrics_proc *procs = calloc(r->nmanaged + 1, sizeof(*procs));
+	struct np_metrics_bpf_prog progs[] = {
+		{ "sched_switch", snap->counters[NP_CNT_SWITCH_EVENTS] },
+		{ "page_fault_user", snap->counters[NP_CNT_FAULT_EVENTS] },
+		{ "fault_samples", snap->counters[NP_CNT_SAMPLES] },
+		{ "sched_process_fork", snap->counters[NP_CNT_FORKS_FOLLOWED] },
+		{ "sched_process_exit", snap->counters[NP_CNT_EXITS] },
+		{ "mm_migrate_pages", snap->counters[NP_CNT_MIGRATE_NUMA] +
+					      snap->counters[NP_CNT_MIGRATE_SYSCALL] +
+					      snap->counters[NP_CNT_MIGRATE_OTHER] },
+	};
+	struct np_metrics m = {
+		.procs = procs,
+		.nprocs = r->nmanaged,
+		.bpf_progs = progs,
+		.nbpf_progs = NP_ARRAY_SIZE(progs),
+		.bpf_ringbuf_drops = snap->counters[NP_CNT_SAMPLE_DROPS],
+		.bpf_map_drops = snap->counters[NP_CNT_THREAD_DROPS],
+		.actions_failed = r->actions_failed,
+		.intervals = r->intervals,
+		.last_interval_seconds = r->last_interval_s,
+	};
+	char *text = NULL;
+	size_t len = 0;
+	int err;
+
+	if (!procs)
+		return;
+	for (int i = 0; i < r->topo->nnodes && i < NP_MAX_NODES; i++)
+		m.node_ids[m.nnodes++] = r->topo->nodes[i].id;
+	for (int i = 0; i < r->nmanaged; i++) {
+		const struct np_managed *mp = &r->managed[i];
+		struct np_metrics_proc *p = &procs[i];
+
+		p->pid = mp->pid;
+		memcpy(p->comm, mp->comm, sizeof(p->comm));
+		snprintf(p->match, sizeof(p->match), "%s", mp->match);
+		p->remote_ratio = mp->remote_ratio;
+		p->target_node = mp->assigned_node;
+		for (int n = 0; n < NP_BPF_MAX_NODES && n < NP_MAX_NODES; n++)
+			p->pages[n] = mp->residency.pages[n];
+		p->pages_moved = mp->pages_moved;
+		memcpy(p->actions, mp->actions, sizeof(p->actions));
+	}
+	np_metrics_self(&m);
+	err = np_metrics_format(&m, &text, &len);
+	free(procs);
+	if (err) {
+		np_log_ratelimited("metrics", NP_LOG_WARNING, "metrics: %s", strerror(-err));
+		return;
+	}
+	if (r->cfg.metrics_file[0]) {
+		err = np_metrics_write_textfile(r->cfg.metrics_file, text, len);
+		if (err)
+			np_log_ratelimited("metrics-file", NP_LOG_WARNING, "metrics file %s: %s",
+					   r->cfg.metrics_file, strerror(-err));
+	}
+	free(r->metrics_text);
+	r->metrics_text = text;
+	r->metrics_len = len;
+}
+
+/*
+ * Answer the scrapes waiting now, without blocking: called by the memory movers' wait, so a
+ * long move (a 40 GB model at 1 GB/s) does not leave Prometheus without an answer for its
+ * duration. The figures are those of the last interval.
+ */
+void np_run_serve_metrics(void *ctx)
+{
+	struct np_run *r = ctx;
+	struct pollfd pfd;
+
+	if (!r->http)
+		return;
+	pfd = (struct pollfd){ .fd = np_metrics_http_fd(r->http), .events = POLLIN };
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN))
+		np_metrics_http_serve(r->http, r->metrics_text ? r->metrics_text : "",
+				      r->metrics_len);
+}

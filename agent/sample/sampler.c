@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The sampler's user-space half: lifecycle of bpf/sample.bpf.c (see sampler.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "lib/clock.h"
+#include "sample/bpf_ready.h"
+#include "sample/sampler.h"
+#include "sample.skel.h"
+
+/* Fault samples kept in memory at most; past it they are counted as dropped by the agent. */
+#define MAX_SAMPLES (1 << 20)
+
+struct np_sampler {
+	struct sample_bpf *skel;
+	struct ring_buffer *ring;
+	struct np_fault_sample *samples;
+	int nsamples, cap;
+	__u64 agent_drops;
+	__u64 start_ns;
+	struct np_sampler_sources sources;
+};
+
+/* One tracepoint, its two program variants. */
+struct tp_pair {
+	const char *event;
+	struct bpf_program *btf, *raw;
+	bool *source;
+};
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct np_sampler *s = ctx;
+
+	if (size < sizeof(struct np_fault_sample))
+		return 0;
+	if (s->nsamples == s->cap) {
+		struct np_fault_sample *grown;
+		int cap = s->cap ? s->cap * 2 : 4096;
+
+		if (cap > MAX_SAMPLES || !(grown = realloc(s->samples, sizeof(*grown) * cap))) {
+			s->agent_drops++;
+			return 0;
+		}
+		s->samples = grown;
+		s->cap = cap;
+	}
+	memcpy(&s->samples[s->nsamples++], data, sizeof(struct np_fault_sample));
+	return 0;
+}
+
+static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	/* Warnings only when asked: a refused optional program is reported by us, by name. */
+	if (level == LIBBPF_WARN && getenv("NP_DEBUG_BPF"))
+		return vfprintf(stderr, fmt, args);
+	return 0;
+}
+
+static int fill_cpu_nodes(struct sample_bpf *skel, const struct np_topo *topo, char *msg,
+			  size_t msglen)
+{
+	memset((void *)skel->rodata->cpu_node, NP_BPF_NODE_NONE, sizeof(skel->rodata->cpu_node));
+	for (int i = 0; i < topo->nnodes; i++) {
+		const struct np_node *node = &topo->nodes[i];
+
+		if (node->id >= NP_BPF_MAX_NODES) {
+			snprintf(msg, msglen,
+				 "node %d: the sampler handles node ids below %d (this host has %d "
+				 "nodes); not sampling rather than misattributing",
+				 node->id, NP_BPF_MAX_NODES, topo->nnodes);
+			return -E2BIG;
+		}
+		for (int cpu = 0; cpu < NP_BPF_MAX_CPUS; cpu++)
+			if (np_cpuset_has(&node->cpus, cpu))
+				((__u8 *)skel->rodata->cpu_node)[cpu] = (__u8)node->id;
+	}
+	return 0;
+}
+
+int np_sampler_start(const struct np_topo *topo, const struct np_sampler_opts *opts,
+		     struct np_sampler **out, char *msg, size_t msglen)
+{
+	struct np_probe_result tp_btf = {}, kprobe = {};
+	struct np_sampler *s;
+	struct btf *vmlinux;
+	int err;
+
+	libbpf_set_print(quiet_libbpf);
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux) {
+		err = -errno;
+		snprintf(msg, msglen, "no kernel BTF (/sys/kernel/btf/vmlinux): the sampler needs a "
+				      "kernel built with CONFIG_DEBUG_INFO_BTF");
+		goto cleanup;
+	}
+
+	/* open */
+	s->skel = sample_bpf__open();
+	if (!s->skel) {
+		err = -errno;
+		snprintf(msg, msglen, "opening the BPF object: %s", strerror(errno));
+		goto cleanup;
+	}
+
+	/* configure: cpu -> node table, filter mode, sampling rate, map size */
+	err = fill_cpu_nodes(s->skel, topo, msg, msglen);
+	if (err)
+		goto cleanup;
+	s->skel->rodata->trace_all = opts->trace_all;
+	s->skel->rodata->sample_every = opts->sample_every ? opts->sample_every : 1;
+	if (opts->max_threads)
+		bpf_map__set_max_entries(s->skel->maps.threads, opts->max_threads);
+
+	/* feature probes pick the program variants: tp_btf where it attaches, else raw_tp */
+	np_bpf_probe(NP_PROBE_TP_BTF, &tp_btf);
+	/* for tests: the raw_tp twins must work where tp_btf does not, so they are exercised */
+	if (getenv("NP_FORCE_RAW_TP"))
+		tp_btf.usable = false;
+	s->sources.tp_btf = tp_btf.usable;
+	{
+		struct tp_pair pairs[] = {
+			{ "sched_switch", s->skel->progs.switch_btf, s->skel->progs.switch_raw,
+			  &s->sources.sched_switch },
+			{ "page_fault_user", s->skel->progs.fault_btf, s->skel->progs.fault_raw,
+			  &s->sources.page_fault },
+			{ "sched_process_fork", s->skel->progs.fork_btf, s->skel->progs.fork_raw,
+			  &s->sources.fork_exit },
+			{ "sched_process_exec", s->skel->progs.exec_btf, s->skel->progs.exec_raw,
+			  NULL },
+			{ "sched_process_exit", s->skel->progs.exit_btf, s->skel->progs.exit_raw,
+			  NULL },
+			{ "mm_migrate_pages", s->skel->progs.migrate_btf,
+			  s->skel->progs.migrate_raw, &s->sources.migrate },
+			{ "sched_move_numa", s->skel->progs.move_numa_btf,
+			  s->skel->progs.move_numa_raw, &s->sources.numa_moves },
+			{ "sched_swap_numa", s->skel->progs.swap_numa_btf,
+			  s->skel->progs.swap_numa_raw, NULL },
+		};
+
+		for (size_t i = 0; i < NP_ARRAY_SIZE(pairs); i++) {
+			char name[96];
+			bool exists;
+
+			/* a tracepoint the kernel lacks (no CONFIG_NUMA_BALANCING ...) is skipped */
+			snprintf(name, sizeof(name), "btf_trace_%s", pairs[i].event);
+			exists = btf__find_by_name_kind(vmlinux, name, BTF_KIND_TYPEDEF) > 0;
+			bpf_program__set_autoload(pairs[i].btf, exists && tp_btf.usable);
+			bpf_program__set_autoload(pairs[i].raw, exists && !tp_btf.usable);
+			if (pairs[i].source)
+				*pairs[i].source = exists;
+		}
+	}
+	if (!s->sources.sched_switch) {
+		err = -ENOENT;
+		snprintf(msg, msglen, "the kernel has no sched_switch tracepoint");
+		goto cleanup;
+	}
+	if (opts->want_kprobe)
+		np_bpf_probe(NP_PROBE_KPROBE, &kprobe);
+	s->sources.hint_kprobe = kprobe.usable;
+	s->sources.hint_kprobe_error = opts->want_kprobe && !kprobe.usable ? kprobe.error : 0;
+	bpf_program__set_autoload(s->skel->progs.hint_fault, kprobe.usable);
+
+	/* load: verifier, CO-RE relocations against this kernel */
+	err = sample_bpf__load(s->skel);
+	if (err) {
+		snprintf(msg, msglen, "loading the BPF sampler: %s%s", strerror(-err),
+			 err == -EPERM ? " (needs root, or CAP_BPF and CAP_PERFMON)" : "");
+		goto cleanup;
+	}
+
+	/* filter: the processes to trace (children follow through the fork handler) */
+	for (int i = 0; i < opts->npids; i++) {
+		__u32 tgid = (__u32)opts->pids[i];
+		__u8 one = 1;
+
+		if (i < NP_FAST_TGIDS)
+			s->skel->bss->fast_tgids[i] = tgid;
+		else
+			s->skel->bss->tgids_overflow = true;
+		err = bpf_map_update_elem(bpf_map__fd(s->skel->maps.traced_tgids), &tgid, &one, 0);
+		if (err) {
+			err = -errno;
+			snprintf(msg, msglen, "tracing pid %d: %s", opts->pids[i], strerror(errno));
+			goto cleanup;
+		}
+	}
+
+	s->ring = ring_buffer__new(bpf_map__fd(s->skel->maps.samples), on_sample, s, NULL);
+	if (!s->ring) {
+		err = -errno;
+		snprintf(msg, msglen, "ring buffer: %s", strerror(errno));
+		goto cleanup;
+	}
+
+	/* attach: from here on, the window runs */
+	err = sample_bpf__attach(s->skel);
+	if (err) {
+		snprintf(msg, msglen, "attaching the BPF sampler: %s", strerror(-err));
+		goto cleanup;
+	}
+	s->start_ns = np_mono_ns();
+	btf__free(vmlinux);
+	*out = s;
+	return 0;
+
+cleanup:
+	btf__free(vmlinux);
+	np_sampler_destroy(s);
+	return err;
+}
+
+int np_sampler_poll(struct np_sampler *s, int timeout_ms)
+{
+	int n = ring_buffer__poll(s->ring, timeout_ms);
+
+	return n == -EINTR ? 0 : n;
+}
+
+/*
+ * A thread still on CPU when the window closed has run since its last switch-in: its
+ * sum_exec_runtime, in /proc/<tgid>/task/<tid>/schedstat, gives the rest.
+ */
+static void charge_in_flight(pid_t tid, struct np_thread_stats *stats)
+{
+	unsigned long long runtime;
+	char path[96];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/task/%d/schedstat", stats->tgid, tid);
+	f = fopen(path, "re");
+	if (!f)
+		return; /* exited meanwhile: the exit handler charged it */
+	if (fscanf(f, "%llu", &runtime) == 1 && stats->last_node < NP_BPF_MAX_NODES &&
+	    runtime > stats->runtime_seen)
+		stats->cpu_ns[stats->last_node] += runtime - stats->runtime_seen;
+	fclose(f);
+	stats->on_cpu = 0;
+}
+
+/* Every entry of a tid- or tgid-keyed stats map, in-flight time charged. */
+static int read_stats_map(int fd, struct np_thread_sample **out, int *count)
+{
+	__u32 key, next, *prev = NULL;
+	int cap = 0, n = 0;
+	struct np_thread_sample *items = NULL;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		struct np_thread_stats stats;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &stats))
+			continue; /* deleted meanwhile: the thread exited and was folded */
+		if (stats.on_cpu)
+			charge_in_flight((pid_t)key, &stats);
+		if (n == cap) {
+			struct np_thread_sample *grown;
+
+			cap = cap ? cap * 2 : 256;
+			grown = realloc(items, sizeof(*items) * cap);
+			if (!grown) {
+				free(items);
+				return -ENOMEM;
+			}
+			items = grown;
+		}
+		items[n].tid = (pid_t)key;
+		items[n++].stats = stats;
+	}
+	*out = items;
+	*count = n;
+	return 0;
+}
+
+/* Faults of threads still running when the window closed wait in their CPU's slot. */
+static void add_slot_faults(struct np_sampler *s, struct np_sample_data *data)
+{
+	for (int cpu = 0; cpu < NP_BPF_MAX_CPUS; cpu++) {
+		const struct running_slot *slot = &s->skel->bss->running[cpu];
+		__u8 node = s->skel->rodata->cpu_node[cpu];
+
+		if (!slot->tid || !slot->faults || node >= NP_BPF_MAX_NODES)
+			continue;
+		for (int i = 0; i < data->nthreads; i++)
+			if (data->threads[i].tid == (pid_t)slot->tid)
+				data->threads[i].stats.faults[node] += slot->faults;
+	}
+}
+
+/* What the maps hold now, the window still open: cumulative per thread since the start. */
+static int read_window(struct np_sampler *s, struct np_sample_data *data)
+{
+	int ncpus = libbpf_num_possible_cpus(), err;
+	__u64 *percpu;
+
+	memset(data, 0, sizeof(*data));
+	data->window_ns = np_mono_ns() - s->start_ns;
+	ring_buffer__consume(s->ring);
+
+	err = read_stats_map(bpf_map__fd(s->skel->maps.threads), &data->threads, &data->nthreads);
+	if (!err)
+		add_slot_faults(s, data);
+	if (!err)
+		err = read_stats_map(bpf_map__fd(s->skel->maps.exited), &data->exited,
+				     &data->nexited);
+	if (err) {
+		np_sample_data_free(data);
+		return err;
+	}
+	/* event counts of traced threads: kept per thread so the hot path has no counter */
+	for (int pass = 0; pass < 2; pass++) {
+		const struct np_thread_sample *items = pass ? data->exited : data->threads;
+		int count = pass ? data->nexited : data->nthreads;
+
+		for (int i = 0; i < count; i++) {
+			data->counters[NP_CNT_SWITCH_EVENTS] += items[i].stats.switches;
+			data->counters[NP_CNT_FAULT_EVENTS] += np_node_sum(items[i].stats.faults);
+		}
+	}
+
+	percpu = calloc(ncpus > 0 ? ncpus : 1, sizeof(__u64));
+	if (!percpu) {
+		np_sample_data_free(data);
+		return -ENOMEM;
+	}
+	for (__u32 i = 0; i < NP_CNT_COUNT && ncpus > 0; i++) {
+		if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.counters), &i, percpu))
+			continue;
+		for (int cpu = 0; cpu < ncpus; cpu++)
+			data->counters[i] += percpu[cpu];
+	}
+	free(percpu);
+	data->counters[NP_CNT_SAMPLE_DROPS] += s->agent_drops;
+
+	/* hand the samples over */
+	data->samples = s->samples;
+	data->nsamples = s->nsamples;
+	s->samples = NULL;
+	s->nsamples = s->cap = 0;
+	data->sources = s->sources;
+	return 0;
+}
+
+int np_sampler_stop(struct np_sampler *s, struct np_sample_data *data)
+{
+	/* detach first: what is read is then a closed window */
+	sample_bpf__detach(s->skel);
+	return read_window(s, data);
+}
+
+int np_sampler_snapshot(struct np_sampler *s, struct np_sample_data *data)
+{
+	return read_window(s, data);
+}
+
+int np_sampler_trace(struct np_sampler *s, pid_t pid)
+{
+	__u32 tgid = (__u32)pid;
+	__u8 one = 1;
+
+	if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.traced_tgids), &tgid, &one, BPF_ANY))
+		return -errno;
+	for (int i = 0; i < NP_FAST_TGIDS; i++) {
+		__u64 expected = 0;
+
+		if (s->skel->bss->fast_tgids[i] == tgid)
+			return 0;
+		/* the fork handler claims free slots the same way */
+		if (__atomic_compare_exchange_n(&s->skel->bss->fast_tgids[i], &expected, (__u64)tgid,
+						false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			return 0;
+	}
+	s->skel->bss->tgids_overflow = true;
+	return 0;
+}
+
+void np_sampler_forget(struct np_sampler *s, pid_t pid)
+{
+	__u32 tgid = (__u32)pid;
+
+	for (int i = 0; i < NP_FAST_TGIDS; i++) {
+		__u64 expected = tgid;
+
+		__atomic_compare_exchange_n(&s->skel->bss->fast_tgids[i], &expected, 0, false,
+					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	}
+	bpf_map_delete_elem(bpf_map__fd(s->skel->maps.traced_tgids), &tgid);
+	bpf_map_delete_elem(bpf_map__fd(s->skel->maps.exited), &tgid);
+}
+
+int np_sampler_traced(struct np_sampler *s, pid_t **pids, int *count)
+{
+	int fd = bpf_map__fd(s->skel->maps.traced_tgids), n = 0, cap = 0;
+	__u32 key, next, *prev = NULL;
+	pid_t *list = NULL;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (n == cap) {
+			pid_t *grown = realloc(list, sizeof(*list) * (cap = cap ? cap * 2 : 64));
+
+			if (!grown) {
+				free(list);
+				return -ENOMEM;
+			}
+			list = grown;
+		}
+		list[n++] = (pid_t)key;
+	}
+	*pids = list;
+	*count = n;
+	return 0;
+}
+
+int np_sampler_prog_stats(struct np_sampler *s, struct np_prog_stats *stats, int max)
+{
+	struct bpf_program *prog;
+	int n = 0;
+
+	bpf_object__for_each_program(prog, s->skel->obj)
+	{
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+
+		if (bpf_program__fd(prog) < 0)
+			continue; /* not loaded: the other variant, or a source the kernel lacks */
+		if (n < max) {
+			/* libbpf 1.1 has no bpf_prog_get_info_by_fd */
+			if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+				memset(&info, 0, sizeof(info));
+			snprintf(stats[n].name, sizeof(stats[n].name), "%s", bpf_program__name(prog));
+			stats[n].run_time_ns = info.run_time_ns;
+			stats[n].run_cnt = info.run_cnt;
+		}
+		n++;
+	}
+	return n;
+}
+
+void np_sampler_destroy(struct np_sampler *s)
+{
+	if (!s)
+		return;
+	ring_buffer__free(s->ring);
+	sample_bpf__destroy(s->skel);
+	free(s->samples);
+	free(s);
+}
+
+void np_sample_data_free(struct np_sample_data *data)
+{
+	free(data->threads);
+	free(data->exited);
+	free(data->samples);
+	memset(data, 0, sizeof(*data));
+}

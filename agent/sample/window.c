@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The sampling window (window.h). */
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/clock.h"
+#include "sample/window.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+int np_sample_window(struct np_sampler *sampler, double duration)
+{
+	bool tty = isatty(STDERR_FILENO);
+	double end = np_now_s() + duration, left;
+	int consumed = 0;
+
+	stop_requested = 0;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	while (!stop_requested && (left = end - np_now_s()) > 0) {
+		int n = np_sampler_poll(sampler, left < 0.2 ? (int)(left * 1000) + 1 : 200);
+
+		if (n > 0)
+			consumed += n;
+		if (tty)
+			fprintf(stderr, "\r  sampling: %4.1f s left, %d fault samples (Ctrl-C ends early) ",
+				left > 0 ? left : 0, consumed);
+	}
+	if (tty)
+		fprintf(stderr, "\r\033[K");
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	return consumed;
+}
