@@ -22,12 +22,12 @@ check_eq() {
 expect_exit() {
 	_desc=$1 _code=$2 _pattern=$3
 	shift 3
-	"$@" >/tmp/np-test.out 2>/tmp/np-test.err
+	"$@" >${TMPDIR:-/tmp}/np-test.out 2>${TMPDIR:-/tmp}/np-test.err
 	_got=$?
 	if [ "$_got" != "$_code" ]; then
-		fail "$_desc: exit $_got, expected $_code ($(head -c 200 /tmp/np-test.err))"
-	elif ! grep -q -- "$_pattern" /tmp/np-test.err; then
-		fail "$_desc: stderr '$(head -c 200 /tmp/np-test.err)' does not mention '$_pattern'"
+		fail "$_desc: exit $_got, expected $_code ($(head -c 200 ${TMPDIR:-/tmp}/np-test.err))"
+	elif ! grep -q -- "$_pattern" ${TMPDIR:-/tmp}/np-test.err; then
+		fail "$_desc: stderr '$(head -c 200 ${TMPDIR:-/tmp}/np-test.err)' does not mention '$_pattern'"
 	else
 		pass "$_desc"
 	fi
