@@ -129,7 +129,7 @@ $(VM_INITRD): $(BUILD)/numaplace $(BUILD)/np-stream $(BUILD)/np-irq $(BUILD)/np-
 
 vm-image: $(VM_INITRD)
 
-check: $(BUILD)/numaplace $(BUILD)/unit-tests $(VM_INITRD)
+check: $(BUILD)/numaplace $(BUILD)/unit-tests $(BUILD)/np-snap $(VM_INITRD)
 	$(Q)tests/run-all.sh
 
 demo: $(VM_INITRD)

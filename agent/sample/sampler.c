@@ -12,6 +12,7 @@
 
 #include "lib/clock.h"
 #include "sample/bpf_ready.h"
+#include "sample/map_read.h"
 #include "sample/sampler.h"
 #include "sample.skel.h"
 
@@ -249,38 +250,32 @@ static void charge_in_flight(pid_t tid, struct np_thread_stats *stats)
 	stats->on_cpu = 0;
 }
 
-/* Every entry of a tid- or tgid-keyed stats map, in-flight time charged. */
+/*
+ * Every entry of a tid- or tgid-keyed stats map, each once although exiting threads are
+ * deleted meanwhile, in-flight time charged.
+ */
 static int read_stats_map(int fd, struct np_thread_sample **out, int *count)
 {
-	__u32 key, next, *prev = NULL;
-	int cap = 0, n = 0;
+	struct np_map_entries e;
 	struct np_thread_sample *items = NULL;
+	int err = np_map_read_u32(fd, sizeof(struct np_thread_stats), &e);
 
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		struct np_thread_stats stats;
-
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &stats))
-			continue; /* deleted meanwhile: the thread exited and was folded */
-		if (stats.on_cpu)
-			charge_in_flight((pid_t)key, &stats);
-		if (n == cap) {
-			struct np_thread_sample *grown;
-
-			cap = cap ? cap * 2 : 256;
-			grown = realloc(items, sizeof(*items) * cap);
-			if (!grown) {
-				free(items);
-				return -ENOMEM;
-			}
-			items = grown;
-		}
-		items[n].tid = (pid_t)key;
-		items[n++].stats = stats;
+	if (!err && e.n && !(items = calloc(e.n, sizeof(*items))))
+		err = -ENOMEM;
+	if (err) {
+		np_map_entries_free(&e);
+		return err;
+	}
+	for (int i = 0; i < e.n; i++) {
+		items[i].tid = (pid_t)e.keys[i];
+		memcpy(&items[i].stats, (char *)e.values + i * sizeof(items[i].stats),
+		       sizeof(items[i].stats));
+		if (items[i].stats.on_cpu)
+			charge_in_flight(items[i].tid, &items[i].stats);
 	}
 	*out = items;
-	*count = n;
+	*count = e.n;
+	np_map_entries_free(&e);
 	return 0;
 }
 
