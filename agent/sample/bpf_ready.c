@@ -78,7 +78,7 @@ cleanup:
 	probe_bpf__destroy(skel);
 	result->probed = true;
 	result->usable = err == 0;
-	result->error = err < 0 ? -err : 0;
+	result->error = err;
 }
 
 /* Where tracefs is not mounted, vmlinux BTF still names every raw tracepoint. */
