@@ -57,14 +57,6 @@ static int on_sample(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list args)
-{
-	/* Warnings only when asked: a refused optional program is reported by us, by name. */
-	if (level == LIBBPF_WARN && getenv("NP_DEBUG_BPF"))
-		return vfprintf(stderr, fmt, args);
-	return 0;
-}
-
 static int fill_cpu_nodes(struct sample_bpf *skel, const struct np_topo *topo, char *msg,
 			  size_t msglen)
 {
@@ -94,7 +86,6 @@ int np_sampler_start(const struct np_topo *topo, const struct np_sampler_opts *o
 	struct btf *vmlinux;
 	int err;
 
-	libbpf_set_print(quiet_libbpf);
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
