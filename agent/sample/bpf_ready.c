@@ -71,8 +71,7 @@ cleanup:
 	result->error = err;
 }
 
-/* Where tracefs is not mounted, vmlinux BTF still names every raw tracepoint. */
-static enum np_tristate btf_has_tracepoint(const struct btf *btf, const char *event)
+enum np_tristate np_btf_has_tracepoint(const struct btf *btf, const char *event)
 {
 	char name[128];
 
@@ -89,9 +88,9 @@ void np_bpf_probe_all(struct np_kstate *kernel)
 	if (kernel->tp_sched_switch == NP_UNKNOWN || kernel->tp_page_fault_user == NP_UNKNOWN) {
 		btf = btf__load_vmlinux_btf(); /* NULL without BTF: the answer stays unknown */
 		if (kernel->tp_sched_switch == NP_UNKNOWN)
-			kernel->tp_sched_switch = btf_has_tracepoint(btf, "sched_switch");
+			kernel->tp_sched_switch = np_btf_has_tracepoint(btf, "sched_switch");
 		if (kernel->tp_page_fault_user == NP_UNKNOWN)
-			kernel->tp_page_fault_user = btf_has_tracepoint(btf, "page_fault_user");
+			kernel->tp_page_fault_user = np_btf_has_tracepoint(btf, "page_fault_user");
 		btf__free(btf);
 	}
 	for (int i = 0; i < NP_PROBE_COUNT; i++)
