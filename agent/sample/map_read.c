@@ -11,7 +11,7 @@
 
 /* Entries asked of the kernel per batch; doubled when one hash bucket holds more. */
 #define BATCH_FIRST 256
-#define BATCH_MAX (1 << 20)
+#define BATCH_MAX   (1 << 20)
 
 struct reader {
 	struct np_map_entries *e;
