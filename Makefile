@@ -101,6 +101,11 @@ $(BUILD)/np-irq: tests/tools/np-irq.c $(BUILD)/libnumaplace.a
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libnumaplace.a $(LDLIBS)
 
+# Test driver: the daemon's snapshots under thread churn, on this host (tests/host-bpf.sh)
+$(BUILD)/np-snap: tests/tools/np-snap.c $(BUILD)/libnumaplace.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libnumaplace.a $(LDLIBS)
+
 # Reference mover for the placement figures (used inside the VM by make bench)
 $(BUILD)/np-move: tests/bench/np-move.c | $(DEPS_OK)
 	$(call msg,CC,$@)
@@ -124,7 +129,7 @@ $(VM_INITRD): $(BUILD)/numaplace $(BUILD)/np-stream $(BUILD)/np-irq $(BUILD)/np-
 
 vm-image: $(VM_INITRD)
 
-check: $(BUILD)/numaplace $(BUILD)/unit-tests $(VM_INITRD)
+check: $(BUILD)/numaplace $(BUILD)/unit-tests $(BUILD)/np-snap $(VM_INITRD)
 	$(Q)tests/run-all.sh
 
 demo: $(VM_INITRD)

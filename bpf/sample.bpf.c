@@ -73,9 +73,12 @@ struct {
 
 /*
  * The traced thread running on each CPU (0: none), one cache line per CPU so no two CPUs
- * write the same line. Switch-out and fault of an untraced task then cost no map lookup.
+ * write the same line: each slot is a line long (sample_shared.h) and the array starts on a
+ * line, which the attribute says rather than leaving it to where the array falls in .bss
+ * (the mmapable map holding .bss starts on a page). Switch-out and fault of an untraced task
+ * then cost no map lookup.
  */
-struct running_slot running[NP_BPF_MAX_CPUS];
+struct running_slot running[NP_BPF_MAX_CPUS] __attribute__((aligned(NP_CACHE_LINE)));
 
 static __always_inline struct running_slot *running_on(__u32 cpu)
 {

@@ -19,6 +19,8 @@
  * A power of two: the BPF side masks indexes with it. */
 #define NP_BPF_MAX_CPUS 4096
 #define NP_BPF_NODE_NONE 0xff
+/* Per-CPU data written on the hot path is kept one cache line per CPU. */
+#define NP_CACHE_LINE 64
 /* Traced processes checked without a map lookup (see is_traced()). */
 #define NP_FAST_TGIDS 8
 
@@ -89,6 +91,7 @@ struct running_slot {
 	__u64 faults;
 	__u32 pad[12];
 };
+_Static_assert(sizeof(struct running_slot) == NP_CACHE_LINE, "one running_slot per cache line");
 
 /* One sampled user page fault (1 in sample_every of a traced thread's faults). */
 struct np_fault_sample {

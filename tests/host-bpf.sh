@@ -103,5 +103,18 @@ check_eq "the forked worker is reported with its CPU time" \
 	"$(field '[.processes[] | select(.comm == "np-stream") | .cpu_ns_by_node[0] > 100000000] | any')" true
 wait "$parent"
 
+# The daemon's snapshots while the traced process starts and ends threads: the exit handler
+# deletes map entries during every read, and a snapshot must list each thread once.
+snap=${NP_SNAP:-$here/../build/np-snap}
+"$stream" --mb 1 --threads 1 --seconds 15 --reader-sleep-ms 5 --spawn-every 0.2 \
+	--spawn-life 20 >/dev/null 2>&1 &
+churn=$!
+sleep 0.5
+check "snapshots under thread churn list each thread once" "$snap" "$churn" 3
+check "so does the key walk (kernels without batch lookup)" \
+	env NP_FORCE_MAP_WALK=1 "$snap" "$churn" 3
+kill "$churn" 2>/dev/null
+wait "$churn" 2>/dev/null
+
 check "no BPF program left behind" sh -c "! bpftool prog show 2>/dev/null | grep -qE 'probe_|switch_|fault_'"
 finish

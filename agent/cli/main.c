@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* numaplace: one binary, one subcommand per job. */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <bpf/libbpf.h>
 
 #include "cli/commands.h"
 #include "lib/np_common.h"
@@ -43,8 +47,21 @@ int np_bad_option(const char *command, int argc, char **argv, int opt)
 	return NP_EXIT_USAGE;
 }
 
+/*
+ * libbpf's own messages, for the whole process: a refused optional program or a feature probe
+ * that says no is reported by numaplace itself, by name, so libbpf's warnings come only when
+ * asked for (NP_DEBUG_BPF=1).
+ */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (level == LIBBPF_WARN && getenv("NP_DEBUG_BPF"))
+		return vfprintf(stderr, fmt, args);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	libbpf_set_print(libbpf_print);
 	if (argc < 2) {
 		usage(stderr);
 		return NP_EXIT_USAGE;

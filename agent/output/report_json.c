@@ -135,7 +135,7 @@ static struct json_object *host_json(const struct np_report *report)
 			       json_object_new_boolean(src->hint_kprobe));
 	json_object_object_add(sources, "task_numa_fault_kprobe_error",
 			       src->hint_kprobe_error
-				       ? json_object_new_string(strerror(src->hint_kprobe_error))
+				       ? json_object_new_string(strerror(-src->hint_kprobe_error))
 				       : NULL);
 	json_object_object_add(o, "sources", sources);
 

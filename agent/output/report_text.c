@@ -64,7 +64,8 @@ static void print_header(const struct np_report *r, FILE *out)
 		s->migrate ? ", migrations" : "", s->numa_moves ? ", AutoNUMA task moves" : "",
 		s->hint_kprobe ? ", hinting faults (kprobe)" : "");
 	if (s->hint_kprobe_error)
-		fprintf(out, "; hinting-fault kprobe unavailable (%s)", strerror(s->hint_kprobe_error));
+		fprintf(out, "; hinting-fault kprobe unavailable (%s)",
+			strerror(-s->hint_kprobe_error));
 	fprintf(out, " [%s]\n", s->tp_btf ? "tp_btf" : "raw_tp");
 	fprintf(out, "events of traced threads: %llu switches in, %llu user faults, %llu samples (1 in %u)",
 		(unsigned long long)d->counters[NP_CNT_SWITCH_EVENTS],

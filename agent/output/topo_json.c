@@ -139,7 +139,7 @@ static struct json_object *bpf_json(const struct np_kstate *k)
 			json_object_object_add(p, "usable", json_object_new_boolean(r->usable));
 			json_object_object_add(p, "error",
 					       r->usable ? NULL
-							 : json_object_new_string(strerror(r->error)));
+							 : json_object_new_string(strerror(-r->error)));
 		}
 		json_object_object_add(progs, np_probe_names[i], p);
 	}

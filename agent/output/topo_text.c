@@ -144,7 +144,7 @@ static void print_kernel(const struct np_kstate *k, FILE *out)
 		if (r->usable)
 			fprintf(out, " %s ok%s", np_probe_names[i], i + 1 < NP_PROBE_COUNT ? "," : "");
 		else
-			fprintf(out, " %s NO (%s)%s", np_probe_names[i], strerror(r->error),
+			fprintf(out, " %s NO (%s)%s", np_probe_names[i], strerror(-r->error),
 				i + 1 < NP_PROBE_COUNT ? "," : "");
 	}
 	fputc('\n', out);

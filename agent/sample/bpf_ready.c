@@ -5,7 +5,6 @@
  * trampolines) never hides the others.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -29,15 +28,6 @@ static struct bpf_program *probe_prog(struct probe_bpf *skel, enum np_probe whic
 	default:
 		return skel->progs.probe_fentry;
 	}
-}
-
-/* A refused probe is an answer, not an error: keep libbpf's warnings off the terminal. */
-static int libbpf_silent(enum libbpf_print_level level, const char *fmt, va_list args)
-{
-	(void)level;
-	(void)fmt;
-	(void)args;
-	return 0;
 }
 
 void np_bpf_probe(enum np_probe which, struct np_probe_result *result)
@@ -78,11 +68,10 @@ cleanup:
 	probe_bpf__destroy(skel);
 	result->probed = true;
 	result->usable = err == 0;
-	result->error = err < 0 ? -err : 0;
+	result->error = err;
 }
 
-/* Where tracefs is not mounted, vmlinux BTF still names every raw tracepoint. */
-static enum np_tristate btf_has_tracepoint(const struct btf *btf, const char *event)
+enum np_tristate np_btf_has_tracepoint(const struct btf *btf, const char *event)
 {
 	char name[128];
 
@@ -94,18 +83,16 @@ static enum np_tristate btf_has_tracepoint(const struct btf *btf, const char *ev
 
 void np_bpf_probe_all(struct np_kstate *kernel)
 {
-	libbpf_print_fn_t old_print = libbpf_set_print(libbpf_silent);
 	struct btf *btf = NULL;
 
 	if (kernel->tp_sched_switch == NP_UNKNOWN || kernel->tp_page_fault_user == NP_UNKNOWN) {
 		btf = btf__load_vmlinux_btf(); /* NULL without BTF: the answer stays unknown */
 		if (kernel->tp_sched_switch == NP_UNKNOWN)
-			kernel->tp_sched_switch = btf_has_tracepoint(btf, "sched_switch");
+			kernel->tp_sched_switch = np_btf_has_tracepoint(btf, "sched_switch");
 		if (kernel->tp_page_fault_user == NP_UNKNOWN)
-			kernel->tp_page_fault_user = btf_has_tracepoint(btf, "page_fault_user");
+			kernel->tp_page_fault_user = np_btf_has_tracepoint(btf, "page_fault_user");
 		btf__free(btf);
 	}
 	for (int i = 0; i < NP_PROBE_COUNT; i++)
 		np_bpf_probe(i, &kernel->probes[i]);
-	libbpf_set_print(old_print);
 }

@@ -8,6 +8,14 @@
 
 #include "topo/topo.h"
 
+struct btf;
+
+/*
+ * Whether the kernel has a tracepoint, from the btf_trace_<event> typedef its BTF holds for
+ * each one (also where tracefs is not mounted). NP_UNKNOWN without BTF.
+ */
+enum np_tristate np_btf_has_tracepoint(const struct btf *btf, const char *event);
+
 /* Try one attach type: load and attach its probe program alone. */
 void np_bpf_probe(enum np_probe which, struct np_probe_result *result);
 

@@ -12,6 +12,7 @@
 
 #include "lib/clock.h"
 #include "sample/bpf_ready.h"
+#include "sample/map_read.h"
 #include "sample/sampler.h"
 #include "sample.skel.h"
 
@@ -56,14 +57,6 @@ static int on_sample(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list args)
-{
-	/* Warnings only when asked: a refused optional program is reported by us, by name. */
-	if (level == LIBBPF_WARN && getenv("NP_DEBUG_BPF"))
-		return vfprintf(stderr, fmt, args);
-	return 0;
-}
-
 static int fill_cpu_nodes(struct sample_bpf *skel, const struct np_topo *topo, char *msg,
 			  size_t msglen)
 {
@@ -85,102 +78,121 @@ static int fill_cpu_nodes(struct sample_bpf *skel, const struct np_topo *topo, c
 	return 0;
 }
 
-int np_sampler_start(const struct np_topo *topo, const struct np_sampler_opts *opts,
-		     struct np_sampler **out, char *msg, size_t msglen)
+/* Kernel BTF: CO-RE relocations need it, and it tells which tracepoints exist. */
+static int load_vmlinux_btf(struct btf **vmlinux, char *msg, size_t msglen)
 {
-	struct np_probe_result tp_btf = {}, kprobe = {};
-	struct np_sampler *s;
-	struct btf *vmlinux;
 	int err;
 
-	libbpf_set_print(quiet_libbpf);
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	vmlinux = btf__load_vmlinux_btf();
-	if (!vmlinux) {
-		err = -errno;
-		snprintf(msg, msglen, "no kernel BTF (/sys/kernel/btf/vmlinux): the sampler needs a "
-				      "kernel built with CONFIG_DEBUG_INFO_BTF");
-		goto cleanup;
-	}
+	*vmlinux = btf__load_vmlinux_btf();
+	if (*vmlinux)
+		return 0;
+	err = -errno;
+	snprintf(msg, msglen, "no kernel BTF (/sys/kernel/btf/vmlinux): the sampler needs a "
+			      "kernel built with CONFIG_DEBUG_INFO_BTF");
+	return err;
+}
 
-	/* open */
+static int open_skel(struct np_sampler *s, char *msg, size_t msglen)
+{
+	int err;
+
 	s->skel = sample_bpf__open();
-	if (!s->skel) {
-		err = -errno;
-		snprintf(msg, msglen, "opening the BPF object: %s", strerror(errno));
-		goto cleanup;
-	}
+	if (s->skel)
+		return 0;
+	err = -errno;
+	snprintf(msg, msglen, "opening the BPF object: %s", strerror(-err));
+	return err;
+}
 
-	/* configure: cpu -> node table, filter mode, sampling rate, map size */
-	err = fill_cpu_nodes(s->skel, topo, msg, msglen);
+/* Read-only data and map sizes, fixed before load: cpu -> node table, filter mode, rate. */
+static int configure(struct sample_bpf *skel, const struct np_topo *topo,
+		     const struct np_sampler_opts *opts, char *msg, size_t msglen)
+{
+	int err = fill_cpu_nodes(skel, topo, msg, msglen);
+
 	if (err)
-		goto cleanup;
-	s->skel->rodata->trace_all = opts->trace_all;
-	s->skel->rodata->sample_every = opts->sample_every ? opts->sample_every : 1;
+		return err;
+	skel->rodata->trace_all = opts->trace_all;
+	skel->rodata->sample_every = opts->sample_every ? opts->sample_every : 1;
 	if (opts->max_threads)
-		bpf_map__set_max_entries(s->skel->maps.threads, opts->max_threads);
+		bpf_map__set_max_entries(skel->maps.threads, opts->max_threads);
+	return 0;
+}
 
-	/* feature probes pick the program variants: tp_btf where it attaches, else raw_tp */
+/* Each tracepoint the kernel has gets one of its two programs: tp_btf, or else raw_tp. */
+static int choose_tracepoints(struct np_sampler *s, const struct btf *vmlinux, char *msg,
+			      size_t msglen)
+{
+	struct sample_bpf *skel = s->skel;
+	struct tp_pair pairs[] = {
+		{ "sched_switch", skel->progs.switch_btf, skel->progs.switch_raw,
+		  &s->sources.sched_switch },
+		{ "page_fault_user", skel->progs.fault_btf, skel->progs.fault_raw,
+		  &s->sources.page_fault },
+		{ "sched_process_fork", skel->progs.fork_btf, skel->progs.fork_raw,
+		  &s->sources.fork_exit },
+		{ "sched_process_exec", skel->progs.exec_btf, skel->progs.exec_raw, NULL },
+		{ "sched_process_exit", skel->progs.exit_btf, skel->progs.exit_raw, NULL },
+		{ "mm_migrate_pages", skel->progs.migrate_btf, skel->progs.migrate_raw,
+		  &s->sources.migrate },
+		{ "sched_move_numa", skel->progs.move_numa_btf, skel->progs.move_numa_raw,
+		  &s->sources.numa_moves },
+		{ "sched_swap_numa", skel->progs.swap_numa_btf, skel->progs.swap_numa_raw, NULL },
+	};
+
+	for (size_t i = 0; i < NP_ARRAY_SIZE(pairs); i++) {
+		/* a tracepoint the kernel lacks (no CONFIG_NUMA_BALANCING ...) is skipped */
+		bool exists = np_btf_has_tracepoint(vmlinux, pairs[i].event) == NP_YES;
+
+		bpf_program__set_autoload(pairs[i].btf, exists && s->sources.tp_btf);
+		bpf_program__set_autoload(pairs[i].raw, exists && !s->sources.tp_btf);
+		if (pairs[i].source)
+			*pairs[i].source = exists;
+	}
+	if (s->sources.sched_switch)
+		return 0;
+	snprintf(msg, msglen, "the kernel has no sched_switch tracepoint");
+	return -ENOENT;
+}
+
+/* Feature probes pick the programs: tp_btf where it attaches, the kprobe where allowed. */
+static int choose_programs(struct np_sampler *s, const struct btf *vmlinux,
+			   const struct np_sampler_opts *opts, char *msg, size_t msglen)
+{
+	struct np_probe_result tp_btf = {}, kprobe = {};
+	int err;
+
 	np_bpf_probe(NP_PROBE_TP_BTF, &tp_btf);
 	/* for tests: the raw_tp twins must work where tp_btf does not, so they are exercised */
-	if (getenv("NP_FORCE_RAW_TP"))
-		tp_btf.usable = false;
-	s->sources.tp_btf = tp_btf.usable;
-	{
-		struct tp_pair pairs[] = {
-			{ "sched_switch", s->skel->progs.switch_btf, s->skel->progs.switch_raw,
-			  &s->sources.sched_switch },
-			{ "page_fault_user", s->skel->progs.fault_btf, s->skel->progs.fault_raw,
-			  &s->sources.page_fault },
-			{ "sched_process_fork", s->skel->progs.fork_btf, s->skel->progs.fork_raw,
-			  &s->sources.fork_exit },
-			{ "sched_process_exec", s->skel->progs.exec_btf, s->skel->progs.exec_raw,
-			  NULL },
-			{ "sched_process_exit", s->skel->progs.exit_btf, s->skel->progs.exit_raw,
-			  NULL },
-			{ "mm_migrate_pages", s->skel->progs.migrate_btf,
-			  s->skel->progs.migrate_raw, &s->sources.migrate },
-			{ "sched_move_numa", s->skel->progs.move_numa_btf,
-			  s->skel->progs.move_numa_raw, &s->sources.numa_moves },
-			{ "sched_swap_numa", s->skel->progs.swap_numa_btf,
-			  s->skel->progs.swap_numa_raw, NULL },
-		};
-
-		for (size_t i = 0; i < NP_ARRAY_SIZE(pairs); i++) {
-			char name[96];
-			bool exists;
-
-			/* a tracepoint the kernel lacks (no CONFIG_NUMA_BALANCING ...) is skipped */
-			snprintf(name, sizeof(name), "btf_trace_%s", pairs[i].event);
-			exists = btf__find_by_name_kind(vmlinux, name, BTF_KIND_TYPEDEF) > 0;
-			bpf_program__set_autoload(pairs[i].btf, exists && tp_btf.usable);
-			bpf_program__set_autoload(pairs[i].raw, exists && !tp_btf.usable);
-			if (pairs[i].source)
-				*pairs[i].source = exists;
-		}
-	}
-	if (!s->sources.sched_switch) {
-		err = -ENOENT;
-		snprintf(msg, msglen, "the kernel has no sched_switch tracepoint");
-		goto cleanup;
-	}
+	s->sources.tp_btf = tp_btf.usable && !getenv("NP_FORCE_RAW_TP");
+	err = choose_tracepoints(s, vmlinux, msg, msglen);
+	if (err)
+		return err;
 	if (opts->want_kprobe)
 		np_bpf_probe(NP_PROBE_KPROBE, &kprobe);
 	s->sources.hint_kprobe = kprobe.usable;
 	s->sources.hint_kprobe_error = opts->want_kprobe && !kprobe.usable ? kprobe.error : 0;
 	bpf_program__set_autoload(s->skel->progs.hint_fault, kprobe.usable);
+	return 0;
+}
 
-	/* load: verifier, CO-RE relocations against this kernel */
-	err = sample_bpf__load(s->skel);
-	if (err) {
+/* The verifier, and CO-RE relocations against this kernel. */
+static int load(struct np_sampler *s, char *msg, size_t msglen)
+{
+	int err = sample_bpf__load(s->skel);
+
+	if (err)
 		snprintf(msg, msglen, "loading the BPF sampler: %s%s", strerror(-err),
 			 err == -EPERM ? " (needs root, or CAP_BPF and CAP_PERFMON)" : "");
-		goto cleanup;
-	}
+	return err;
+}
 
-	/* filter: the processes to trace (children follow through the fork handler) */
+/* The filter: the processes to trace (children follow through the fork handler). */
+static int trace_pids(struct np_sampler *s, const struct np_sampler_opts *opts, char *msg,
+		      size_t msglen)
+{
+	int fd = bpf_map__fd(s->skel->maps.traced_tgids);
+
 	for (int i = 0; i < opts->npids; i++) {
 		__u32 tgid = (__u32)opts->pids[i];
 		__u8 one = 1;
@@ -189,35 +201,69 @@ int np_sampler_start(const struct np_topo *topo, const struct np_sampler_opts *o
 			s->skel->bss->fast_tgids[i] = tgid;
 		else
 			s->skel->bss->tgids_overflow = true;
-		err = bpf_map_update_elem(bpf_map__fd(s->skel->maps.traced_tgids), &tgid, &one, 0);
-		if (err) {
-			err = -errno;
-			snprintf(msg, msglen, "tracing pid %d: %s", opts->pids[i], strerror(errno));
-			goto cleanup;
+		if (bpf_map_update_elem(fd, &tgid, &one, 0)) {
+			int err = -errno;
+
+			snprintf(msg, msglen, "tracing pid %d: %s", opts->pids[i], strerror(-err));
+			return err;
 		}
 	}
+	return 0;
+}
+
+/* The fault samples' ring buffer, then attach: from here on, the window runs. */
+static int attach(struct np_sampler *s, char *msg, size_t msglen)
+{
+	int err;
 
 	s->ring = ring_buffer__new(bpf_map__fd(s->skel->maps.samples), on_sample, s, NULL);
 	if (!s->ring) {
 		err = -errno;
-		snprintf(msg, msglen, "ring buffer: %s", strerror(errno));
-		goto cleanup;
+		snprintf(msg, msglen, "ring buffer: %s", strerror(-err));
+		return err;
 	}
-
-	/* attach: from here on, the window runs */
 	err = sample_bpf__attach(s->skel);
-	if (err) {
+	if (err)
 		snprintf(msg, msglen, "attaching the BPF sampler: %s", strerror(-err));
-		goto cleanup;
-	}
-	s->start_ns = np_mono_ns();
-	btf__free(vmlinux);
-	*out = s;
-	return 0;
+	return err;
+}
 
+int np_sampler_start(const struct np_topo *topo, const struct np_sampler_opts *opts,
+		     struct np_sampler **out, char *msg, size_t msglen)
+{
+	struct np_sampler *s = calloc(1, sizeof(*s));
+	struct btf *vmlinux = NULL;
+	int err;
+
+	if (!s)
+		return -ENOMEM;
+	err = load_vmlinux_btf(&vmlinux, msg, msglen);
+	if (err)
+		goto cleanup;
+	err = open_skel(s, msg, msglen);
+	if (err)
+		goto cleanup;
+	err = configure(s->skel, topo, opts, msg, msglen);
+	if (err)
+		goto cleanup;
+	err = choose_programs(s, vmlinux, opts, msg, msglen);
+	if (err)
+		goto cleanup;
+	err = load(s, msg, msglen);
+	if (err)
+		goto cleanup;
+	err = trace_pids(s, opts, msg, msglen);
+	if (err)
+		goto cleanup;
+	err = attach(s, msg, msglen);
+	if (err)
+		goto cleanup;
+	s->start_ns = np_mono_ns();
+	*out = s;
 cleanup:
 	btf__free(vmlinux);
-	np_sampler_destroy(s);
+	if (err)
+		np_sampler_destroy(s);
 	return err;
 }
 
@@ -249,38 +295,32 @@ static void charge_in_flight(pid_t tid, struct np_thread_stats *stats)
 	stats->on_cpu = 0;
 }
 
-/* Every entry of a tid- or tgid-keyed stats map, in-flight time charged. */
+/*
+ * Every entry of a tid- or tgid-keyed stats map, each once although exiting threads are
+ * deleted meanwhile, in-flight time charged.
+ */
 static int read_stats_map(int fd, struct np_thread_sample **out, int *count)
 {
-	__u32 key, next, *prev = NULL;
-	int cap = 0, n = 0;
+	struct np_map_entries e;
 	struct np_thread_sample *items = NULL;
+	int err = np_map_read_u32(fd, sizeof(struct np_thread_stats), &e);
 
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		struct np_thread_stats stats;
-
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &stats))
-			continue; /* deleted meanwhile: the thread exited and was folded */
-		if (stats.on_cpu)
-			charge_in_flight((pid_t)key, &stats);
-		if (n == cap) {
-			struct np_thread_sample *grown;
-
-			cap = cap ? cap * 2 : 256;
-			grown = realloc(items, sizeof(*items) * cap);
-			if (!grown) {
-				free(items);
-				return -ENOMEM;
-			}
-			items = grown;
-		}
-		items[n].tid = (pid_t)key;
-		items[n++].stats = stats;
+	if (!err && e.n && !(items = calloc(e.n, sizeof(*items))))
+		err = -ENOMEM;
+	if (err) {
+		np_map_entries_free(&e);
+		return err;
+	}
+	for (int i = 0; i < e.n; i++) {
+		items[i].tid = (pid_t)e.keys[i];
+		memcpy(&items[i].stats, (char *)e.values + i * sizeof(items[i].stats),
+		       sizeof(items[i].stats));
+		if (items[i].stats.on_cpu)
+			charge_in_flight(items[i].tid, &items[i].stats);
 	}
 	*out = items;
-	*count = n;
+	*count = e.n;
+	np_map_entries_free(&e);
 	return 0;
 }
 

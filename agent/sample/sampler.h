@@ -25,7 +25,7 @@ struct np_sampler_opts {
 struct np_sampler_sources {
 	bool tp_btf; /* false: the raw_tp twins */
 	bool sched_switch, page_fault, fork_exit, migrate, numa_moves, hint_kprobe;
-	int hint_kprobe_error; /* errno when the kprobe was wanted but refused */
+	int hint_kprobe_error; /* -errno when the kprobe was wanted but refused, else 0 */
 };
 
 struct np_thread_sample {

@@ -63,7 +63,7 @@ extern const char *const np_knob_names[NP_KNOB_COUNT];
 struct np_probe_result {
 	bool probed; /* false under --root, or before np_bpf_probe_all() */
 	bool usable;
-	int error; /* positive errno when !usable */
+	int error; /* -errno when !usable, else 0 */
 };
 
 extern const char *const np_probe_names[NP_PROBE_COUNT];
