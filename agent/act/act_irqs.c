@@ -84,7 +84,7 @@ int np_act_irqs(const char *journal, const int *irqs, int nirqs, const struct np
 	return err;
 }
 
-int np_restore_irq(const struct np_change *c, struct np_act_result *res)
+void np_restore_irq(const struct np_change *c, struct np_act_result *res)
 {
 	struct np_cpuset old = {0};
 	char path[64], cur[1024];
@@ -95,16 +95,16 @@ int np_restore_irq(const struct np_change *c, struct np_act_result *res)
 	if (np_cpulist_parse(c->old_value, &old)) {
 		np_act_fail(res, "IRQ %d: journaled CPU list '%s' is malformed", c->id,
 			    c->old_value);
-		return 0;
+		return;
 	}
 	err = np_read_str("/", path, cur, sizeof(cur));
 	if (err == -ENOENT) {
 		res->vanished++;
-		return 0;
+		return;
 	}
 	if (!err && same_cpus(cur, &old)) {
 		res->unchanged++;
-		return 0;
+		return;
 	}
 	err = np_write_str("/", path, c->old_value);
 	if (err == -ENOENT)
@@ -114,5 +114,4 @@ int np_restore_irq(const struct np_change *c, struct np_act_result *res)
 			    refusal(err));
 	else
 		res->changed++;
-	return 0;
 }

@@ -38,23 +38,22 @@ int np_act_setting(const char *journal, const char *path, const char *value,
 	return 0;
 }
 
-int np_restore_setting(const struct np_change *c, struct np_act_result *res)
+void np_restore_setting(const struct np_change *c, struct np_act_result *res)
 {
 	char now[sizeof(c->old_value)];
 	int err = np_read_str("/", c->path, now, sizeof(now));
 
 	if (err == -ENOENT) {
 		res->vanished++;
-		return 0;
+		return;
 	}
 	if (!err && !strcmp(now, c->old_value)) {
 		res->unchanged++;
-		return 0;
+		return;
 	}
 	err = np_write_str("/", c->path, c->old_value);
 	if (err)
 		np_act_fail(res, "%s = %s: %s", c->path, c->old_value, strerror(-err));
 	else
 		res->changed++;
-	return 0;
 }
