@@ -125,8 +125,7 @@ void np_restore_thread(const struct np_change *c, struct np_act_result *res);
 void np_restore_inherited(const struct np_change *changes, int n, struct np_act_result *res);
 void np_restore_irq(const struct np_change *c, struct np_act_result *res);
 /* Lift every irqbalance ban the journal records, in one request (irqbalance is slow to change). */
-void np_restore_irqbalance_bans(const struct np_change *changes, int n,
-				struct np_act_result *res);
+void np_restore_irqbalance_bans(const struct np_change *changes, int n, struct np_act_result *res);
 void np_restore_setting(const struct np_change *c, struct np_act_result *res);
 /* A process left stopped by a killed `place` is continued (same start time, state T only). */
 int np_restore_process(const struct np_change *c, struct np_act_result *res);
