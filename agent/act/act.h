@@ -114,17 +114,19 @@ struct np_move_result {
 /* Move the process's resident pages to the target node, hottest first, within the budget. */
 int np_act_memory(pid_t pid, const struct np_move_opts *opts, struct np_move_result *res);
 
-/* ---- restore (restore.c and each area's np_restore_*) ---- */
+/*
+ * ---- restore (restore.c and each area's np_restore_*) ----
+ * Nothing to return: what was put back, already so, gone or refused is counted in res.
+ */
 
 /* Put one journaled change back; a thread whose start time differs counts as vanished. */
-int np_restore_thread(const struct np_change *c, struct np_act_result *res);
+void np_restore_thread(const struct np_change *c, struct np_act_result *res);
 /* Threads born after `place` that still carry the mask it set get their process's old mask. */
-int np_restore_inherited(const struct np_change *changes, int n, struct np_act_result *res);
-int np_restore_irq(const struct np_change *c, struct np_act_result *res);
+void np_restore_inherited(const struct np_change *changes, int n, struct np_act_result *res);
+void np_restore_irq(const struct np_change *c, struct np_act_result *res);
 /* Lift every irqbalance ban the journal records, in one request (irqbalance is slow to change). */
-int np_restore_irqbalance_bans(const struct np_change *changes, int n,
-			       struct np_act_result *res);
-int np_restore_setting(const struct np_change *c, struct np_act_result *res);
+void np_restore_irqbalance_bans(const struct np_change *changes, int n, struct np_act_result *res);
+void np_restore_setting(const struct np_change *c, struct np_act_result *res);
 /* A process left stopped by a killed `place` is continued (same start time, state T only). */
 int np_restore_process(const struct np_change *c, struct np_act_result *res);
 

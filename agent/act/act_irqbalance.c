@@ -94,8 +94,8 @@ int np_act_irqbalance_ban(const char *journal, const int *irqs, int nirqs,
 	return err;
 }
 
-int np_restore_irqbalance_bans(const struct np_change *changes, int nchanges,
-			       struct np_act_result *res)
+void np_restore_irqbalance_bans(const struct np_change *changes, int nchanges,
+				struct np_act_result *res)
 {
 	int list[NP_IRQBALANCE_MAX_BANS], after[NP_IRQBALANCE_MAX_BANS], n, out = 0, nafter,
 		ours = 0;
@@ -111,12 +111,12 @@ int np_restore_irqbalance_bans(const struct np_change *changes, int nchanges,
 			ours++;
 	}
 	if (!ours)
-		return 0;
+		return;
 	n = np_irqbalance_banned(pid, list, NP_IRQBALANCE_MAX_BANS);
 	if (n < 0) {
 		np_act_fail(res, "irqbalance (pid %d): cannot read its ban list: %s", (int)pid,
 			    n == -EACCES ? "it accepts root only" : strerror(-n));
-		return 0;
+		return;
 	}
 	/*
 	 * All our bans lifted in one request: irqbalance 1.9 sleeps a whole interval after
@@ -134,16 +134,15 @@ int np_restore_irqbalance_bans(const struct np_change *changes, int nchanges,
 	}
 	res->unchanged += ours - (n - out);
 	if (out == n)
-		return 0;
+		return;
 	nafter = send_and_check(pid, list, out, after, NP_IRQBALANCE_MAX_BANS);
 	if (nafter < 0) {
 		np_act_fail(res, "irqbalance (pid %d): cannot lift %d bans: %s", (int)pid, n - out,
 			    strerror(-nafter));
-		return 0;
+		return;
 	}
 	res->changed += n - out - (nafter > out ? nafter - out : 0);
 	if (nafter > out)
 		np_act_fail(res, "irqbalance (pid %d) still bans %d of our IRQs", (int)pid,
 			    nafter - out);
-	return 0;
 }

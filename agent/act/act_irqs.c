@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* IRQ affinity: set through /proc/irq/N/smp_affinity_list, journaled first, and put back. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "act/act.h"
 #include "lib/sysfs.h"
@@ -13,24 +11,6 @@
 static void affinity_path(int irq, char *buf, size_t len)
 {
 	snprintf(buf, len, "/proc/irq/%d/smp_affinity_list", irq);
-}
-
-static int write_affinity(const char *path, const char *list)
-{
-	ssize_t n;
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-
-	if (fd < 0)
-		return -errno;
-	/* the kernel parses the whole list from one write */
-	n = write(fd, list, strlen(list));
-	if (n < 0)
-		err = -errno;
-	else if ((size_t)n != strlen(list))
-		err = -EIO;
-	if (close(fd) && !err)
-		err = -errno;
-	return err;
 }
 
 /* Why the kernel refused, in the operator's terms. */
@@ -90,7 +70,7 @@ int np_act_irqs(const char *journal, const int *irqs, int nirqs, const struct np
 	}
 	err = n ? np_journal_append(journal, changes, n) : 0;
 	for (int i = 0; i < n && !err; i++) {
-		int werr = write_affinity(changes[i].path, want);
+		int werr = np_write_str("/", changes[i].path, want);
 
 		if (werr == -ENOENT)
 			res->vanished++;
@@ -104,7 +84,7 @@ int np_act_irqs(const char *journal, const int *irqs, int nirqs, const struct np
 	return err;
 }
 
-int np_restore_irq(const struct np_change *c, struct np_act_result *res)
+void np_restore_irq(const struct np_change *c, struct np_act_result *res)
 {
 	struct np_cpuset old = {0};
 	char path[64], cur[1024];
@@ -115,18 +95,18 @@ int np_restore_irq(const struct np_change *c, struct np_act_result *res)
 	if (np_cpulist_parse(c->old_value, &old)) {
 		np_act_fail(res, "IRQ %d: journaled CPU list '%s' is malformed", c->id,
 			    c->old_value);
-		return 0;
+		return;
 	}
 	err = np_read_str("/", path, cur, sizeof(cur));
 	if (err == -ENOENT) {
 		res->vanished++;
-		return 0;
+		return;
 	}
 	if (!err && same_cpus(cur, &old)) {
 		res->unchanged++;
-		return 0;
+		return;
 	}
-	err = write_affinity(path, c->old_value);
+	err = np_write_str("/", path, c->old_value);
 	if (err == -ENOENT)
 		res->vanished++;
 	else if (err)
@@ -134,5 +114,4 @@ int np_restore_irq(const struct np_change *c, struct np_act_result *res)
 			    refusal(err));
 	else
 		res->changed++;
-	return 0;
 }

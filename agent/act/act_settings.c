@@ -4,26 +4,11 @@
  * journaled, then the new value written. Restore writes the old content back.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "act/act.h"
 #include "lib/sysfs.h"
-
-static int write_value(const char *path, const char *value)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-	size_t len = strlen(value);
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, value, len) != (ssize_t)len)
-		err = -errno;
-	close(fd);
-	return err;
-}
 
 int np_act_setting(const char *journal, const char *path, const char *value,
 		   struct np_act_result *res)
@@ -45,7 +30,7 @@ int np_act_setting(const char *journal, const char *path, const char *value,
 	err = np_journal_append(journal, &change, 1);
 	if (err)
 		return err; /* not written: a change without its old value could not be undone */
-	err = write_value(path, value);
+	err = np_write_str("/", path, value);
 	if (err)
 		np_act_fail(res, "%s = %s: %s", path, value, strerror(-err));
 	else
@@ -53,23 +38,22 @@ int np_act_setting(const char *journal, const char *path, const char *value,
 	return 0;
 }
 
-int np_restore_setting(const struct np_change *c, struct np_act_result *res)
+void np_restore_setting(const struct np_change *c, struct np_act_result *res)
 {
 	char now[sizeof(c->old_value)];
 	int err = np_read_str("/", c->path, now, sizeof(now));
 
 	if (err == -ENOENT) {
 		res->vanished++;
-		return 0;
+		return;
 	}
 	if (!err && !strcmp(now, c->old_value)) {
 		res->unchanged++;
-		return 0;
+		return;
 	}
-	err = write_value(c->path, c->old_value);
+	err = np_write_str("/", c->path, c->old_value);
 	if (err)
 		np_act_fail(res, "%s = %s: %s", c->path, c->old_value, strerror(-err));
 	else
 		res->changed++;
-	return 0;
 }

@@ -168,7 +168,7 @@ int np_act_threads_followup(const char *journal, pid_t pid, const struct np_cpus
 	return pin_threads(journal, pid, cpus, true, res);
 }
 
-int np_restore_thread(const struct np_change *c, struct np_act_result *res)
+void np_restore_thread(const struct np_change *c, struct np_act_result *res)
 {
 	unsigned long long start;
 	struct np_cpuset old, now;
@@ -178,16 +178,16 @@ int np_restore_thread(const struct np_change *c, struct np_act_result *res)
 	if (np_thread_start_time("/", c->tgid, c->id, &start) || start != c->start_time ||
 	    np_thread_affinity(c->id, &now)) {
 		res->vanished++;
-		return 0;
+		return;
 	}
 	if (np_cpulist_parse(c->old_value, &old)) {
 		np_act_fail(res, "thread %d: journaled mask '%s' is not a CPU list", c->id,
 			    c->old_value);
-		return 0;
+		return;
 	}
 	if (same_set(&now, &old)) {
 		res->unchanged++;
-		return 0;
+		return;
 	}
 	err = set_mask(c->id, &old);
 	if (err == -ESRCH)
@@ -197,7 +197,6 @@ int np_restore_thread(const struct np_change *c, struct np_act_result *res)
 			    strerror(-err));
 	else
 		res->changed++;
-	return 0;
 }
 
 /*
@@ -221,7 +220,7 @@ static bool journaled(const struct np_change *changes, int n, pid_t tgid, pid_t 
  * each placed process (its main thread's entry, same start time), such a thread whose mask
  * is still ours gets the main thread's old mask back.
  */
-int np_restore_inherited(const struct np_change *changes, int n, struct np_act_result *res)
+void np_restore_inherited(const struct np_change *changes, int n, struct np_act_result *res)
 {
 	for (int i = 0; i < n; i++) {
 		const struct np_change *main_thread = &changes[i];
@@ -253,5 +252,4 @@ int np_restore_inherited(const struct np_change *changes, int n, struct np_act_r
 		}
 		free(tids);
 	}
-	return 0;
 }

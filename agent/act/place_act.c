@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/pages.h"
 #include "topo/irqbalance.h"
 #include "act/place.h"
 #include "topo/device_irqs.h"
@@ -180,7 +181,7 @@ int np_place_act(struct np_place *p, const struct np_act_opts *a, const unsigned
 			.max_pages = plan->pages_planned < plan->pages_to_move ? plan->pages_planned
 									       : ~0ULL,
 			.expected_pages = plan->pages_planned,
-			.reserve_mb = (long)(plan->reserve_pages / 256),
+			.reserve_mb = (long)np_pages_mb_floor(plan->reserve_pages),
 			.hot_addrs = hot,
 			.nhot = nhot,
 			.progress = a->progress,

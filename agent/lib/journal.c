@@ -16,6 +16,7 @@
 
 #include <json-c/json.h>
 
+#include "lib/file_write.h"
 #include "lib/journal.h"
 
 static const char *const kind_names[NP_CHANGE_KINDS] = {
@@ -50,22 +51,6 @@ static char *change_line(const struct np_change *c)
 	return line;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static int copy_existing(const char *path, int fd)
 {
 	char buf[65536];
@@ -75,25 +60,10 @@ static int copy_existing(const char *path, int fd)
 	if (in < 0)
 		return errno == ENOENT ? 0 : -errno;
 	while ((n = read(in, buf, sizeof(buf))) > 0 && !err)
-		err = write_all(fd, buf, (size_t)n);
+		err = np_write_all(fd, buf, (size_t)n);
 	if (n < 0)
 		err = -errno;
 	close(in);
-	return err;
-}
-
-static int fsync_dir(const char *path)
-{
-	char copy[PATH_MAX];
-	int fd, err = 0;
-
-	snprintf(copy, sizeof(copy), "%s", path);
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd))
-		err = -errno;
-	close(fd);
 	return err;
 }
 
@@ -104,28 +74,13 @@ static int fsync_dir(const char *path)
 static int replace_journal(const char *path, int (*fill)(int fd, const void *arg), const void *arg)
 {
 	char tmp[PATH_MAX], dir[PATH_MAX];
-	int fd, err;
 
 	snprintf(dir, sizeof(dir), "%s", path);
 	if (mkdir(dirname(dir), 0700) && errno != EEXIST)
 		return -errno;
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	err = fill(fd, arg);
-	if (!err && fsync(fd))
-		err = -errno;
-	if (close(fd) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (!err)
-		err = fsync_dir(path);
-	if (err)
-		unlink(tmp);
-	return err;
+	return np_file_replace(path, tmp, 0600, true, fill, arg);
 }
 
 struct append_arg {
@@ -143,9 +98,9 @@ static int fill_append(int fd, const void *arg)
 	for (int i = 0; i < a->count && !err; i++) {
 		char *line = change_line(&a->changes[i]);
 
-		err = line ? write_all(fd, line, strlen(line)) : -ENOMEM;
+		err = line ? np_write_all(fd, line, strlen(line)) : -ENOMEM;
 		if (!err)
-			err = write_all(fd, "\n", 1);
+			err = np_write_all(fd, "\n", 1);
 		free(line);
 	}
 	return err;
@@ -237,18 +192,6 @@ int np_journal_load(const char *path, struct np_change **changes, int *count, in
 	return 0;
 }
 
-struct kept_lines {
-	const char *text;
-	size_t len;
-};
-
-static int fill_kept(int fd, const void *arg)
-{
-	const struct kept_lines *k = arg;
-
-	return write_all(fd, k->text, k->len);
-}
-
 /*
  * The lines of the records keep() wants, as they are in the file (byte for byte: a record is
  * never rewritten, only left out). Returns 0, -ENOENT, -EINVAL (a line is not a record), -EIO
@@ -292,7 +235,7 @@ static int select_lines(const char *path, np_journal_keep_fn keep, void *ctx, FI
 
 int np_journal_compact(const char *path, np_journal_keep_fn keep, void *ctx, int *dropped)
 {
-	struct kept_lines k = { 0 };
+	struct np_buf kept = { 0 };
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
@@ -308,9 +251,9 @@ int np_journal_compact(const char *path, np_journal_keep_fn keep, void *ctx, int
 		err = 0; /* no journal: nothing to drop */
 	/* nothing dropped: the journal is not written at all (nor its mtime changed) */
 	if (!err && *dropped) {
-		k.text = text;
-		k.len = len;
-		err = replace_journal(path, fill_kept, &k);
+		kept.data = text;
+		kept.len = len;
+		err = replace_journal(path, np_fill_buf, &kept);
 	}
 	if (err)
 		*dropped = 0;
@@ -324,7 +267,7 @@ int np_journal_clear(const char *path)
 
 	if (unlink(path) && errno != ENOENT)
 		return -errno;
-	err = fsync_dir(path); /* the removal itself must survive a crash */
+	err = np_fsync_dir(path); /* the removal itself must survive a crash */
 	return err == -ENOENT ? 0 : err;
 }
 

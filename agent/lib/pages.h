@@ -11,10 +11,17 @@
 #include <stdint.h>
 
 #define NP_PAGE_KB 4 /* the unit of every page count */
+#define NP_PAGES_PER_MB (1024 / NP_PAGE_KB)
 
 static inline double np_pages_mb(uint64_t pages)
 {
 	return pages * (double)NP_PAGE_KB / 1024.0;
+}
+
+/* Whole MB, rounded down: for messages that print integers. */
+static inline uint64_t np_pages_mb_floor(uint64_t pages)
+{
+	return pages / NP_PAGES_PER_MB;
 }
 
 static inline uint64_t np_kb_pages(uint64_t kb)
@@ -24,7 +31,7 @@ static inline uint64_t np_kb_pages(uint64_t kb)
 
 static inline uint64_t np_mb_pages(uint64_t mb)
 {
-	return mb * (1024 / NP_PAGE_KB);
+	return mb * NP_PAGES_PER_MB;
 }
 
 /* The kernel's base page in KiB: 4 on x86, 4, 16 or 64 on arm64. */

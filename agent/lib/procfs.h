@@ -39,7 +39,10 @@ enum np_mpol {
 	NP_MPOL_WEIGHTED_INTERLEAVE, /* "weighted interleave:NODES" (6.9+) */
 };
 
-/* Residency in 4 KiB pages, indexed by node id; huge pages counted in base pages. */
+/*
+ * Residency in 4 KiB pages, indexed by node id; huge pages counted in base pages. Sized like
+ * the sampler's per-node counts, to be compared with them (np_common.h).
+ */
 struct np_residency {
 	__u64 pages[NP_BPF_MAX_NODES];
 	__u64 file_pages[NP_BPF_MAX_NODES]; /* the part that is page cache (mmap'ed files) */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Root-relative reads of /sys and /proc (see sysfs.h). */
+/* Root-relative reads and writes of /sys and /proc (see sysfs.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -80,6 +80,29 @@ int np_read_long(const char *root, const char *path, long *value)
 	if (errno || end == buf || *end)
 		return -EINVAL;
 	return 0;
+}
+
+int np_write_str(const char *root, const char *path, const char *value)
+{
+	char full[PATH_MAX];
+	size_t len = strlen(value);
+	ssize_t n;
+	int fd, err;
+
+	err = np_path(full, sizeof(full), root, "%s", path);
+	if (err)
+		return err;
+	fd = open(full, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, value, len);
+	if (n < 0)
+		err = -errno;
+	else if ((size_t)n != len)
+		err = -EIO;
+	if (close(fd) && !err)
+		err = -errno;
+	return err;
 }
 
 bool np_exists(const char *root, const char *path)

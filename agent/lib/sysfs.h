@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Reading /sys and /proc below a root directory, so that every reader can run against the
- * live system ("/") or a fixture tree (--root DIR). All functions return 0 or -errno.
+ * Reading (and writing) /sys and /proc below a root directory, so that every reader can run
+ * against the live system ("/") or a fixture tree (--root DIR). All functions return 0 or -errno.
  */
 #ifndef NP_SYSFS_H
 #define NP_SYSFS_H
@@ -24,6 +24,14 @@ static inline const char *np_root_prefix(const char *root)
 {
 	return root && !(root[0] == '/' && root[1] == '\0') ? root : "";
 }
+
+/*
+ * The one writer of a /proc, /sys or debugfs value (IRQ affinity, sysctl, AutoNUMA knobs): the
+ * kernel parses a value from a single write(2), so the whole of value goes in one write and a
+ * short write is -EIO, never continued. The file must exist (no O_CREAT) and be no symlink
+ * (O_NOFOLLOW); O_NONBLOCK: a FIFO at the path cannot hang us. A failing close counts.
+ */
+int np_write_str(const char *root, const char *path, const char *value);
 
 bool np_exists(const char *root, const char *path);
 

@@ -15,6 +15,9 @@
 #include "topo/topo.h"
 
 /*
+ * Every per-node array these take is indexed by node id and has NP_BPF_MAX_NODES entries
+ * (np_common.h): cpu_ns as the sampler counted it, pages from numa_maps (np_residency).
+ *
  * remote_ratio: the expected remote fraction of memory reads of threads that read all of the
  * process's memory uniformly (inference streaming its weights):
  *   sum over nodes n of cpu_ns[n] * (1 - pages[n] / total_pages), divided by sum of cpu_ns.

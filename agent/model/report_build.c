@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/pages.h"
 #include "model/report.h"
 
 #define MOVE_PAGES_BATCH 1024
@@ -29,7 +30,7 @@ static struct np_resolved_sample *resolve_samples(const struct np_sample_data *d
 	struct np_resolved_sample *out;
 	void *pages[MOVE_PAGES_BATCH];
 	int status[MOVE_PAGES_BATCH], idx[MOVE_PAGES_BATCH];
-	long page_size = sysconf(_SC_PAGESIZE);
+	long page_size = np_base_page_kb() * 1024;
 	int n = 0, batch = 0;
 
 	for (int i = 0; i < data->nsamples; i++)

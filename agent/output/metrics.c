@@ -159,7 +159,7 @@ static void format_procs(FILE *f, const struct np_metrics *m)
 		for (int n = 0; n < m->nnodes; n++) {
 			int node = m->node_ids[n];
 
-			if (node < 0 || node >= NP_MAX_NODES)
+			if (node < 0 || (size_t)node >= NP_ARRAY_SIZE(m->procs[i].pages))
 				continue;
 			fprintf(f, "numaplace_process_pages{%s,node=\"%d\"} %llu\n", labels, node,
 				(unsigned long long)m->procs[i].pages[node]);

@@ -36,8 +36,8 @@ struct np_metrics_proc {
 	char match[64];	     /* name of the config section that matched it */
 	double remote_ratio; /* expected remote share of its reads, 0-1; NAN: not known yet */
 	int target_node;     /* node it is placed on; negative: none yet */
-	/* resident 4 KiB pages by node id: one series per node of struct np_metrics */
-	uint64_t pages[NP_MAX_NODES];
+	/* resident 4 KiB pages by node id (np_residency's): one series per node of np_metrics */
+	uint64_t pages[NP_BPF_MAX_NODES];
 	uint64_t pages_moved;			/* counter: pages migrated to its target */
 	uint64_t actions[NP_METRICS_ACT_KINDS]; /* counters */
 };

@@ -7,8 +7,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <sys/resource.h>
-#include <unistd.h>
 
+#include "lib/pages.h"
 #include "output/metrics.h"
 
 int np_metrics_self(struct np_metrics *m)
@@ -29,6 +29,6 @@ int np_metrics_self(struct np_metrics *m)
 	fclose(f);
 	if (n != 2)
 		return -EIO;
-	m->agent_rss_bytes = resident * (unsigned long long)sysconf(_SC_PAGESIZE);
+	m->agent_rss_bytes = resident * (unsigned long long)np_base_page_kb() * 1024;
 	return 0;
 }

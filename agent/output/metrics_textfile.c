@@ -8,45 +8,20 @@
  * the daemon's next interval replaces it; metrics are not worth a second flush every interval.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/file_write.h"
 #include "output/metrics.h"
 
 int np_metrics_write_textfile(const char *path, const char *text, size_t len)
 {
+	struct np_buf buf = { text, len };
 	char tmp[PATH_MAX];
-	size_t off = 0;
-	int fd, err = 0;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return -errno;
-	/* the umask must not hide the file from node_exporter, which runs as another user */
-	if (fchmod(fd, 0644))
-		err = -errno;
-	while (!err && off < len) {
-		ssize_t w = write(fd, text + off, len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			err = -errno;
-		else
-			off += w;
-	}
-	if (!err && fsync(fd))
-		err = -errno;
-	if (close(fd) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	return err;
+	/* 0644: node_exporter runs as another user */
+	return np_file_replace(path, tmp, 0644, false, np_fill_buf, &buf);
 }

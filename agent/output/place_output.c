@@ -3,9 +3,10 @@
 #include <math.h>
 #include <string.h>
 
+#include "lib/pages.h"
 #include "output/place_output.h"
 
-#define MB(pages) ((double)(pages) / 256.0)
+#define MB(pages) np_pages_mb(pages)
 
 static const char *balancing_name(const struct np_balancing *b)
 {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/pages.h"
 #include "output/report_output.h"
 
 #define WORST_THREADS 10
@@ -82,7 +83,8 @@ static void print_header(const struct np_report *r, FILE *out)
 	if (mode > 0)
 		fprintf(out, ", migrated %llu pages (%.1f MB), moved tasks %llu times in the window",
 			(unsigned long long)d->counters[NP_CNT_MIGRATE_NUMA],
-			d->counters[NP_CNT_MIGRATE_NUMA] * 4096.0 / 1048576.0, /* x86: 4 KiB */
+			/* the kernel counts its base pages (4 KiB on x86, up to 64 KiB on arm64) */
+			d->counters[NP_CNT_MIGRATE_NUMA] * (double)np_base_page_kb() / 1024.0,
 			(unsigned long long)d->counters[NP_CNT_NUMA_MOVES]);
 	fputc('\n', out);
 }
@@ -106,7 +108,7 @@ static void print_processes(const struct np_report *r, FILE *out)
 
 		fmt_nodes(cpu, sizeof(cpu), r->topo, p->totals.cpu_ns, cpu_scale);
 		if (p->has_residency)
-			fmt_nodes(mem, sizeof(mem), r->topo, p->residency.pages, 4096.0 / 1048576.0);
+			fmt_nodes(mem, sizeof(mem), r->topo, p->residency.pages, np_pages_mb(1));
 		fmt_ratio(rr, sizeof(rr), p->remote_ratio);
 		fmt_ratio(rs, sizeof(rs), p->remote_ratio_sampled);
 		fmt_ratio(ft, sizeof(ft), p->first_touch_remote);

@@ -12,17 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/pages.h"
 #include "model/model.h"
 #include "policy/fleet.h"
 #include "policy/fleet_targets.h"
-
-#define PAGES_PER_MB 256
 
 void np_fleet_params_default(struct np_fleet_params *params)
 {
 	params->reserve_mb = -1;
 	params->followup_share = 0.01;
-	params->followup_pages = 64 * PAGES_PER_MB;
+	params->followup_pages = np_mb_pages(64);
 }
 
 void np_fleet_init(struct np_fleet *fleet)
@@ -313,7 +312,7 @@ static bool follow_up(struct np_fleet_pass *pass, const struct np_fleet_work *w,
 				 (double)misplaced > limit ? "," : "");
 	if ((double)misplaced > limit && used < len)
 		snprintf(out + used, len - used, " %llu pages (%.0f MB) off node %d",
-			 (unsigned long long)misplaced, (double)misplaced / PAGES_PER_MB, node);
+			 (unsigned long long)misplaced, np_pages_mb(misplaced), node);
 	return true;
 }
 

@@ -37,7 +37,7 @@
 
 #include <sys/types.h>
 
-#include "sample_shared.h" /* NP_BPF_MAX_NODES */
+#include "lib/np_common.h" /* NP_BPF_MAX_NODES: node ids that index the arrays below */
 #include "topo/topo.h"
 
 /* Per-process policy, from its match section. Any change of these values (a reload) clears
@@ -60,8 +60,8 @@ struct np_fleet_proc {
 	unsigned long long start_time; /* clock ticks after boot (np_proc_info.start_time) */
 	struct np_fleet_policy policy;
 	int device_node;		/* node of the accelerators it has open; NP_NO_NODE: none */
-	__u64 cpu_ns[NP_BPF_MAX_NODES]; /* its threads' CPU time this interval, by node id */
-	__u64 pages[NP_BPF_MAX_NODES];	/* resident 4 KiB pages, by node id */
+	__u64 cpu_ns[NP_BPF_MAX_NODES]; /* BPF: CPU time of its threads this interval, by node id */
+	__u64 pages[NP_BPF_MAX_NODES];	/* resident 4 KiB pages, by node id (np_residency) */
 	double busy_cpus;		/* CPUs it keeps busy (CPU time / interval) */
 	int unpinned_threads;		/* threads (and children) not pinned to its assigned node */
 };
@@ -86,11 +86,14 @@ struct np_fleet_entry {
 	int candidate_node; /* the target the count refers to */
 	int above;	    /* consecutive intervals above the threshold toward candidate_node */
 	double last_move_s; /* NAN: no move under this policy */
+	/* by node id: moves only go to and from nodes the sampler counts (the fleet's rooms) */
 	__u32 left_nodes;   /* bit n: it was moved away from node n, never to return */
 	double left_at_s[NP_BPF_MAX_NODES];
 	int moves; /* PLACE decisions under this policy */
 	bool seen; /* internal to np_fleet_step */
 };
+
+_Static_assert(NP_BPF_MAX_NODES <= 32, "left_nodes has a bit per node id");
 
 /* Owned by the caller: zero it (or np_fleet_init) before the first step. */
 struct np_fleet {

@@ -3,10 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "lib/pages.h"
 #include "policy/fleet_targets.h"
 #include "policy/plan.h"
 
-#define PAGES_PER_GB (256.0 * 1024)
+#define PAGES_PER_GB (NP_PAGES_PER_MB * 1024.0)
 
 static struct np_fleet_room *room_of(struct np_fleet_pass *pass, int node)
 {
@@ -30,7 +31,8 @@ void np_fleet_rooms_init(struct np_fleet_pass *pass, const struct np_topo *topo)
 			continue;
 		pass->rooms[pass->nrooms++] = (struct np_fleet_room){
 			.id = node->id,
-			.pages = (long long)(node->mem_free_kb / 4) - (long long)reserve_mb * 256,
+			.pages = (long long)np_kb_pages(node->mem_free_kb) -
+				 (long long)np_mb_pages((uint64_t)reserve_mb),
 			.cpus = cpus,
 		};
 	}

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/pages.h"
 #include "policy/plan.h"
 
 long np_plan_default_reserve_mb(const struct np_node *node)
@@ -73,8 +74,8 @@ static void warn_policy(struct np_plan *plan, const struct np_residency *res, un
 			 options[res->policy_kind]);
 	else
 		snprintf(lead, sizeof(lead), "the memory policy of %llu of its %llu MB is %s",
-			 (unsigned long long)res->policy_pages / 256,
-			 (unsigned long long)total / 256, policy);
+			 (unsigned long long)np_pages_mb_floor(res->policy_pages),
+			 (unsigned long long)np_pages_mb_floor(total), policy);
 
 	if (res->policy_kind == NP_MPOL_BIND)
 		snprintf(fate, sizeof(fate), "still come only from %s", where);
@@ -147,8 +148,8 @@ int np_plan_make(const struct np_topo *topo, const struct np_proc_model *proc,
 		for (int n = 0; n < NP_BPF_MAX_NODES; n++)
 			if (n != node->id)
 				plan->pages_to_move += proc->residency.pages[n];
-		plan->reserve_pages = (__u64)reserve_mb * 256;
-		free_pages = node->mem_free_kb / 4;
+		plan->reserve_pages = np_mb_pages((__u64)reserve_mb);
+		free_pages = np_kb_pages(node->mem_free_kb);
 		plan->pages_planned = free_pages > plan->reserve_pages
 					      ? free_pages - plan->reserve_pages
 					      : 0;
@@ -158,10 +159,10 @@ int np_plan_make(const struct np_topo *topo, const struct np_proc_model *proc,
 			warn(plan, "node %d has %llu MB free and keeps %ld MB in reserve: %llu of "
 				   "%llu MB can move",
 			     node->id, (unsigned long long)node->mem_free_kb / 1024, reserve_mb,
-			     (unsigned long long)plan->pages_planned / 256,
-			     (unsigned long long)plan->pages_to_move / 256);
+			     (unsigned long long)np_pages_mb_floor(plan->pages_planned),
+			     (unsigned long long)np_pages_mb_floor(plan->pages_to_move));
 		if (opts->max_rate_mbps > 0)
-			plan->est_seconds = plan->pages_planned / 256.0 / opts->max_rate_mbps;
+			plan->est_seconds = np_pages_mb(plan->pages_planned) / opts->max_rate_mbps;
 	}
 
 	/* new memory: a policy naming other nodes outlasts both the move and the pinning */
