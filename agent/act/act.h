@@ -16,6 +16,7 @@
 
 #include "lib/cpulist.h"
 #include "lib/journal.h"
+#include "act/pacer.h" /* NP_PAUSE_BELOW_MBPS */
 
 struct np_act_result {
 	int changed;   /* values set */
@@ -68,10 +69,10 @@ int np_act_irqbalance_ban(const char *journal, const int *irqs, int nirqs,
 int np_act_setting(const char *journal, const char *path, const char *value,
 		   struct np_act_result *res);
 
-/* ---- memory (act_memory.c) ---- */
-
-/* Mapped file pages slower than this (MB/s) move with the process stopped (act_memory.c). */
-#define NP_PAUSE_BELOW_MBPS 20
+/*
+ * ---- memory (act_memory.c) ----
+ * Page counts in and out are 4 KiB pages (lib/pages.h), whatever the kernel's page size.
+ */
 
 struct np_move_opts {
 	int target_node;
