@@ -74,6 +74,16 @@ int np_act_setting(const char *journal, const char *path, const char *value,
  * Page counts in and out are 4 KiB pages (lib/pages.h), whatever the kernel's page size.
  */
 
+/* How far a move is, for the caller to show (the output layer draws it). */
+struct np_move_progress {
+	__u64 pages_moved;    /* so far */
+	__u64 pages_expected; /* np_move_opts.expected_pages */
+	int target_node;
+	double seconds; /* since the move began */
+	double mbps;	/* moved so far / seconds */
+	bool final;	/* the last call of this move: it has ended */
+};
+
 struct np_move_opts {
 	int target_node;
 	double max_rate_mbps;	 /* 0: no limit */
@@ -82,8 +92,9 @@ struct np_move_opts {
 	long reserve_mb;	 /* re-checked against the node's MemFree while moving */
 	const unsigned long *hot_addrs; /* sampled fault addresses, hottest first */
 	int nhot;
-	FILE *progress; /* where progress lines go, or NULL */
-	bool tty;	/* progress is a terminal: one line, redrawn */
+	/* called about every 100 ms while the movers run, and once at the end (NULL: not) */
+	void (*progress)(void *ctx, const struct np_move_progress *p);
+	void *progress_ctx;
 	/*
 	 * Mapped file pages the process keeps reading can move very slowly (each migration
 	 * unmaps the page and flushes TLBs while readers fault it back in). When they do, the

@@ -25,6 +25,8 @@
  * movers are joined, the signal is delivered as the caller arranged (a daemon blocking them
  * for its signalfd still finds them pending).
  *
+ * Progress goes to the caller's callback (the output layer draws it) about every 100 ms, and
+ * once more, final, at the end.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -172,28 +174,27 @@ static bool mover_cpus(int node, cpu_set_t *set)
 	return any;
 }
 
-static void progress(struct np_mover *m, bool last)
+/* Tell the caller how far the move is (final: once, at the end). */
+static void report_progress(struct np_mover *m, bool final)
 {
 	const struct np_move_opts *o = m->opts;
 	uint64_t moved = __atomic_load_n(&m->moved, __ATOMIC_RELAXED);
-	double t = np_now_s(), mb = np_pages_mb(np_base_to_pages(moved, m->pacer.page_kb));
+	struct np_move_progress p = {
+		.pages_moved = np_base_to_pages(moved, m->pacer.page_kb),
+		.pages_expected = o->expected_pages,
+		.target_node = o->target_node,
+		.final = final,
+	};
 
-	/* a terminal gets one line redrawn 5 times a second, a log one line a second */
-	if (!o->progress || (!last && t - m->last_line < (o->tty ? 0.2 : 1.0)))
+	if (!o->progress)
 		return;
-	if (last && o->tty) {
-		fprintf(o->progress, "\r\033[K");
-	} else if (!last || m->last_line > m->t0) {
-		fprintf(o->progress, "%s  memory: %.0f of %.0f MB moved to node %d, %.0f MB/s%s",
-			o->tty ? "\r" : "", mb, np_pages_mb(o->expected_pages), o->target_node,
-			t > m->t0 ? mb / (t - m->t0) : 0, o->tty ? "  " : "\n");
-	}
-	m->last_line = last ? 0 : t;
-	fflush(o->progress);
+	p.seconds = np_now_s() - m->t0;
+	p.mbps = p.seconds > 0 ? np_pages_mb(p.pages_moved) / p.seconds : 0;
+	o->progress(o->progress_ctx, &p);
 }
 
 /*
- * Wait for the movers, drawing progress and calling the caller's tick; a pending SIGINT or
+ * Wait for the movers, reporting progress and calling the caller's tick; a pending SIGINT or
  * SIGTERM makes them stop.
  */
 static void wait_movers(struct np_mover *m)
@@ -214,7 +215,7 @@ static void wait_movers(struct np_mover *m)
 		    (sigismember(&pending, SIGINT) || sigismember(&pending, SIGTERM)))
 			m->stop = true;
 		pthread_mutex_unlock(&m->lock);
-		progress(m, false);
+		report_progress(m, false);
 		if (m->opts->tick)
 			m->opts->tick(m->opts->tick_ctx);
 		pthread_mutex_lock(&m->lock);
@@ -324,7 +325,7 @@ int np_act_memory(pid_t pid, const struct np_move_opts *opts, struct np_move_res
 	res->stopped_by_reserve = m.stopped_by_reserve;
 	res->process_exited = m.exited;
 	snprintf(res->error, sizeof(res->error), "%s", m.error);
-	progress(&m, true);
+	report_progress(&m, true);
 	res->seconds = np_now_s() - m.t0;
 
 	for (int i = 0; i < MOVERS; i++)

@@ -24,7 +24,7 @@ struct np_mover {
 	const struct np_mem_window *windows;
 	int nwindows;
 	long slots; /* addresses in one window */
-	double t0, last_line; /* the last progress line: when */
+	double t0;
 	uint64_t reserve_pages; /* base pages the target node keeps free */
 
 	pthread_mutex_t lock; /* what follows, up to file_lock */
