@@ -16,6 +16,7 @@
 
 #include "lib/cpulist.h"
 #include "lib/journal.h"
+#include "act/pacer.h" /* NP_PAUSE_BELOW_MBPS */
 
 struct np_act_result {
 	int changed;   /* values set */
@@ -68,10 +69,20 @@ int np_act_irqbalance_ban(const char *journal, const int *irqs, int nirqs,
 int np_act_setting(const char *journal, const char *path, const char *value,
 		   struct np_act_result *res);
 
-/* ---- memory (act_memory.c) ---- */
+/*
+ * ---- memory (act_memory.c) ----
+ * Page counts in and out are 4 KiB pages (lib/pages.h), whatever the kernel's page size.
+ */
 
-/* Mapped file pages slower than this (MB/s) move with the process stopped (act_memory.c). */
-#define NP_PAUSE_BELOW_MBPS 20
+/* How far a move is, for the caller to show (the output layer draws it). */
+struct np_move_progress {
+	__u64 pages_moved;    /* so far */
+	__u64 pages_expected; /* np_move_opts.expected_pages */
+	int target_node;
+	double seconds; /* since the move began */
+	double mbps;	/* moved so far / seconds */
+	bool final;	/* the last call of this move: it has ended */
+};
 
 struct np_move_opts {
 	int target_node;
@@ -81,8 +92,9 @@ struct np_move_opts {
 	long reserve_mb;	 /* re-checked against the node's MemFree while moving */
 	const unsigned long *hot_addrs; /* sampled fault addresses, hottest first */
 	int nhot;
-	FILE *progress; /* where progress lines go, or NULL */
-	bool tty;	/* progress is a terminal: one line, redrawn */
+	/* called about every 100 ms while the movers run, and once at the end (NULL: not) */
+	void (*progress)(void *ctx, const struct np_move_progress *p);
+	void *progress_ctx;
 	/*
 	 * Mapped file pages the process keeps reading can move very slowly (each migration
 	 * unmaps the page and flushes TLBs while readers fault it back in). When they do, the

@@ -270,7 +270,8 @@ static bool thp_head(const struct np_page_scan *s, uint64_t pm)
 int np_page_scan(const struct np_page_scan *s, const struct np_mem_window *w, uint64_t *pm,
 		 void **addrs, unsigned int *weights, bool *huge_known)
 {
-	long npages = (long)((w->end - w->start) / s->page_size), per_huge = NP_MEM_HUGE / s->page_size;
+	long npages = (long)((w->end - w->start) / s->page_size);
+	long per_huge = NP_MEM_HUGE / s->page_size; /* base pages of a huge page */
 	ssize_t got = -1;
 	int n = 0;
 

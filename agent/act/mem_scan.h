@@ -2,7 +2,8 @@
 /*
  * What the memory mover walks: windows of a process's address space (hot regions first), and
  * in each window the addresses worth passing to move_pages(2): resident pages only (pagemap),
- * and a transparent huge page once, by its head, with a weight of 512 (kpageflags).
+ * and a transparent huge page once, by its head, weighing its base pages (kpageflags). Page
+ * counts here are base pages (the kernel's page size), what move_pages(2) counts.
  */
 #ifndef NP_MEM_SCAN_H
 #define NP_MEM_SCAN_H
@@ -33,7 +34,7 @@ int np_mem_windows(pid_t pid, const unsigned long *hot_addrs, int nhot,
 struct np_page_scan {
 	int pagemap_fd;	   /* -1: unreadable, every address is passed */
 	int kpageflags_fd; /* -1: huge pages unknown (no CAP_SYS_ADMIN) */
-	long page_size;
+	long page_size; /* bytes of a base page */
 };
 
 void np_page_scan_open(struct np_page_scan *s, pid_t pid);
@@ -41,9 +42,9 @@ void np_page_scan_close(struct np_page_scan *s);
 
 /*
  * The addresses of window w to query, at most NP_MEM_WINDOW / page size of them: resident
- * pages, a known huge page once by its head (weight 512, else 1). pm is a buffer of as many
- * entries. *huge_known tells whether huge pages were recognised (false: their tails are in
- * the list too, and moving them costs more). Returns the count.
+ * pages, a known huge page once by its head (weight: its base pages, 512 of 4 KiB; else 1).
+ * pm is a buffer of as many entries. *huge_known tells whether huge pages were recognised
+ * (false: their tails are in the list too, and moving them costs more). Returns the count.
  */
 int np_page_scan(const struct np_page_scan *s, const struct np_mem_window *w, uint64_t *pm,
 		 void **addrs, unsigned int *weights, bool *huge_known);

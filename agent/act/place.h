@@ -41,8 +41,8 @@ struct np_act_opts {
 	int pause_below_mbps;
 	void (*tick)(void *ctx); /* see np_move_opts */
 	void *tick_ctx;
-	FILE *progress; /* memory progress lines, or NULL */
-	bool tty;
+	void (*progress)(void *ctx, const struct np_move_progress *p); /* see np_move_opts */
+	void *progress_ctx;
 };
 
 /*

@@ -185,7 +185,7 @@ int np_place_act(struct np_place *p, const struct np_act_opts *a, const unsigned
 			.hot_addrs = hot,
 			.nhot = nhot,
 			.progress = a->progress,
-			.tty = a->tty,
+			.progress_ctx = a->progress_ctx,
 			.pause_ms = a->pause_ms,
 			.pause_below_mbps = a->pause_below_mbps,
 			.tick = a->tick,

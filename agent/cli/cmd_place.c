@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "act/place.h"
 #include "output/place_output.h"
+#include "output/progress.h"
 #include "model/report.h"
 #include "sample/window.h"
 
@@ -429,14 +430,15 @@ int np_cmd_place(int argc, char **argv)
 					      : strerror(-lock));
 			goto cleanup;
 		}
+		struct np_progress_out po = np_progress_out(stderr, isatty(STDERR_FILENO));
 		struct np_act_opts ao = {
 			.journal = a.journal,
 			.only = a.only,
 			.max_rate_mbps = a.max_rate_mbps,
 			.pause_ms = a.pause_ms,
 			.pause_below_mbps = a.pause_below_mbps,
-			.progress = a.progress || (!a.json && isatty(STDERR_FILENO)) ? stderr : NULL,
-			.tty = isatty(STDERR_FILENO),
+			.progress = a.progress || (!a.json && po.tty) ? np_progress_memory : NULL,
+			.progress_ctx = &po,
 		};
 
 		err = np_place_act(&place, &ao, hot, nhot);

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inside the memory mover (act_memory.c runs the pool, mover_pages.c moves a window's pages
+ * with move_pages(2), proc_pause.c stops and continues the process). Page counts here are base
+ * pages, what move_pages(2) takes one address for; results and progress are converted to the
+ * agent's 4 KiB pages (lib/pages.h) on their way out.
+ */
+#ifndef NP_MOVER_H
+#define NP_MOVER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "act/act.h"
+#include "act/mem_scan.h"
+#include "act/pacer.h"
+
+struct np_mover {
+	pid_t pid;
+	const struct np_move_opts *opts;
+	struct np_page_scan scan;
+	const struct np_mem_window *windows;
+	int nwindows;
+	long slots; /* addresses in one window */
+	double t0;
+	uint64_t reserve_pages; /* base pages the target node keeps free */
+
+	pthread_mutex_t lock; /* what follows, up to file_lock */
+	pthread_cond_t finished;
+	int next_window, running;
+	uint64_t budget;    /* base pages still allowed */
+	uint64_t in_flight; /* base pages of batches being moved now: MemFree does not show them */
+	uint64_t moved;	    /* base pages, by all movers: progress */
+	uint64_t booked;    /* base pages of the batches started: the rate budget */
+	bool stop, stopped_by_reserve, exited;
+	char error[128];
+
+	int file_tickets; /* file windows handed out (under lock): their order */
+
+	pthread_mutex_t file_lock; /* file windows, one mover at a time; what follows */
+	pthread_cond_t file_turn_changed;
+	int file_turn; /* the ticket whose file window goes next: hottest first, files too */
+	struct np_pacer pacer; /* its pause state; its rate fields are read by all movers */
+	bool pause_journaled;
+	int pauses;
+	double paused_seconds;
+};
+
+/* One mover thread: its buffers (one window's slots each) and its counts. */
+struct np_mover_worker {
+	struct np_mover *m;
+	pthread_t thread;
+	uint64_t *pm;
+	void **addrs;
+	unsigned int *weights; /* base pages behind each address: 1, or a huge page's */
+	int *status, *nodes;
+	void **busy;
+	unsigned int *busy_weights;
+	struct np_move_result res; /* this mover's counts in base pages, summed at the end */
+};
+
+/* (mover_pages.c) Move window w's misplaced pages, in batches, within the budgets. */
+void np_mover_window(struct np_mover_worker *wk, const struct np_mem_window *w);
+
+/* (proc_pause.c) The process's state letter (0: gone), and its address space size in bytes. */
+char np_proc_state(pid_t pid, unsigned long *vsize);
+
+/* (proc_pause.c) Stop the process, its pause journaled first; -ESRCH when it is gone. */
+int np_mover_stop_process(struct np_mover *m);
+
+/* (proc_pause.c) Continue it after a batch; ms is how long it was stopped. */
+void np_mover_continue_process(struct np_mover *m, double ms);
+
+#endif
