@@ -140,6 +140,6 @@ void np_restore_irq(const struct np_change *c, struct np_act_result *res);
 void np_restore_irqbalance_bans(const struct np_change *changes, int n, struct np_act_result *res);
 void np_restore_setting(const struct np_change *c, struct np_act_result *res);
 /* A process left stopped by a killed `place` is continued (same start time, state T only). */
-int np_restore_process(const struct np_change *c, struct np_act_result *res);
+void np_restore_process(const struct np_change *c, struct np_act_result *res);
 
 #endif

@@ -38,17 +38,6 @@ struct np_pacer {
 	int pause_batch; /* base pages per paused batch, adapted to pause_ms */
 };
 
-/* Base pages in the agent's 4 KiB pages (page_kb: the base page, 4, 16 or 64) and back. */
-static inline uint64_t np_base_to_pages(uint64_t base, long page_kb)
-{
-	return base * (uint64_t)(page_kb / NP_PAGE_KB);
-}
-
-static inline uint64_t np_pages_to_base(uint64_t pages, long page_kb)
-{
-	return pages / (uint64_t)(page_kb / NP_PAGE_KB);
-}
-
 /* Fill the fixed fields, the policy state from the start. */
 void np_pacer_init(struct np_pacer *p, double rate_mbps, int pause_ms, int pause_below_mbps,
 		   long page_kb);

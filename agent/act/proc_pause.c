@@ -61,22 +61,21 @@ void np_mover_continue_process(struct np_mover *m, double ms)
 	m->paused_seconds += ms / 1000;
 }
 
-int np_restore_process(const struct np_change *c, struct np_act_result *res)
+void np_restore_process(const struct np_change *c, struct np_act_result *res)
 {
 	unsigned long long start;
 
 	/* the same process (start time), and still stopped: our SIGSTOP outlived us */
 	if (np_thread_start_time("/", c->tgid, c->id, &start) || start != c->start_time) {
 		res->vanished++;
-		return 0;
+		return;
 	}
 	if (np_proc_state(c->id, NULL) != 'T') {
 		res->unchanged++;
-		return 0;
+		return;
 	}
 	if (kill(c->id, SIGCONT))
 		np_act_fail(res, "pid %d: SIGCONT: %s", c->id, strerror(errno));
 	else
 		res->changed++;
-	return 0;
 }

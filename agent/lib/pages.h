@@ -34,6 +34,17 @@ static inline uint64_t np_mb_pages(uint64_t mb)
 	return mb * NP_PAGES_PER_MB;
 }
 
+/* Base pages in the agent's 4 KiB pages (page_kb: the base page, 4, 16 or 64) and back. */
+static inline uint64_t np_base_to_pages(uint64_t base, long page_kb)
+{
+	return base * (uint64_t)(page_kb / NP_PAGE_KB);
+}
+
+static inline uint64_t np_pages_to_base(uint64_t pages, long page_kb)
+{
+	return pages / (uint64_t)(page_kb / NP_PAGE_KB);
+}
+
 /* The kernel's base page in KiB: 4 on x86, 4, 16 or 64 on arm64. */
 long np_base_page_kb(void);
 
