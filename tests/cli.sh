@@ -105,6 +105,65 @@ check_eq "place: bad input left the thread mask alone" \
 check "place: bad input wrote no journal" test ! -e "$j"
 kill $victim
 
+# Every command reads its options through the same wrapper: the same words for the same mistake,
+# exit 2 ("run --config" without a value once said "unknown option").
+for c in "topo --root" "report --duration" "place --journal" "restore --journal" "run --config"; do
+	expect_exit "${c%% *}: '${c#* }' without a value" 2 \
+		"numaplace: ${c%% *}: option '${c#* }' needs a value$" "$np" $c
+done
+for c in topo report place restore run; do
+	expect_exit "$c: unknown option, the common wording" 2 \
+		"numaplace: $c: unknown option '--frob' (try 'numaplace $c --help')$" "$np" $c --frob
+	expect_exit "$c: unknown short option, the common wording" 2 \
+		"numaplace: $c: unknown option '-x' (try 'numaplace $c --help')$" "$np" $c -x
+done
+for c in "report --sample-every" "place --max-rate" "run --node"; do
+	expect_exit "${c%% *}: '${c#* }' not a number, the common wording" 2 \
+		"numaplace: ${c%% *}: ${c#* } 'x': expected " "$np" $c x
+done
+
+# Ctrl-C (SIGINT) or SIGTERM while place samples stops place and changes nothing: no thread
+# pinned, no journal, exit 1, a message. The victim sits on CPU 1, which place would widen to
+# node 0's CPUs. The signal goes when the sampler's BPF links are up: the window is running.
+bpf_links() { ls -l /proc/"$1"/fd 2>/dev/null | grep -c 'bpf[-_]link'; }
+wait_sampling() {
+	local i=0
+	while [ "$(bpf_links "$1")" -eq 0 ] && [ $i -lt 100 ] && kill -0 "$1" 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sleep 0.3
+}
+if [ "$(id -u)" = 0 ] && [ "$(nproc)" -ge 2 ]; then
+	taskset -c 1 sleep 300 &
+	victim=$!
+	for sig in INT TERM; do
+		rm -f "$j" "$j.lock"
+		"$np" place --pid $victim --node 0 --sample 20 --journal "$j" >"$tmp/sig.out" 2>"$tmp/sig.err" &
+		placer=$!
+		wait_sampling $placer
+		kill -$sig $placer
+		wait $placer
+		check_eq "place: SIG$sig while sampling: exit 1" "$?" 1
+		check "place: SIG$sig while sampling: says it stopped, nothing changed" \
+			grep -q "place: interrupted while sampling; nothing changed" "$tmp/sig.err"
+		check_eq "place: SIG$sig while sampling: the thread's mask is as it was" \
+			"$(awk '/^Cpus_allowed_list/ { print $2 }' /proc/$victim/status)" 1
+		check "place: SIG$sig while sampling: no journal" test ! -s "$j"
+		check "place: SIG$sig while sampling: no plan printed" test ! -s "$tmp/sig.out"
+	done
+	# report keeps its Ctrl-C: the window ends early and the report still comes
+	"$np" report --pid $victim --duration 60 --json >"$tmp/sig.json" 2>"$tmp/sig.err" &
+	placer=$!
+	wait_sampling $placer
+	kill -INT $placer
+	wait $placer
+	check_eq "report: SIGINT ends the window early: exit 0" "$?" 0
+	check "report: ... and still reports" grep -q '"processes"' "$tmp/sig.json"
+	kill $victim
+	rm -f "$j" "$j.lock"
+fi
+
 # A damaged journal is refused with its line, and kept for a look.
 printf '{"kind":"thread_affinity","id":1,"tgid":1,"start_time":1,"path":"","old_value":"0"}\nnot json\n' >"$j"
 expect_exit "restore: damaged journal" 1 "line 2 is not a journal record" "$np" restore --journal "$j"
@@ -206,6 +265,19 @@ expect_exit "run: --metrics-listen off loopback without the config allowing it" 
 	run --match x --metrics-listen 0.0.0.0:9464
 check "run: bad input left no journal" test ! -e "$tmp/run-journal"
 if [ "$(id -u)" = 0 ]; then
+	# never numaplace itself nor the processes that started it (a shell, sudo, timeout): their
+	# command lines hold its own arguments, so they match. A stranger with the word does.
+	word=np-lineage-probe
+	printf '[match probe]\ncmdline = %s\nmin_rss_mb = 0\nmin_cpu = 0\n' $word >"$tmp/$word.conf"
+	sh -c 'sleep 60; true' $word &
+	stranger=$!
+	bash -c "timeout -s KILL 30 '$np' run --journal '$tmp/run-journal' --config '$tmp/$word.conf' \
+		--dry-run --once --interval 0.5; true" >"$tmp/lineage.out" 2>"$tmp/lineage.err"
+	check "run: a matching process that is not ours is managed" \
+		grep -q "managing pid $stranger " "$tmp/lineage.err"
+	check_eq "run: numaplace's ancestors are never managed" \
+		"$(grep 'managing pid' "$tmp/lineage.err" | grep -v "pid $stranger ")" ""
+	kill $stranger
 	# a dry run on this host: one interval finds nothing to do, changes nothing
 	run --match 'no-such-server-xyz' --dry-run --once --interval 0.5 >"$tmp/dry.out" 2>"$tmp/dry.err"
 	check_eq "run --dry-run --once on this host: exit 0" "$?" 0 || sed 's/^/    /' "$tmp/dry.err"

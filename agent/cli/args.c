@@ -3,10 +3,99 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/args.h"
+#include "lib/np_common.h"
+
+int np_args_stop(struct np_args *a, int exit_code)
+{
+	a->exit_code = exit_code;
+	return NP_ARGS_STOP;
+}
+
+/* getopt_long leaves optind just past the argument it could not use. */
+static int mistake(struct np_args *a, int opt)
+{
+	const char *arg = optind > 0 && optind <= a->argc ? a->argv[optind - 1] : "?";
+
+	if (opt == ':')
+		np_err("%s: option '%s' needs a value", a->command, arg);
+	else
+		np_err("%s: unknown option '%s' (try 'numaplace %s --help')", a->command, arg,
+		       a->command);
+	return np_args_stop(a, NP_EXIT_USAGE);
+}
+
+int np_args_next(struct np_args *a)
+{
+	char shortopts[64];
+	int opt;
+
+	if (!a->opt) {
+		/* every command starts afresh, with getopt's own messages off */
+		optind = 1;
+		opterr = 0;
+	}
+	/* ':' first: a missing value is told from an unknown option */
+	snprintf(shortopts, sizeof(shortopts), ":%s", a->shortopts ? a->shortopts : "h");
+	opt = getopt_long(a->argc, a->argv, shortopts, a->options, NULL);
+	a->opt = opt;
+	if (opt == 'h') {
+		a->usage(stdout);
+		return np_args_stop(a, NP_EXIT_OK);
+	}
+	if (opt == '?' || opt == ':')
+		return mistake(a, opt);
+	if (opt != -1)
+		return opt;
+	if (optind < a->argc) {
+		np_err("%s: unexpected argument '%s'", a->command, a->argv[optind]);
+		return np_args_stop(a, NP_EXIT_USAGE);
+	}
+	return 0;
+}
+
+/* The option being read as typed in the help: "--pid", or "-o" for a short one. */
+static void option_name(const struct np_args *a, char *name, size_t len)
+{
+	for (const struct option *o = a->options; o && o->name; o++)
+		if (o->val == a->opt) {
+			snprintf(name, len, "--%s", o->name);
+			return;
+		}
+	snprintf(name, len, "-%c", a->opt);
+}
+
+int np_args_bad(struct np_args *a, const char *fmt, ...)
+{
+	char name[64], why[256];
+	va_list ap;
+
+	option_name(a, name, sizeof(name));
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	np_err("%s: %s '%s': %s", a->command, name, optarg ? optarg : "", why);
+	return np_args_stop(a, NP_EXIT_USAGE);
+}
+
+int np_args_ulong(struct np_args *a, unsigned long min, unsigned long max, const char *what,
+		  unsigned long *out)
+{
+	if (np_parse_ulong(optarg, min, max, out))
+		return np_args_bad(a, "expected %s", what);
+	return 0;
+}
+
+int np_args_seconds(struct np_args *a, double max, const char *what, double *out)
+{
+	if (np_parse_seconds(optarg, max, out))
+		return np_args_bad(a, "expected %s", what);
+	return 0;
+}
 
 int np_parse_ulong(const char *text, unsigned long min, unsigned long max, unsigned long *out)
 {

@@ -6,18 +6,20 @@
  * target), IRQs, and memory last, the long part.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "act/place.h"
 #include "cli/args.h"
 #include "cli/commands.h"
-#include "act/place.h"
-#include "output/place_output.h"
+#include "cli/common.h"
+#include "cli/signals.h"
+#include "lib/pages.h"
 #include "output/progress.h"
 #include "model/report.h"
+#include "output/place_output.h"
 #include "sample/window.h"
 
 struct place_args {
@@ -34,6 +36,22 @@ struct place_args {
 	int pause_ms;
 	int pause_below_mbps;
 	const char *journal;
+};
+
+/* One placement, from the options to the outcome: what the steps below hand on. */
+struct place_job {
+	struct place_args a;
+	struct np_target_opts target;
+	struct np_topo *topo;
+	struct np_report report;
+	struct np_proc_model *proc; /* into report */
+	struct np_plan_opts popts;
+	struct np_cpuset allowed;
+	int irqs[NP_PLAN_MAX_IRQS], nirqs;
+	struct np_plan *plan;
+	unsigned long *hot;
+	int nhot;
+	struct np_place place;
 };
 
 static void place_usage(FILE *out)
@@ -69,7 +87,93 @@ static void place_usage(FILE *out)
 		NP_JOURNAL_DEFAULT);
 }
 
-static int parse_args(int argc, char **argv, struct place_args *a)
+/* An option without a value, or with any text: true when opt was one. */
+static bool set_plain_option(int opt, struct place_args *a)
+{
+	switch (opt) {
+	case 'd':
+		a->dry_run = true;
+		return true;
+	case 'j':
+		a->json = true;
+		return true;
+	case 'G':
+		a->progress = true;
+		return true;
+	case 'D':
+		a->device = optarg;
+		return true;
+	case 'N':
+		a->nics = optarg;
+		return true;
+	case 'J':
+		a->journal = optarg;
+		return true;
+	}
+	return false;
+}
+
+/* An option with a value to check, into a; 0, or NP_ARGS_STOP after the message. */
+static int parse_option(struct np_args *p, struct place_args *a)
+{
+	unsigned long v;
+	char msg[256];
+
+	switch (p->opt) {
+	case 'p':
+		if (np_args_ulong(p, 1, 4194304 /* PID_MAX_LIMIT */, "one process id", &v))
+			return NP_ARGS_STOP;
+		a->pid = (pid_t)v;
+		break;
+	case 'n':
+		if (np_args_ulong(p, 0, NP_MAX_NODES - 1, "a node number", &v))
+			return NP_ARGS_STOP;
+		a->node = (int)v;
+		break;
+	case 'o':
+		if (np_plan_parse_only(optarg, &a->only))
+			return np_args_bad(p, "expected a comma-separated list of threads, memory, "
+					      "irqs, balancing");
+		break;
+	case 'r':
+		if (np_args_ulong(p, 0, 1000000, "MB per second, 0 for no limit", &v))
+			return NP_ARGS_STOP;
+		a->max_rate_mbps = (double)v;
+		break;
+	case 'R':
+		if (np_args_ulong(p, 0, 1UL << 30, "MB", &v))
+			return NP_ARGS_STOP;
+		a->reserve_mb = (long)v;
+		break;
+	case 'b':
+		if (np_balancing_parse(optarg, &a->balancing, msg, sizeof(msg))) {
+			np_err("place: --balancing %s", msg);
+			return np_args_stop(p, NP_EXIT_USAGE);
+		}
+		break;
+	case 's':
+		if (!strcmp(optarg, "auto"))
+			a->sample_s = -1;
+		else if (!strcmp(optarg, "0"))
+			a->sample_s = 0;
+		else if (np_args_seconds(p, 3600, "seconds, 0 to skip, or auto", &a->sample_s))
+			return NP_ARGS_STOP;
+		break;
+	case 'P':
+		if (np_args_ulong(p, 0, 10000, "0 to 10000", &v))
+			return NP_ARGS_STOP;
+		a->pause_ms = (int)v;
+		break;
+	case 'B':
+		if (np_args_ulong(p, 1, 1000000, "MB/s, 1 to 1000000", &v))
+			return NP_ARGS_STOP;
+		a->pause_below_mbps = (int)v;
+		break;
+	}
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct place_args *a, int *exit_code)
 {
 	static const struct option options[] = {
 		{ "pid", required_argument, NULL, 'p' },
@@ -90,120 +194,123 @@ static int parse_args(int argc, char **argv, struct place_args *a)
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	unsigned long value;
-	char msg[256];
+	struct np_args p = { .command = "place",
+			     .argc = argc,
+			     .argv = argv,
+			     .options = options,
+			     .shortopts = "h",
+			     .usage = place_usage };
 	int opt;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'p':
-			if (np_parse_ulong(optarg, 1, 4194304, &value)) {
-				np_err("place: --pid '%s': expected one process id", optarg);
+	while ((opt = np_args_next(&p)) > 0)
+		if (!set_plain_option(opt, a) && parse_option(&p, a))
+			break;
+	if (opt == 0 && !a->pid) {
+		np_err("place: --pid is required (try 'numaplace place --help')");
+		opt = np_args_stop(&p, NP_EXIT_USAGE);
+	} else if (opt == 0 && a->device && a->node != NP_NO_NODE) {
+		np_err("place: --node and --device both name the target: give one");
+		opt = np_args_stop(&p, NP_EXIT_USAGE);
+	}
+	*exit_code = p.exit_code;
+	return opt ? NP_ARGS_STOP : 0;
+}
+
+/* The process: one that exists, and neither numaplace itself nor a kernel thread. */
+static int check_process(const struct place_args *a)
+{
+	struct np_proc_info info;
+
+	if (np_proc_read("/", a->pid, &info)) {
+		np_err("place: --pid %d: no such process", a->pid);
+		return NP_EXIT_USAGE;
+	}
+	if (a->pid == getpid() || (!info.cmdline[0] && (info.ppid == 2 || a->pid == 2))) {
+		np_err("place: --pid %d (%s) is %s", a->pid, info.comm,
+		       a->pid == getpid() ? "numaplace itself" : "a kernel thread");
+		return NP_EXIT_USAGE;
+	}
+	return NP_EXIT_OK;
+}
+
+/* --node or --device: on this host, into the target options. */
+static int check_target(struct place_job *j)
+{
+	const struct place_args *a = &j->a;
+	const struct np_topo *topo = j->topo;
+
+	if (a->node != NP_NO_NODE && np_topo_node_index(topo, a->node) < 0) {
+		np_err("place: --node %d: no such online node (this host has %d; see 'numaplace "
+		       "topo')",
+		       a->node, topo->nnodes);
+		return NP_EXIT_USAGE;
+	}
+	j->target.forced_node = a->node;
+	if (!a->device)
+		return NP_EXIT_OK;
+	j->target.forced_device = np_topo_device_index(topo, a->device);
+	if (j->target.forced_device < 0) {
+		np_err("place: --device %s: no such PCI device (see 'numaplace topo')", a->device);
+		return NP_EXIT_USAGE;
+	}
+	if (topo->devices[j->target.forced_device].node == NP_NODE_UNKNOWN) {
+		np_err("place: --device %s: the firmware gives it no NUMA node; use --node",
+		       a->device);
+		return NP_EXIT_USAGE;
+	}
+	return NP_EXIT_OK;
+}
+
+/* --balancing: the knobs it names exist on this kernel. */
+static int check_balancing(const struct place_args *a, const struct np_topo *topo)
+{
+	if (a->balancing.choice == NP_BALANCING_TUNE) {
+		for (int k = 0; k < NP_KNOB_COUNT; k++) {
+			char path[256];
+
+			if (a->balancing.set[k] &&
+			    np_knob_path(&topo->kernel, k, path, sizeof(path))) {
+				np_err("place: --balancing tune: this kernel has no %s knob%s",
+				       np_knob_names[k],
+				       topo->kernel.knobs_source ? "" : " (is debugfs mounted?)");
 				return NP_EXIT_USAGE;
 			}
-			a->pid = (pid_t)value;
-			break;
-		case 'n':
-			if (np_parse_ulong(optarg, 0, NP_MAX_NODES - 1, &value)) {
-				np_err("place: --node '%s': expected a node number", optarg);
-				return NP_EXIT_USAGE;
-			}
-			a->node = (int)value;
-			break;
-		case 'D':
-			a->device = optarg;
-			break;
-		case 'o':
-			if (np_plan_parse_only(optarg, &a->only)) {
-				np_err("place: --only '%s': expected a comma-separated list of threads, "
-				       "memory, irqs, balancing",
-				       optarg);
-				return NP_EXIT_USAGE;
-			}
-			break;
-		case 'd':
-			a->dry_run = true;
-			break;
-		case 'j':
-			a->json = true;
-			break;
-		case 'r':
-			if (np_parse_ulong(optarg, 0, 1000000, &value)) {
-				np_err("place: --max-rate '%s': expected MB per second, 0 for no limit",
-				       optarg);
-				return NP_EXIT_USAGE;
-			}
-			a->max_rate_mbps = (double)value;
-			break;
-		case 'R':
-			if (np_parse_ulong(optarg, 0, 1UL << 30, &value)) {
-				np_err("place: --reserve '%s': expected MB", optarg);
-				return NP_EXIT_USAGE;
-			}
-			a->reserve_mb = (long)value;
-			break;
-		case 'b':
-			if (np_balancing_parse(optarg, &a->balancing, msg, sizeof(msg))) {
-				np_err("place: --balancing %s", msg);
-				return NP_EXIT_USAGE;
-			}
-			break;
-		case 'N':
-			a->nics = optarg;
-			break;
-		case 's':
-			if (!strcmp(optarg, "auto"))
-				a->sample_s = -1;
-			else if (!strcmp(optarg, "0"))
-				a->sample_s = 0;
-			else if (np_parse_seconds(optarg, 3600, &a->sample_s)) {
-				np_err("place: --sample '%s': expected seconds, 0 to skip, or auto",
-				       optarg);
-				return NP_EXIT_USAGE;
-			}
-			break;
-		case 'J':
-			a->journal = optarg;
-			break;
-		case 'P':
-			if (np_parse_ulong(optarg, 0, 10000, &value)) {
-				np_err("place: --pause-ms '%s': expected 0 to 10000", optarg);
-				return NP_EXIT_USAGE;
-			}
-			a->pause_ms = (int)value;
-			break;
-		case 'B':
-			if (np_parse_ulong(optarg, 1, 1000000, &value)) {
-				np_err("place: --pause-below '%s': expected MB/s, 1 to 1000000", optarg);
-				return NP_EXIT_USAGE;
-			}
-			a->pause_below_mbps = (int)value;
-			break;
-		case 'G':
-			a->progress = true;
-			break;
-		case 'h':
-			place_usage(stdout);
-			return NP_EXIT_OK;
-		default:
-			return np_bad_option("place", argc, argv, opt);
 		}
 	}
-	if (optind < argc) {
-		np_err("place: unexpected argument '%s'", argv[optind]);
+	if ((a->only & NP_PLAN_ONLY_BALANCING) && a->balancing.choice != NP_BALANCING_KEEP &&
+	    topo->kernel.numa_balancing < 0) {
+		np_err("place: --balancing: this kernel has no kernel.numa_balancing");
 		return NP_EXIT_USAGE;
 	}
-	if (!a->pid) {
-		np_err("place: --pid is required (try 'numaplace place --help')");
-		return NP_EXIT_USAGE;
-	}
-	if (a->device && a->node != NP_NO_NODE) {
-		np_err("place: --node and --device both name the target: give one");
-		return NP_EXIT_USAGE;
-	}
-	return -1; /* go on */
+	return NP_EXIT_OK;
+}
+
+/* Validate everything before touching anything. */
+static int validate(struct place_job *j)
+{
+	struct place_args *a = &j->a;
+	int rc = check_process(a);
+
+	if (rc)
+		return rc;
+	j->topo = np_cli_topo("place", "/");
+	j->plan = calloc(1, sizeof(*j->plan));
+	if (!j->topo || !j->plan)
+		return NP_EXIT_RUNTIME;
+	rc = check_target(j);
+	if (!rc)
+		rc = check_balancing(a, j->topo);
+	if (rc)
+		return rc;
+	if (a->sample_s < 0 && a->dry_run && geteuid() != 0)
+		a->sample_s = 0; /* auto: a plan without root, then */
+	if (!a->dry_run || a->sample_s > 0)
+		return np_cli_need_root("place",
+					a->dry_run ? "(sampling loads BPF programs); 'place "
+						     "--dry-run --sample 0' shows the plan without"
+						   : "(it changes the system); 'place --dry-run "
+						     "--sample 0' shows the plan without");
+	return NP_EXIT_OK;
 }
 
 /*
@@ -231,15 +338,200 @@ static bool sampling_pays(const struct np_topo *topo, const struct place_args *a
 		if (proc->info.pid != a->pid || node < 0)
 			continue;
 		off = np_node_sum(proc->residency.pages) - proc->residency.pages[proc->target_node];
-		pays = off / 256.0 / rate > NP_PLACE_SAMPLE_S;
+		pays = np_pages_mb(off) / rate > NP_PLACE_SAMPLE_S;
 	}
 	np_report_free(&probe);
 	return pays;
 }
 
+/*
+ * Where its threads run and which pages it faults on. Ctrl-C or SIGTERM in the window stops
+ * place here, before anything changed.
+ */
+static int sample(struct place_job *j)
+{
+	struct np_sampler_opts sopts = { .sample_every = 16, .max_threads = 65536 };
+	struct np_sampler *sampler = NULL;
+	char msg[512] = "";
+	int err, signo;
+
+	if (j->a.sample_s < 0) {
+		j->a.sample_s = sampling_pays(j->topo, &j->a, &j->target) ? NP_PLACE_SAMPLE_S : 0;
+		j->place.sample_auto = j->a.sample_s == 0;
+	}
+	if (j->a.sample_s == 0)
+		return NP_EXIT_OK;
+	sopts.pids = &j->a.pid;
+	sopts.npids = 1;
+	/*
+	 * NUMA hinting faults happen only while AutoNUMA scans; otherwise the kprobe finds
+	 * nothing and its attach costs (0.4 s of the 1.3 s load in the guest)
+	 */
+	sopts.want_kprobe = j->topo->kernel.numa_balancing > 0;
+	err = np_sampler_start(j->topo, &sopts, &sampler, msg, sizeof(msg));
+	if (err) {
+		np_err("place: %s", msg);
+		return NP_EXIT_RUNTIME;
+	}
+	np_sample_window(sampler, j->a.sample_s, np_cli_catch_stop());
+	signo = np_cli_release_stop();
+	err = signo ? 0 : np_sampler_stop(sampler, &j->report.data);
+	np_sampler_destroy(sampler);
+	if (signo) {
+		np_err("place: interrupted while sampling; nothing changed (%s)", strsignal(signo));
+		return NP_EXIT_RUNTIME;
+	}
+	if (err) {
+		np_err("place: reading the sampler's maps: %s", strerror(-err));
+		return NP_EXIT_RUNTIME;
+	}
+	return NP_EXIT_OK;
+}
+
+/* The process modelled, with a target node. */
+static int model(struct place_job *j)
+{
+	int err;
+
+	j->report.topo = j->topo;
+	j->target.window_ns = j->report.data.window_ns;
+	err = np_report_build(&j->report, &j->a.pid, 1, &j->target);
+	if (err) {
+		np_err("place: %s", strerror(-err));
+		return NP_EXIT_RUNTIME;
+	}
+	for (int i = 0; i < j->report.nprocs; i++)
+		if (j->report.procs[i].info.pid == j->a.pid)
+			j->proc = &j->report.procs[i];
+	if (!j->proc || j->proc->exited) {
+		np_err("place: pid %d exited before it could be placed", j->a.pid);
+		return NP_EXIT_RUNTIME;
+	}
+	if (j->proc->target_node < 0) {
+		np_err("place: pid %d: no target node (no resident memory, no accelerator); give "
+		       "--node",
+		       j->a.pid);
+		return NP_EXIT_USAGE;
+	}
+	return NP_EXIT_OK;
+}
+
+/* The plan: what moves where, its IRQs included. */
+static int plan(struct place_job *j)
+{
+	struct np_plan_opts *po = &j->popts;
+	char msg[512] = "";
+	int err;
+
+	err = np_place_irqs(j->topo, j->proc, j->target.forced_device, j->a.nics, j->irqs,
+			    &j->nirqs, j->place.irq_sources, sizeof(j->place.irq_sources), msg,
+			    sizeof(msg));
+	if (err) {
+		np_err("place: --nic %s", msg);
+		return NP_EXIT_USAGE;
+	}
+	po->target_node = j->proc->target_node;
+	po->only = j->a.only;
+	po->max_rate_mbps = j->a.max_rate_mbps;
+	po->reserve_mb = j->a.reserve_mb;
+	po->balancing = j->a.balancing;
+	po->allowed = np_proc_cpuset("/", j->a.pid, &j->allowed) == 0 ? &j->allowed : NULL;
+	po->irqs = j->irqs;
+	po->nirqs = j->nirqs;
+	po->irqbalance_running = j->topo->kernel.irqbalance_pid > 0;
+	po->window_ns = j->report.data.window_ns;
+	err = np_plan_make(j->topo, j->proc, po, j->plan, msg, sizeof(msg));
+	if (err) {
+		np_err("place: %s; nothing changed", msg);
+		return NP_EXIT_USAGE;
+	}
+	j->nhot = np_place_hot_addresses(&j->report.data, j->a.pid, &j->hot);
+	j->place.topo = j->topo;
+	j->place.proc = j->proc;
+	j->place.opts = po;
+	j->place.plan = j->plan;
+	j->place.dry_run = j->a.dry_run;
+	j->place.hot_regions = j->nhot;
+	return NP_EXIT_OK;
+}
+
+/* Act, one numaplace at a time, every change journaled first. */
+static int act(struct place_job *j)
+{
+	const struct place_args *a = &j->a;
+	int lock, err;
+
+	lock = np_cli_lock("place", a->journal, NULL);
+	if (lock < 0)
+		return NP_EXIT_RUNTIME;
+	struct np_progress_out po = np_progress_out(stderr, isatty(STDERR_FILENO));
+	struct np_act_opts ao = {
+		.journal = a->journal,
+		.only = a->only,
+		.max_rate_mbps = a->max_rate_mbps,
+		.pause_ms = a->pause_ms,
+		.pause_below_mbps = a->pause_below_mbps,
+		.progress = a->progress || (!a->json && po.tty) ? np_progress_memory : NULL,
+		.progress_ctx = &po,
+	};
+
+	err = np_place_act(&j->place, &ao, j->hot, j->nhot);
+	close(lock);
+	if (err) {
+		np_err("place: %s: %s; what was done is journaled, 'numaplace restore' undoes it",
+		       a->journal, strerror(-err));
+		return NP_EXIT_RUNTIME;
+	}
+	return NP_EXIT_OK;
+}
+
+/* The outcome as the exit code: 1 when any part failed. */
+static int outcome_rc(const struct np_place_outcome *o)
+{
+	bool failed = o->threads.failed || o->irqs.failed || o->irqbalance.failed ||
+		      o->settings.failed || o->memory.error[0] || o->memory.process_exited;
+
+	return failed ? NP_EXIT_RUNTIME : NP_EXIT_OK;
+}
+
+/* Plan (and outcome) as text, or both as one JSON document at the end. */
+static int place_steps(struct place_job *j)
+{
+	int rc = validate(j);
+
+	if (!rc)
+		rc = sample(j);
+	if (!rc)
+		rc = model(j);
+	if (!rc)
+		rc = plan(j);
+	if (rc)
+		return rc;
+	if (!j->a.json)
+		np_place_print_plan(&j->place, stdout);
+	fflush(stdout);
+	if (!j->a.dry_run) {
+		rc = act(j);
+		if (rc)
+			return rc;
+		if (!j->a.json)
+			np_place_print_outcome(&j->place, stdout);
+	}
+	if (j->a.json)
+		np_cli_print_json(stdout, np_place_to_json(&j->place));
+	return outcome_rc(&j->place.outcome);
+}
+
 int np_cmd_place(int argc, char **argv)
 {
-	struct place_args a = {
+	struct place_job *j = calloc(1, sizeof(*j));
+	int rc;
+
+	if (!j) {
+		np_err("place: out of memory");
+		return NP_EXIT_RUNTIME;
+	}
+	j->a = (struct place_args){
 		.node = NP_NO_NODE,
 		.only = NP_PLAN_ALL,
 		.max_rate_mbps = NP_DEFAULT_MAX_RATE_MBPS,
@@ -248,235 +540,14 @@ int np_cmd_place(int argc, char **argv)
 		.pause_ms = NP_DEFAULT_PAUSE_MS,
 		.journal = NP_JOURNAL_DEFAULT,
 	};
-	struct np_target_opts target = { .forced_device = -1, .forced_node = NP_NO_NODE };
-	struct np_report report = { .scope = NP_SCOPE_PIDS };
-	struct np_sampler_opts sopts = { .sample_every = 16, .max_threads = 65536 };
-	struct np_plan_opts popts = { 0 };
-	struct np_place place = { .dry_run = false };
-	struct np_proc_model *proc = NULL;
-	struct np_sampler *sampler = NULL;
-	struct np_topo *topo = NULL;
-	struct np_plan *plan = NULL;
-	struct np_proc_info info;
-	struct np_cpuset allowed;
-	unsigned long *hot = NULL;
-	int rc, err, nhot = 0, lock = -1, irqs[NP_PLAN_MAX_IRQS], nirqs = 0;
-	char msg[512] = "";
-
-	rc = parse_args(argc, argv, &a);
-	if (rc >= 0)
-		return rc;
-	rc = NP_EXIT_RUNTIME;
-
-	/* Validate everything before touching anything. */
-	if (np_proc_read("/", a.pid, &info)) {
-		np_err("place: --pid %d: no such process", a.pid);
-		return NP_EXIT_USAGE;
-	}
-	if (a.pid == getpid() || (!info.cmdline[0] && (info.ppid == 2 || a.pid == 2))) {
-		np_err("place: --pid %d (%s) is %s", a.pid, info.comm,
-		       a.pid == getpid() ? "numaplace itself" : "a kernel thread");
-		return NP_EXIT_USAGE;
-	}
-	topo = calloc(1, sizeof(*topo));
-	plan = calloc(1, sizeof(*plan));
-	if (!topo || !plan)
-		goto cleanup;
-	err = np_topo_discover("/", topo, msg, sizeof(msg));
-	if (err) {
-		np_err("place: %s", msg);
-		goto cleanup;
-	}
-	if (a.node != NP_NO_NODE && np_topo_node_index(topo, a.node) < 0) {
-		np_err("place: --node %d: no such online node (this host has %d; see 'numaplace "
-		       "topo')",
-		       a.node, topo->nnodes);
-		rc = NP_EXIT_USAGE;
-		goto cleanup;
-	}
-	if (a.device) {
-		target.forced_device = np_topo_device_index(topo, a.device);
-		if (target.forced_device < 0) {
-			np_err("place: --device %s: no such PCI device (see 'numaplace topo')",
-			       a.device);
-			rc = NP_EXIT_USAGE;
-			goto cleanup;
-		}
-		if (topo->devices[target.forced_device].node == NP_NODE_UNKNOWN) {
-			np_err("place: --device %s: the firmware gives it no NUMA node; use --node",
-			       a.device);
-			rc = NP_EXIT_USAGE;
-			goto cleanup;
-		}
-	}
-	target.forced_node = a.node;
-	if (a.balancing.choice == NP_BALANCING_TUNE) {
-		for (int k = 0; k < NP_KNOB_COUNT; k++) {
-			char path[256];
-
-			if (a.balancing.set[k] && np_knob_path(&topo->kernel, k, path, sizeof(path))) {
-				np_err("place: --balancing tune: this kernel has no %s knob%s",
-				       np_knob_names[k],
-				       topo->kernel.knobs_source ? "" : " (is debugfs mounted?)");
-				rc = NP_EXIT_USAGE;
-				goto cleanup;
-			}
-		}
-	}
-	if ((a.only & NP_PLAN_ONLY_BALANCING) && a.balancing.choice != NP_BALANCING_KEEP &&
-	    topo->kernel.numa_balancing < 0) {
-		np_err("place: --balancing: this kernel has no kernel.numa_balancing");
-		rc = NP_EXIT_USAGE;
-		goto cleanup;
-	}
-	if (a.sample_s < 0 && a.dry_run && geteuid() != 0)
-		a.sample_s = 0; /* auto: a plan without root, then */
-	if (geteuid() != 0 && (!a.dry_run || a.sample_s > 0)) {
-		np_err("place: needs root (%s); 'place --dry-run --sample 0' shows the plan "
-		       "without",
-		       a.dry_run ? "sampling loads BPF programs" : "it changes the system");
-		goto cleanup;
-	}
-
-	/* Sample: where its threads run and which pages it faults on. */
-	if (a.sample_s < 0) {
-		a.sample_s = sampling_pays(topo, &a, &target) ? NP_PLACE_SAMPLE_S : 0;
-		place.sample_auto = a.sample_s == 0;
-	}
-	if (a.sample_s > 0) {
-		sopts.pids = &a.pid;
-		sopts.npids = 1;
-		/*
-		 * NUMA hinting faults happen only while AutoNUMA scans; otherwise the kprobe
-		 * finds nothing and its attach costs (0.4 s of the 1.3 s load in the guest)
-		 */
-		sopts.want_kprobe = topo->kernel.numa_balancing > 0;
-		err = np_sampler_start(topo, &sopts, &sampler, msg, sizeof(msg));
-		if (err) {
-			np_err("place: %s", msg);
-			goto cleanup;
-		}
-		np_sample_window(sampler, a.sample_s);
-		err = np_sampler_stop(sampler, &report.data);
-		if (err) {
-			np_err("place: reading the sampler's maps: %s", strerror(-err));
-			goto cleanup;
-		}
-	}
-
-	/* Model, target and plan. */
-	report.topo = topo;
-	target.window_ns = report.data.window_ns;
-	err = np_report_build(&report, &a.pid, 1, &target);
-	if (err) {
-		np_err("place: %s", strerror(-err));
-		goto cleanup;
-	}
-	for (int i = 0; i < report.nprocs; i++)
-		if (report.procs[i].info.pid == a.pid)
-			proc = &report.procs[i];
-	if (!proc || proc->exited) {
-		np_err("place: pid %d exited before it could be placed", a.pid);
-		goto cleanup;
-	}
-	if (proc->target_node < 0) {
-		np_err("place: pid %d: no target node (no resident memory, no accelerator); give "
-		       "--node",
-		       a.pid);
-		rc = NP_EXIT_USAGE;
-		goto cleanup;
-	}
-	err = np_place_irqs(topo, proc, target.forced_device, a.nics, irqs, &nirqs,
-			    place.irq_sources, sizeof(place.irq_sources), msg, sizeof(msg));
-	if (err) {
-		np_err("place: --nic %s", msg);
-		rc = NP_EXIT_USAGE;
-		goto cleanup;
-	}
-	rc = NP_EXIT_RUNTIME;
-	popts.target_node = proc->target_node;
-	popts.only = a.only;
-	popts.max_rate_mbps = a.max_rate_mbps;
-	popts.reserve_mb = a.reserve_mb;
-	popts.balancing = a.balancing;
-	popts.allowed = np_proc_cpuset("/", a.pid, &allowed) == 0 ? &allowed : NULL;
-	popts.irqs = irqs;
-	popts.nirqs = nirqs;
-	popts.irqbalance_running = topo->kernel.irqbalance_pid > 0;
-	popts.window_ns = report.data.window_ns;
-	err = np_plan_make(topo, proc, &popts, plan, msg, sizeof(msg));
-	if (err) {
-		np_err("place: %s; nothing changed", msg);
-		rc = NP_EXIT_USAGE;
-		goto cleanup;
-	}
-	nhot = np_place_hot_addresses(&report.data, a.pid, &hot);
-	place.topo = topo;
-	place.proc = proc;
-	place.opts = &popts;
-	place.plan = plan;
-	place.dry_run = a.dry_run;
-	place.hot_regions = nhot;
-	if (!a.json)
-		np_place_print_plan(&place, stdout);
-	fflush(stdout);
-
-	/* Act, one numaplace at a time, every change journaled first. */
-	if (!a.dry_run) {
-		lock = np_journal_lock(a.journal);
-		if (lock < 0) {
-			np_err("place: %s.lock: %s", a.journal,
-			       lock == -EBUSY ? "another numaplace is changing the system"
-					      : strerror(-lock));
-			goto cleanup;
-		}
-		struct np_progress_out po = np_progress_out(stderr, isatty(STDERR_FILENO));
-		struct np_act_opts ao = {
-			.journal = a.journal,
-			.only = a.only,
-			.max_rate_mbps = a.max_rate_mbps,
-			.pause_ms = a.pause_ms,
-			.pause_below_mbps = a.pause_below_mbps,
-			.progress = a.progress || (!a.json && po.tty) ? np_progress_memory : NULL,
-			.progress_ctx = &po,
-		};
-
-		err = np_place_act(&place, &ao, hot, nhot);
-		if (err) {
-			np_err("place: %s: %s; what was done is journaled, 'numaplace restore' "
-			       "undoes it",
-			       a.journal, strerror(-err));
-			goto cleanup;
-		}
-		if (!a.json)
-			np_place_print_outcome(&place, stdout);
-	}
-	if (a.json) {
-		struct json_object *doc = np_place_to_json(&place);
-
-		printf("%s\n", json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
-									   JSON_C_TO_STRING_SPACED |
-									   JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(doc);
-	}
-	{
-		const struct np_place_outcome *o = &place.outcome;
-
-		rc = o->threads.failed || o->irqs.failed || o->irqbalance.failed ||
-				     o->settings.failed || o->memory.error[0] ||
-				     o->memory.process_exited
-			     ? NP_EXIT_RUNTIME
-			     : NP_EXIT_OK;
-	}
-cleanup:
-	if (lock >= 0)
-		close(lock);
-	free(hot);
-	np_report_free(&report);
-	np_sampler_destroy(sampler);
-	if (topo)
-		np_topo_free(topo);
-	free(topo);
-	free(plan);
+	j->target = (struct np_target_opts){ .forced_device = -1, .forced_node = NP_NO_NODE };
+	j->report.scope = NP_SCOPE_PIDS;
+	if (!parse_args(argc, argv, &j->a, &rc))
+		rc = place_steps(j);
+	free(j->hot);
+	np_report_free(&j->report);
+	np_cli_topo_free(j->topo);
+	free(j->plan);
+	free(j);
 	return rc;
 }

@@ -4,7 +4,6 @@
  * memory, how much, why, and what to do about it.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +12,18 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/common.h"
+#include "cli/signals.h"
+#include "lib/lineage.h"
 #include "output/report_output.h"
 #include "sample/window.h"
+
+struct report_args {
+	double duration;
+	const char *pid_arg, *match, *device, *output;
+	bool json, all;
+	unsigned int sample_every;
+};
 
 static void report_usage(FILE *out)
 {
@@ -34,54 +43,7 @@ static void report_usage(FILE *out)
 		NP_REPORT_MIN_RSS_MB, NP_REPORT_MIN_CPU_SHARE * 100);
 }
 
-/* We and the processes that started us (sudo, a shell's -c): they match our own arguments. */
-static int own_lineage(pid_t *lineage, int max)
-{
-	struct np_proc_info info;
-	pid_t p = getpid();
-	int n = 0;
-
-	while (p > 1 && n < max) {
-		lineage[n++] = p;
-		if (np_proc_read("/", p, &info))
-			break;
-		p = info.ppid;
-	}
-	return n;
-}
-
-/* Processes (not ourselves or our ancestors) whose comm or command line matches. */
-static int match_processes(const regex_t *re, pid_t **out, int *count)
-{
-	pid_t *all, *hits, lineage[64];
-	int n, nhits = 0, nlineage = own_lineage(lineage, 64), err;
-
-	err = np_proc_list("/", &all, &n);
-	if (err)
-		return err;
-	hits = calloc(n ? n : 1, sizeof(*hits));
-	if (!hits) {
-		free(all);
-		return -ENOMEM;
-	}
-	for (int i = 0; i < n; i++) {
-		struct np_proc_info info;
-		bool ours = false;
-
-		for (int j = 0; j < nlineage; j++)
-			ours |= lineage[j] == all[i];
-		if (ours || np_proc_read("/", all[i], &info))
-			continue;
-		if (!regexec(re, info.comm, 0, NULL, 0) || !regexec(re, info.cmdline, 0, NULL, 0))
-			hits[nhits++] = all[i];
-	}
-	free(all);
-	*out = hits;
-	*count = nhits;
-	return 0;
-}
-
-int np_cmd_report(int argc, char **argv)
+static int parse_args(int argc, char **argv, struct report_args *a, int *exit_code)
 {
 	static const struct option options[] = {
 		{ "duration", required_argument, NULL, 'd' },
@@ -95,209 +57,252 @@ int np_cmd_report(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	const char *pid_arg = NULL, *match = NULL, *device = NULL, *output = NULL;
-	struct np_target_opts target = { .forced_device = -1, .forced_node = NP_NO_NODE };
-	struct np_sampler_opts sopts = { .sample_every = 64, .max_threads = 65536 };
-	struct np_report report = { .scope = NP_SCOPE_DEFAULT };
-	struct np_sampler *sampler = NULL;
-	struct np_topo *topo = NULL;
-	pid_t *pids = NULL;
-	int npids = 0, opt, err, rc = NP_EXIT_RUNTIME;
-	double duration = 10;
+	struct np_args p = { .command = "report",
+			     .argc = argc,
+			     .argv = argv,
+			     .options = options,
+			     .shortopts = "ho:",
+			     .usage = report_usage };
 	unsigned long value;
-	bool json = false, all = false, have_regex = false;
-	FILE *out = stdout;
-	char msg[512] = "";
-	regex_t re;
+	int opt;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":ho:", options, NULL)) != -1) {
+	while ((opt = np_args_next(&p)) > 0) {
 		switch (opt) {
 		case 'd':
-			if (np_parse_seconds(optarg, 86400, &duration)) {
-				np_err("report: --duration '%s': expected seconds, > 0", optarg);
-				return NP_EXIT_USAGE;
-			}
-			break;
-		case 'p':
-			pid_arg = optarg;
-			break;
-		case 'm':
-			match = optarg;
-			break;
-		case 'a':
-			all = true;
-			break;
-		case 'D':
-			device = optarg;
+			if (np_args_seconds(&p, 86400, "seconds, > 0", &a->duration))
+				goto stop;
 			break;
 		case 's':
-			if (np_parse_ulong(optarg, 1, 1000000, &value)) {
-				np_err("report: --sample-every '%s': expected 1 to 1000000", optarg);
-				return NP_EXIT_USAGE;
-			}
-			sopts.sample_every = (unsigned int)value;
+			if (np_args_ulong(&p, 1, 1000000, "1 to 1000000", &value))
+				goto stop;
+			a->sample_every = (unsigned int)value;
 			break;
-		case 'j':
-			json = true;
+		case 'p':
+			a->pid_arg = optarg;
+			break;
+		case 'm':
+			a->match = optarg;
+			break;
+		case 'D':
+			a->device = optarg;
 			break;
 		case 'o':
-			output = optarg;
+			a->output = optarg;
 			break;
-		case 'h':
-			report_usage(stdout);
-			return NP_EXIT_OK;
-		default:
-			return np_bad_option("report", argc, argv, opt);
+		case 'a':
+			a->all = true;
+			break;
+		case 'j':
+			a->json = true;
+			break;
 		}
 	}
-	if (optind < argc) {
-		np_err("report: unexpected argument '%s'", argv[optind]);
-		return NP_EXIT_USAGE;
-	}
-	if (all && (pid_arg || match)) {
+	if (opt == NP_ARGS_STOP)
+		goto stop;
+	if (a->all && (a->pid_arg || a->match)) {
 		np_err("report: --all cannot be combined with --pid or --match");
-		return NP_EXIT_USAGE;
+		p.exit_code = NP_EXIT_USAGE;
+		goto stop;
 	}
+	return 0;
+stop:
+	*exit_code = p.exit_code;
+	return NP_ARGS_STOP;
+}
 
-	/* Validate everything before touching the kernel. */
-	if (pid_arg) {
-		err = np_parse_pid_list(pid_arg, &pids, &npids);
-		if (err) {
-			np_err("report: --pid '%s': expected a comma-separated list of distinct pids",
-			       pid_arg);
+/* pid (once) into the list. */
+static int add_pid(pid_t **pids, int *npids, pid_t pid)
+{
+	pid_t *grown;
+
+	for (int j = 0; j < *npids; j++)
+		if ((*pids)[j] == pid)
+			return 0;
+	grown = realloc(*pids, sizeof(**pids) * (*npids + 1));
+	if (!grown)
+		return -ENOMEM;
+	*pids = grown;
+	(*pids)[(*npids)++] = pid;
+	return 0;
+}
+
+/* Processes whose comm or command line matches, never ours (lineage.h), added to pids. */
+static int match_processes(const regex_t *re, pid_t **pids, int *npids)
+{
+	struct np_lineage ours;
+	pid_t *all;
+	int n, err;
+
+	np_lineage_read("/", getpid(), &ours);
+	err = np_proc_list("/", &all, &n);
+	if (err)
+		return err;
+	for (int i = 0; !err && i < n; i++) {
+		struct np_proc_info info;
+
+		if (np_lineage_has(&ours, all[i]) || np_proc_read("/", all[i], &info))
+			continue;
+		if (!regexec(re, info.comm, 0, NULL, 0) || !regexec(re, info.cmdline, 0, NULL, 0))
+			err = add_pid(pids, npids, all[i]);
+	}
+	free(all);
+	return err;
+}
+
+/* --pid's processes, and --match's: they must exist before anything is loaded. */
+static int choose_processes(const struct report_args *a, pid_t **pids, int *npids)
+{
+	regex_t re;
+	int err;
+
+	if (a->pid_arg) {
+		if (np_parse_pid_list(a->pid_arg, pids, npids)) {
+			np_err("report: --pid '%s': expected a comma-separated list of distinct "
+			       "pids",
+			       a->pid_arg);
 			return NP_EXIT_USAGE;
 		}
-		for (int i = 0; i < npids; i++) {
+		for (int i = 0; i < *npids; i++) {
 			struct np_proc_info info;
 
-			if (np_proc_read("/", pids[i], &info)) {
-				np_err("report: --pid %d: no such process", pids[i]);
-				rc = NP_EXIT_USAGE;
-				goto cleanup;
+			if (np_proc_read("/", (*pids)[i], &info)) {
+				np_err("report: --pid %d: no such process", (*pids)[i]);
+				return NP_EXIT_USAGE;
 			}
 		}
 	}
-	if (match) {
-		pid_t *hits;
-		int nhits;
-
-		if (regcomp(&re, match, REG_EXTENDED | REG_NOSUB)) {
-			np_err("report: --match '%s': not a valid extended regular expression", match);
-			rc = NP_EXIT_USAGE;
-			goto cleanup;
-		}
-		have_regex = true;
-		err = match_processes(&re, &hits, &nhits);
-		if (err) {
-			np_err("report: listing processes: %s", strerror(-err));
-			goto cleanup;
-		}
-		for (int i = 0; i < nhits; i++) {
-			bool dup = false;
-
-			for (int j = 0; j < npids; j++)
-				dup |= pids[j] == hits[i];
-			if (!dup) {
-				pid_t *grown = realloc(pids, sizeof(*pids) * (npids + 1));
-
-				if (!grown) {
-					free(hits);
-					goto cleanup;
-				}
-				pids = grown;
-				pids[npids++] = hits[i];
-			}
-		}
-		free(hits);
-		if (!npids) {
-			np_err("report: --match '%s': no running process matches", match);
-			rc = NP_EXIT_USAGE;
-			goto cleanup;
-		}
+	if (!a->match)
+		return NP_EXIT_OK;
+	if (regcomp(&re, a->match, REG_EXTENDED | REG_NOSUB)) {
+		np_err("report: --match '%s': not a valid extended regular expression", a->match);
+		return NP_EXIT_USAGE;
 	}
-	topo = calloc(1, sizeof(*topo));
-	if (!topo)
-		goto cleanup;
-	err = np_topo_discover("/", topo, msg, sizeof(msg));
+	err = match_processes(&re, pids, npids);
+	regfree(&re);
 	if (err) {
-		np_err("report: %s", msg);
-		goto cleanup;
+		np_err("report: listing processes: %s", strerror(-err));
+		return NP_EXIT_RUNTIME;
 	}
-	if (device) {
-		target.forced_device = np_topo_device_index(topo, device);
-		if (target.forced_device < 0 ||
-		    topo->devices[target.forced_device].kind != NP_DEV_ACCEL) {
-			np_err("report: --device %s: no such accelerator (see 'numaplace topo')",
-			       device);
-			rc = NP_EXIT_USAGE;
-			goto cleanup;
-		}
+	if (!*npids) {
+		np_err("report: --match '%s': no running process matches", a->match);
+		return NP_EXIT_USAGE;
 	}
-	if (geteuid() != 0) {
-		np_err("report: needs root to load BPF programs (or CAP_BPF, CAP_PERFMON and "
-		       "CAP_SYS_NICE)");
-		goto cleanup;
-	}
-	if (output) {
-		out = fopen(output, "w");
-		if (!out) {
-			np_err("report: -o %s: %s", output, strerror(errno));
-			out = stdout;
-			goto cleanup;
-		}
-	}
+	return NP_EXIT_OK;
+}
 
-	/* Sample: every process (filtered afterwards) or the chosen ones and their children. */
-	report.scope = all ? NP_SCOPE_ALL : npids ? NP_SCOPE_PIDS : NP_SCOPE_DEFAULT;
-	sopts.trace_all = report.scope != NP_SCOPE_PIDS;
+/* --device: an accelerator of this host, as an index into topo->devices (-1 without). */
+static int choose_device(const struct np_topo *topo, const char *device, int *index)
+{
+	*index = -1;
+	if (!device)
+		return NP_EXIT_OK;
+	*index = np_topo_device_index(topo, device);
+	if (*index < 0 || topo->devices[*index].kind != NP_DEV_ACCEL) {
+		np_err("report: --device %s: no such accelerator (see 'numaplace topo')", device);
+		return NP_EXIT_USAGE;
+	}
+	return NP_EXIT_OK;
+}
+
+/*
+ * Every process (filtered afterwards) or the chosen ones and their children, for the window;
+ * Ctrl-C or SIGTERM ends it early and the report still comes.
+ */
+static int sample(struct np_report *report, const struct report_args *a, pid_t *pids, int npids)
+{
+	struct np_sampler_opts sopts = { .sample_every = a->sample_every, .max_threads = 65536 };
+	struct np_sampler *sampler = NULL;
+	char msg[512] = "";
+	int err;
+
+	sopts.trace_all = report->scope != NP_SCOPE_PIDS;
 	sopts.pids = pids;
-	sopts.npids = report.scope == NP_SCOPE_PIDS ? npids : 0;
+	sopts.npids = report->scope == NP_SCOPE_PIDS ? npids : 0;
 	sopts.want_kprobe = true;
-	err = np_sampler_start(topo, &sopts, &sampler, msg, sizeof(msg));
+	err = np_sampler_start(report->topo, &sopts, &sampler, msg, sizeof(msg));
 	if (err) {
 		np_err("report: %s", msg);
-		goto cleanup;
+		return err;
 	}
-	np_sample_window(sampler, duration);
-
-	err = np_sampler_stop(sampler, &report.data);
-	if (err) {
+	np_sample_window(sampler, a->duration, np_cli_catch_stop());
+	np_cli_release_stop();
+	err = np_sampler_stop(sampler, &report->data);
+	if (err)
 		np_err("report: reading the sampler's maps: %s", strerror(-err));
-		goto cleanup;
-	}
-	report.topo = topo;
-	report.sample_every = sopts.sample_every;
-	target.window_ns = report.data.window_ns;
-	err = np_report_build(&report, report.scope == NP_SCOPE_PIDS ? pids : NULL,
-			      report.scope == NP_SCOPE_PIDS ? npids : 0, &target);
+	np_sampler_destroy(sampler);
+	return err;
+}
+
+/* Model what was sampled and print it. */
+static int build_and_print(struct np_report *report, struct np_target_opts *target,
+			   const struct report_args *a, pid_t *pids, int npids, FILE *out)
+{
+	bool chosen = report->scope == NP_SCOPE_PIDS;
+	int err;
+
+	report->sample_every = a->sample_every;
+	target->window_ns = report->data.window_ns;
+	err = np_report_build(report, chosen ? pids : NULL, chosen ? npids : 0, target);
 	if (err) {
 		np_err("report: %s", strerror(-err));
-		goto cleanup;
+		return NP_EXIT_RUNTIME;
 	}
-	if (json) {
-		struct json_object *doc = np_report_to_json(&report);
+	if (a->json)
+		np_cli_print_json(out, np_report_to_json(report));
+	else
+		np_report_print_text(report, out);
+	return fflush(out) == 0 ? NP_EXIT_OK : NP_EXIT_RUNTIME;
+}
 
-		fprintf(out, "%s\n",
-			json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
-								    JSON_C_TO_STRING_SPACED |
-								    JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(doc);
-	} else {
-		np_report_print_text(&report, out);
-	}
-	rc = fflush(out) == 0 ? NP_EXIT_OK : NP_EXIT_RUNTIME;
+static FILE *open_output(const char *output)
+{
+	FILE *out = output ? fopen(output, "w") : stdout;
+
+	if (!out)
+		np_err("report: -o %s: %s", output, strerror(errno));
+	return out;
+}
+
+int np_cmd_report(int argc, char **argv)
+{
+	struct report_args a = { .duration = 10, .sample_every = 64 };
+	struct np_target_opts target = { .forced_device = -1, .forced_node = NP_NO_NODE };
+	struct np_report report = { .scope = NP_SCOPE_DEFAULT };
+	struct np_topo *topo = NULL;
+	pid_t *pids = NULL;
+	FILE *out = NULL;
+	int rc, npids = 0;
+
+	if (parse_args(argc, argv, &a, &rc))
+		return rc;
+	/* Validate everything before touching the kernel. */
+	rc = choose_processes(&a, &pids, &npids);
+	if (rc)
+		goto cleanup;
+	rc = NP_EXIT_RUNTIME;
+	topo = np_cli_topo("report", "/");
+	if (!topo)
+		goto cleanup;
+	report.topo = topo;
+	rc = choose_device(topo, a.device, &target.forced_device);
+	if (!rc)
+		rc = np_cli_need_root("report", "to load BPF programs (or CAP_BPF, CAP_PERFMON and "
+						"CAP_SYS_NICE)");
+	if (rc)
+		goto cleanup;
+	rc = NP_EXIT_RUNTIME;
+	out = open_output(a.output);
+	if (!out)
+		goto cleanup;
+
+	report.scope = a.all ? NP_SCOPE_ALL : npids ? NP_SCOPE_PIDS : NP_SCOPE_DEFAULT;
+	if (!sample(&report, &a, pids, npids))
+		rc = build_and_print(&report, &target, &a, pids, npids, out);
 cleanup:
-	if (out != stdout)
+	if (out && out != stdout)
 		fclose(out);
 	np_report_free(&report);
-	np_sampler_destroy(sampler);
-	if (topo)
-		np_topo_free(topo);
-	free(topo);
+	np_cli_topo_free(topo);
 	free(pids);
-	if (have_regex)
-		regfree(&re);
 	return rc;
 }

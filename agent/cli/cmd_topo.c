@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `numaplace topo [--json] [--root DIR]` */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "sample/bpf_ready.h"
+#include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "output/topo_output.h"
+#include "sample/bpf_ready.h"
 
 static void topo_usage(FILE *out)
 {
@@ -20,7 +20,7 @@ static void topo_usage(FILE *out)
 		     "               BPF attach probes run only against the live system\n");
 }
 
-int np_cmd_topo(int argc, char **argv)
+static int parse_args(int argc, char **argv, bool *json, const char **root, int *exit_code)
 {
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -28,34 +28,29 @@ int np_cmd_topo(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	const char *root = "/";
-	struct np_topo *topo;
-	bool json = false;
-	struct stat st;
-	char msg[512];
-	int opt, err;
+	struct np_args p = { .command = "topo",
+			     .argc = argc,
+			     .argv = argv,
+			     .options = options,
+			     .shortopts = "hj",
+			     .usage = topo_usage };
+	int opt;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":hj", options, NULL)) != -1) {
-		switch (opt) {
-		case 'j':
-			json = true;
-			break;
-		case 'r':
-			root = optarg;
-			break;
-		case 'h':
-			topo_usage(stdout);
-			return NP_EXIT_OK;
-		default:
-			return np_bad_option("topo", argc, argv, opt);
-		}
+	while ((opt = np_args_next(&p)) > 0) {
+		if (opt == 'j')
+			*json = true;
+		else
+			*root = optarg;
 	}
-	if (optind < argc) {
-		np_err("topo: unexpected argument '%s'", argv[optind]);
-		return NP_EXIT_USAGE;
-	}
+	*exit_code = p.exit_code;
+	return opt;
+}
+
+/* --root: a directory. */
+static int check_root(const char *root)
+{
+	struct stat st;
+
 	if (stat(root, &st) != 0) {
 		np_err("topo: --root %s: %s", root, strerror(errno));
 		return NP_EXIT_USAGE;
@@ -64,32 +59,30 @@ int np_cmd_topo(int argc, char **argv)
 		np_err("topo: --root %s: not a directory", root);
 		return NP_EXIT_USAGE;
 	}
+	return NP_EXIT_OK;
+}
 
-	topo = calloc(1, sizeof(*topo));
-	if (!topo) {
-		np_err("topo: out of memory");
+int np_cmd_topo(int argc, char **argv)
+{
+	const char *root = "/";
+	struct np_topo *topo;
+	bool json = false;
+	int rc;
+
+	if (parse_args(argc, argv, &json, &root, &rc))
+		return rc;
+	rc = check_root(root);
+	if (rc)
+		return rc;
+	topo = np_cli_topo("topo", root);
+	if (!topo)
 		return NP_EXIT_RUNTIME;
-	}
-	msg[0] = '\0';
-	err = np_topo_discover(root, topo, msg, sizeof(msg));
-	if (err) {
-		np_err("topo: %s", msg[0] ? msg : strerror(-err));
-		free(topo);
-		return NP_EXIT_RUNTIME;
-	}
 	if (!strcmp(root, "/"))
 		np_bpf_probe_all(&topo->kernel);
-
-	if (json) {
-		struct json_object *doc = np_topo_to_json(topo);
-
-		puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-								 JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(doc);
-	} else {
+	if (json)
+		np_cli_print_json(stdout, np_topo_to_json(topo));
+	else
 		np_topo_print_text(topo, stdout);
-	}
-	np_topo_free(topo);
-	free(topo);
+	np_cli_topo_free(topo);
 	return NP_EXIT_OK;
 }

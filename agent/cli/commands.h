@@ -9,10 +9,4 @@ int np_cmd_place(int argc, char **argv);
 int np_cmd_restore(int argc, char **argv);
 int np_cmd_run(int argc, char **argv);
 
-/*
- * Report a getopt_long failure the same way for every command: the offending argument by
- * name, and where to look. Returns NP_EXIT_USAGE.
- */
-int np_bad_option(const char *command, int argc, char **argv, int opt);
-
 #endif

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* numaplace: one binary, one subcommand per job. */
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,18 +32,6 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < NP_ARRAY_SIZE(commands); i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\n'numaplace <command> --help' shows a command's options.\n");
-}
-
-int np_bad_option(const char *command, int argc, char **argv, int opt)
-{
-	/* getopt_long leaves optind just past the argument it could not use. */
-	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
-
-	if (opt == ':')
-		np_err("%s: option '%s' needs a value", command, arg);
-	else
-		np_err("%s: unknown option '%s' (try 'numaplace %s --help')", command, arg, command);
-	return NP_EXIT_USAGE;
 }
 
 /*

@@ -10,6 +10,8 @@
  *   decide                     the pure fleet policy (fleet.h)
  *   act      (run_act.c)       PLACE and FOLLOW_UP through the same act code as `place`
  *   report   (run_metrics.c)   Prometheus textfile and listener
+ *
+ * Around them (daemon.c): the configuration, the start, the loop of intervals and signals.
  */
 #ifndef NP_RUN_H
 #define NP_RUN_H
@@ -94,6 +96,43 @@ struct np_run {
 	char *metrics_text;
 	size_t metrics_len;
 };
+
+#define NP_RUN_MAX_OVERRIDES 16
+
+/* Where the configuration comes from: the file (or the defaults), the command line over it. */
+struct np_run_source {
+	const char *config; /* --config FILE, NULL: the defaults */
+	int noverrides;	    /* [global] keys given as options: --interval 7 */
+	const char *keys[NP_RUN_MAX_OVERRIDES], *values[NP_RUN_MAX_OVERRIDES];
+	const char *match, *device; /* --match REGEX: a [match cli] section */
+	int node;
+};
+
+/*
+ * The configuration of src, checked against this host's topology (every section's node or
+ * device exists). 0, or -EINVAL with the reason in msg (cfg freed).
+ */
+int np_run_load_config(const struct np_run_source *src, const struct np_topo *topo,
+		       struct np_config *cfg, char *msg, size_t msglen);
+
+/*
+ * Start the daemon of r->cfg on r->topo: the host's balancing policy, the sampler, the
+ * metrics listener. 0, or -errno with msg (empty when already logged); -EINVAL or -EPERM: the
+ * listener's address is wrong.
+ */
+int np_run_start(struct np_run *r, char *msg, size_t msglen);
+
+/*
+ * One interval after another until SIGTERM or SIGINT is read from sigfd (SIGHUP reloads
+ * src's file), or two with --once. 0, or -1 when waiting failed (logged).
+ */
+int np_run_loop(struct np_run *r, const struct np_run_source *src, int sigfd);
+
+/* Put back everything the journal holds; 0 when it all went back (else logged, with when). */
+int np_run_undo(const char *journal, const char *when);
+
+/* Everything r holds but its topology. */
+void np_run_free(struct np_run *r);
 
 /* Processes to manage now: new matches, children of managed ones; the gone ones dropped. */
 int np_run_discover(struct np_run *r);

@@ -18,11 +18,10 @@
 
 #include "act/act.h"
 #include "lib/log.h"
+#include "lib/pages.h"
 #include "act/place.h"
 #include "model/report.h"
 #include "run/run.h"
-
-#define MB(pages) ((double)(pages) / 256.0)
 
 static void count_failures(struct np_run *r, const struct np_act_result *res, const char *what,
 			   const struct np_managed *mp)
@@ -45,9 +44,11 @@ static void memory_done(struct np_run *r, struct np_managed *mp, const struct np
 	}
 	if (m->stopped_by_reserve)
 		np_log_ratelimited("reserve", NP_LOG_WARNING,
-		       "pid %d (%s): memory: stopped at the target node's reserve, %.0f of %.0f MB "
-		       "moved",
-		       mp->pid, mp->comm, MB(m->pages_moved), MB(m->pages_misplaced));
+				   "pid %d (%s): memory: stopped at the target node's reserve, "
+				   "%.0f of %.0f MB "
+				   "moved",
+				   mp->pid, mp->comm, np_pages_mb(m->pages_moved),
+				   np_pages_mb(m->pages_misplaced));
 }
 
 /*
@@ -165,7 +166,8 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 		       "placed pid %d (%s) on node %d: %s; threads pinned %d, IRQs steered %d, "
 		       "memory %.0f of %.0f MB moved in %.1f s",
 		       mp->pid, mp->comm, d->node, d->reason, o->threads.changed, o->irqs.changed,
-		       MB(o->memory.pages_moved), MB(o->memory.pages_misplaced), o->memory.seconds);
+		       np_pages_mb(o->memory.pages_moved), np_pages_mb(o->memory.pages_misplaced),
+		       o->memory.seconds);
 		mp->actions[NP_METRICS_ACT_THREADS] += o->threads.changed > 0;
 		mp->actions[NP_METRICS_ACT_IRQS] += o->irqs.changed > 0;
 		count_failures(r, &o->threads, "threads", mp);
@@ -261,7 +263,8 @@ static void follow_up(struct np_run *r, struct np_managed *mp, const struct np_f
 						     : m.pages_misplaced - m.pages_moved;
 		np_log(m.pages_moved ? NP_LOG_INFO : NP_LOG_DEBUG,
 		       "follow-up pid %d (%s) on node %d: %.1f of %.1f MB moved back", mp->pid,
-		       mp->comm, d->node, MB(m.pages_moved), MB(m.pages_misplaced));
+		       mp->comm, d->node, np_pages_mb(m.pages_moved),
+		       np_pages_mb(m.pages_misplaced));
 		memory_done(r, mp, &m);
 	}
 }

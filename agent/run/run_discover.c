@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "lib/clock.h"
+#include "lib/lineage.h"
 #include "lib/log.h"
 #include "lib/procfs.h"
 #include "run/run.h"
@@ -346,9 +347,12 @@ static void adopt_children(struct np_run *r)
 int np_run_discover(struct np_run *r)
 {
 	double now = np_now_s();
-	pid_t *pids, self = getpid();
+	struct np_lineage ours;
+	pid_t *pids;
 	int n, err, kept = 0, nsorted = r->nignored;
 
+	/* every interval: a shell that started us may have gone, its pid taken by a server */
+	np_lineage_read("/", getpid(), &ours);
 	err = np_proc_list("/", &pids, &n);
 	if (err)
 		return err;
@@ -362,7 +366,7 @@ int np_run_discover(struct np_run *r)
 		char comm[16];
 		int idx;
 
-		if (pids[i] == self)
+		if (np_lineage_has(&ours, pids[i]))
 			continue;
 		idx = find_managed(r, pids[i]);
 		if (idx >= 0) {

@@ -53,7 +53,7 @@ void np_run_metrics(struct np_run *r, const struct np_sample_data *snap)
 		snprintf(p->match, sizeof(p->match), "%s", mp->match);
 		p->remote_ratio = mp->remote_ratio;
 		p->target_node = mp->assigned_node;
-		for (int n = 0; n < NP_BPF_MAX_NODES && n < NP_MAX_NODES; n++)
+		for (int n = 0; n < NP_BPF_MAX_NODES; n++)
 			p->pages[n] = mp->residency.pages[n];
 		p->pages_moved = mp->pages_moved;
 		memcpy(p->actions, mp->actions, sizeof(p->actions));

@@ -1,32 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The sampling window (window.h). */
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lib/clock.h"
 #include "sample/window.h"
 
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
-int np_sample_window(struct np_sampler *sampler, double duration)
+int np_sample_window(struct np_sampler *sampler, double duration, const volatile sig_atomic_t *stop)
 {
 	bool tty = isatty(STDERR_FILENO);
 	double end = np_now_s() + duration, left;
 	int consumed = 0;
 
-	stop_requested = 0;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	while (!stop_requested && (left = end - np_now_s()) > 0) {
+	/* a poll of at most 200 ms: a stop is seen that soon even when no signal interrupts it */
+	while (!*stop && (left = end - np_now_s()) > 0) {
 		int n = np_sampler_poll(sampler, left < 0.2 ? (int)(left * 1000) + 1 : 200);
 
 		if (n > 0)
@@ -37,7 +25,5 @@ int np_sample_window(struct np_sampler *sampler, double duration)
 	}
 	if (tty)
 		fprintf(stderr, "\r\033[K");
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
 	return consumed;
 }
