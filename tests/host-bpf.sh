@@ -116,5 +116,8 @@ check "so does the key walk (kernels without batch lookup)" \
 kill "$churn" 2>/dev/null
 wait "$churn" 2>/dev/null
 
+# The kernel frees a program after its last holder exits, from a work queue: give it 2 s.
+ours_loaded() { bpftool prog show 2>/dev/null | grep -qE 'probe_|switch_|fault_'; }
+for _ in $(seq 20); do ours_loaded && sleep 0.1; done
 check "no BPF program left behind" sh -c "! bpftool prog show 2>/dev/null | grep -qE 'probe_|switch_|fault_'"
 finish
