@@ -127,13 +127,30 @@ static int drop_repeats(struct reader *r)
 	return 0;
 }
 
-/* Kernels without batch lookup: key by key, then the repeats of restarted walks dropped. */
+/* The map's capacity, or BATCH_MAX when the kernel does not say. */
+static int map_capacity(int fd)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) || !info.max_entries)
+		return BATCH_MAX;
+	return info.max_entries < BATCH_MAX ? (int)info.max_entries : BATCH_MAX;
+}
+
+/*
+ * Kernels without batch lookup: key by key, then the repeats of restarted walks dropped. A
+ * walk that a deleting BPF program keeps sending back to the start ends after four times the
+ * map's capacity (-EAGAIN): a snapshot is never worth a daemon stuck in it.
+ */
 static int read_walk(int fd, struct reader *r)
 {
 	__u32 key, next, *prev = NULL;
+	int limit = 4 * map_capacity(fd);
 
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		int err = reserve(r, r->e->n + 1);
+		int err = r->e->n < limit ? reserve(r, r->e->n + 1) : -EAGAIN;
 
 		if (err)
 			return err;
