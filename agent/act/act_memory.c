@@ -15,7 +15,8 @@
  * node's MemFree above the reserve (mover_pages.c).
  *
  * Mapped file pages can crawl while the process reads them; then it is stopped for at most
- * pause_ms per batch (pacer.c decides, proc_pause.c stops it, journaled first). File windows
+ * pause_ms per batch (pacer.c decides, proc_pause.c stops it, journaled first): a ptrace stop
+ * held by the mover thread, which the kernel ends when that thread ends. File windows
  * are moved by one mover at a time, so probing, stopping and continuing the process never
  * interleave, and in the order they were handed out (tickets), so the hottest file region is
  * not overtaken by the next one.
@@ -88,6 +89,7 @@ static void *mover_main(void *arg)
 			pthread_mutex_unlock(&m->file_lock);
 		}
 	}
+	np_mover_pause_end(wk); /* ptrace requests must come from the tracing thread */
 	pthread_mutex_lock(&m->lock);
 	m->running--;
 	pthread_cond_signal(&m->finished);
@@ -273,11 +275,14 @@ static int run_movers(struct np_mover *m, struct np_mover_worker *workers, int *
 static void mover_init(struct np_mover *m, pid_t pid, const struct np_move_opts *opts, double t0)
 {
 	long page_kb = np_base_page_kb();
+	char state;
 
 	*m = (struct np_mover){ .pid = pid, .opts = opts, .t0 = t0 };
 	np_pacer_init(&m->pacer, opts->max_rate_mbps, opts->pause_ms, opts->pause_below_mbps,
 		      page_kb);
-	m->pacer.already_stopped = np_proc_state(pid, NULL) == 'T';
+	/* stopped by someone else (T), or held by a debugger (t): theirs to continue, not ours */
+	state = np_proc_state(pid, NULL);
+	m->pacer.already_stopped = state == 'T' || state == 't';
 	m->budget = opts->max_pages == ~0ULL ? ~0ULL : np_pages_to_base(opts->max_pages, page_kb);
 	m->reserve_pages =
 		opts->reserve_mb > 0 ? np_pages_to_base(np_mb_pages(opts->reserve_mb), page_kb) : 0;

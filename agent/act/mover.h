@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Inside the memory mover (act_memory.c runs the pool, mover_pages.c moves a window's pages
- * with move_pages(2), proc_pause.c stops and continues the process). Page counts here are base
+ * with move_pages(2), proc_pause.c stops the process and lets it go). Page counts here are base
  * pages, what move_pages(2) takes one address for; results and progress are converted to the
  * agent's 4 KiB pages (lib/pages.h) on their way out.
  */
@@ -48,6 +48,19 @@ struct np_mover {
 	double paused_seconds;
 };
 
+/* A thread a mover holds in a ptrace stop (proc_pause.c). */
+struct np_held {
+	pid_t tid;
+	int sig;      /* the signal its stop took (a signal-delivery stop), handed back */
+	bool stopped; /* its stop was reported: it can be detached */
+};
+
+/* The threads one mover holds: only the tracing thread may detach them. */
+struct np_pause {
+	struct np_held *held;
+	int n, cap;
+};
+
 /* One mover thread: its buffers (one window's slots each) and its counts. */
 struct np_mover_worker {
 	struct np_mover *m;
@@ -59,6 +72,7 @@ struct np_mover_worker {
 	void **busy;
 	unsigned int *busy_weights;
 	struct np_move_result res; /* this mover's counts in base pages, summed at the end */
+	struct np_pause pause;
 };
 
 /* (mover_pages.c) Move window w's misplaced pages, in batches, within the budgets. */
@@ -67,10 +81,18 @@ void np_mover_window(struct np_mover_worker *wk, const struct np_mem_window *w);
 /* (proc_pause.c) The process's state letter (0: gone), and its address space size in bytes. */
 char np_proc_state(pid_t pid, unsigned long *vsize);
 
-/* (proc_pause.c) Stop the process, its pause journaled first; -ESRCH when it is gone. */
-int np_mover_stop_process(struct np_mover *m);
+/*
+ * (proc_pause.c) Stop the process: every thread in a ptrace stop held by this mover thread,
+ * which the kernel ends if the thread exits; the pause journaled first. -ESRCH when the
+ * process is gone, another -errno when not one thread could be held (the move goes on
+ * without stopping it).
+ */
+int np_mover_stop_process(struct np_mover_worker *wk);
 
-/* (proc_pause.c) Continue it after a batch; ms is how long it was stopped. */
-void np_mover_continue_process(struct np_mover *m, double ms);
+/* (proc_pause.c) Let it go after a batch; ms is how long it was stopped. */
+void np_mover_continue_process(struct np_mover_worker *wk, double ms);
+
+/* (proc_pause.c) At the end of the mover thread: let go what is still held, free the list. */
+void np_mover_pause_end(struct np_mover_worker *wk);
 
 #endif

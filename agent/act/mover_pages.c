@@ -194,7 +194,7 @@ static int move_call(struct np_mover_worker *wk, void **addrs, int n, bool file)
 	int err;
 
 	if (file && m->pacer.pausing) {
-		err = np_mover_stop_process(m);
+		err = np_mover_stop_process(wk);
 		if (err == -ESRCH)
 			return err;
 		paused = !err;
@@ -206,7 +206,7 @@ static int move_call(struct np_mover_worker *wk, void **addrs, int n, bool file)
 	if (paused) {
 		double ms = (np_now_s() - t0) * 1000;
 
-		np_mover_continue_process(m, ms);
+		np_mover_continue_process(wk, ms);
 		np_pacer_paused(&m->pacer, n, ms);
 	} else if (file) {
 		np_pacer_file_moved(&m->pacer, n, np_now_s() - t0);

@@ -40,7 +40,9 @@ check_eq "SIGKILL: restore puts everything back" "$(snapshot "$pid")" "$before"
 stop_stream
 echo 0 >/proc/sys/kernel/numa_balancing
 
-# 2b. killed while the process is stopped for its file pages: restore continues it
+# 2b. killed while the process is stopped for its file pages: the kernel ends the stop (a
+# ptrace stop ends when its tracer dies), the process runs again without restore, and restore
+# then has nothing to continue
 mkdir -p /weights && mount -t tmpfs -o size=100m weights /weights
 start_stream --preferred=0 --cpunodebind=0 np-stream --mb 64 --threads 2 --seconds 600 --file /weights/m
 # --only memory: the readers stay on node 0 while the movers run on node 1, so every file page
@@ -49,7 +51,7 @@ start_stream --preferred=0 --cpunodebind=0 np-stream --mb 64 --threads 2 --secon
 # measured 20-40 MB/s on some runs, so --pause-below makes any probe rate stop the process
 numaplace place --pid "$pid" --node 1 --only memory --sample 0 --pause-ms 500 --pause-below 1000000 --max-rate 4 >/dev/null 2>&1 &
 placer=$!
-# kill place while it holds the process stopped (state T)
+# kill place while it holds the process stopped (state t, or T for a SIGSTOP)
 # the movers run at nice -10 (act_memory.c: mover_cpus), the main thread at 0; the other
 # mover may already be done with its windows, and the nice of a
 # mover is set at its start: a just-born mover gets 2 s to reach it
@@ -57,20 +59,44 @@ nices() {
 	cat /proc/$placer/task/*/stat 2>/dev/null |
 		awk -v p=$placer '{ print ($1 == p ? "main" : "mover") ":" $19 }' | sort -u | tr '\n' ' '
 }
+state() { awk '{ print $3 }' /proc/$1/stat; }
+# CPU time of all the process's threads, in clock ticks
+cpu_ticks() { cat /proc/$1/task/*/stat 2>/dev/null | awk '{ t += $14 + $15 } END { print t + 0 }'; }
 while [ "$(ls /proc/$placer/task 2>/dev/null | wc -l)" -lt 2 ] && kill -0 $placer 2>/dev/null; do :; done
 for i in $(seq 40); do
 	[ "$(nices)" = "main:0 mover:-10 " ] && break
 	sleep 0.05
 done
 check_eq "the mover at nice -10, the main thread at 0" "$(nices)" "main:0 mover:-10 "
-while [ "$(awk '{ print $3 }' /proc/$pid/stat)" != T ] && kill -0 $placer 2>/dev/null; do :; done
+while ! state $pid | grep -q '[tT]' && kill -0 $placer 2>/dev/null; do :; done
+stopped=$(state $pid)
 kill -9 $placer
+check "SIGKILL during file moves: caught the process stopped ($stopped)" test "$stopped" = t -o "$stopped" = T
 wait $placer 2>/dev/null
-check_eq "SIGKILL during file moves: the process was left stopped" "$(awk '{ print $3 }' /proc/$pid/stat)" T
+for i in $(seq 10); do
+	case "$(state $pid)" in [tT]) sleep 0.1 ;; *) break ;; esac
+done
+check "SIGKILL during file moves: the process runs again within a second, no restore ($(state $pid))" test "$(state $pid)" != T -a "$(state $pid)" != t
+ticks=$(cpu_ticks $pid)
+sleep 0.5
+check "SIGKILL during file moves: its threads make progress ($ticks -> $(cpu_ticks $pid) ticks)" test "$(cpu_ticks $pid)" -gt $((ticks + 10))
+check "SIGKILL during file moves: the journal survives" test -s $journal
 numaplace restore >/tmp/restore.out 2>&1
 check_eq "SIGKILL during file moves: restore exit code" "$?" 0
 sleep 0.2
-check "SIGKILL during file moves: the process runs again" test "$(awk '{ print $3 }' /proc/$pid/stat)" != T
+check "SIGKILL during file moves: the process still runs after restore" test "$(state $pid)" != T -a "$(state $pid)" != t
+# 2c. a process already stopped by someone else before place: place moves its file pages
+# without a pause of its own and does not continue it, nor does restore
+kill -STOP $pid
+sleep 0.2
+numaplace place --pid "$pid" --node 0 --only memory --sample 0 --pause-ms 500 --pause-below 1000000 --json >/tmp/place.json 2>/tmp/place.err
+check_eq "already stopped: place exit code" "$?" 0
+check_eq "already stopped: still stopped after place" "$(state $pid)" T
+check_eq "already stopped: no pause of ours" "$(jq .result.memory.pauses /tmp/place.json)" 0
+numaplace restore >/tmp/restore.out 2>&1
+check_eq "already stopped: restore exit code" "$?" 0
+check_eq "already stopped: still stopped after restore" "$(state $pid)" T
+kill -CONT $pid
 stop_stream
 umount /weights
 
