@@ -40,7 +40,7 @@ TEST_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(TEST_SRCS))
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Iagent -Iinclude -I$(BUILD) -MMD -MP
-LDLIBS := -lbpf -lelf -lz -lnuma -ljson-c -linih
+LDLIBS := -lbpf -lelf -lz -lnuma -ljson-c -linih -lpcre2-8
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Iinclude \
 	-Wall -Werror -Wno-unused-function
 

@@ -9,7 +9,7 @@ set -euo pipefail
 packages=(
 	# build: BPF compiler, skeleton generator, libraries the agent links
 	make gcc clang llvm bpftool pkg-config
-	libbpf-dev libelf-dev zlib1g-dev libnuma-dev libjson-c-dev libinih-dev
+	libbpf-dev libelf-dev zlib1g-dev libnuma-dev libjson-c-dev libinih-dev libpcre2-dev
 	# tests: tools the VM scenarios use, the guest's busybox, initramfs packing
 	numactl jq busybox-static cpio kmod qemu-system-x86 irqbalance numad
 	# tests of `make install`: the man page rendered without warnings

@@ -264,6 +264,34 @@ expect_exit "run: unknown tune key" 2 "unknown key 'bogus'" run --match x --bala
 expect_exit "run: --metrics-listen off loopback without the config allowing it" 2 "not a loopback address" \
 	run --match x --metrics-listen 0.0.0.0:9464
 check "run: bad input left no journal" test ! -e "$tmp/run-journal"
+
+# Regexes meet command lines any user chooses: compiling and matching are bounded (pattern.h).
+# glibc took 8 GB and seconds to compile the nested repeat, and a minute for the match.
+elapsed_ms() { echo $((($(date +%s%N) - $1) / 1000000)); }
+nested='((((a{1,100}){1,100}){1,100}){1,100})'
+t0=$(date +%s%N)
+expect_exit "run --check-config: a regex that compiles huge is refused" 2 "compiles to more than" \
+	prlimit --as=1000000000 timeout -s KILL 10 "$np" run --check-config --match "$nested"
+ms=$(elapsed_ms $t0)
+check "... at once ($ms ms)" test "$ms" -lt 1000
+printf '[match huge]\ncmdline = %s\n' "$nested" >"$tmp/huge.conf"
+expect_exit "run --check-config: the same in a [match] section" 2 \
+	"huge.conf:2: \[match huge\] cmdline: invalid regular expression .*compiles to more than" \
+	prlimit --as=1000000000 timeout -s KILL 10 "$np" run --check-config --config "$tmp/huge.conf"
+expect_exit "report --match: the same" 2 "compiles to more than" \
+	prlimit --as=1000000000 timeout -s KILL 10 "$np" report --match "$nested"
+# a process whose argv[0] makes this regex backtrack (no match: the text has "!x", not "x!")
+hostile="$(printf 'a%.0s' $(seq 129))!x"
+bash -c 'exec -a "$0" sleep 60' "$hostile" &
+victim=$!
+sleep 0.2
+t0=$(date +%s%N)
+expect_exit "report --match on a hostile command line: bounded, no match" 2 \
+	"no running process matches" timeout -s KILL 20 "$np" report --match '(a*)*\1\1x!'
+ms=$(elapsed_ms $t0)
+check "... within a second ($ms ms)" test "$ms" -lt 1000
+check "... and says which process ran out of budget" \
+	grep -q "pid $victim: the regex ran out of its budget" "$TMPDIR/np-test.err"
 if [ "$(id -u)" = 0 ]; then
 	# never numaplace itself nor the processes that started it (a shell, sudo, timeout): their
 	# command lines hold its own arguments, so they match. A stranger with the word does.
@@ -282,8 +310,21 @@ if [ "$(id -u)" = 0 ]; then
 	run --match 'no-such-server-xyz' --dry-run --once --interval 0.5 >"$tmp/dry.out" 2>"$tmp/dry.err"
 	check_eq "run --dry-run --once on this host: exit 0" "$?" 0 || sed 's/^/    /' "$tmp/dry.err"
 	check "run --dry-run leaves no journal" test ! -e "$tmp/run-journal"
+	# the daemon: the hostile process costs it one bounded match, is left alone, and said so
+	printf '[match hostile]\ncmdline = (a*)*\\1\\1x!\nmin_rss_mb = 0\n' >"$tmp/hostile.conf"
+	t0=$(date +%s%N)
+	run --config "$tmp/hostile.conf" --dry-run --once --interval 0.5 >"$tmp/hostile.out" \
+		2>"$tmp/hostile.err"
+	check_eq "run --once with a hostile command line around: exit 0" "$?" 0
+	ms=$(elapsed_ms $t0)
+	check "... within 5 s ($ms ms)" test "$ms" -lt 5000
+	check "... the process ran out of budget and is not managed" \
+		grep -q "\[match hostile\]: the regex ran out of its budget matching \"'aaaa" \
+		"$tmp/hostile.err"
+	check_eq "... none managed" "$(grep -c 'managing pid' "$tmp/hostile.err")" 0
 fi
 
+kill $victim 2>/dev/null
 check "--help exits 0" "$np" topo --help >/dev/null
 check "--version exits 0" "$np" --version >/dev/null
 finish

@@ -38,7 +38,7 @@ int np_act_irqs(const char *journal, const int *irqs, int nirqs, const struct np
 		struct np_act_result *res)
 {
 	struct np_change *changes;
-	char want[1024];
+	char want[NP_CPULIST_MAX];
 	int n = 0, err;
 
 	if (!np_cpuset_count(cpus))

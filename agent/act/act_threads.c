@@ -90,7 +90,13 @@ static int pin_pass(const char *journal, pid_t pid, const struct np_cpuset *cpus
 		c->kind = NP_CHANGE_THREAD_AFFINITY;
 		c->id = tids[i];
 		c->tgid = pid;
-		np_cpulist_format(&now, c->old_value, sizeof(c->old_value));
+		/* cannot fail (NP_CPULIST_MAX); were it to, the thread is not touched */
+		if (np_cpulist_format(&now, c->old_value, sizeof(c->old_value)) < 0) {
+			np_act_fail(res, "thread %d: its CPU list does not fit the journal",
+				    tids[i]);
+			memset(c, 0, sizeof(*c));
+			continue;
+		}
 		/*
 		 * A thread born during the placement (a later pass) with our mask inherited it
 		 * from a thread we pinned: its old mask is the process's, as for threads born
@@ -144,7 +150,8 @@ static int pin_threads(const char *journal, pid_t pid, const struct np_cpuset *c
 	pid_t *done = NULL;
 	int ndone = 0, fresh = 1, pass;
 
-	np_cpulist_format(cpus, wanted, sizeof(wanted));
+	if (np_cpulist_format(cpus, wanted, sizeof(wanted)) < 0)
+		return -ENOSPC;
 	for (pass = 0; pass < MAX_PASSES && fresh > 0; pass++)
 		fresh = pin_pass(journal, pid, cpus, wanted, differing_only, pass, main_old, &done,
 				 &ndone, res);

@@ -4,7 +4,6 @@
  * memory, how much, why, and what to do about it.
  */
 #include <errno.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,8 @@
 #include "cli/common.h"
 #include "cli/signals.h"
 #include "lib/lineage.h"
+#include "lib/log.h"
+#include "lib/pattern.h"
 #include "output/report_output.h"
 #include "sample/window.h"
 
@@ -126,8 +127,21 @@ static int add_pid(pid_t **pids, int *npids, pid_t pid)
 	return 0;
 }
 
+/* Whether --match takes this process; out of budget (a hostile command line) is no. */
+static bool process_matches(const struct np_pattern *re, const struct np_proc_info *info, pid_t pid)
+{
+	int comm = np_pattern_match(re, info->comm), cmdline = 0;
+
+	if (comm <= 0)
+		cmdline = np_pattern_match(re, info->cmdline);
+	if (comm < 0 || cmdline < 0)
+		np_log(NP_LOG_WARNING, "report: --match: pid %d: the regex ran out of its budget",
+		       pid);
+	return comm > 0 || cmdline > 0;
+}
+
 /* Processes whose comm or command line matches, never ours (lineage.h), added to pids. */
-static int match_processes(const regex_t *re, pid_t **pids, int *npids)
+static int match_processes(const struct np_pattern *re, pid_t **pids, int *npids)
 {
 	struct np_lineage ours;
 	pid_t *all;
@@ -142,7 +156,7 @@ static int match_processes(const regex_t *re, pid_t **pids, int *npids)
 
 		if (np_lineage_has(&ours, all[i]) || np_proc_read("/", all[i], &info))
 			continue;
-		if (!regexec(re, info.comm, 0, NULL, 0) || !regexec(re, info.cmdline, 0, NULL, 0))
+		if (process_matches(re, &info, all[i]))
 			err = add_pid(pids, npids, all[i]);
 	}
 	free(all);
@@ -152,7 +166,8 @@ static int match_processes(const regex_t *re, pid_t **pids, int *npids)
 /* --pid's processes, and --match's: they must exist before anything is loaded. */
 static int choose_processes(const struct report_args *a, pid_t **pids, int *npids)
 {
-	regex_t re;
+	struct np_pattern re;
+	char why[128];
 	int err;
 
 	if (a->pid_arg) {
@@ -173,12 +188,13 @@ static int choose_processes(const struct report_args *a, pid_t **pids, int *npid
 	}
 	if (!a->match)
 		return NP_EXIT_OK;
-	if (regcomp(&re, a->match, REG_EXTENDED | REG_NOSUB)) {
-		np_err("report: --match '%s': not a valid extended regular expression", a->match);
+	if (np_pattern_compile(&re, a->match, why, sizeof(why))) {
+		np_err("report: --match '%s': not a valid extended regular expression: %s",
+		       a->match, why);
 		return NP_EXIT_USAGE;
 	}
 	err = match_processes(&re, pids, npids);
-	regfree(&re);
+	np_pattern_free(&re);
 	if (err) {
 		np_err("report: listing processes: %s", strerror(-err));
 		return NP_EXIT_RUNTIME;

@@ -5,17 +5,18 @@
  * policy for them. The command-line form `--match REGEX [--device BDF | --node N]` is one
  * more match section named "cli". Loading is strict: unknown sections and keys, keys given
  * twice and bad values are errors whose message names file, line, section and key, so a
- * typo never silently turns into a default. Regexes are compiled once, at load.
+ * typo never silently turns into a default. Regexes are compiled once, at load, and run
+ * with a bounded budget (lib/pattern.h).
  */
 #ifndef NP_CONFIG_H
 #define NP_CONFIG_H
 
-#include <regex.h>
 #include <stdbool.h>
 #include <stdio.h>
 
 #include "policy/balancing.h"
 #include "lib/log.h"
+#include "lib/pattern.h"
 
 #define NP_CONFIG_DEFAULT_PATH "/etc/numaplace/numaplace.conf"
 #define NP_CONFIG_MAX_MATCHES  64
@@ -28,11 +29,11 @@ struct np_match {
 	char name[NP_MATCH_NAME_MAX + 1];
 	int line; /* of its [match NAME] header; 0 when it comes from the command line */
 
-	/* Rules; "" / false when not set. Regexes are POSIX extended, unanchored. */
+	/* Rules; "" / false when not set. Regexes: POSIX extended as PCRE2 reads it, unanchored. */
 	char process[NP_CONFIG_TEXT_MAX];	 /* comm or cmdline matches (what --match sets) */
 	char comm[NP_CONFIG_TEXT_MAX];		 /* on /proc/PID/comm */
 	char cmdline[NP_CONFIG_TEXT_MAX];	 /* on the arguments joined by spaces */
-	regex_t process_re, comm_re, cmdline_re; /* compiled when the text is set */
+	struct np_pattern process_re, comm_re, cmdline_re; /* compiled when the text is set */
 	char cgroup[NP_CONFIG_TEXT_MAX];	 /* cgroup v2 path prefix, whole components */
 	bool accelerator;			 /* only processes with an accelerator open */
 

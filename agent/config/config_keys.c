@@ -297,11 +297,11 @@ void np_config_free(struct np_config *cfg)
 		struct np_match *m = &cfg->matches[i];
 
 		if (m->process[0])
-			regfree(&m->process_re);
+			np_pattern_free(&m->process_re);
 		if (m->comm[0])
-			regfree(&m->comm_re);
+			np_pattern_free(&m->comm_re);
 		if (m->cmdline[0])
-			regfree(&m->cmdline_re);
+			np_pattern_free(&m->cmdline_re);
 	}
 	free(cfg->matches);
 	np_config_defaults(cfg);

@@ -60,7 +60,7 @@ int np_config_set_global_key(struct np_config *cfg, enum np_global_key key, cons
 int np_config_set_match_key(struct np_match *m, enum np_match_key key, const char *value,
 			    const int *set_at, char *msg, size_t msglen);
 
-/* The match table: entries never move (compiled regexes stay where regcomp put them). */
+/* The match table: entries never move (their compiled regexes with them). */
 struct np_match *np_config_find_match(const struct np_config *cfg, const char *name);
 /* A new match at its defaults; NULL when the table is full or memory is out. */
 struct np_match *np_config_add_match(struct np_config *cfg, const char *name, int line);
@@ -75,8 +75,8 @@ int np_config_bool(const char *text, bool *out);
 int np_config_text(char *dst, size_t len, const char *value, char *msg, size_t msglen);
 int np_config_path(char *dst, size_t len, const char *value, bool empty_ok, char *msg,
 		   size_t msglen);
-/* Compiles into re (REG_EXTENDED | REG_NOSUB); text is set only when it compiled. */
-int np_config_regex(char *text, size_t len, regex_t *re, const char *value, char *msg,
+/* Compiles into re (np_pattern_compile); text is set only when it compiled. */
+int np_config_regex(char *text, size_t len, struct np_pattern *re, const char *value, char *msg,
 		    size_t msglen);
 int np_config_cgroup(char *dst, size_t len, const char *value, char *msg, size_t msglen);
 int np_config_nics(char *dst, size_t len, const char *value, char *msg, size_t msglen);

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Which processes a [match] section takes (see config.h): pure, from what /proc said. */
+/*
+ * Which processes a [match] section takes (see config.h): from what /proc said, pure but for
+ * the warning about a regex that ran out of its budget.
+ */
+#include <errno.h>
 #include <string.h>
 
 #include "config/config.h"
@@ -16,9 +20,21 @@ static bool cgroup_under(const char *cgroup, const char *prefix)
 	return !strncmp(cgroup, prefix, n) && (cgroup[n] == '\0' || cgroup[n] == '/');
 }
 
-static bool matches(const regex_t *re, const char *text)
+/*
+ * A match that runs out of its budget (a pattern that backtracks without end on this text)
+ * counts as no match: the process is left alone, and said so. Discovery examines a process
+ * once (again only when its comm changes), so this is one line per process, rate-limited.
+ */
+static bool matches(const struct np_match *m, const struct np_pattern *re, const char *text)
 {
-	return !regexec(re, text, 0, NULL, 0);
+	int rc = np_pattern_match(re, text);
+
+	if (rc < 0)
+		np_log_ratelimited("match budget", NP_LOG_WARNING,
+				   "[match %s]: %s matching \"%.80s\": not managed", m->name,
+				   rc == -ERANGE ? "the regex ran out of its budget" : "no memory",
+				   text);
+	return rc > 0;
 }
 
 bool np_match_process(const struct np_match *m, const char *comm, const char *cmdline,
@@ -26,11 +42,12 @@ bool np_match_process(const struct np_match *m, const char *comm, const char *cm
 {
 	comm = comm ? comm : "";
 	cmdline = cmdline ? cmdline : "";
-	if (m->process[0] && !matches(&m->process_re, comm) && !matches(&m->process_re, cmdline))
+	if (m->process[0] && !matches(m, &m->process_re, comm) &&
+	    !matches(m, &m->process_re, cmdline))
 		return false;
-	if (m->comm[0] && !matches(&m->comm_re, comm))
+	if (m->comm[0] && !matches(m, &m->comm_re, comm))
 		return false;
-	if (m->cmdline[0] && !matches(&m->cmdline_re, cmdline))
+	if (m->cmdline[0] && !matches(m, &m->cmdline_re, cmdline))
 		return false;
 	if (m->cgroup[0] && !cgroup_under(cgroup, m->cgroup))
 		return false;

@@ -74,22 +74,18 @@ int np_config_path(char *dst, size_t len, const char *value, bool empty_ok, char
 	return np_config_text(dst, len, value, msg, msglen);
 }
 
-int np_config_regex(char *text, size_t len, regex_t *re, const char *value, char *msg,
+int np_config_regex(char *text, size_t len, struct np_pattern *re, const char *value, char *msg,
 		    size_t msglen)
 {
 	char why[128];
-	int err;
 
 	if (!*value)
 		return np_config_reason(msg, msglen, "expected a regular expression, got \"\"");
 	if (strlen(value) >= len)
 		return np_config_reason(msg, msglen, "longer than %zu characters", len - 1);
-	err = regcomp(re, value, REG_EXTENDED | REG_NOSUB);
-	if (err) {
-		regerror(err, re, why, sizeof(why));
+	if (np_pattern_compile(re, value, why, sizeof(why)))
 		return np_config_reason(msg, msglen, "invalid regular expression \"%s\": %s", value,
 					why);
-	}
 	strcpy(text, value);
 	return 0;
 }

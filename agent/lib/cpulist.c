@@ -64,7 +64,8 @@ int np_cpulist_parse(const char *text, struct np_cpuset *set)
 		}
 		if (last < first)
 			return -EINVAL;
-		if (last >= NP_MAX_CPUS)
+		/* a stride past the CPUs would wrap cpu += stride around to 0 */
+		if (last >= NP_MAX_CPUS || stride >= NP_MAX_CPUS)
 			return -ERANGE;
 		for (unsigned long cpu = first; cpu <= last; cpu += stride)
 			np_cpuset_set(set, cpu);
@@ -157,10 +158,13 @@ int np_rangelist_format(const int *values, int count, char *buf, size_t len)
 int np_cpulist_format(const struct np_cpuset *set, char *buf, size_t len)
 {
 	int cpus[NP_MAX_CPUS];
-	int count = 0;
+	int count = 0, n;
 
 	for (unsigned int cpu = 0; cpu < NP_MAX_CPUS; cpu++)
 		if (np_cpuset_has(set, cpu))
 			cpus[count++] = cpu;
-	return np_rangelist_format(cpus, count, buf, len);
+	n = np_rangelist_format(cpus, count, buf, len);
+	if (n < 0 && len)
+		buf[0] = '\0'; /* a cut list would read as another set */
+	return n;
 }

@@ -12,6 +12,13 @@
 
 #define NP_MAX_CPUS 4096
 
+/*
+ * Room for the list of any set of up to NP_MAX_CPUS CPUs and its NUL. The longest is pairs
+ * with one-CPU gaps, "0-1,3-4,6-7,...,4092-4093,4095": 12913 characters (test_cpulist.c
+ * finds the longest over all sets and checks it fits).
+ */
+#define NP_CPULIST_MAX 13312
+
 struct np_cpuset {
 	uint64_t bits[NP_MAX_CPUS / 64];
 };
@@ -43,7 +50,8 @@ static inline bool np_cpuset_subset(const struct np_cpuset *a, const struct np_c
 
 /*
  * Parse "0-3,8-11" (also "0-15:2" strides as in the kernel's bitmap_parselist, and "" as the
- * empty set). Returns 0, or -EINVAL for malformed text, -ERANGE for a CPU >= NP_MAX_CPUS.
+ * empty set). Returns 0, or -EINVAL for malformed text, -ERANGE for a CPU or a stride >=
+ * NP_MAX_CPUS (or a number past unsigned long).
  */
 int np_cpulist_parse(const char *text, struct np_cpuset *set);
 
@@ -51,8 +59,9 @@ int np_cpulist_parse(const char *text, struct np_cpuset *set);
 int np_cpumask_parse_hex(const char *text, struct np_cpuset *set);
 
 /*
- * Format as a list of ranges. Returns the string length, or -ENOSPC when buf is too small
- * (buf then holds a truncated, still terminated string).
+ * Format as a list of ranges. Returns the string length, or -ENOSPC when buf is too small:
+ * buf is then "", never a shorter list that would parse as another set. A buffer of
+ * NP_CPULIST_MAX always fits.
  */
 int np_cpulist_format(const struct np_cpuset *set, char *buf, size_t len);
 
@@ -62,7 +71,10 @@ int np_int_cmp(const void *a, const void *b);
 /* Sort integers ascending and drop repeats in place; returns the new count. */
 int np_int_sort_unique(int *values, int count);
 
-/* Format ascending integers (IRQ numbers, node ids) with the same range syntax. */
+/*
+ * Format ascending integers (IRQ numbers, node ids) with the same range syntax, for people:
+ * -ENOSPC leaves the text cut where it stopped.
+ */
 int np_rangelist_format(const int *values, int count, char *buf, size_t len);
 
 #endif

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "lib/cpulist.h"
+
 #define NP_JOURNAL_DEFAULT "/run/numaplace/journal"
 
 enum np_change_kind {
@@ -28,9 +30,10 @@ struct np_change {
 	/* a thread is the same thread only with the same start time: tids get reused */
 	unsigned long long start_time;
 	char path[256];
-	char old_value[1024];
+	/* CPU lists of any mask the kernel allows fit whole: a cut list is another set */
+	char old_value[NP_CPULIST_MAX];
 	/* what numaplace wrote (thread masks: restore also resets threads that inherited it) */
-	char new_value[1024];
+	char new_value[NP_CPULIST_MAX];
 };
 
 /*

@@ -35,9 +35,9 @@ void np_place_print_plan(const struct np_place *p, FILE *out)
 	const struct np_plan *plan = p->plan;
 	const struct np_proc_model *proc = p->proc;
 	unsigned int only = p->opts->only;
-	char cpus[256], irqs[256];
+	char cpus[NP_CPULIST_MAX], irqs[256];
 
-	np_cpulist_format(&plan->cpus, cpus, sizeof(cpus));
+	np_cpulist_format(&plan->cpus, cpus, sizeof(cpus)); /* fits: NP_CPULIST_MAX */
 	fprintf(out, "%splan for pid %d (%s): node %d, %s\n",
 		p->dry_run ? "dry run, nothing changes. " : "", proc->info.pid, proc->info.comm,
 		plan->target_node, proc->target_reason);
@@ -170,9 +170,9 @@ static struct json_object *plan_json(const struct np_place *p)
 	struct json_object *o = json_object_new_object(), *irqs = json_object_new_array(),
 			   *warnings = json_object_new_array(), *knobs = json_object_new_object();
 	const struct np_residency *res = &p->proc->residency;
-	char cpus[1024], policy[64];
+	char cpus[NP_CPULIST_MAX], policy[64];
 
-	np_cpulist_format(&plan->cpus, cpus, sizeof(cpus));
+	np_cpulist_format(&plan->cpus, cpus, sizeof(cpus)); /* fits: NP_CPULIST_MAX */
 	np_mpol_format(res->policy_kind, res->policy_nodes, policy, sizeof(policy));
 	json_object_object_add(o, "cpus", json_object_new_string(cpus));
 	json_object_object_add(o, "threads", json_object_new_int(plan->nthreads));

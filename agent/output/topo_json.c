@@ -31,7 +31,7 @@ static struct json_object *nodes_json(const struct np_topo *topo)
 	for (int i = 0; i < topo->nnodes; i++) {
 		const struct np_node *node = &topo->nodes[i];
 		struct json_object *o = json_object_new_object(), *dist = json_object_new_array();
-		char cpus[8192];
+		char cpus[NP_CPULIST_MAX]; /* any set fits */
 
 		np_cpulist_format(&node->cpus, cpus, sizeof(cpus));
 		for (int j = 0; j < topo->nnodes; j++)
@@ -104,7 +104,7 @@ static struct json_object *numa_balancing_json(const struct np_kstate *k)
 static struct json_object *irqbalance_json(const struct np_kstate *k)
 {
 	struct json_object *o = json_object_new_object();
-	char cpus[8192];
+	char cpus[NP_CPULIST_MAX]; /* any set fits */
 
 	json_object_object_add(o, "running", json_object_new_boolean(k->irqbalance_pid != 0));
 	json_object_object_add(o, "pid", k->irqbalance_pid ? json_object_new_int(k->irqbalance_pid)

@@ -14,6 +14,19 @@ static const char *yes_no(enum np_tristate value)
 	return value == NP_YES ? "yes" : value == NP_NO ? "NO" : "unknown";
 }
 
+/* A node's CPUs for the table, a very long list cut and marked "..." (the JSON has it whole). */
+static void node_cpus(const struct np_cpuset *set, char *buf, size_t len)
+{
+	char full[NP_CPULIST_MAX];
+
+	np_cpulist_format(set, full, sizeof(full)); /* fits: NP_CPULIST_MAX */
+	if (strlen(full) < len) {
+		strcpy(buf, full);
+		return;
+	}
+	snprintf(buf, len, "%.*s...", (int)(len - 4), full);
+}
+
 static void print_nodes(const struct np_topo *topo, FILE *out)
 {
 	char cpus[NP_MAX_NODES][256];
@@ -21,10 +34,7 @@ static void print_nodes(const struct np_topo *topo, FILE *out)
 	uint64_t total_kb = 0;
 
 	for (int i = 0; i < topo->nnodes; i++) {
-		int len = np_cpulist_format(&topo->nodes[i].cpus, cpus[i], sizeof(cpus[i]));
-
-		if (len < 0) /* truncated: mark it rather than print a wrong list */
-			strcpy(cpus[i] + sizeof(cpus[i]) - 4, "...");
+		node_cpus(&topo->nodes[i].cpus, cpus[i], sizeof(cpus[i]));
 		if ((int)strlen(cpus[i]) > width)
 			width = (int)strlen(cpus[i]);
 		total_cpus += np_cpuset_count(&topo->nodes[i].cpus);
@@ -122,7 +132,7 @@ static void print_kernel(const struct np_kstate *k, FILE *out)
 	if (!k->irqbalance_pid) {
 		fprintf(out, "irqbalance       not running\n");
 	} else {
-		char cpus[1024] = "none";
+		char cpus[NP_CPULIST_MAX] = "none"; /* any set fits */
 
 		if (k->irqbalance_banned_cpus_set)
 			np_cpulist_format(&k->irqbalance_banned_cpus, cpus, sizeof(cpus));
