@@ -145,6 +145,7 @@ void np_restore_irqbalance_bans(const struct np_change *changes, int n, struct n
  * kernel.numa_balancing, or an AutoNUMA scan knob by its name where this kernel (k) has it.
  * 0 and the path ("" when the kernel has no such knob), or -EPERM when the record names no
  * setting numaplace changes or its old value is none the setting takes (msg says which).
+ * k NULL: the record is only checked.
  */
 int np_setting_target(const struct np_change *c, const struct np_kstate *k, char *path,
 		      size_t len, char *msg, size_t msglen);

@@ -88,7 +88,8 @@ int np_setting_target(const struct np_change *c, const struct np_kstate *k, char
 		snprintf(msg, msglen, "%s '%s' is not a number", np_knob_names[knob], c->old_value);
 		return -EPERM;
 	}
-	np_knob_path(k, knob, path, len); /* "" when this kernel has no such knob */
+	if (k) /* NULL: only the check */
+		np_knob_path(k, knob, path, len); /* "" when this kernel has no such knob */
 	return 0;
 }
 
