@@ -147,8 +147,8 @@ void np_restore_irqbalance_bans(const struct np_change *changes, int n, struct n
  * setting numaplace changes or its old value is none the setting takes (msg says which).
  * k NULL: the record is only checked.
  */
-int np_setting_target(const struct np_change *c, const struct np_kstate *k, char *path,
-		      size_t len, char *msg, size_t msglen);
+int np_setting_target(const struct np_change *c, const struct np_kstate *k, char *path, size_t len,
+		      char *msg, size_t msglen);
 void np_restore_setting(const struct np_change *c, const struct np_kstate *k,
 			struct np_act_result *res);
 /* A process left stopped by a killed `place` is continued (same start time, state T only). */

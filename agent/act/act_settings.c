@@ -65,8 +65,8 @@ static int knob_of(const char *path)
 	return -1;
 }
 
-int np_setting_target(const struct np_change *c, const struct np_kstate *k, char *path,
-		      size_t len, char *msg, size_t msglen)
+int np_setting_target(const struct np_change *c, const struct np_kstate *k, char *path, size_t len,
+		      char *msg, size_t msglen)
 {
 	int knob;
 
@@ -88,7 +88,7 @@ int np_setting_target(const struct np_change *c, const struct np_kstate *k, char
 		snprintf(msg, msglen, "%s '%s' is not a number", np_knob_names[knob], c->old_value);
 		return -EPERM;
 	}
-	if (k) /* NULL: only the check */
+	if (k)					  /* NULL: only the check */
 		np_knob_path(k, knob, path, len); /* "" when this kernel has no such knob */
 	return 0;
 }

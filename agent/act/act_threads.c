@@ -90,7 +90,13 @@ static int pin_pass(const char *journal, pid_t pid, const struct np_cpuset *cpus
 		c->kind = NP_CHANGE_THREAD_AFFINITY;
 		c->id = tids[i];
 		c->tgid = pid;
-		np_cpulist_format(&now, c->old_value, sizeof(c->old_value));
+		/* a mask cut short would be restored as other CPUs: not changed, then */
+		if (np_cpulist_format(&now, c->old_value, sizeof(c->old_value)) < 0) {
+			np_act_fail(res, "thread %d: its mask does not fit a journal record",
+				    tids[i]);
+			memset(c, 0, sizeof(*c));
+			continue;
+		}
 		/*
 		 * A thread born during the placement (a later pass) with our mask inherited it
 		 * from a thread we pinned: its old mask is the process's, as for threads born

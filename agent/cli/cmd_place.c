@@ -292,9 +292,10 @@ static int check_journal(const char *journal)
 	char msg[512];
 	int err = np_journal_check(journal, msg, sizeof(msg));
 
-	if (err)
-		np_err("place: %s; nothing changed", msg);
-	return !err ? NP_EXIT_OK : err == -EPERM || err == -EINVAL ? NP_EXIT_USAGE : NP_EXIT_RUNTIME;
+	if (!err)
+		return NP_EXIT_OK;
+	np_err("place: %s; nothing changed", msg);
+	return err == -EPERM || err == -EINVAL ? NP_EXIT_USAGE : NP_EXIT_RUNTIME;
 }
 
 static int validate(struct place_job *j)

@@ -69,8 +69,7 @@ static int get_str(struct json_object *o, const char *key, char *out, size_t len
 }
 
 /* An integer member within [min, max]; absent leaves *out as it is. */
-static int get_int(struct json_object *o, const char *key, int64_t min, int64_t max,
-		   int64_t *out)
+static int get_int(struct json_object *o, const char *key, int64_t min, int64_t max, int64_t *out)
 {
 	struct json_object *v;
 	int64_t n;

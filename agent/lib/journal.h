@@ -19,7 +19,7 @@
 #include <sys/types.h>
 
 #define NP_JOURNAL_DEFAULT "/run/numaplace/journal"
-#define NP_JOURNAL_HEADER "{\"numaplace_journal\":1}"
+#define NP_JOURNAL_HEADER  "{\"numaplace_journal\":1}"
 
 enum np_change_kind {
 	NP_CHANGE_THREAD_AFFINITY, /* id = tid; old_value = CPU list */
@@ -70,7 +70,8 @@ typedef bool (*np_journal_keep_fn)(const struct np_change *change, void *ctx);
 /*
  * Rewrite the journal without the records keep() refuses, the others in their order and byte
  * for byte, as durably as an append; the caller holds the host lock (host_lock.h). When keep()
- * refuses none the file is not written. *dropped: how many went. Returns 0 (also when there is
+ * refuses none the file is not written; when it refuses all, the header alone stays (the file
+ * stays recognisably a journal). *dropped: how many went. Returns 0 (also when there is
  * no journal) or -errno (-EINVAL: a line is not a record); on error the journal is as it was.
  */
 int np_journal_compact(const char *path, np_journal_keep_fn keep, void *ctx, int *dropped);

@@ -47,15 +47,14 @@ static int check_dir(int fd, const char *dir, char *msg, size_t msglen)
 		return -EPERM;
 	}
 	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
-		snprintf(msg, msglen, "directory %s is writable by group or others (mode %04o)", dir,
-			 (unsigned int)(st.st_mode & 07777));
+		snprintf(msg, msglen, "directory %s is writable by group or others (mode %04o)",
+			 dir, (unsigned int)(st.st_mode & 07777));
 		return -EPERM;
 	}
 	return 0;
 }
 
-int np_safe_dir(const char *path, bool create, char *name, size_t namelen, char *msg,
-		size_t msglen)
+int np_safe_dir(const char *path, bool create, char *name, size_t namelen, char *msg, size_t msglen)
 {
 	char dir[PATH_MAX];
 	int fd, err = split_path(path, dir, sizeof(dir), name, namelen);

@@ -717,7 +717,8 @@ TEST(journal_line_with_nul_or_trailing_text_is_malformed)
 	}
 	/* whitespace after the object is no text */
 	{
-		static const char spaces[] = "{\"kind\":\"irq_affinity\",\"id\":2,\"old_value\":\"0\"} \r";
+		static const char spaces[] =
+			"{\"kind\":\"irq_affinity\",\"id\":2,\"old_value\":\"0\"} \r";
 
 		three_lines(path, spaces, strlen(spaces));
 	}
@@ -730,8 +731,10 @@ TEST(journal_line_with_nul_or_trailing_text_is_malformed)
 /* Random-ish records, appended in batches: compaction keeps every wanted line, byte for byte. */
 TEST(journal_compact_keeps_wanted_records_byte_for_byte)
 {
-	static const char *const values[] = { "0-3", "a\"b", "back\\slash", "/x/y", "\xc3\xa9t\xc3\xa9",
-					      "tab\there", "", "0,2,4-63:2" };
+	static const char *const values[] = {
+		"0-3",	     "a\"b", "back\\slash", "/x/y", "\xc3\xa9t\xc3\xa9",
+		"tab\there", "",     "0,2,4-63:2"
+	};
 	char dir[] = "/tmp/np-journal-XXXXXX", path[PATH_MAX];
 	unsigned int seed = 11;
 
