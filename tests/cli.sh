@@ -325,6 +325,100 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 kill $victim 2>/dev/null
+
+# Issue #11, files numaplace writes as root: the journal must be a regular file numaplace wrote
+# (a record or the header first) in a directory only root may change; temporary and lock files
+# are never followed through a symlink; restore writes only where a record's meaning says; a
+# read error or a malformed line is an error; one host-wide lock whatever --journal says.
+if [ "$(id -u)" = 0 ]; then
+	f=$tmp/files
+	mkdir -m 0700 "$f"
+	rec='{"kind":"thread_affinity","id":999999,"tgid":999999,"start_time":1,"path":"","old_value":"0"}'
+	sleep 300 &
+	victim=$!
+	mknod "$f/null" c 1 3
+	printf 'hello\n' >"$f/unrelated"
+	expect_exit "journal: place --journal <a char device>: refused" 2 "not a regular file" \
+		"$np" place --pid $victim --node 0 --sample 0 --journal "$f/null"
+	check "journal: ... the device is still a device" test -c "$f/null"
+	expect_exit "journal: place --journal <an unrelated file>: refused" 2 "not a numaplace journal" \
+		"$np" place --pid $victim --node 0 --sample 0 --journal "$f/unrelated"
+	expect_exit "journal: restore --journal <a char device>: refused" 2 "not a regular file" \
+		"$np" restore --journal "$f/null"
+	check "journal: ... the device is still there" test -c "$f/null"
+	expect_exit "journal: restore --journal <an unrelated file>: refused" 2 "not a numaplace journal" \
+		"$np" restore --journal "$f/unrelated"
+	check_eq "journal: ... the file is untouched" "$(cat "$f/unrelated")" hello
+	expect_exit "journal: run --journal <a char device>: refused" 2 "not a regular file" \
+		timeout -s KILL 30 "$np" run --journal "$f/null" --match no-such-server-xyz --once --interval 0.5
+	check "journal: ... the device is still there" test -c "$f/null"
+	# a directory others may write: links planted at P.tmp and P.lock are never followed
+	mkdir -m 0777 "$f/open"
+	printf '%s\n' "$rec" >"$f/open/journal"
+	printf 'precious\n' >"$f/victim"
+	ln -s "$f/victim" "$f/open/journal.tmp"
+	ln -s "$f/made-by-lock" "$f/open/journal.lock"
+	expect_exit "journal: restore in a directory others may write: refused" 2 \
+		"writable by group or others" "$np" restore --journal "$f/open/journal"
+	expect_exit "journal: place in a directory others may write: refused" 2 \
+		"writable by group or others" "$np" place --pid $victim --node 0 --sample 0 --journal "$f/open/journal"
+	check "journal: ... nothing created through the planted P.lock" test ! -e "$f/made-by-lock"
+	check_eq "journal: ... nothing written through the planted P.tmp" "$(cat "$f/victim")" precious
+	check "journal: ... the journal stays" test -s "$f/open/journal"
+	# restore trusts no path in a record
+	printf '{"kind":"setting","id":0,"tgid":0,"start_time":0,"path":"%s","old_value":"pwned"}\n' \
+		"$f/victim" >"$f/journal"
+	expect_exit "restore: a setting record naming another file: refused" 2 "no setting numaplace changes" \
+		"$np" restore --journal "$f/journal"
+	check_eq "restore: ... that file is unchanged" "$(cat "$f/victim")" precious
+	check "restore: ... the journal is kept" test -s "$f/journal"
+	printf '%s\n' "$rec" >"$f/journal"
+	chmod 0646 "$f/journal"
+	expect_exit "restore: a journal others may write: refused" 2 "writable by group or others" \
+		"$np" restore --journal "$f/journal"
+	# a read error is no end of file (reading /proc/self/mem at 0 fails with EIO)
+	expect_exit "restore: a read error: exit 1, says so" 1 "Input/output error" \
+		"$np" restore --journal /proc/self/mem
+	check "restore: ... and clears nothing" sh -c "! grep -q 'journal cleared' '${TMPDIR:-/tmp}/np-test.out'"
+	# a NUL byte, or text after the object, makes a line malformed
+	printf '%s\n{"kind":"thread_affinity","id":2,"tgid":2,"old_value":"0"}\0junk\n' "$rec" >"$f/journal"
+	chmod 0600 "$f/journal"
+	expect_exit "restore: a line with a NUL byte" 1 "line 2 is not a journal record" \
+		"$np" restore --journal "$f/journal"
+	printf '%s\n%s trailing\n' "$rec" "$rec" >"$f/journal"
+	expect_exit "restore: a line with text after its object" 1 "line 2 is not a journal record" \
+		"$np" restore --journal "$f/journal"
+	# the metrics textfile: a FIFO at its temporary name blocks nothing (sh's pid is numaplace's)
+	mkdir -m 0755 "$f/prom"
+	timeout -s KILL 30 sh -c 'mkfifo "$0.tmp.$$" && exec "$1" run --journal "$2" --match no-such-server-xyz \
+		--dry-run --once --interval 0.5 --metrics-file "$0"' "$f/prom/np.prom" "$np" "$f/run-journal" \
+		>"$tmp/fifo.out" 2>"$tmp/fifo.err"
+	check_eq "metrics textfile: a FIFO at its temporary name: run goes on (exit 0)" "$?" 0
+	check "metrics textfile: ... and says why it wrote no file" grep -q "metrics file $f/prom/np.prom" "$tmp/fifo.err"
+	# one host-wide lock: a run with one journal keeps place, restore and run with others out
+	timeout -s KILL 60 "$np" run --journal "$f/j1" --match no-such-server-xyz --interval 0.5 \
+		>"$tmp/lock.out" 2>"$tmp/lock.err" &
+	daemon=$!
+	for i in $(seq 100); do
+		ls -l /proc/$daemon/fd 2>/dev/null | grep -q /run/numaplace/lock && break
+		sleep 0.1
+	done
+	printf '%s\n' "$rec" >"$f/j3"
+	expect_exit "lock: place with another --journal while run runs: refused" 1 \
+		"another numaplace is changing the system" \
+		"$np" place --pid $victim --node 0 --sample 0 --journal "$f/j2"
+	check "lock: ... wrote no journal" test ! -e "$f/j2"
+	expect_exit "lock: restore of another journal while run runs: refused" 1 "changing the system" \
+		"$np" restore --journal "$f/j3"
+	check "lock: ... that journal is kept" test -s "$f/j3"
+	expect_exit "lock: a second run with another --journal: refused" 1 \
+		"another numaplace is changing the system" \
+		timeout -s KILL 30 "$np" run --journal "$f/j4" --match no-such-server-xyz --once --interval 0.5
+	kill -TERM $daemon
+	wait $daemon
+	check_eq "lock: the first run ends cleanly on SIGTERM" "$?" 0
+	kill $victim
+fi
 check "--help exits 0" "$np" topo --help >/dev/null
 check "--version exits 0" "$np" --version >/dev/null
 finish

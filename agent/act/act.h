@@ -18,6 +18,8 @@
 #include "lib/journal.h"
 #include "act/pacer.h" /* NP_PAUSE_BELOW_MBPS */
 
+struct np_kstate;
+
 struct np_act_result {
 	int changed;   /* values set */
 	int unchanged; /* already as wanted: nothing written, nothing journaled */
@@ -138,7 +140,17 @@ void np_restore_inherited(const struct np_change *changes, int n, struct np_act_
 void np_restore_irq(const struct np_change *c, struct np_act_result *res);
 /* Lift every irqbalance ban the journal records, in one request (irqbalance is slow to change). */
 void np_restore_irqbalance_bans(const struct np_change *changes, int n, struct np_act_result *res);
-void np_restore_setting(const struct np_change *c, struct np_act_result *res);
+/*
+ * The file a setting record stands for, derived from what it means and never taken from it:
+ * kernel.numa_balancing, or an AutoNUMA scan knob by its name where this kernel (k) has it.
+ * 0 and the path ("" when the kernel has no such knob), or -EPERM when the record names no
+ * setting numaplace changes or its old value is none the setting takes (msg says which).
+ * k NULL: the record is only checked.
+ */
+int np_setting_target(const struct np_change *c, const struct np_kstate *k, char *path, size_t len,
+		      char *msg, size_t msglen);
+void np_restore_setting(const struct np_change *c, const struct np_kstate *k,
+			struct np_act_result *res);
 /* A process left stopped by a killed `place` is continued (same start time, state T only). */
 void np_restore_process(const struct np_change *c, struct np_act_result *res);
 

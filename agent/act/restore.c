@@ -12,25 +12,52 @@
 #include "act/act.h"
 #include "lib/procfs.h"
 #include "act/restore.h"
+#include "topo/topo.h"
+
+/* The journal's records, each checked before any is acted on; 0 or -errno with msg. */
+static int load_checked(const char *journal, struct np_kstate *k, struct np_change **changes,
+			int *count, char *msg, size_t msglen)
+{
+	int bad_line = 0, err = np_journal_load(journal, changes, count, &bad_line);
+
+	if (err == -EINVAL)
+		snprintf(msg, msglen, "%s: line %d is not a journal record; nothing restored",
+			 journal, bad_line);
+	else if (err == -EPERM && bad_line)
+		snprintf(msg, msglen, "%s: not a numaplace journal (line %d is no journal record)",
+			 journal, bad_line);
+	else if (err == -EPERM)
+		snprintf(msg, msglen, "%s: not a journal numaplace may trust; nothing restored",
+			 journal);
+	else if (err && err != -ENOENT)
+		snprintf(msg, msglen, "%s: %s; nothing restored", journal, strerror(-err));
+	if (err)
+		return err;
+	for (int i = 0; i < *count; i++)
+		if ((*changes)[i].kind == NP_CHANGE_SETTING) {
+			np_kstate_discover("/", k); /* where this kernel keeps its scan knobs */
+			break;
+		}
+	err = np_restore_check(*changes, *count, k, msg, msglen);
+	if (err) {
+		free(*changes);
+		*changes = NULL;
+	}
+	return err;
+}
 
 int np_restore_all(const char *journal, struct np_restore_summary *sum, char *msg, size_t msglen)
 {
+	struct np_kstate k = { 0 };
 	struct np_change *changes;
-	int count, bad_line = 0, err;
+	int count, err;
 
 	memset(sum, 0, sizeof(*sum));
-	err = np_journal_load(journal, &changes, &count, &bad_line);
+	err = load_checked(journal, &k, &changes, &count, msg, msglen);
 	if (err == -ENOENT)
 		return 0;
-	if (err == -EINVAL) {
-		snprintf(msg, msglen, "%s: line %d is not a journal record; nothing restored",
-			 journal, bad_line);
+	if (err)
 		return err;
-	}
-	if (err) {
-		snprintf(msg, msglen, "%s: %s", journal, strerror(-err));
-		return err;
-	}
 	sum->records = count;
 	for (int i = count - 1; i >= 0; i--) {
 		const struct np_change *c = &changes[i];
@@ -43,7 +70,7 @@ int np_restore_all(const char *journal, struct np_restore_summary *sum, char *ms
 			np_restore_irq(c, &sum->irqs);
 			break;
 		case NP_CHANGE_SETTING:
-			np_restore_setting(c, &sum->settings);
+			np_restore_setting(c, &k, &sum->settings);
 			break;
 		case NP_CHANGE_PROCESS_PAUSED:
 			np_restore_process(c, &sum->processes);

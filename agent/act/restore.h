@@ -14,9 +14,19 @@ struct np_restore_summary {
 
 /*
  * Returns 0 (also when there is no journal), -EAGAIN when some value could not be put back
- * (the journal is kept), or another -errno; msg says why.
+ * (the journal is kept), -EPERM when the journal is refused (not a journal numaplace may
+ * trust, or a record numaplace could not have written: nothing is put back), or another
+ * -errno (-EINVAL: a damaged line; a read error); msg says why.
  */
 int np_restore_all(const char *journal, struct np_restore_summary *sum, char *msg, size_t msglen);
+
+/*
+ * Every record one numaplace could have written (ids, CPU lists within the possible CPUs,
+ * settings it changes with values they take): 0, or -EPERM naming the first that is not.
+ * k: this kernel's settings (np_kstate_discover), for the knobs' files.
+ */
+int np_restore_check(const struct np_change *changes, int count, const struct np_kstate *k,
+		     char *msg, size_t msglen);
 
 /*
  * Drop from the journal the thread and pause records of processes that have ended (pid gone,

@@ -286,6 +286,18 @@ static int check_balancing(const struct place_args *a, const struct np_topo *top
 }
 
 /* Validate everything before touching anything. */
+/* Not a file numaplace may use as its journal (or a damaged one): refused before sampling. */
+static int check_journal(const char *journal)
+{
+	char msg[512];
+	int err = np_journal_check(journal, msg, sizeof(msg));
+
+	if (!err)
+		return NP_EXIT_OK;
+	np_err("place: %s; nothing changed", msg);
+	return err == -EPERM || err == -EINVAL ? NP_EXIT_USAGE : NP_EXIT_RUNTIME;
+}
+
 static int validate(struct place_job *j)
 {
 	struct place_args *a = &j->a;
@@ -305,12 +317,12 @@ static int validate(struct place_job *j)
 	if (a->sample_s < 0 && a->dry_run && geteuid() != 0)
 		a->sample_s = 0; /* auto: a plan without root, then */
 	if (!a->dry_run || a->sample_s > 0)
-		return np_cli_need_root("place",
-					a->dry_run ? "(sampling loads BPF programs); 'place "
-						     "--dry-run --sample 0' shows the plan without"
-						   : "(it changes the system); 'place --dry-run "
-						     "--sample 0' shows the plan without");
-	return NP_EXIT_OK;
+		rc = np_cli_need_root("place",
+				      a->dry_run ? "(sampling loads BPF programs); 'place "
+						   "--dry-run --sample 0' shows the plan without"
+						 : "(it changes the system); 'place --dry-run "
+						   "--sample 0' shows the plan without");
+	return rc || a->dry_run ? rc : check_journal(a->journal);
 }
 
 /*
@@ -463,7 +475,7 @@ static int act(struct place_job *j)
 
 	lock = np_cli_lock("place", a->journal, NULL);
 	if (lock < 0)
-		return NP_EXIT_RUNTIME;
+		return -lock;
 	struct np_progress_out po = np_progress_out(stderr, isatty(STDERR_FILENO));
 	struct np_act_opts ao = {
 		.journal = a->journal,

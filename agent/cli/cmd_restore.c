@@ -75,14 +75,14 @@ int np_cmd_restore(int argc, char **argv)
 	lock = np_cli_lock("restore", journal,
 			   "a numaplace place or run is changing the system; stop it first");
 	if (lock < 0)
-		return NP_EXIT_RUNTIME;
+		return -lock;
 	err = np_restore_all(journal, &sum, msg, sizeof(msg));
 	close(lock);
-	if (err != -EINVAL)
+	if (err != -EINVAL && err != -EPERM && err != -EIO)
 		print_summary(journal, &sum);
 	if (err) {
 		np_err("restore: %s", msg);
-		return NP_EXIT_RUNTIME;
+		return err == -EPERM ? NP_EXIT_USAGE : NP_EXIT_RUNTIME; /* -EPERM: refused */
 	}
 	printf("journal cleared; memory stays where place moved it\n");
 	return NP_EXIT_OK;

@@ -222,6 +222,7 @@ int np_cmd_run(int argc, char **argv)
 	rc = NP_EXIT_RUNTIME;
 	if (!r.dry_run) {
 		lock = np_cli_lock("run", r.cfg.journal, NULL);
+		rc = lock < 0 ? -lock : NP_EXIT_RUNTIME;
 		if (lock < 0 || np_run_undo(r.cfg.journal, "journal of an earlier run"))
 			goto cleanup;
 	}

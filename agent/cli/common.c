@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli/common.h"
+#include "lib/host_lock.h"
 #include "lib/journal.h"
 #include "lib/np_common.h"
 
@@ -46,15 +47,25 @@ int np_cli_need_root(const char *command, const char *why)
 
 int np_cli_lock(const char *command, const char *journal, const char *busy)
 {
-	int lock = np_journal_lock(journal);
+	char msg[512] = "";
+	int lock = np_host_lock(msg, sizeof(msg)), err;
 
-	if (lock >= 0)
+	if (lock == -EBUSY) {
+		np_err("%s: %s: %s", command, NP_HOST_LOCK,
+		       busy ? busy : "another numaplace is changing the system");
+		return -NP_EXIT_RUNTIME;
+	}
+	if (lock < 0) {
+		np_err("%s: %s", command, msg);
+		return -NP_EXIT_RUNTIME;
+	}
+	/* under the lock: nobody changes the journal between this look and its use */
+	err = np_journal_check(journal, msg, sizeof(msg));
+	if (!err || err == -EINVAL) /* damage: the command says which line, as it reads it */
 		return lock;
-	np_err("%s: %s.lock: %s", command, journal,
-	       lock != -EBUSY ? strerror(-lock)
-	       : busy	      ? busy
-			      : "another numaplace is changing the system");
-	return -1;
+	close(lock);
+	np_err("%s: %s%s", command, msg, err == -EPERM ? "; nothing changed" : "");
+	return err == -EPERM ? -NP_EXIT_USAGE : -NP_EXIT_RUNTIME;
 }
 
 int np_cli_print_json(FILE *out, struct json_object *doc)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What every command does the same way: find the topology, ask for root, take the journal's
+ * What every command does the same way: find the topology, ask for root, take the host
  * lock, print a JSON document. Each says what went wrong itself, with the command's name.
  */
 #ifndef NP_CLI_COMMON_H
@@ -19,8 +19,10 @@ void np_cli_topo_free(struct np_topo *topo);
 int np_cli_need_root(const char *command, const char *why);
 
 /*
- * The journal's lock (journal.h): its fd, or -1 after "CMD: JOURNAL.lock: ..." (busy: what
- * to say when another numaplace holds it; NULL for the usual words).
+ * The host lock (host_lock.h), then a look at the journal (np_journal_check): the lock's fd,
+ * or after "CMD: ..." minus the exit code: -NP_EXIT_USAGE when journal is no file numaplace
+ * may use as its journal, -NP_EXIT_RUNTIME when the lock is busy (busy: what to say then;
+ * NULL for the usual words) or cannot be taken. A damaged journal is the command's to report.
  */
 int np_cli_lock(const char *command, const char *journal, const char *busy);
 

@@ -5,10 +5,12 @@
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/file_write.h"
+#include "lib/safe_open.h"
 
 int np_write_all(int fd, const void *buf, size_t len)
 {
@@ -50,27 +52,40 @@ int np_fsync_dir(const char *path)
 	return err;
 }
 
-int np_file_replace(const char *path, const char *tmp, mode_t mode, bool sync_dir,
-		    int (*fill)(int fd, const void *arg), const void *arg)
+int np_file_replace_at(int dirfd, const char *name, const char *tmp, mode_t mode, bool sync_dir,
+		       int (*fill)(int fd, const void *arg), const void *arg)
 {
+	char msg[128];
 	int fd, err;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	fd = np_safe_create(dirfd, tmp, mode, true, msg, sizeof(msg));
 	if (fd < 0)
-		return -errno;
-	/* the caller's mode, not the umask's: the metrics file is read by another user */
-	err = fchmod(fd, mode) ? -errno : 0;
-	if (!err)
-		err = fill(fd, arg);
+		return fd;
+	err = fill(fd, arg);
 	if (!err && fsync(fd))
 		err = -errno;
 	if (close(fd) && !err)
 		err = -errno;
-	if (!err && rename(tmp, path))
+	if (!err && renameat(dirfd, tmp, dirfd, name))
 		err = -errno;
-	if (!err && sync_dir)
-		err = np_fsync_dir(path);
+	if (!err && sync_dir && fsync(dirfd))
+		err = -errno;
 	if (err)
-		unlink(tmp);
+		unlinkat(dirfd, tmp, 0);
+	return err;
+}
+
+int np_file_replace(const char *path, const char *tmp, mode_t mode, bool sync_dir,
+		    int (*fill)(int fd, const void *arg), const void *arg)
+{
+	const char *slash = strrchr(tmp, '/');
+	char name[NAME_MAX + 1], msg[128];
+	int dirfd, err;
+
+	dirfd = np_safe_dir(path, false, name, sizeof(name), msg, sizeof(msg));
+	if (dirfd < 0)
+		return dirfd;
+	err = np_file_replace_at(dirfd, name, slash ? slash + 1 : tmp, mode, sync_dir, fill, arg);
+	close(dirfd);
 	return err;
 }

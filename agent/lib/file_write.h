@@ -19,12 +19,18 @@ int np_fsync_dir(const char *path);
 /*
  * Replace path with what fill() writes to fd, so that a reader sees the old file or the new
  * one, never part of either: fill() writes tmp (created with exactly mode, whatever the
- * umask; never through a symlink), which is fsync'ed and renamed over path. tmp must be on
- * path's file system (beside it). sync_dir: fsync the directory too, so the rename itself
- * survives a crash. On error tmp is removed and path is as it was.
+ * umask; see safe_open.h: never through a symlink, never over anything already there but a
+ * crash's leftover), which is fsync'ed and renamed over path. tmp must be beside path (only
+ * its last component is used). path's directory must pass np_safe_dir(). sync_dir: fsync the
+ * directory too, so the rename itself survives a crash. On error tmp is removed (when it was
+ * ours) and path is as it was.
  */
 int np_file_replace(const char *path, const char *tmp, mode_t mode, bool sync_dir,
 		    int (*fill)(int fd, const void *arg), const void *arg);
+
+/* The same in a directory already opened and checked (np_safe_dir): name and tmp in dirfd. */
+int np_file_replace_at(int dirfd, const char *name, const char *tmp, mode_t mode, bool sync_dir,
+		       int (*fill)(int fd, const void *arg), const void *arg);
 
 /* What np_fill_buf() writes: one buffer, whole. */
 struct np_buf {

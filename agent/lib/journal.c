@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The undo journal (see journal.h): JSON lines, replaced atomically on every append and on a
- * compaction.
+ * compaction, read and written only through safe_open.h.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 
 #include "lib/file_write.h"
 #include "lib/journal.h"
+#include "lib/safe_open.h"
 
 static const char *const kind_names[NP_CHANGE_KINDS] = {
 	[NP_CHANGE_THREAD_AFFINITY] = "thread_affinity",
@@ -51,244 +51,413 @@ static char *change_line(const struct np_change *c)
 	return line;
 }
 
-static int copy_existing(const char *path, int fd)
-{
-	char buf[65536];
-	ssize_t n;
-	int in = open(path, O_RDONLY | O_CLOEXEC), err = 0;
+/* ---- reading: one record per line, nothing else ---- */
 
-	if (in < 0)
-		return errno == ENOENT ? 0 : -errno;
-	while ((n = read(in, buf, sizeof(buf))) > 0 && !err)
-		err = np_write_all(fd, buf, (size_t)n);
-	if (n < 0)
-		err = -errno;
-	close(in);
-	return err;
+/* A string member that fits its field whole (a truncated CPU list restores other CPUs). */
+static int get_str(struct json_object *o, const char *key, char *out, size_t len, bool required)
+{
+	struct json_object *v;
+
+	out[0] = '\0';
+	if (!json_object_object_get_ex(o, key, &v))
+		return required ? -EINVAL : 0;
+	if (!json_object_is_type(v, json_type_string) ||
+	    (size_t)json_object_get_string_len(v) >= len)
+		return -EINVAL;
+	memcpy(out, json_object_get_string(v), json_object_get_string_len(v) + 1);
+	return strlen(out) == (size_t)json_object_get_string_len(v) ? 0 : -EINVAL; /* no \u0000 */
 }
 
-/*
- * Replace the journal with what fill() writes, as one durable step: a temporary file, fsync,
- * rename over the journal, fsync of the directory. On error the journal is as it was.
- */
-static int replace_journal(const char *path, int (*fill)(int fd, const void *arg), const void *arg)
+/* An integer member within [min, max]; absent leaves *out as it is. */
+static int get_int(struct json_object *o, const char *key, int64_t min, int64_t max, int64_t *out)
 {
-	char tmp[PATH_MAX], dir[PATH_MAX];
+	struct json_object *v;
+	int64_t n;
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	if (mkdir(dirname(dir), 0700) && errno != EEXIST)
-		return -errno;
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	return np_file_replace(path, tmp, 0600, true, fill, arg);
+	if (!json_object_object_get_ex(o, key, &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_int))
+		return -EINVAL;
+	n = json_object_get_int64(v);
+	if (n < min || n > max)
+		return -EINVAL;
+	*out = n;
+	return 0;
 }
 
-struct append_arg {
-	const char *path;
-	const struct np_change *changes;
-	int count;
-};
-
-/* Old records, then the new ones. */
-static int fill_append(int fd, const void *arg)
+static int record_fields(struct json_object *o, struct np_change *c)
 {
-	const struct append_arg *a = arg;
-	int err = copy_existing(a->path, fd);
-
-	for (int i = 0; i < a->count && !err; i++) {
-		char *line = change_line(&a->changes[i]);
-
-		err = line ? np_write_all(fd, line, strlen(line)) : -ENOMEM;
-		if (!err)
-			err = np_write_all(fd, "\n", 1);
-		free(line);
-	}
-	return err;
-}
-
-int np_journal_append(const char *path, const struct np_change *changes, int count)
-{
-	const struct append_arg a = { path, changes, count };
-
-	return replace_journal(path, fill_append, &a);
-}
-
-static int parse_line(const char *line, struct np_change *c)
-{
-	struct json_object *o = json_tokener_parse(line), *v;
+	struct json_object *v;
 	const char *kind;
-	int err = -EINVAL;
+	int64_t id = 0, tgid = 0, start = 0;
+	int err;
 
-	memset(c, 0, sizeof(*c));
-	if (!o || !json_object_is_type(o, json_type_object))
-		goto out;
-	if (!json_object_object_get_ex(o, "kind", &v) || !(kind = json_object_get_string(v)))
-		goto out;
+	if (!json_object_object_get_ex(o, "kind", &v) || !json_object_is_type(v, json_type_string))
+		return -EINVAL;
+	kind = json_object_get_string(v);
 	c->kind = NP_CHANGE_KINDS;
 	for (int k = 0; k < NP_CHANGE_KINDS; k++)
 		if (!strcmp(kind, kind_names[k]))
 			c->kind = k;
 	if (c->kind == NP_CHANGE_KINDS)
-		goto out;
-	if (json_object_object_get_ex(o, "id", &v))
-		c->id = json_object_get_int(v);
-	if (json_object_object_get_ex(o, "tgid", &v))
-		c->tgid = json_object_get_int(v);
-	if (json_object_object_get_ex(o, "start_time", &v))
-		c->start_time = json_object_get_uint64(v);
-	if (json_object_object_get_ex(o, "path", &v))
-		snprintf(c->path, sizeof(c->path), "%s", json_object_get_string(v));
-	if (!json_object_object_get_ex(o, "old_value", &v))
-		goto out;
-	snprintf(c->old_value, sizeof(c->old_value), "%s", json_object_get_string(v));
-	if (json_object_object_get_ex(o, "new_value", &v))
-		snprintf(c->new_value, sizeof(c->new_value), "%s", json_object_get_string(v));
-	err = 0;
-out:
-	json_object_put(o);
+		return -EINVAL;
+	err = get_int(o, "id", INT_MIN, INT_MAX, &id);
+	err = err ?: get_int(o, "tgid", INT_MIN, INT_MAX, &tgid);
+	/* json-c reads numbers above INT64_MAX as unsigned: start times are far below */
+	err = err ?: get_int(o, "start_time", 0, INT64_MAX, &start);
+	err = err ?: get_str(o, "path", c->path, sizeof(c->path), false);
+	err = err ?: get_str(o, "old_value", c->old_value, sizeof(c->old_value), true);
+	err = err ?: get_str(o, "new_value", c->new_value, sizeof(c->new_value), false);
+	c->id = (int)id;
+	c->tgid = (pid_t)tgid;
+	c->start_time = (unsigned long long)start;
 	return err;
+}
+
+/* The header, alone on the first line of a journal that has no record left. */
+static bool is_header(struct json_object *o)
+{
+	struct json_object *v;
+
+	return json_object_object_length(o) == 1 &&
+	       json_object_object_get_ex(o, "numaplace_journal", &v) &&
+	       json_object_is_type(v, json_type_int) && json_object_get_int(v) == 1;
+}
+
+/*
+ * One line (without its newline): 0 a record, 1 the header, -EINVAL anything else, also a
+ * NUL byte or text after the object (compaction copies lines whole: such a line would glue
+ * the next record onto it).
+ */
+static int parse_line(const char *line, size_t len, struct np_change *c)
+{
+	struct json_tokener *tok;
+	struct json_object *o;
+	size_t end;
+	int err = -EINVAL;
+
+	memset(c, 0, sizeof(*c));
+	if (memchr(line, '\0', len) || len > INT_MAX || !(tok = json_tokener_new()))
+		return -EINVAL;
+	o = json_tokener_parse_ex(tok, line, (int)len);
+	end = json_tokener_get_parse_end(tok);
+	if (o && json_tokener_get_error(tok) == json_tokener_success &&
+	    json_object_is_type(o, json_type_object) && strspn(line + end, " \t\r") == len - end)
+		err = is_header(o) ? 1 : record_fields(o, c);
+	json_object_put(o);
+	json_tokener_free(tok);
+	return err;
+}
+
+/* Called with each record (c) or the header (c NULL) and its line, without the newline. */
+typedef int (*np_line_fn)(const char *line, size_t len, const struct np_change *c, void *ctx);
+
+/*
+ * Every line of text a record, in order (blank lines skipped; the header only first). A file
+ * whose first line is no record is not a journal (-EPERM, also when empty); a later line that
+ * is none is damage (-EINVAL). *bad_line: that line.
+ */
+static int scan(const char *text, size_t len, np_line_fn fn, void *ctx, int *bad_line)
+{
+	struct np_change c;
+	size_t pos = 0;
+	int lineno = 0, seen = 0, err = 0;
+
+	while (pos < len && !err) {
+		const char *line = text + pos, *nl = memchr(line, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - line) : len - pos;
+		int kind;
+
+		pos += n + (nl != NULL);
+		lineno++;
+		if (!n)
+			continue;
+		kind = parse_line(line, n, &c);
+		if (kind < 0 || (kind == 1 && seen)) {
+			*bad_line = lineno;
+			return seen ? -EINVAL : -EPERM;
+		}
+		seen++;
+		if (fn)
+			err = fn(line, n, kind ? NULL : &c, ctx);
+	}
+	return err ? err : seen ? 0 : -EPERM;
+}
+
+/* A whole file: a read error is an error, never the end of the journal. */
+static int read_all(int fd, char **text, size_t *len)
+{
+	size_t cap = 0;
+	char *buf = NULL;
+
+	*len = 0;
+	for (;;) {
+		ssize_t n;
+
+		if (cap - *len < 4096) {
+			char *grown = realloc(buf, cap = cap * 2 + 65536);
+
+			if (!grown) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = grown;
+		}
+		n = read(fd, buf + *len, cap - *len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = -errno;
+
+			free(buf);
+			return err;
+		}
+		if (!n)
+			break;
+		*len += (size_t)n;
+	}
+	*text = buf;
+	return 0;
+}
+
+/* A journal's directory (checked), and its content when it exists (text NULL when not). */
+struct jfile {
+	int dirfd;
+	char name[NAME_MAX + 1];
+	char *text;
+	size_t len;
+	char msg[192];
+};
+
+static void jfile_close(struct jfile *j)
+{
+	if (j->dirfd >= 0)
+		close(j->dirfd);
+	free(j->text);
+}
+
+/* 0 (text NULL: no journal), or -errno with j->msg; j needs jfile_close() either way. */
+static int jfile_open(const char *path, bool create, struct jfile *j)
+{
+	int fd, err;
+
+	memset(j, 0, sizeof(*j));
+	j->dirfd = np_safe_dir(path, create, j->name, sizeof(j->name), j->msg, sizeof(j->msg));
+	if (j->dirfd < 0)
+		return j->dirfd;
+	fd = np_safe_open(j->dirfd, j->name, O_RDONLY, j->msg, sizeof(j->msg));
+	if (fd == -ENOENT)
+		return 0;
+	if (fd < 0)
+		return fd;
+	err = read_all(fd, &j->text, &j->len);
+	close(fd);
+	if (err)
+		snprintf(j->msg, sizeof(j->msg), "reading it: %s", strerror(-err));
+	return err;
+}
+
+/* ---- writing: the whole journal replaced in one durable step ---- */
+
+static int replace(struct jfile *j, const char *text, size_t len)
+{
+	struct np_buf buf = { text, len };
+	char tmp[NAME_MAX + 1];
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", j->name) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	return np_file_replace_at(j->dirfd, j->name, tmp, 0600, true, np_fill_buf, &buf);
+}
+
+/* A line to out, with its newline (also the last line of a file that had none). */
+static int put_line(const char *line, size_t len, const struct np_change *c, void *ctx)
+{
+	(void)c;
+	fwrite(line, 1, len, ctx);
+	fputc('\n', ctx);
+	return 0;
+}
+
+static int append_to(struct jfile *j, const struct np_change *changes, int count)
+{
+	FILE *out;
+	char *text = NULL;
+	size_t len = 0;
+	int bad = 0, err = 0;
+
+	out = open_memstream(&text, &len);
+	if (!out)
+		return -ENOMEM;
+	if (j->text) /* only a journal, and a whole one, is written over */
+		err = scan(j->text, j->len, put_line, out, &bad);
+	for (int i = 0; i < count && !err; i++) {
+		char *line = change_line(&changes[i]);
+
+		if (!line)
+			err = -ENOMEM;
+		else
+			fprintf(out, "%s\n", line);
+		free(line);
+	}
+	if (fclose(out) && !err)
+		err = -ENOMEM;
+	if (!err)
+		err = replace(j, text, len);
+	free(text);
+	return err;
+}
+
+int np_journal_append(const char *path, const struct np_change *changes, int count)
+{
+	struct jfile j;
+	int err = jfile_open(path, true, &j);
+
+	if (!err)
+		err = append_to(&j, changes, count);
+	jfile_close(&j);
+	return err;
+}
+
+struct collect {
+	struct np_change *list;
+	int n;
+};
+
+static int collect_one(const char *line, size_t len, const struct np_change *c, void *ctx)
+{
+	struct collect *all = ctx;
+	struct np_change *grown;
+
+	(void)line;
+	(void)len;
+	if (!c)
+		return 0;
+	grown = realloc(all->list, sizeof(*grown) * (all->n + 1));
+	if (!grown)
+		return -ENOMEM;
+	all->list = grown;
+	all->list[all->n++] = *c;
+	return 0;
 }
 
 int np_journal_load(const char *path, struct np_change **changes, int *count, int *bad_line)
 {
-	struct np_change *list = NULL;
-	char *line = NULL;
-	size_t cap = 0;
-	int n = 0, lineno = 0, err = 0;
-	FILE *f = fopen(path, "re");
+	struct collect all = { 0 };
+	struct jfile j;
+	int bad = 0, err = jfile_open(path, false, &j);
 
 	*changes = NULL;
 	*count = 0;
-	if (!f)
-		return -errno;
-	while (getline(&line, &cap, f) > 0) {
-		struct np_change *grown;
-
-		lineno++;
-		if (line[0] == '\n')
-			continue;
-		grown = realloc(list, sizeof(*list) * (n + 1));
-		if (!grown) {
-			err = -ENOMEM;
-			break;
-		}
-		list = grown;
-		err = parse_line(line, &list[n]);
-		if (err) {
-			if (bad_line)
-				*bad_line = lineno;
-			break;
-		}
-		n++;
-	}
-	free(line);
-	fclose(f);
+	if (!err && !j.text)
+		err = -ENOENT;
+	if (!err)
+		err = scan(j.text, j.len, collect_one, &all, &bad);
+	jfile_close(&j);
+	if (bad_line)
+		*bad_line = bad;
 	if (err) {
-		free(list);
+		free(all.list);
 		return err;
 	}
-	*changes = list;
-	*count = n;
+	*changes = all.list;
+	*count = all.n;
 	return 0;
 }
 
-/*
- * The lines of the records keep() wants, as they are in the file (byte for byte: a record is
- * never rewritten, only left out). Returns 0, -ENOENT, -EINVAL (a line is not a record), -EIO
- * or -ENOMEM.
- */
-static int select_lines(const char *path, np_journal_keep_fn keep, void *ctx, FILE *out,
-			int *dropped)
+int np_journal_check(const char *path, char *msg, size_t msglen)
 {
-	struct np_change c;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int err = 0;
-	FILE *f = fopen(path, "re");
+	struct jfile j;
+	int bad = 0, err = jfile_open(path, false, &j);
 
-	if (!f)
-		return -errno;
-	while (!err && (len = getline(&line, &cap, f)) > 0) {
-		if (line[0] == '\n')
-			continue;
-		err = parse_line(line, &c);
-		if (err)
-			break;
-		if (!keep(&c, ctx)) {
-			(*dropped)++;
-			continue;
-		}
-		fputs(line, out);
-		if (line[len - 1] != '\n') /* a last line without its newline gets one */
-			fputc('\n', out);
-	}
-	/* a read that failed is not the end of the journal: what follows it would be lost */
-	if (!err && ferror(f))
-		err = -EIO;
-	free(line);
-	fclose(f);
-	if (!err && ferror(out))
-		err = -ENOMEM;
+	if (err == -ENOENT) /* no directory yet: the first append makes it */
+		err = 0;
+	else if (err)
+		snprintf(msg, msglen, "%s: %s", path, j.msg);
+	if (!err && j.text)
+		err = scan(j.text, j.len, NULL, NULL, &bad);
+	if (err == -EPERM && !bad && j.text)
+		snprintf(msg, msglen, "%s: empty, not a numaplace journal", path);
+	else if (err == -EPERM && bad)
+		snprintf(msg, msglen, "%s: not a numaplace journal (line %d is no journal record)",
+			 path, bad);
+	else if (err == -EINVAL)
+		snprintf(msg, msglen, "%s: line %d is not a journal record", path, bad);
+	jfile_close(&j);
 	return err;
+}
+
+/* ---- compaction ---- */
+
+struct compact_ctx {
+	np_journal_keep_fn keep;
+	void *ctx;
+	FILE *out;
+	int kept, dropped;
+};
+
+static int keep_line(const char *line, size_t len, const struct np_change *c, void *ctx)
+{
+	struct compact_ctx *cc = ctx;
+
+	if (c && !cc->keep(c, cc->ctx)) {
+		cc->dropped++;
+		return 0;
+	}
+	cc->kept++; /* the header too: it stays first */
+	return put_line(line, len, c, cc->out);
 }
 
 int np_journal_compact(const char *path, np_journal_keep_fn keep, void *ctx, int *dropped)
 {
-	struct np_buf kept = { 0 };
+	struct compact_ctx cc = { keep, ctx, NULL, 0, 0 };
 	char *text = NULL;
 	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-	int err;
+	struct jfile j;
+	int bad = 0, err = jfile_open(path, false, &j);
 
 	*dropped = 0;
-	if (!out)
-		return -ENOMEM;
-	err = select_lines(path, keep, ctx, out, dropped);
-	if (fclose(out) && !err)
-		err = -ENOMEM;
-	if (err == -ENOENT)
-		err = 0; /* no journal: nothing to drop */
-	/* nothing dropped: the journal is not written at all (nor its mtime changed) */
-	if (!err && *dropped) {
-		kept.data = text;
-		kept.len = len;
-		err = replace_journal(path, np_fill_buf, &kept);
+	if (err == -ENOENT || (!err && !j.text)) {
+		jfile_close(&j);
+		return 0; /* no journal: nothing to drop */
 	}
-	if (err)
-		*dropped = 0;
+	cc.out = open_memstream(&text, &len);
+	if (!err && !cc.out)
+		err = -ENOMEM;
+	if (!err)
+		err = scan(j.text, j.len, keep_line, &cc, &bad);
+	/* a journal with no record left keeps its header: it stays recognisably ours */
+	if (!err && !cc.kept)
+		fprintf(cc.out, "%s\n", NP_JOURNAL_HEADER);
+	if (cc.out && fclose(cc.out) && !err)
+		err = -ENOMEM;
+	/* nothing dropped: the journal is not written at all (nor its mtime changed) */
+	if (!err && cc.dropped)
+		err = replace(&j, text, len);
+	if (!err)
+		*dropped = cc.dropped;
 	free(text);
+	jfile_close(&j);
 	return err;
 }
 
 int np_journal_clear(const char *path)
 {
-	int err;
+	struct jfile j;
+	int bad = 0, err = jfile_open(path, false, &j);
 
-	if (unlink(path) && errno != ENOENT)
-		return -errno;
-	err = np_fsync_dir(path); /* the removal itself must survive a crash */
-	return err == -ENOENT ? 0 : err;
-}
-
-int np_journal_lock(const char *path)
-{
-	char lock[PATH_MAX], dir[PATH_MAX];
-	int fd;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	if (mkdir(dirname(dir), 0700) && errno != EEXIST)
-		return -errno;
-	if (snprintf(lock, sizeof(lock), "%s.lock", path) >= (int)sizeof(lock))
-		return -ENAMETOOLONG;
-	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		int err = errno == EWOULDBLOCK ? -EBUSY : -errno;
-
-		close(fd);
-		return err;
+	if (err == -ENOENT || (!err && !j.text)) {
+		jfile_close(&j);
+		return 0;
 	}
-	return fd;
+	/* only a journal is removed: its first line says so (a damaged one may go too) */
+	if (!err)
+		err = scan(j.text, j.len, NULL, NULL, &bad);
+	if (err == -EINVAL)
+		err = 0;
+	if (!err && unlinkat(j.dirfd, j.name, 0))
+		err = -errno;
+	if (!err && fsync(j.dirfd)) /* the removal itself must survive a crash */
+		err = -errno;
+	jfile_close(&j);
+	return err;
 }

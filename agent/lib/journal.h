@@ -3,16 +3,25 @@
  * The undo journal: before numaplace changes anything, the old value goes here, durably
  * (write to a temporary file, fsync, rename, fsync the directory), so `numaplace restore`
  * can put everything back even after a SIGKILL at any point. One JSON object per line.
+ *
+ * A journal is recognisable from its content: its first line is a numaplace record (a JSON
+ * object whose "kind" is one of kind_names, with an "old_value") or, once compaction has
+ * dropped every record, the header NP_JOURNAL_HEADER alone. Anything else (an empty file,
+ * another program's file, a device) is not a journal: it is never written over, truncated or
+ * removed. Every file is opened through safe_open.h: a regular file of root's with one link,
+ * in a directory only root may change.
  */
 #ifndef NP_JOURNAL_H
 #define NP_JOURNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "lib/cpulist.h"
 
 #define NP_JOURNAL_DEFAULT "/run/numaplace/journal"
+#define NP_JOURNAL_HEADER  "{\"numaplace_journal\":1}"
 
 enum np_change_kind {
 	NP_CHANGE_THREAD_AFFINITY, /* id = tid; old_value = CPU list */
@@ -38,32 +47,40 @@ struct np_change {
 
 /*
  * Append changes to the journal at path as one durable step (the directory is created).
- * Returns 0 or -errno; on error the journal is as it was.
+ * Returns 0 or -errno (-EPERM: path is not a journal; -EINVAL: a line of it is damaged); on
+ * error the journal is as it was.
  */
 int np_journal_append(const char *path, const struct np_change *changes, int count);
 
-/* All recorded changes in order. -ENOENT: no journal; -EINVAL: malformed (line in *bad_line). */
+/*
+ * All recorded changes in order. -ENOENT: no journal; -EPERM: not a journal (or not a file
+ * numaplace may trust); -EINVAL: a line (in *bad_line) is not a record; another -errno when
+ * reading fails (a read error is never the end of the journal).
+ */
 int np_journal_load(const char *path, struct np_change **changes, int *count, int *bad_line);
+
+/*
+ * Whether numaplace may use path as its journal, before any change: 0 when it is one, or
+ * there is none yet; -EPERM when it is not (or its directory or the file could be changed by
+ * another user), -EINVAL when a line is damaged, another -errno when it cannot be read; msg
+ * says why, with the path.
+ */
+int np_journal_check(const char *path, char *msg, size_t msglen);
 
 /* Whether a record is still needed; ctx is np_journal_compact()'s. */
 typedef bool (*np_journal_keep_fn)(const struct np_change *change, void *ctx);
 
 /*
  * Rewrite the journal without the records keep() refuses, the others in their order and byte
- * for byte, as durably as an append; the caller holds the lock (np_journal_lock). When keep()
- * refuses none the file is not written. *dropped: how many went. Returns 0 (also when there is
+ * for byte, as durably as an append; the caller holds the host lock (host_lock.h). When keep()
+ * refuses none the file is not written; when it refuses all, the header alone stays (the file
+ * stays recognisably a journal). *dropped: how many went. Returns 0 (also when there is
  * no journal) or -errno (-EINVAL: a line is not a record); on error the journal is as it was.
  */
 int np_journal_compact(const char *path, np_journal_keep_fn keep, void *ctx, int *dropped);
 
-/* Remove the journal (after a complete restore). Absent is fine. */
+/* Remove the journal (after a complete restore). Absent is fine; not a journal: -EPERM. */
 int np_journal_clear(const char *path);
-
-/*
- * One numaplace at a time changes the system: an exclusive flock on "<journal>.lock", held
- * until the returned fd is closed (or the process dies). -EBUSY when another one holds it.
- */
-int np_journal_lock(const char *path);
 
 const char *np_change_kind_name(enum np_change_kind kind);
 

@@ -11,7 +11,9 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -626,4 +628,267 @@ TEST(journal_restore_inherited_matches_start_time)
 	mask_of(worker, mask, sizeof(mask));
 	CHECK_STR(mask, ours);
 	reap(live);
+}
+
+/* ---- issue #11: what is not a journal, read errors, malformed lines, restore's trust ---- */
+
+static void put_bytes(const char *path, const char *bytes, size_t len)
+{
+	FILE *f = fopen(path, "w");
+
+	CHECK(f != NULL);
+	if (f) {
+		fwrite(bytes, 1, len, f);
+		fclose(f);
+	}
+	chmod(path, 0600);
+}
+
+/* A read that fails is an error, not the end of the journal (it restored half and cleared). */
+TEST(journal_read_error_is_an_error)
+{
+	char dir[] = "/tmp/np-journal-XXXXXX";
+	struct np_change *loaded = NULL;
+	int n = -1, bad = 0, dropped = -1;
+
+	/* reading /proc/self/mem at offset 0 fails with EIO: a real read error, no mock */
+	CHECK_INT(np_journal_load("/proc/self/mem", &loaded, &n, &bad), -EIO);
+	CHECK(loaded == NULL);
+	CHECK_INT(np_journal_compact("/proc/self/mem", keep_none, NULL, &dropped), -EIO);
+	CHECK_INT(dropped, 0);
+	/* a directory where the journal should be: refused, not read as empty */
+	CHECK(mkdtemp(dir) != NULL);
+	CHECK_INT(np_journal_load(dir, &loaded, &n, &bad), -EPERM);
+	remove_tree(dir);
+}
+
+static const char rec1[] = "{\"kind\":\"irq_affinity\",\"id\":1,\"old_value\":\"0\"}";
+static const char rec3[] = "{\"kind\":\"irq_affinity\",\"id\":3,\"old_value\":\"0\"}";
+
+/* rec1, then line (len bytes), then rec3 */
+static void three_lines(const char *path, const char *line, size_t len)
+{
+	char buf[512];
+	size_t n = 0;
+
+	memcpy(buf, rec1, sizeof(rec1) - 1);
+	n = sizeof(rec1) - 1;
+	buf[n++] = '\n';
+	memcpy(buf + n, line, len);
+	n += len;
+	buf[n++] = '\n';
+	memcpy(buf + n, rec3, sizeof(rec3) - 1);
+	n += sizeof(rec3) - 1;
+	buf[n++] = '\n';
+	put_bytes(path, buf, n);
+}
+
+TEST(journal_line_with_nul_or_trailing_text_is_malformed)
+{
+	static const char nul[] = "{\"kind\":\"irq_affinity\",\"id\":2,\"old_value\":\"0\"}\0junk";
+	static const char *const trailing[] = {
+		"{\"kind\":\"irq_affinity\",\"id\":2,\"old_value\":\"0\"} junk",
+		"{\"kind\":\"irq_affinity\",\"id\":2,\"old_value\":\"0\"}{\"kind\":\"setting\"}",
+		"{\"kind\":\"irq_affinity\",\"id\":\"2\",\"old_value\":\"0\"}",
+		"{\"kind\":\"irq_affinity\",\"id\":2,\"old_value\":\"0\\u0000x\"}",
+	};
+	char dir[] = "/tmp/np-journal-XXXXXX", path[PATH_MAX];
+	struct np_change *loaded;
+	char *before, *after;
+	int n, bad = 0, dropped = -1, calls = 0;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/journal", dir);
+	/* found by fuzzing: 3 records loaded, one dropped by compaction, 1 loaded back */
+	three_lines(path, nul, sizeof(nul) - 1);
+	CHECK_INT(np_journal_load(path, &loaded, &n, &bad), -EINVAL);
+	CHECK_INT(bad, 2);
+	before = slurp(path);
+	CHECK_INT(np_journal_compact(path, keep_even, &calls, &dropped), -EINVAL);
+	after = slurp(path);
+	CHECK_STR(after, before);
+	free(before);
+	free(after);
+	for (size_t i = 0; i < sizeof(trailing) / sizeof(trailing[0]); i++) {
+		bad = 0;
+		three_lines(path, trailing[i], strlen(trailing[i]));
+		CHECK_INT(np_journal_load(path, &loaded, &n, &bad), -EINVAL);
+		CHECK_INT(bad, 2);
+	}
+	/* whitespace after the object is no text */
+	{
+		static const char spaces[] =
+			"{\"kind\":\"irq_affinity\",\"id\":2,\"old_value\":\"0\"} \r";
+
+		three_lines(path, spaces, strlen(spaces));
+	}
+	CHECK_INT(np_journal_load(path, &loaded, &n, &bad), 0);
+	CHECK_INT(n, 3);
+	free(loaded);
+	remove_tree(dir);
+}
+
+/* Random-ish records, appended in batches: compaction keeps every wanted line, byte for byte. */
+TEST(journal_compact_keeps_wanted_records_byte_for_byte)
+{
+	static const char *const values[] = {
+		"0-3",	     "a\"b", "back\\slash", "/x/y", "\xc3\xa9t\xc3\xa9",
+		"tab\there", "",     "0,2,4-63:2"
+	};
+	char dir[] = "/tmp/np-journal-XXXXXX", path[PATH_MAX];
+	unsigned int seed = 11;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/journal", dir);
+	for (int round = 0; round < 40; round++) {
+		struct np_change c[8];
+		int want[64] = { 0 }, nwant = 0, total = 0, calls = 0, dropped, n, bad;
+		struct np_change *loaded;
+		char *before, *after, *expected;
+
+		unlink(path);
+		for (int batch = 0; batch < 3; batch++) {
+			int count = 1 + rand_r(&seed) % 8;
+
+			for (int i = 0; i < count; i++) {
+				c[i] = (struct np_change){ .kind = rand_r(&seed) % NP_CHANGE_KINDS,
+							   .id = rand_r(&seed) % 1000,
+							   .tgid = rand_r(&seed) % 1000 };
+				snprintf(c[i].old_value, sizeof(c[i].old_value), "%s",
+					 values[rand_r(&seed) % 8]);
+				snprintf(c[i].new_value, sizeof(c[i].new_value), "%s",
+					 values[rand_r(&seed) % 8]);
+				if (c[i].id % 2 == 0)
+					want[nwant++] = total + i + 1;
+			}
+			CHECK_INT(np_journal_append(path, c, count), 0);
+			total += count;
+		}
+		before = slurp(path);
+		CHECK_INT(np_journal_compact(path, keep_even, &calls, &dropped), 0);
+		CHECK_INT(dropped, total - nwant);
+		after = slurp(path);
+		expected = nwant ? lines_of(before, want) : strdup(NP_JOURNAL_HEADER "\n");
+		CHECK_STR(after, expected);
+		CHECK_INT(np_journal_load(path, &loaded, &n, &bad), 0);
+		CHECK_INT(n, nwant);
+		free(loaded);
+		free(before);
+		free(after);
+		free(expected);
+	}
+	remove_tree(dir);
+}
+
+/* Never written over, truncated or removed: a file that is not numaplace's journal. */
+TEST(journal_never_touches_what_is_not_a_journal)
+{
+	char dir[] = "/tmp/np-journal-XXXXXX", path[PATH_MAX], other[PATH_MAX], msg[256];
+	struct np_change one = { .kind = NP_CHANGE_IRQ_AFFINITY, .id = 7, .old_value = "0" };
+	struct np_change *loaded;
+	struct stat st;
+	char *text;
+	int n, bad = 0, dropped;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/journal", dir);
+	snprintf(other, sizeof(other), "%s/other", dir);
+	put_bytes(path, "hello\n", 6);
+	CHECK_INT(np_journal_append(path, &one, 1), -EPERM);
+	CHECK_INT(np_journal_clear(path), -EPERM);
+	CHECK_INT(np_journal_compact(path, keep_none, NULL, &dropped), -EPERM);
+	CHECK_INT(np_journal_check(path, msg, sizeof(msg)), -EPERM);
+	CHECK(strstr(msg, "not a numaplace journal") != NULL);
+	text = slurp(path);
+	CHECK_STR(text, "hello\n");
+	free(text);
+	put_bytes(path, "", 0); /* empty: nothing says it is ours */
+	CHECK_INT(np_journal_append(path, &one, 1), -EPERM);
+	CHECK_INT(np_journal_clear(path), -EPERM);
+	CHECK_INT(unlink(path), 0);
+	if (geteuid() == 0) {
+		CHECK_INT(mknod(path, S_IFCHR | 0600, makedev(1, 3)), 0);
+		CHECK_INT(np_journal_append(path, &one, 1), -EPERM);
+		CHECK_INT(np_journal_clear(path), -EPERM);
+		CHECK_INT(stat(path, &st), 0);
+		CHECK(S_ISCHR(st.st_mode));
+		CHECK_INT(unlink(path), 0);
+	}
+	put_bytes(other, "mine\n", 5);
+	CHECK_INT(symlink(other, path), 0);
+	CHECK_INT(np_journal_append(path, &one, 1), -ELOOP);
+	CHECK_INT(np_journal_clear(path), -ELOOP);
+	text = slurp(other);
+	CHECK_STR(text, "mine\n");
+	free(text);
+	CHECK_INT(unlink(path), 0);
+	/* a journal others may write is not one to trust */
+	CHECK_INT(np_journal_append(path, &one, 1), 0);
+	CHECK_INT(np_journal_check(path, msg, sizeof(msg)), 0);
+	CHECK_INT(chmod(path, 0606), 0);
+	CHECK_INT(np_journal_load(path, &loaded, &n, &bad), -EPERM);
+	CHECK_INT(np_journal_check(path, msg, sizeof(msg)), -EPERM);
+	CHECK(strstr(msg, "writable by group or others") != NULL);
+	CHECK_INT(chmod(path, 0600), 0);
+	/* compacted to nothing: the header keeps it ours, appends go on after it */
+	CHECK_INT(np_journal_compact(path, keep_none, NULL, &dropped), 0);
+	CHECK_INT(dropped, 1);
+	CHECK_INT(np_journal_check(path, msg, sizeof(msg)), 0);
+	CHECK_INT(np_journal_append(path, &one, 1), 0);
+	CHECK_INT(np_journal_load(path, &loaded, &n, &bad), 0);
+	CHECK_INT(n, 1);
+	free(loaded);
+	CHECK_INT(np_journal_clear(path), 0);
+	CHECK(access(path, F_OK) != 0);
+	remove_tree(dir);
+}
+
+/* A record's path is never written: restore refuses such a journal, and nothing changes. */
+TEST(restore_refuses_records_numaplace_never_writes)
+{
+	static const char *const refused[] = {
+		"{\"kind\":\"setting\",\"path\":\"%s/victim\",\"old_value\":\"pwned\"}\n",
+		"{\"kind\":\"setting\",\"path\":\"/proc/sys/kernel/numa_balancing\","
+		"\"old_value\":\"7\"}\n",
+		"{\"kind\":\"setting\",\"path\":\"/proc/sys/kernel/numa_balancing_scan_size_mb\","
+		"\"old_value\":\"1; rm\"}\n",
+		"{\"kind\":\"irq_affinity\",\"id\":5,\"old_value\":\"0-4095,99999\"}\n",
+		"{\"kind\":\"irq_affinity\",\"id\":5,\"old_value\":\"\"}\n",
+		"{\"kind\":\"thread_affinity\",\"id\":1,\"tgid\":1,\"old_value\":\"x\"}\n",
+		"{\"kind\":\"process_paused\",\"id\":-1,\"tgid\":-1,\"old_value\":\"running\"}\n",
+	};
+	char dir[] = "/tmp/np-journal-XXXXXX", path[PATH_MAX], victim[PATH_MAX], line[512],
+	     msg[256];
+	struct np_restore_summary sum;
+	char *text;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/journal", dir);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	put_bytes(victim, "precious\n", 9);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		snprintf(line, sizeof(line), refused[i], dir);
+		put_bytes(path, line, strlen(line));
+		msg[0] = '\0';
+		CHECK_INT(np_restore_all(path, &sum, msg, sizeof(msg)), -EPERM);
+		CHECK(strstr(msg, "nothing restored") != NULL);
+		CHECK(access(path, F_OK) == 0); /* kept for a look */
+	}
+	text = slurp(victim);
+	CHECK_STR(text, "precious\n");
+	free(text);
+	/* the settings numaplace changes, with values they take, pass */
+	snprintf(line, sizeof(line), "%s",
+		 "{\"kind\":\"setting\",\"path\":\"/sys/kernel/debug/sched/numa_balancing/"
+		 "scan_delay_ms\",\"old_value\":\"1000\"}\n");
+	{
+		struct np_change *c;
+		int n, bad;
+
+		put_bytes(path, line, strlen(line));
+		CHECK_INT(np_journal_load(path, &c, &n, &bad), 0);
+		CHECK_INT(np_restore_check(c, n, NULL, msg, sizeof(msg)), 0);
+		free(c);
+	}
+	remove_tree(dir);
 }

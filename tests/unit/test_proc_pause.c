@@ -49,8 +49,20 @@ static pid_t workload(bool churn)
 		counters =
 			mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	pid = fork();
-	if (pid)
+	if (pid) {
+		/* every spinner exists before a test looks at the threads (a tracer seizes them) */
+		for (int tries = 0; tries < 2000; tries++) {
+			pid_t *tids;
+			int count = 0;
+
+			if (!np_proc_threads("/", pid, &tids, &count))
+				free(tids);
+			if (count >= SPINNERS)
+				break;
+			usleep(1000);
+		}
 		return pid;
+	}
 	for (int i = 1; i < SPINNERS; i++) {
 		pthread_t t;
 
@@ -302,6 +314,7 @@ TEST(pause_leaves_a_traced_process_alone)
 	CHECK(all_run());
 	kill(tracer, SIGKILL);
 	waitpid(tracer, NULL, 0);
+	np_mover_pause_end(&p.wk); /* were one held after all, its exit would wait for us */
 	end_workload(pid);
 	pauser_end(&p);
 	close(ready[0]);
