@@ -286,4 +286,55 @@ fi
 
 check "--help exits 0" "$np" topo --help >/dev/null
 check "--version exits 0" "$np" --version >/dev/null
+
+# Issue 11, signals: one sent at any moment of run's start-up, from the first change on, ends in
+# a full restore (the balancing it set goes back, the journal holds nothing); a SIGHUP reloads.
+# Background jobs of a script ignore SIGINT: env gives numaplace its default back.
+if [ "$(id -u)" = 0 ] && [ -w /proc/sys/kernel/numa_balancing ]; then
+	nb=$(cat /proc/sys/kernel/numa_balancing)
+	printf '[global]\nbalancing = %s\njournal = %s\n[match none]\ncomm = ^np-no-such-proc$\n' \
+		"$([ "$nb" = 0 ] && echo on || echo off)" "$tmp/sig-journal" >"$tmp/sig.conf"
+	kept=0
+	for round in $(seq 40); do
+		sig=$(echo "TERM INT HUP" | cut -d' ' -f$((round % 3 + 1)))
+		env --default-signal=INT,TERM,HUP "$np" run --config "$tmp/sig.conf" --interval 1 \
+			2>>"$tmp/sig.err" &
+		pid=$!
+		sleep "$(printf '0.%03d' $((RANDOM % 151)))"
+		kill -$sig $pid
+		# a reload, then the end
+		[ $sig = HUP ] && sleep 0.3 && kill -TERM $pid 2>/dev/null
+		{ wait $pid; } 2>/dev/null
+		if [ "$(cat /proc/sys/kernel/numa_balancing)" != "$nb" ] || [ -s "$tmp/sig-journal" ]; then
+			kept=$((kept + 1))
+			echo "    round $round: SIG$sig left numa_balancing=$(cat /proc/sys/kernel/numa_balancing)"
+			"$np" restore --journal "$tmp/sig-journal" >/dev/null 2>&1
+			echo "$nb" >/proc/sys/kernel/numa_balancing
+		fi
+	done 2>/dev/null
+	check_eq "run: a signal at a random moment of start-up, 40 times: everything restored" \
+		"$kept" 0
+fi
+
+# Issue 11, SIGHUP: a reload does not bring the next interval forward (50 reloads in a second,
+# interval 5 s: still the first interval only).
+if [ "$(id -u)" = 0 ]; then
+	printf '[global]\ninterval = 5\nmetrics_file = %s\n[match none]\ncomm = ^np-no-such-proc$\n' \
+		"$tmp/hup.prom" >"$tmp/hup.conf"
+	"$np" run --config "$tmp/hup.conf" --journal "$tmp/run-journal" --dry-run 2>"$tmp/hup.err" &
+	pid=$!
+	wait_for "$tmp/hup.prom"
+	for i in $(seq 50); do
+		kill -HUP $pid
+		sleep 0.02
+	done
+	sleep 0.2
+	check_eq "run: 50 SIGHUPs in a second: no interval more" \
+		"$(awk '$1 == "numaplace_intervals_total" { print $2 }' "$tmp/hup.prom")" 1
+	check "run: SIGHUP reloads the file" grep -q "reloaded $tmp/hup.conf" "$tmp/hup.err"
+	kill -TERM $pid
+	wait $pid
+	check_eq "run: SIGTERM after the reloads: exit 0" "$?" 0
+fi
+
 finish

@@ -321,26 +321,31 @@ int np_run_start(struct np_run *r, char *msg, size_t msglen)
 int np_run_loop(struct np_run *r, const struct np_run_source *src, int sigfd)
 {
 	__u64 last_window_ns = 0;
+	double next = np_now_s();
 	int err, signo = 0;
 
 	np_log(NP_LOG_INFO, "running%s: %d match section%s, every %.3g s, journal %s",
 	       r->dry_run ? " (dry run: nothing is changed)" : "", r->cfg.nmatches,
 	       r->cfg.nmatches == 1 ? "" : "s", r->cfg.interval_s, r->cfg.journal);
 	for (;;) {
-		double next = np_now_s() + r->cfg.interval_s;
-
-		interval(r, &last_window_ns);
-		/* --once: the first interval only finds the servers; the second measures them */
-		if (r->once && r->interval_no >= 2)
-			break;
+		/* signals first: one that came during the start ends the run before any interval */
 		err = wait_next(r, sigfd, next, &signo);
 		if (err < 0) {
 			np_log(NP_LOG_ERR, "waiting: %s", strerror(-err));
 			return -1;
 		}
-		if (err == 1 && signo == SIGHUP)
+		if (err == 1 && signo == SIGHUP) {
+			/* a reload keeps the deadline: the next interval comes when it would have
+			 */
 			reload(r, src);
-		else if (err == 1)
+			continue;
+		}
+		if (err == 1)
+			break;
+		next = np_now_s() + r->cfg.interval_s;
+		interval(r, &last_window_ns);
+		/* --once: the first interval only finds the servers; the second measures them */
+		if (r->once && r->interval_no >= 2)
 			break;
 	}
 	if (r->once && r->dry_run)
