@@ -337,4 +337,24 @@ if [ "$(id -u)" = 0 ]; then
 	check_eq "run: SIGTERM after the reloads: exit 0" "$?" 0
 fi
 
+
+# Issue 11, output errors: what a command prints must reach its file, else exit 1 and a message.
+to_full() { "$@" >/dev/full; }
+expect_exit "topo > /dev/full: exit 1 and why" 1 "topo: writing standard output: No space left" \
+	to_full "$np" topo
+expect_exit "topo --json > /dev/full: exit 1" 1 "topo: writing standard output" to_full "$np" topo --json
+expect_exit "--help > /dev/full: exit 1" 1 "writing standard output" to_full "$np" --help
+expect_exit "run --check-config > /dev/full: exit 1 and why" 1 \
+	"run: writing standard output: No space left" to_full "$np" run --check-config --match x
+sleep 60 &
+victim=$!
+expect_exit "place --dry-run > /dev/full: exit 1 and why" 1 \
+	"place: writing standard output: No space left" \
+	to_full "$np" place --pid $victim --node 0 --dry-run --sample 0
+kill $victim
+if [ "$(id -u)" = 0 ]; then
+	expect_exit "report -o /dev/full: exit 1 and why" 1 "report: writing /dev/full: No space left" \
+		"$np" report --duration 0.5 -o /dev/full
+fi
+
 finish

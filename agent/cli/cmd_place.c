@@ -15,6 +15,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/output.h"
 #include "cli/signals.h"
 #include "lib/pages.h"
 #include "output/progress.h"
@@ -509,7 +510,9 @@ static int place_steps(struct place_job *j)
 		return rc;
 	if (!j->a.json)
 		np_place_print_plan(&j->place, stdout);
-	fflush(stdout);
+	/* the plan is seen before anything changes; one that cannot be shown changes nothing */
+	if (np_cli_output_done("place", stdout, "standard output"))
+		return NP_EXIT_RUNTIME;
 	if (!j->a.dry_run) {
 		rc = act(j);
 		if (rc)
