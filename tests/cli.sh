@@ -357,6 +357,30 @@ if [ "$(id -u)" = 0 ]; then
 		"$np" report --duration 0.5 -o /dev/full
 fi
 
+# Issue 11, option values: numbers are decimal, lists have no empty item, nothing is dropped.
+expect_exit "run --config without a value" 2 "option '--config' needs a value" "$np" run --config
+expect_exit "place --only with an empty item" 2 "--only 'threads,'" \
+	"$np" place --pid 1 --only threads, --dry-run
+expect_exit "place --sample in hex" 2 "--sample '0x10'" "$np" place --pid 1 --sample 0x10 --dry-run
+expect_exit "report --duration with an exponent" 2 "--duration '1e1'" "$np" report --duration 1e1
+expect_exit "place --balancing tune: with an empty item" 2 "tune: an empty item" \
+	"$np" place --pid 1 --balancing tune:scan_delay_ms=5, --dry-run
+expect_exit "run --balancing tune: with an empty item" 2 "tune: an empty item" \
+	run --match x --balancing tune:scan_delay_ms=5, --check-config
+printf '[match a]\ncomm = x\nonly = threads,\n' >"$tmp/only.conf"
+expect_exit "run: only = with an empty item" 2 "only: expected a comma-separated list" \
+	run --config "$tmp/only.conf" --check-config
+mkdir "$tmp/cwd"
+expect_exit "restore --journal ''" 2 "--journal '': expected a file name" \
+	sh -c "cd '$tmp/cwd' && exec '$np' restore --journal ''"
+expect_exit "place --journal ''" 2 "--journal '': expected a file name" \
+	sh -c "cd '$tmp/cwd' && exec '$np' place --pid 1 --journal ''"
+check "--journal '' left no .lock" test ! -e "$tmp/cwd/.lock"
+many=""
+for i in $(seq 17); do many="$many --interval $i"; done
+# shellcheck disable=SC2086
+expect_exit "run: 17 [global] options: refused, not dropped" 2 "more than 16 options" \
+	run --match x --check-config $many
 
 # Issue 11: what --check-config accepts, the start accepts, and what it refuses the start
 # refuses with the same words (a tune: knob this kernel lacks, an IPv4-mapped listen address).

@@ -100,11 +100,18 @@ static int parse_option(struct np_args *p, struct run_args *a)
 		return 0;
 	}
 	/* a [global] key: checked with the configuration, in its words */
-	for (size_t i = 0; i < NP_ARRAY_SIZE(globals); i++)
-		if (globals[i].opt == p->opt && src->noverrides < NP_RUN_MAX_OVERRIDES) {
-			src->keys[src->noverrides] = globals[i].key;
-			src->values[src->noverrides++] = optarg;
-		}
+	for (size_t i = 0; i < NP_ARRAY_SIZE(globals); i++) {
+		if (globals[i].opt != p->opt)
+			continue;
+		if (src->noverrides == NP_RUN_MAX_OVERRIDES)
+			return np_args_bad(
+				p,
+				"more than %d options that set [global] keys (--interval, "
+				"--balancing, --journal, --metrics-*, --log-level)",
+				NP_RUN_MAX_OVERRIDES);
+		src->keys[src->noverrides] = globals[i].key;
+		src->values[src->noverrides++] = optarg;
+	}
 	return 0;
 }
 
