@@ -90,6 +90,14 @@ int np_args_ulong(struct np_args *a, unsigned long min, unsigned long max, const
 	return 0;
 }
 
+int np_args_file(struct np_args *a, const char **out)
+{
+	if (!*optarg)
+		return np_args_bad(a, "expected a file name");
+	*out = optarg;
+	return 0;
+}
+
 int np_args_seconds(struct np_args *a, double max, const char *what, double *out)
 {
 	if (np_parse_seconds(optarg, max, out))
@@ -116,10 +124,19 @@ int np_parse_ulong(const char *text, unsigned long min, unsigned long max, unsig
 
 int np_parse_seconds(const char *text, double max, double *out)
 {
+	size_t whole, frac = 0;
 	double value;
 	char *end;
 
-	if (!text || !(isdigit((unsigned char)*text) || *text == '.'))
+	/* decimal digits and one '.': strtod alone would take "0x10", "1e3", "inf" */
+	if (!text)
+		return -EINVAL;
+	whole = strspn(text, "0123456789");
+	if (text[whole] == '.')
+		frac = strspn(text + whole + 1, "0123456789");
+	if (!whole && !frac)
+		return -EINVAL;
+	if (text[whole + (text[whole] == '.' ? 1 + frac : 0)])
 		return -EINVAL;
 	errno = 0;
 	value = strtod(text, &end);

@@ -45,13 +45,16 @@ int np_args_bad(struct np_args *a, const char *fmt, ...) __attribute__((format(p
 int np_args_ulong(struct np_args *a, unsigned long min, unsigned long max, const char *what,
 		  unsigned long *out);
 
+/* ... as a file name: not empty (which would name files like ".lock" in the working directory). */
+int np_args_file(struct np_args *a, const char **out);
+
 /* ... as seconds ("10", "2.5"), > 0 and <= max. */
 int np_args_seconds(struct np_args *a, double max, const char *what, double *out);
 
 /* A decimal integer in [min, max]. Returns 0 or -EINVAL / -ERANGE. */
 int np_parse_ulong(const char *text, unsigned long min, unsigned long max, unsigned long *out);
 
-/* Seconds as "10" or "2.5", > 0 and <= max. */
+/* Seconds as "10" or "2.5" (decimal digits, one '.'), > 0 and <= max. */
 int np_parse_seconds(const char *text, double max, double *out);
 
 /* "123,456": positive pids, no duplicates. Caller frees *pids. */

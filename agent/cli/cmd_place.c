@@ -15,7 +15,9 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/output.h"
 #include "cli/signals.h"
+#include "config/config.h"
 #include "lib/pages.h"
 #include "output/progress.h"
 #include "model/report.h"
@@ -106,9 +108,6 @@ static bool set_plain_option(int opt, struct place_args *a)
 	case 'N':
 		a->nics = optarg;
 		return true;
-	case 'J':
-		a->journal = optarg;
-		return true;
 	}
 	return false;
 }
@@ -131,7 +130,7 @@ static int parse_option(struct np_args *p, struct place_args *a)
 		a->node = (int)v;
 		break;
 	case 'o':
-		if (np_plan_parse_only(optarg, &a->only))
+		if (!np_config_list_ok(optarg) || np_plan_parse_only(optarg, &a->only))
 			return np_args_bad(p, "expected a comma-separated list of threads, memory, "
 					      "irqs, balancing");
 		break;
@@ -150,6 +149,9 @@ static int parse_option(struct np_args *p, struct place_args *a)
 			np_err("place: --balancing %s", msg);
 			return np_args_stop(p, NP_EXIT_USAGE);
 		}
+		if (a->balancing.choice == NP_BALANCING_TUNE &&
+		    !np_config_list_ok(optarg + strlen("tune:")))
+			return np_args_bad(p, "tune: an empty item in the list");
 		break;
 	case 's':
 		if (!strcmp(optarg, "auto"))
@@ -169,6 +171,8 @@ static int parse_option(struct np_args *p, struct place_args *a)
 			return NP_ARGS_STOP;
 		a->pause_below_mbps = (int)v;
 		break;
+	case 'J':
+		return np_args_file(p, &a->journal);
 	}
 	return 0;
 }
@@ -521,7 +525,9 @@ static int place_steps(struct place_job *j)
 		return rc;
 	if (!j->a.json)
 		np_place_print_plan(&j->place, stdout);
-	fflush(stdout);
+	/* the plan is seen before anything changes; one that cannot be shown changes nothing */
+	if (np_cli_output_done("place", stdout, "standard output"))
+		return NP_EXIT_RUNTIME;
 	if (!j->a.dry_run) {
 		rc = act(j);
 		if (rc)

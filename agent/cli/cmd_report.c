@@ -12,6 +12,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/output.h"
 #include "cli/signals.h"
 #include "lib/lineage.h"
 #include "lib/log.h"
@@ -267,7 +268,7 @@ static int build_and_print(struct np_report *report, struct np_target_opts *targ
 		np_cli_print_json(out, np_report_to_json(report));
 	else
 		np_report_print_text(report, out);
-	return fflush(out) == 0 ? NP_EXIT_OK : NP_EXIT_RUNTIME;
+	return NP_EXIT_OK;
 }
 
 static FILE *open_output(const char *output)
@@ -314,9 +315,10 @@ int np_cmd_report(int argc, char **argv)
 	report.scope = a.all ? NP_SCOPE_ALL : npids ? NP_SCOPE_PIDS : NP_SCOPE_DEFAULT;
 	if (!sample(&report, &a, pids, npids))
 		rc = build_and_print(&report, &target, &a, pids, npids, out);
+	/* the report reached its file, or the command fails (main checks stdout) */
+	if (out != stdout && np_cli_output_done("report", out, a.output) && !rc)
+		rc = NP_EXIT_RUNTIME;
 cleanup:
-	if (out && out != stdout)
-		fclose(out);
 	np_report_free(&report);
 	np_cli_topo_free(topo);
 	free(pids);

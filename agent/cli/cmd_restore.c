@@ -40,7 +40,10 @@ static int parse_args(int argc, char **argv, const char **journal, int *exit_cod
 	int opt;
 
 	while ((opt = np_args_next(&p)) > 0)
-		*journal = optarg;
+		if (np_args_file(&p, journal)) {
+			opt = NP_ARGS_STOP;
+			break;
+		}
 	*exit_code = p.exit_code;
 	return opt;
 }

@@ -8,8 +8,9 @@
  * changes are never lost; then the daemon, and on SIGTERM/SIGINT everything in the journal
  * is put back before exit 0.
  *
- * Signals are blocked and read from a signalfd, polled with the metrics listener between
- * intervals: a long memory move notices SIGTERM pending and stops after its batch.
+ * Signals are blocked from before the first change (the lock, the undo of a killed run) and
+ * read from a signalfd, polled with the metrics listener between intervals: a long memory move
+ * notices SIGTERM pending and stops after its batch.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -99,11 +100,18 @@ static int parse_option(struct np_args *p, struct run_args *a)
 		return 0;
 	}
 	/* a [global] key: checked with the configuration, in its words */
-	for (size_t i = 0; i < NP_ARRAY_SIZE(globals); i++)
-		if (globals[i].opt == p->opt && src->noverrides < NP_RUN_MAX_OVERRIDES) {
-			src->keys[src->noverrides] = globals[i].key;
-			src->values[src->noverrides++] = optarg;
-		}
+	for (size_t i = 0; i < NP_ARRAY_SIZE(globals); i++) {
+		if (globals[i].opt != p->opt)
+			continue;
+		if (src->noverrides == NP_RUN_MAX_OVERRIDES)
+			return np_args_bad(
+				p,
+				"more than %d options that set [global] keys (--interval, "
+				"--balancing, --journal, --metrics-*, --log-level)",
+				NP_RUN_MAX_OVERRIDES);
+		src->keys[src->noverrides] = globals[i].key;
+		src->values[src->noverrides++] = optarg;
+	}
 	return 0;
 }
 
@@ -168,12 +176,12 @@ static int configure(struct np_run *r, const struct run_args *a)
 }
 
 /*
- * The daemon's start, then its loop until a signal. Changes it made are undone unless --once
- * keeps them; nothing changed when it fails before the daemon started.
+ * The daemon's start, then its loop until a signal (read from sigfd). Changes it made are
+ * undone unless --once keeps them; nothing changed when it fails before the daemon started.
  */
-static int start_and_loop(struct np_run *r, const struct run_args *a)
+static int start_and_loop(struct np_run *r, const struct run_args *a, int sigfd)
 {
-	int rc = NP_EXIT_RUNTIME, err, sigfd = -1;
+	int rc = NP_EXIT_RUNTIME, err;
 	char msg[512];
 
 	err = np_run_start(r, msg, sizeof(msg));
@@ -184,14 +192,8 @@ static int start_and_loop(struct np_run *r, const struct run_args *a)
 			rc = NP_EXIT_USAGE;
 		goto undo;
 	}
-	sigfd = np_cli_signalfd();
-	if (sigfd < 0) {
-		np_err("run: signalfd: %s", strerror(-sigfd));
-		goto undo;
-	}
-	/* from here, a signal ends the run */
+	/* a signal that came during the start is the loop's first */
 	rc = np_run_loop(r, &a->src, sigfd) ? NP_EXIT_RUNTIME : NP_EXIT_OK;
-	close(sigfd);
 	if (r->once)
 		return rc;
 undo:
@@ -204,7 +206,7 @@ int np_cmd_run(int argc, char **argv)
 {
 	struct run_args a = { .src.node = NP_NO_NODE };
 	struct np_run r = { 0 };
-	int rc, lock = -1;
+	int rc, lock = -1, sigfd = -1;
 
 	if (parse_args(argc, argv, &a, &rc))
 		return rc;
@@ -220,14 +222,26 @@ int np_cmd_run(int argc, char **argv)
 	 * A dry run changes nothing, that undo included, and can watch beside a real run.
 	 */
 	rc = NP_EXIT_RUNTIME;
+	/*
+	 * From before the first change to the end of the last undo, SIGTERM, SIGINT and SIGHUP
+	 * wait in the signalfd: one that comes during the start is read by the loop, never
+	 * kills the process between a change and its undo.
+	 */
+	sigfd = np_cli_signalfd();
+	if (sigfd < 0) {
+		np_err("run: signalfd: %s", strerror(-sigfd));
+		goto cleanup;
+	}
 	if (!r.dry_run) {
 		lock = np_cli_lock("run", r.cfg.journal, NULL);
 		rc = lock < 0 ? -lock : NP_EXIT_RUNTIME;
 		if (lock < 0 || np_run_undo(r.cfg.journal, "journal of an earlier run"))
 			goto cleanup;
 	}
-	rc = start_and_loop(&r, &a);
+	rc = start_and_loop(&r, &a, sigfd);
 cleanup:
+	if (sigfd >= 0)
+		close(sigfd);
 	if (lock >= 0)
 		close(lock);
 	np_run_free(&r);

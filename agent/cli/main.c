@@ -8,6 +8,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "lib/np_common.h"
 
 #ifndef NP_VERSION
@@ -46,6 +47,20 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return 0;
 }
 
+/*
+ * Every command's standard output is checked here, once, when it is done: a table, a plan
+ * or a configuration that did not reach it (a full disk, /dev/full) is a failure with a
+ * message, even after the command itself succeeded.
+ */
+static int run_command(const struct command *c, int argc, char **argv)
+{
+	int rc = c->run(argc, argv);
+
+	if (np_cli_output_done(c->name, stdout, "standard output") && rc == NP_EXIT_OK)
+		rc = NP_EXIT_RUNTIME;
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	libbpf_set_print(libbpf_print);
@@ -55,15 +70,15 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
 		usage(stdout);
-		return NP_EXIT_OK;
+		return np_cli_output_done(NULL, stdout, "standard output");
 	}
 	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
 		printf("numaplace %s\n", NP_VERSION);
-		return NP_EXIT_OK;
+		return np_cli_output_done(NULL, stdout, "standard output");
 	}
 	for (size_t i = 0; i < NP_ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].run(argc - 1, argv + 1);
+			return run_command(&commands[i], argc - 1, argv + 1);
 	np_err("unknown command '%s' (try 'numaplace --help')", argv[1]);
 	return NP_EXIT_USAGE;
 }

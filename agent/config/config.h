@@ -120,6 +120,12 @@ bool np_match_process(const struct np_match *m, const char *comm, const char *cm
 /* At least min_rss_mb resident and min_cpu CPUs busy (measured over an interval). */
 bool np_match_big_enough(const struct np_match *m, double rss_mb, double busy_cpus);
 
+/*
+ * A comma-separated list with no empty item: "a,b", never "", "a,", ",a" or "a,,b" (pure).
+ * The lists of the file and of the command line (--only, tune:) are read the same way.
+ */
+bool np_config_list_ok(const char *text);
+
 /* DOMAIN:BUS:DEV.FN, lowercased into bdf (pure). 0, -EINVAL or -ENAMETOOLONG. */
 int np_parse_bdf(const char *text, char *bdf, size_t len);
 

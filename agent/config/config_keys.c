@@ -90,6 +90,8 @@ int np_config_set_global_key(struct np_config *cfg, enum np_global_key key, cons
 
 		if (np_balancing_parse(value, &b, msg, msglen))
 			return -EINVAL;
+		if (b.choice == NP_BALANCING_TUNE && !np_config_list_ok(value + strlen("tune:")))
+			return np_config_reason(msg, msglen, "tune: an empty item in the list");
 		err = np_config_text(cfg->balancing_text, TEXT, value, msg, msglen);
 		if (!err)
 			cfg->balancing = b;
@@ -195,7 +197,7 @@ int np_config_set_match_key(struct np_match *m, enum np_match_key key, const cha
 				value);
 		return 0;
 	case NP_M_ONLY:
-		if (np_plan_parse_only(value, &m->only))
+		if (!np_config_list_ok(value) || np_plan_parse_only(value, &m->only))
 			return np_config_reason(
 				msg, msglen,
 				"expected a comma-separated list of threads, memory, irqs, "

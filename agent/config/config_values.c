@@ -39,6 +39,13 @@ bool np_config_decimal(const char *text, bool whole, double min, double max, dou
 	return !*end && *out >= min && *out <= max;
 }
 
+bool np_config_list_ok(const char *text)
+{
+	size_t n = strlen(text);
+
+	return n && text[0] != ',' && text[n - 1] != ',' && !strstr(text, ",,");
+}
+
 int np_config_bool(const char *text, bool *out)
 {
 	static const char *const yes[] = {"true", "yes", "on", "1"};

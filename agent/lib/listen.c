@@ -29,6 +29,23 @@ bool np_listen_is_loopback(const struct sockaddr_storage *ss)
 	return false;
 }
 
+/*
+ * [::ffff:A.B.C.D] is IPv4 address A.B.C.D: as such it is listened on (an IPv6-only socket,
+ * which the listener's [::] needs, cannot bind a mapped address), and checked.
+ */
+static void unmap_v4(struct sockaddr_storage *addr, socklen_t *addrlen)
+{
+	const struct sockaddr_in6 in6 = *(const struct sockaddr_in6 *)addr;
+	struct sockaddr_in in = { .sin_family = AF_INET, .sin_port = in6.sin6_port };
+
+	if (addr->ss_family != AF_INET6 || !IN6_IS_ADDR_V4MAPPED(&in6.sin6_addr))
+		return;
+	memcpy(&in.sin_addr, &in6.sin6_addr.s6_addr[12], sizeof(in.sin_addr));
+	memset(addr, 0, sizeof(*addr));
+	memcpy(addr, &in, sizeof(in));
+	*addrlen = sizeof(in);
+}
+
 int np_listen_parse(const char *spec, bool allow_remote, struct sockaddr_storage *addr,
 			    socklen_t *addrlen, char *msg, size_t msglen)
 {
@@ -79,14 +96,17 @@ int np_listen_parse(const char *spec, bool allow_remote, struct sockaddr_storage
 	}
 	host[hostlen] = '\0';
 
-	/* the port: digits only (strtol would take "+1", " 1" and "0x"), 0-65535 */
-	portnum = *port ? 0 : -1;
-	for (const char *p = port; *p && portnum >= 0; p++)
-		portnum = *p >= '0' && *p <= '9' ? portnum * 10 + (*p - '0') : -1;
-	if (portnum < 0) {
+	/*
+	 * the port: digits only (strtol would take "+1", " 1" and "0x"), 0-65535; at most five
+	 * of them are added up, so that no length of digits overflows
+	 */
+	if (!*port || port[strspn(port, "0123456789")]) {
 		snprintf(msg, msglen, "metrics_listen %s: port '%s' is not a number", spec, port);
 		return -EINVAL;
 	}
+	portnum = 0;
+	for (const char *p = port; *p && p - port < 6; p++)
+		portnum = portnum * 10 + (*p - '0');
 	if (strlen(port) > 5 || portnum > 65535) {
 		snprintf(msg, msglen, "metrics_listen %s: port %s is out of range (0-65535)", spec,
 			 port);
@@ -105,6 +125,7 @@ int np_listen_parse(const char *spec, bool allow_remote, struct sockaddr_storage
 	memcpy(addr, res->ai_addr, res->ai_addrlen);
 	*addrlen = res->ai_addrlen;
 	freeaddrinfo(res);
+	unmap_v4(addr, addrlen);
 	if (!allow_remote && !np_listen_is_loopback(addr)) {
 		snprintf(msg, msglen,
 			 "metrics_listen %s is not a loopback address; set "

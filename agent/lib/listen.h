@@ -12,7 +12,8 @@ bool np_listen_is_loopback(const struct sockaddr_storage *addr);
 
 /*
  * Parse "HOST:PORT" or "[HOST6]:PORT" (numeric addresses only: names are not resolved; port
- * 0-65535, 0 = any free port). A non-loopback address is refused unless allow_remote.
+ * 0-65535, 0 = any free port); an IPv4-mapped IPv6 address comes back as the IPv4 address
+ * it is. A non-loopback address is refused unless allow_remote.
  * Returns 0, -EINVAL (malformed) or -EPERM (not loopback), with a message naming spec.
  */
 int np_listen_parse(const char *spec, bool allow_remote, struct sockaddr_storage *addr,

@@ -26,6 +26,53 @@
 #define SAMPLE_EVERY  8	 /* 1 in N page faults of managed servers: enough to rank 2 MB regions */
 #define COMPACT_EVERY 10 /* intervals: at most one journal compaction in so many */
 
+/*
+ * What the balancing policy writes must exist on this host: the sysctl for on and off, each
+ * knob that tune: sets. Checked with the configuration, so that --check-config and a reload
+ * refuse what the start would fail on.
+ */
+static int balancing_on_host(const struct np_config *cfg, const struct np_topo *topo, char *msg,
+			     size_t msglen)
+{
+	const struct np_balancing *b = &cfg->balancing;
+	char path[256];
+
+	if (b->choice == NP_BALANCING_KEEP)
+		return 0;
+	if (b->choice != NP_BALANCING_TUNE && topo->kernel.numa_balancing < 0) {
+		snprintf(msg, msglen, "balancing %s: this kernel has no kernel.numa_balancing",
+			 cfg->balancing_text);
+		return -EINVAL;
+	}
+	for (int k = 0; k < NP_KNOB_COUNT && b->choice == NP_BALANCING_TUNE; k++)
+		if (b->set[k] && np_knob_path(&topo->kernel, k, path, sizeof(path))) {
+			snprintf(msg, msglen, "balancing %s: this kernel has no %s knob%s",
+				 cfg->balancing_text, np_knob_names[k],
+				 topo->kernel.knobs_source ? "" : " (is debugfs mounted?)");
+			return -EINVAL;
+		}
+	return 0;
+}
+
+/* What cfg names must exist on this host before anything runs. 0, or -EINVAL with msg. */
+static int check_on_host(const struct np_config *cfg, const struct np_topo *topo, char *msg,
+			 size_t msglen)
+{
+	char why[256];
+
+	for (int i = 0; i < cfg->nmatches; i++) {
+		int node, device;
+
+		if (np_run_match_target(topo, &cfg->matches[i], &node, &device, why, sizeof(why))) {
+			snprintf(msg, msglen, "%.200s%s%.250s",
+				 cfg->matches[i].line ? cfg->path : "",
+				 cfg->matches[i].line ? ": " : "", why);
+			return -EINVAL;
+		}
+	}
+	return balancing_on_host(cfg, topo, msg, msglen);
+}
+
 /* The file (or defaults), then the command line over it. 0, or -EINVAL with msg. */
 int np_run_load_config(const struct np_run_source *a, const struct np_topo *topo,
 		       struct np_config *cfg, char *msg, size_t msglen)
@@ -67,18 +114,9 @@ int np_run_load_config(const struct np_run_source *a, const struct np_topo *topo
 		err = -EINVAL;
 		goto fail;
 	}
-	/* targets must exist on this host before anything runs */
-	for (int i = 0; i < cfg->nmatches; i++) {
-		int node, device;
-
-		err = np_run_match_target(topo, &cfg->matches[i], &node, &device, why, sizeof(why));
-		if (err) {
-			snprintf(msg, msglen, "%.200s%s%.250s",
-				 cfg->matches[i].line ? cfg->path : "",
-				 cfg->matches[i].line ? ": " : "", why);
-			goto fail;
-		}
-	}
+	err = check_on_host(cfg, topo, msg, msglen);
+	if (err)
+		goto fail;
 	return 0;
 fail:
 	np_config_free(cfg);
@@ -321,26 +359,31 @@ int np_run_start(struct np_run *r, char *msg, size_t msglen)
 int np_run_loop(struct np_run *r, const struct np_run_source *src, int sigfd)
 {
 	__u64 last_window_ns = 0;
+	double next = np_now_s();
 	int err, signo = 0;
 
 	np_log(NP_LOG_INFO, "running%s: %d match section%s, every %.3g s, journal %s",
 	       r->dry_run ? " (dry run: nothing is changed)" : "", r->cfg.nmatches,
 	       r->cfg.nmatches == 1 ? "" : "s", r->cfg.interval_s, r->cfg.journal);
 	for (;;) {
-		double next = np_now_s() + r->cfg.interval_s;
-
-		interval(r, &last_window_ns);
-		/* --once: the first interval only finds the servers; the second measures them */
-		if (r->once && r->interval_no >= 2)
-			break;
+		/* signals first: one that came during the start ends the run before any interval */
 		err = wait_next(r, sigfd, next, &signo);
 		if (err < 0) {
 			np_log(NP_LOG_ERR, "waiting: %s", strerror(-err));
 			return -1;
 		}
-		if (err == 1 && signo == SIGHUP)
+		if (err == 1 && signo == SIGHUP) {
+			/* a reload keeps the deadline: the next interval comes when it would have
+			 */
 			reload(r, src);
-		else if (err == 1)
+			continue;
+		}
+		if (err == 1)
+			break;
+		next = np_now_s() + r->cfg.interval_s;
+		interval(r, &last_window_ns);
+		/* --once: the first interval only finds the servers; the second measures them */
+		if (r->once && r->interval_no >= 2)
 			break;
 	}
 	if (r->once && r->dry_run)

@@ -124,7 +124,8 @@ int np_run_start(struct np_run *r, char *msg, size_t msglen);
 
 /*
  * One interval after another until SIGTERM or SIGINT is read from sigfd (SIGHUP reloads
- * src's file), or two with --once. 0, or -1 when waiting failed (logged).
+ * src's file, and the next interval comes when it would have), or two with --once. A signal
+ * already waiting is read before the first interval. 0, or -1 when waiting failed (logged).
  */
 int np_run_loop(struct np_run *r, const struct np_run_source *src, int sigfd);
 

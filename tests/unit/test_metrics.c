@@ -348,6 +348,28 @@ TEST(metrics_listen_address)
 	CHECK_REFUSED("[::1", false, -EINVAL, "expected [ADDRESS]:PORT");
 }
 
+/*
+ * Issue 11: an IPv4-mapped address is the IPv4 address it maps (what the listener can bind,
+ * so --check-config and the start agree); a port of any length is refused without overflow
+ * (-fsanitize=undefined saw a signed overflow on 20 digits).
+ */
+TEST(metrics_listen_mapped_and_long_port)
+{
+	char msg[256];
+	int port = -1, family = -1;
+
+	CHECK_INT(parse("[::ffff:127.0.0.1]:9435", false, msg, sizeof(msg), &port, &family), 0);
+	CHECK_INT(family, AF_INET);
+	CHECK_INT(port, 9435);
+	CHECK_REFUSED("[::ffff:10.0.0.1]:9435", false, -EPERM, "not a loopback address");
+	CHECK_INT(parse("[::ffff:10.0.0.1]:9435", true, msg, sizeof(msg), &port, &family), 0);
+	CHECK_INT(family, AF_INET);
+	CHECK_REFUSED("127.0.0.1:99999999999999999999", false, -EINVAL, "out of range");
+	CHECK_REFUSED("127.0.0.1:999999999999999999999999999999x", false, -EINVAL,
+		      "is not a number");
+	CHECK_REFUSED("127.0.0.1:065535", false, -EINVAL, "out of range");
+}
+
 TEST(metrics_http_route)
 {
 	bool head;
