@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config/config.h"
 #include "lib/pages.h"
 #include "lib/procfs.h"
 #include "test.h"
@@ -70,4 +71,53 @@ TEST(stat_rss_out_of_range_is_malformed)
 	CHECK_INT(np_proc_read(root, 1, &info), 0);
 	CHECK_INT(info.rss_kb, LONG_MAX / np_base_page_kb() * np_base_page_kb());
 	remove_root(root);
+}
+
+/* Load text as a config file; 0 or the loader's error (msg says why). */
+static int load_text(const char *text, struct np_config *cfg, char *msg, size_t msglen)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	int err;
+
+	snprintf(path, sizeof(path), "%s/np-fuzz-found.conf", getenv("TMPDIR") ?: "/tmp");
+	f = fopen(path, "w");
+	CHECK(f && fputs(text, f) >= 0 && !fclose(f));
+	err = np_config_load(path, cfg, msg, msglen);
+	unlink(path);
+	return err;
+}
+
+/*
+ * fuzz_config: `run --check-config` printed 0.00001 as "1e-05", which the loader refuses, and
+ * rounded a value to 15 digits, so the printed configuration did not load, or loaded to another
+ * number than the one that runs.
+ */
+TEST(check_config_prints_decimals_that_load_back_exactly)
+{
+	static const char conf[] = "[global]\ninterval = 1234.56789012345678\n"
+				   "[match a]\naccelerator = true\nmin_cpu = 0.00001\n"
+				   "remote_threshold = 0.12345678901234567\n"
+				   "min_move_interval = 0.000000000000000000000001\n";
+	struct np_config cfg, again;
+	char msg[512] = "", *text = NULL;
+	size_t len;
+	FILE *out;
+
+	CHECK_INT(load_text(conf, &cfg, msg, sizeof(msg)), 0);
+	out = open_memstream(&text, &len);
+	np_config_print(out, &cfg);
+	fclose(out);
+	CHECK(strstr(text, "min_cpu = 0.00001\n"));
+	CHECK(strstr(text, "interval = 5\n") == NULL); /* the file's, not the default */
+	CHECK_INT(load_text(text, &again, msg, sizeof(msg)), 0);
+	if (!msg[0] && again.nmatches == 1) {
+		CHECK(again.interval_s == cfg.interval_s);
+		CHECK(again.matches[0].min_cpu == cfg.matches[0].min_cpu);
+		CHECK(again.matches[0].remote_threshold == cfg.matches[0].remote_threshold);
+		CHECK(again.matches[0].min_move_interval_s == cfg.matches[0].min_move_interval_s);
+		np_config_free(&again);
+	}
+	np_config_free(&cfg);
+	free(text);
 }
