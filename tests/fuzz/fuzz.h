@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,19 +44,35 @@ static inline char *fuzz_cstr(const uint8_t *data, size_t size)
 	return s;
 }
 
+static char fuzz_dir[64];
+
+static inline int fuzz_remove_one(const char *path, const struct stat *st, int flag,
+				  struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+static inline void fuzz_remove_scratch(void)
+{
+	nftw(fuzz_dir, fuzz_remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 /*
  * A private scratch directory on tmpfs when there is one (the journal fsyncs on every
- * replace: on a disk that would be most of the run time), created once per process.
+ * replace: on a disk that would be most of the run time), created once per process and
+ * removed when it exits (libFuzzer exits when its time is up; a crash leaves it to look at).
  */
 static inline const char *fuzz_scratch_dir(void)
 {
-	static char dir[64];
+	char *dir = fuzz_dir;
 
 	if (dir[0])
 		return dir;
-	snprintf(dir, sizeof(dir), "/dev/shm/np-fuzz.XXXXXX");
+	atexit(fuzz_remove_scratch);
+	snprintf(dir, sizeof(fuzz_dir), "/dev/shm/np-fuzz.XXXXXX");
 	if (!mkdtemp(dir)) {
-		snprintf(dir, sizeof(dir), "/tmp/np-fuzz.XXXXXX");
+		snprintf(dir, sizeof(fuzz_dir), "/tmp/np-fuzz.XXXXXX");
 		if (!mkdtemp(dir))
 			abort();
 	}
