@@ -1,7 +1,9 @@
 # numaplace: BPF programs -> skeletons -> one agent binary, plus tests and the VM test bed.
 #
 #   make            build build/numaplace (installs missing packages via scripts/deps.sh)
-#   make check      all tests: unit, CLI + fixtures, host BPF, VM scenarios
+#   make check      all tests: unit, CLI + fixtures, host BPF, fuzzers (a few seconds each),
+#                   VM scenarios
+#   make fuzz       the libFuzzer harnesses, FUZZ_SECONDS (60) each; FUZZ=NAME runs one
 #   make bench      BPF cost per event, traced/untraced slowdown, and placement speed in the
 #                   2-node guest against AutoNUMA and numad (figures, not pass/fail)
 #   make demo       boot the 2-node test VM and show what numaplace sees there
@@ -121,6 +123,40 @@ $(BUILD)/unit-tests: $(TEST_OBJS) $(BUILD)/libnumaplace.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lpthread
 
+# Fuzzing (tests/fuzz/): a libFuzzer harness per parser of outside input, built with clang
+# and the sanitizers against the agent sources it needs, compiled apart from the gcc objects
+# (build/fuzz/). `make fuzz` runs each for FUZZ_SECONDS (FUZZ=NAME: that one only); new corpus
+# entries go to build/fuzz/corpus/NAME, never into the tree.
+FUZZ_SECONDS ?= 60
+FUZZ ?=
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
+# the stages the parsers live in (the linker takes from the archive only what a harness uses)
+FUZZ_AGENT := $(wildcard $(patsubst %,agent/%/*.c,lib topo model policy config)) \
+	agent/output/metrics_http.c
+FUZZ_OBJS := $(patsubst agent/%.c,$(BUILD)/fuzz/agent/%.o,$(FUZZ_AGENT))
+# UBSan findings abort like ASan's, so that libFuzzer counts them as crashes
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-std=gnu11 -Wall -Wextra -Iagent -Iinclude -I$(BUILD) -MMD -MP
+
+$(BUILD)/fuzz/agent/%.o: agent/%.c | $(DEPS_OK)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(BUILD)/fuzz/libagent.a: $(FUZZ_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/fuzz/libagent.a
+	$(call msg,CC-FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Werror -Itests/fuzz -o $@ $< $(BUILD)/fuzz/libagent.a $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz.sh $(FUZZ)
+
 # VM test bed: Debian's kernel (fetched, not installed) and an initramfs with numaplace in it
 VM_INITRD := $(BUILD)/vm/initramfs.cpio.gz
 $(VM_INITRD): $(BUILD)/numaplace $(BUILD)/np-stream $(BUILD)/np-irq $(BUILD)/np-move tests/lib.sh $(wildcard tests/vm/init tests/vm/*.sh tests/vm/scenarios/*.sh tests/vm/demo/*.sh tests/vm/lib/*.sh tests/vm/bench/*.sh tests/bench/footprint.sh)
@@ -129,7 +165,7 @@ $(VM_INITRD): $(BUILD)/numaplace $(BUILD)/np-stream $(BUILD)/np-irq $(BUILD)/np-
 
 vm-image: $(VM_INITRD)
 
-check: $(BUILD)/numaplace $(BUILD)/unit-tests $(BUILD)/np-snap $(VM_INITRD)
+check: $(BUILD)/numaplace $(BUILD)/unit-tests $(BUILD)/np-snap $(FUZZ_BINS) $(VM_INITRD)
 	$(Q)tests/run-all.sh
 
 demo: $(VM_INITRD)
@@ -188,11 +224,12 @@ uninstall:
 # from how it was written, and a whole-tree pass is a change of its own.
 FORMAT_BASE ?= HEAD
 format:
-	git clang-format --force --extensions c,h $(FORMAT_BASE) -- agent include bpf tests/unit tests/tools tests/workload tests/bench
+	git clang-format --force --extensions c,h $(FORMAT_BASE) -- agent include bpf tests/unit tests/fuzz tests/tools tests/workload tests/bench
 
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all bench check demo vm-image vmlinux install uninstall format clean
+.PHONY: all bench check demo fuzz fuzz-build vm-image vmlinux install uninstall format clean
 
--include $(wildcard $(BUILD)/agent/*/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/agent/*/*.d $(BUILD)/tests/*.d $(BUILD)/fuzz/agent/*/*.d \
+	$(BUILD)/fuzz/*.d)

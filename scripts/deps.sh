@@ -14,6 +14,8 @@ packages=(
 	numactl jq busybox-static cpio kmod qemu-system-x86 irqbalance numad
 	# tests of `make install`: the man page rendered without warnings
 	groff-base man-db
+	# fuzzing (tests/fuzz/): libFuzzer and the sanitizer runtimes for clang
+	libclang-rt-14-dev
 )
 
 missing=()

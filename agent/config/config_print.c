@@ -4,8 +4,32 @@
  * included, in a form np_config_load reads back to the same configuration, so what is
  * shown is exactly what runs.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "config/config.h"
 #include "policy/plan.h"
+
+/*
+ * A number as the loader takes it (plain decimal: "%g" would print 0.00001 as "1e-05", which
+ * np_config_decimal refuses) with the fewest digits that read back as the same double (a
+ * fixed "%.15g" rounds away the 16th and 17th): what --check-config shows is what runs.
+ */
+static void print_decimal(FILE *out, const char *key, double value)
+{
+	char text[384];
+	int digits, exp, decimals;
+
+	for (digits = 1; digits < 17; digits++) {
+		snprintf(text, sizeof(text), "%.*e", digits - 1, value);
+		if (strtod(text, NULL) == value)
+			break;
+	}
+	snprintf(text, sizeof(text), "%.*e", digits - 1, value);
+	exp = atoi(strchr(text, 'e') + 1);
+	decimals = digits - 1 - exp;
+	fprintf(out, "%s = %.*f\n", key, decimals > 0 ? decimals : 0, value);
+}
 
 static void print_only(FILE *out, unsigned int only)
 {
@@ -47,10 +71,10 @@ static void print_match(FILE *out, const struct np_match *m)
 	print_only(out, m->only);
 	fprintf(out, "nic = %s\n", m->nics);
 	fprintf(out, "min_rss_mb = %ld\n", m->min_rss_mb);
-	fprintf(out, "min_cpu = %.15g\n", m->min_cpu);
-	fprintf(out, "remote_threshold = %.15g\n", m->remote_threshold);
+	print_decimal(out, "min_cpu", m->min_cpu);
+	print_decimal(out, "remote_threshold", m->remote_threshold);
 	fprintf(out, "sustain = %d\n", m->sustain);
-	fprintf(out, "min_move_interval = %.15g\n", m->min_move_interval_s);
+	print_decimal(out, "min_move_interval", m->min_move_interval_s);
 }
 
 void np_config_print(FILE *out, const struct np_config *cfg)
@@ -58,7 +82,7 @@ void np_config_print(FILE *out, const struct np_config *cfg)
 	fprintf(out, "; numaplace run: effective configuration (%s%s)\n",
 		cfg->path[0] ? "file " : "no file", cfg->path);
 	fputs("[global]\n", out);
-	fprintf(out, "interval = %.15g\n", cfg->interval_s);
+	print_decimal(out, "interval", cfg->interval_s);
 	fprintf(out, "journal = %s\n", cfg->journal);
 	fprintf(out, "balancing = %s\n", cfg->balancing_text);
 	fprintf(out, "metrics_file = %s\n", cfg->metrics_file);

@@ -112,6 +112,9 @@ int np_stat_read(const char *root, pid_t pid, pid_t tid, struct np_stat *st)
 		   &st->state, &st->ppid, &st->utime, &st->stime, &st->nthreads, &st->start_time,
 		   &st->vsize, &st->rss_pages) != 8)
 		return -EINVAL;
+	/* the kernel prints rss unsigned: out of range here, it would overflow as KiB */
+	if (st->rss_pages < 0 || st->rss_pages > LONG_MAX / np_base_page_kb())
+		return -EINVAL;
 	return 0;
 }
 

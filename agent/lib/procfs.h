@@ -74,7 +74,8 @@ struct np_stat {
 
 /*
  * Read the stat of pid (tid 0) or of its thread tid. comm may hold spaces and parentheses, so
- * the fields are read after the last ')'. -ESRCH when it is gone, -EINVAL when malformed.
+ * the fields are read after the last ')'. -ESRCH when it is gone, -EINVAL when malformed
+ * (also an rss that is negative or too large to count in KiB).
  */
 int np_stat_read(const char *root, pid_t pid, pid_t tid, struct np_stat *st);
 
