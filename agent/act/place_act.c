@@ -141,7 +141,11 @@ int np_place_balancing(const char *journal, const struct np_topo *topo,
 	for (int k = 0; k < NP_KNOB_COUNT && !err; k++) {
 		if (b->choice != NP_BALANCING_TUNE || !b->set[k])
 			continue;
-		np_knob_path(&topo->kernel, k, path, sizeof(path));
+		/* checked before (np_balancing_check_host): gone since, it is a failure of ours */
+		if (np_knob_path(&topo->kernel, k, path, sizeof(path))) {
+			np_act_fail(res, "%s: no such knob on this kernel", np_knob_names[k]);
+			continue;
+		}
 		snprintf(value, sizeof(value), "%ld", b->value[k]);
 		err = np_act_setting(journal, path, value, res);
 	}

@@ -265,28 +265,17 @@ static int check_target(struct place_job *j)
 	return NP_EXIT_OK;
 }
 
-/* --balancing: the knobs it names exist on this kernel. */
+/* --balancing: what it writes exists on this kernel. */
 static int check_balancing(const struct place_args *a, const struct np_topo *topo)
 {
-	if (a->balancing.choice == NP_BALANCING_TUNE) {
-		for (int k = 0; k < NP_KNOB_COUNT; k++) {
-			char path[256];
+	char why[192];
 
-			if (a->balancing.set[k] &&
-			    np_knob_path(&topo->kernel, k, path, sizeof(path))) {
-				np_err("place: --balancing tune: this kernel has no %s knob%s",
-				       np_knob_names[k],
-				       topo->kernel.knobs_source ? "" : " (is debugfs mounted?)");
-				return NP_EXIT_USAGE;
-			}
-		}
-	}
-	if ((a->only & NP_PLAN_ONLY_BALANCING) && a->balancing.choice != NP_BALANCING_KEEP &&
-	    topo->kernel.numa_balancing < 0) {
-		np_err("place: --balancing: this kernel has no kernel.numa_balancing");
-		return NP_EXIT_USAGE;
-	}
-	return NP_EXIT_OK;
+	if (!(a->only & NP_PLAN_ONLY_BALANCING) ||
+	    !np_balancing_check_host(&a->balancing, &topo->kernel, why, sizeof(why)))
+		return NP_EXIT_OK;
+	np_err("place: --balancing%s: %s", a->balancing.choice == NP_BALANCING_TUNE ? " tune" : "",
+	       why);
+	return NP_EXIT_USAGE;
 }
 
 /* Validate everything before touching anything. */

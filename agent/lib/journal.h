@@ -28,7 +28,7 @@ enum np_change_kind {
 	NP_CHANGE_IRQ_AFFINITY,	   /* id = irq; old_value = smp_affinity_list */
 	NP_CHANGE_SETTING,	   /* path = sysctl or debugfs file; old_value = its content */
 	NP_CHANGE_IRQBALANCE_BAN,  /* id = irq banned through irqbalance's socket */
-	NP_CHANGE_PROCESS_PAUSED,  /* id = pid stopped (SIGSTOP) while its file pages move */
+	NP_CHANGE_PROCESS_PAUSED,  /* id = pid held (ptrace stop) while file pages move */
 	NP_CHANGE_KINDS,
 };
 

@@ -82,3 +82,23 @@ int np_knob_path(const struct np_kstate *k, enum np_knob knob, char *path, size_
 		snprintf(path, len, "/proc/sys/kernel/numa_balancing_%s", np_knob_names[knob]);
 	return 0;
 }
+
+int np_balancing_check_host(const struct np_balancing *b, const struct np_kstate *k, char *msg,
+			    size_t msglen)
+{
+	char path[256];
+
+	if (b->choice == NP_BALANCING_OFF || b->choice == NP_BALANCING_ON) {
+		if (k->numa_balancing >= 0)
+			return 0;
+		snprintf(msg, msglen, "this kernel has no kernel.numa_balancing");
+		return -EINVAL;
+	}
+	for (int i = 0; i < NP_KNOB_COUNT && b->choice == NP_BALANCING_TUNE; i++)
+		if (b->set[i] && np_knob_path(k, i, path, sizeof(path))) {
+			snprintf(msg, msglen, "this kernel has no %s knob%s", np_knob_names[i],
+				 k->knobs_source ? "" : " (is debugfs mounted?)");
+			return -EINVAL;
+		}
+	return 0;
+}

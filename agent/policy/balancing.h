@@ -29,6 +29,13 @@ int np_balancing_parse(const char *text, struct np_balancing *b, char *msg, size
 /* The file behind a knob on this kernel ("" and -ENOENT when the kernel has none). */
 int np_knob_path(const struct np_kstate *k, enum np_knob knob, char *path, size_t len);
 
+/*
+ * What b writes exists on this kernel: the sysctl for on and off, each knob tune: sets. 0, or
+ * -EINVAL with the reason in msg ("this kernel has no ..."), for place and run alike.
+ */
+int np_balancing_check_host(const struct np_balancing *b, const struct np_kstate *k, char *msg,
+			    size_t msglen);
+
 #define NP_NUMA_BALANCING_SYSCTL "/proc/sys/kernel/numa_balancing"
 
 #endif

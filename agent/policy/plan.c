@@ -194,7 +194,9 @@ int np_plan_parse_only(const char *text, unsigned int *only)
 	char copy[128], *save = NULL;
 
 	*only = 0;
-	if (snprintf(copy, sizeof(copy), "%s", text) >= (int)sizeof(copy))
+	/* strtok_r would skip an empty item ("threads,", ",memory"): a list has none */
+	if (snprintf(copy, sizeof(copy), "%s", text) >= (int)sizeof(copy) || !text[0] ||
+	    text[0] == ',' || text[strlen(text) - 1] == ',' || strstr(text, ",,"))
 		return -EINVAL;
 	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
 		unsigned int bit = 0;

@@ -27,31 +27,18 @@
 #define COMPACT_EVERY 10 /* intervals: at most one journal compaction in so many */
 
 /*
- * What the balancing policy writes must exist on this host: the sysctl for on and off, each
- * knob that tune: sets. Checked with the configuration, so that --check-config and a reload
- * refuse what the start would fail on.
+ * What the balancing policy writes must exist on this host: checked with the configuration, so
+ * that --check-config and a reload refuse what the start would fail on.
  */
 static int balancing_on_host(const struct np_config *cfg, const struct np_topo *topo, char *msg,
 			     size_t msglen)
 {
-	const struct np_balancing *b = &cfg->balancing;
-	char path[256];
+	char why[192];
 
-	if (b->choice == NP_BALANCING_KEEP)
+	if (!np_balancing_check_host(&cfg->balancing, &topo->kernel, why, sizeof(why)))
 		return 0;
-	if (b->choice != NP_BALANCING_TUNE && topo->kernel.numa_balancing < 0) {
-		snprintf(msg, msglen, "balancing %s: this kernel has no kernel.numa_balancing",
-			 cfg->balancing_text);
-		return -EINVAL;
-	}
-	for (int k = 0; k < NP_KNOB_COUNT && b->choice == NP_BALANCING_TUNE; k++)
-		if (b->set[k] && np_knob_path(&topo->kernel, k, path, sizeof(path))) {
-			snprintf(msg, msglen, "balancing %s: this kernel has no %s knob%s",
-				 cfg->balancing_text, np_knob_names[k],
-				 topo->kernel.knobs_source ? "" : " (is debugfs mounted?)");
-			return -EINVAL;
-		}
-	return 0;
+	snprintf(msg, msglen, "balancing %s: %s", cfg->balancing_text, why);
+	return -EINVAL;
 }
 
 /* What cfg names must exist on this host before anything runs. 0, or -EINVAL with msg. */

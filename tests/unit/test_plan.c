@@ -182,3 +182,35 @@ TEST(plan_warns_of_an_mbind_region)
 	CHECK_INT(np_plan_make(epyc(), &proc, &opts, &plan, msg, sizeof(msg)), 0);
 	CHECK(!policy_warning(&plan));
 }
+
+/* --only and only =: names from the list, once each, no empty item (strtok skipped them). */
+TEST(plan_only_lists_have_no_empty_item)
+{
+	unsigned int only;
+
+	CHECK_INT(np_plan_parse_only("threads,memory", &only), 0);
+	CHECK_INT(only, NP_PLAN_ONLY_THREADS | NP_PLAN_ONLY_MEMORY);
+	CHECK_INT(np_plan_parse_only("threads,", &only), -EINVAL);
+	CHECK_INT(np_plan_parse_only(",memory", &only), -EINVAL);
+	CHECK_INT(np_plan_parse_only("threads,,irqs", &only), -EINVAL);
+	CHECK_INT(np_plan_parse_only("", &only), -EINVAL);
+}
+
+/* What a balancing choice writes must exist: the sysctl for on/off, each knob for tune:. */
+TEST(balancing_check_host_names_what_is_missing)
+{
+	struct np_kstate k = { .numa_balancing = -1 };
+	struct np_balancing b = { .choice = NP_BALANCING_OFF };
+	char msg[192] = "";
+
+	CHECK_INT(np_balancing_check_host(&b, &k, msg, sizeof(msg)), -EINVAL);
+	CHECK_STR(msg, "this kernel has no kernel.numa_balancing");
+	k.numa_balancing = 1;
+	CHECK_INT(np_balancing_check_host(&b, &k, msg, sizeof(msg)), 0);
+	b = (struct np_balancing){ .choice = NP_BALANCING_TUNE };
+	b.set[NP_KNOB_SCAN_DELAY_MS] = true;
+	CHECK_INT(np_balancing_check_host(&b, &k, msg, sizeof(msg)), -EINVAL);
+	CHECK_STR(msg, "this kernel has no scan_delay_ms knob (is debugfs mounted?)");
+	b.choice = NP_BALANCING_KEEP;
+	CHECK_INT(np_balancing_check_host(&b, &k, msg, sizeof(msg)), 0);
+}
