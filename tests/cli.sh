@@ -291,7 +291,7 @@ expect_exit "report --match on a hostile command line: bounded, no match" 2 \
 ms=$(elapsed_ms $t0)
 check "... within a second ($ms ms)" test "$ms" -lt 1000
 check "... and says which process ran out of budget" \
-	grep -q "pid $victim: the regex ran out of its budget" "$TMPDIR/np-test.err"
+	grep -q "pid $victim: the regex ran out of its budget" "$NP_TEST_ERR"
 if [ "$(id -u)" = 0 ]; then
 	# never numaplace itself nor the processes that started it (a shell, sudo, timeout): their
 	# command lines hold its own arguments, so they match. A stranger with the word does.
@@ -379,7 +379,7 @@ if [ "$(id -u)" = 0 ]; then
 	# a read error is no end of file (reading /proc/self/mem at 0 fails with EIO)
 	expect_exit "restore: a read error: exit 1, says so" 1 "Input/output error" \
 		"$np" restore --journal /proc/self/mem
-	check "restore: ... and clears nothing" sh -c "! grep -q 'journal cleared' '${TMPDIR:-/tmp}/np-test.out'"
+	check "restore: ... and clears nothing" sh -c "! grep -q 'journal cleared' '$NP_TEST_OUT'"
 	# a NUL byte, or text after the object, makes a line malformed
 	printf '%s\n{"kind":"thread_affinity","id":2,"tgid":2,"old_value":"0"}\0junk\n' "$rec" >"$f/journal"
 	chmod 0600 "$f/journal"

@@ -3,6 +3,10 @@
 NP_PASSED=0
 NP_FAILED=0
 
+# expect_exit's captures (tests in two trees at once each set their own TMPDIR)
+NP_TEST_OUT=${TMPDIR:-/tmp}/np-test.out
+NP_TEST_ERR=${TMPDIR:-/tmp}/np-test.err
+
 pass() { echo "PASS: $*"; NP_PASSED=$((NP_PASSED + 1)); }
 fail() { echo "FAIL: $*"; NP_FAILED=$((NP_FAILED + 1)); }
 
@@ -22,12 +26,12 @@ check_eq() {
 expect_exit() {
 	_desc=$1 _code=$2 _pattern=$3
 	shift 3
-	"$@" >${TMPDIR:-/tmp}/np-test.out 2>${TMPDIR:-/tmp}/np-test.err
+	"$@" >"$NP_TEST_OUT" 2>"$NP_TEST_ERR"
 	_got=$?
 	if [ "$_got" != "$_code" ]; then
-		fail "$_desc: exit $_got, expected $_code ($(head -c 200 ${TMPDIR:-/tmp}/np-test.err))"
-	elif ! grep -q -- "$_pattern" ${TMPDIR:-/tmp}/np-test.err; then
-		fail "$_desc: stderr '$(head -c 200 ${TMPDIR:-/tmp}/np-test.err)' does not mention '$_pattern'"
+		fail "$_desc: exit $_got, expected $_code ($(head -c 200 "$NP_TEST_ERR"))"
+	elif ! grep -q -- "$_pattern" "$NP_TEST_ERR"; then
+		fail "$_desc: stderr '$(head -c 200 "$NP_TEST_ERR")' does not mention '$_pattern'"
 	else
 		pass "$_desc"
 	fi
