@@ -37,7 +37,7 @@ int np_act_irqbalance_ban(const char *journal, const int *irqs, int nirqs,
 	char cmd[NP_IRQBALANCE_MSG_MAX + 1], before[256];
 	struct np_change *changes;
 	pid_t pid = np_irqbalance_pid("/");
-	int nadd = 0, full = 0, err;
+	int nadd = 0, full = 0, err = 0;
 
 	if (!pid || !nirqs)
 		return 0;
@@ -69,10 +69,13 @@ int np_act_irqbalance_ban(const char *journal, const int *irqs, int nirqs,
 		c->tgid = pid;
 		snprintf(c->path, sizeof(c->path), NP_IRQBALANCE_SOCKET_DIR "/irqbalance%d.sock",
 			 (int)pid);
-		snprintf(c->old_value, sizeof(c->old_value), "%s", before); /* for the record */
+		err = np_change_values(c, before, NULL); /* for the record */
+		if (err) {
+			np_changes_free(changes, nadd);
+			return err;
+		}
 		nadd++;
 	}
-	err = 0;
 	if (nadd && (full || np_irqbalance_ban_command(list, nlist, cmd, sizeof(cmd))))
 		np_act_fail(res, "irqbalance (pid %d): %d IRQs do not fit in its ban list",
 			    (int)pid, nlist + full);
@@ -90,7 +93,7 @@ int np_act_irqbalance_ban(const char *journal, const int *irqs, int nirqs,
 						       : "not in its list after");
 		}
 	}
-	free(changes);
+	np_changes_free(changes, nadd);
 	return err;
 }
 

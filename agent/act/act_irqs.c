@@ -38,37 +38,40 @@ int np_act_irqs(const char *journal, const int *irqs, int nirqs, const struct np
 		struct np_act_result *res)
 {
 	struct np_change *changes;
-	char want[NP_CPULIST_MAX];
-	int n = 0, err;
+	char want[NP_CPULIST_MAX], old[NP_CHANGE_VALUE_MAX];
+	int n = 0, err = 0;
 
 	if (!np_cpuset_count(cpus))
 		return -EINVAL;
 	err = np_cpulist_format(cpus, want, sizeof(want));
 	if (err < 0)
 		return err;
+	err = 0;
 	changes = calloc(nirqs ? nirqs : 1, sizeof(*changes));
 	if (!changes)
 		return -ENOMEM;
 	/* every old value first, in one durable append, then the writes */
-	for (int i = 0; i < nirqs; i++) {
+	for (int i = 0, rerr; i < nirqs && !err; i++) {
 		struct np_change *c = &changes[n];
 
 		c->kind = NP_CHANGE_IRQ_AFFINITY;
 		c->id = irqs[i];
 		affinity_path(irqs[i], c->path, sizeof(c->path));
-		snprintf(c->new_value, sizeof(c->new_value), "%s", want); /* for the record */
-		err = np_read_str("/", c->path, c->old_value, sizeof(c->old_value));
-		if (err == -ENOENT)
+		rerr = np_read_str("/", c->path, old, sizeof(old));
+		if (rerr == -ENOENT) {
 			res->vanished++;
-		else if (err)
+		} else if (rerr) {
 			np_act_fail(res, "IRQ %d: cannot read %s: %s", irqs[i], c->path,
-				    strerror(-err));
-		else if (same_cpus(c->old_value, cpus))
+				    strerror(-rerr));
+		} else if (same_cpus(old, cpus)) {
 			res->unchanged++;
-		else
-			n++;
+		} else {
+			err = np_change_values(c, old, want); /* want: for the record */
+			n += !err;
+		}
 	}
-	err = n ? np_journal_append(journal, changes, n) : 0;
+	if (!err && n)
+		err = np_journal_append(journal, changes, n);
 	for (int i = 0; i < n && !err; i++) {
 		int werr = np_write_str("/", changes[i].path, want);
 
@@ -80,7 +83,7 @@ int np_act_irqs(const char *journal, const int *irqs, int nirqs, const struct np
 		else
 			res->changed++;
 	}
-	free(changes);
+	np_changes_free(changes, n);
 	return err;
 }
 

@@ -16,20 +16,23 @@ int np_act_setting(const char *journal, const char *path, const char *value,
 		   struct np_act_result *res)
 {
 	struct np_change change = { .kind = NP_CHANGE_SETTING };
+	char old[NP_CHANGE_VALUE_MAX];
 	int err;
 
-	err = np_read_str("/", path, change.old_value, sizeof(change.old_value));
+	err = np_read_str("/", path, old, sizeof(old));
 	if (err) {
 		np_act_fail(res, "%s: %s", path, strerror(-err));
 		return 0;
 	}
-	if (!strcmp(change.old_value, value)) {
+	if (!strcmp(old, value)) {
 		res->unchanged++;
 		return 0;
 	}
 	snprintf(change.path, sizeof(change.path), "%s", path);
-	snprintf(change.new_value, sizeof(change.new_value), "%s", value);
-	err = np_journal_append(journal, &change, 1);
+	err = np_change_values(&change, old, value);
+	if (!err)
+		err = np_journal_append(journal, &change, 1);
+	np_change_release(&change);
 	if (err)
 		return err; /* not written: a change without its old value could not be undone */
 	err = np_write_str("/", path, value);
@@ -96,7 +99,7 @@ int np_setting_target(const struct np_change *c, const struct np_kstate *k, char
 void np_restore_setting(const struct np_change *c, const struct np_kstate *k,
 			struct np_act_result *res)
 {
-	char now[sizeof(c->old_value)], path[PATH_MAX], msg[128];
+	char now[NP_CHANGE_VALUE_MAX], path[PATH_MAX], msg[128];
 	int err;
 
 	/* the file follows from what the record means: a journal cannot point restore elsewhere */

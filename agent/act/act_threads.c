@@ -55,6 +55,7 @@ static int pin_pass(const char *journal, pid_t pid, const struct np_cpuset *cpus
 		    pid_t **done, int *ndone, struct np_act_result *res)
 {
 	struct np_change *batch = NULL;
+	char old[NP_CHANGE_VALUE_MAX];
 	struct np_cpuset now;
 	pid_t *tids, *grown;
 	int ntids, nbatch = 0, fresh = 0, err;
@@ -71,7 +72,7 @@ static int pin_pass(const char *journal, pid_t pid, const struct np_cpuset *cpus
 		free(tids);
 		return -ENOMEM;
 	}
-	for (int i = 0; i < ntids; i++) {
+	for (int i = 0; i < ntids && !err; i++) {
 		struct np_change *c = &batch[nbatch];
 
 		if (seen(*done, *ndone, tids[i]))
@@ -91,7 +92,7 @@ static int pin_pass(const char *journal, pid_t pid, const struct np_cpuset *cpus
 		c->id = tids[i];
 		c->tgid = pid;
 		/* cannot fail (NP_CPULIST_MAX); were it to, the thread is not touched */
-		if (np_cpulist_format(&now, c->old_value, sizeof(c->old_value)) < 0) {
+		if (np_cpulist_format(&now, old, sizeof(old)) < 0) {
 			np_act_fail(res, "thread %d: its CPU list does not fit the journal",
 				    tids[i]);
 			memset(c, 0, sizeof(*c));
@@ -103,10 +104,9 @@ static int pin_pass(const char *journal, pid_t pid, const struct np_cpuset *cpus
 		 * after the placement.
 		 */
 		if (tids[i] == pid)
-			snprintf(main_old, sizeof(c->old_value), "%s", c->old_value);
-		else if (pass > 0 && main_old[0] && !differing_only &&
-			 !strcmp(c->old_value, wanted))
-			snprintf(c->old_value, sizeof(c->old_value), "%s", main_old);
+			snprintf(main_old, NP_CHANGE_VALUE_MAX, "%s", old);
+		else if (pass > 0 && main_old[0] && !differing_only && !strcmp(old, wanted))
+			snprintf(old, sizeof(old), "%s", main_old);
 		/*
 		 * A follow-up journals only what it changes (the placement recorded the rest),
 		 * and leaves a thread the program pinned to some of the node's CPUs alone.
@@ -116,11 +116,12 @@ static int pin_pass(const char *journal, pid_t pid, const struct np_cpuset *cpus
 			memset(c, 0, sizeof(*c));
 			continue;
 		}
-		snprintf(c->new_value, sizeof(c->new_value), "%s", wanted);
-		nbatch++;
+		err = np_change_values(c, old, wanted);
+		nbatch += !err;
 	}
 	free(tids);
-	err = nbatch ? np_journal_append(journal, batch, nbatch) : 0;
+	if (!err && nbatch)
+		err = np_journal_append(journal, batch, nbatch);
 	for (int i = 0; i < nbatch && !err; i++) {
 		int e;
 
@@ -138,15 +139,14 @@ static int pin_pass(const char *journal, pid_t pid, const struct np_cpuset *cpus
 		else
 			res->changed++;
 	}
-	free(batch);
+	np_changes_free(batch, nbatch);
 	return err ? err : fresh;
 }
 
 static int pin_threads(const char *journal, pid_t pid, const struct np_cpuset *cpus,
 		       bool differing_only, struct np_act_result *res)
 {
-	char wanted[sizeof(((struct np_change *)0)->new_value)];
-	char main_old[sizeof(((struct np_change *)0)->old_value)] = "";
+	char wanted[NP_CHANGE_VALUE_MAX], main_old[NP_CHANGE_VALUE_MAX] = ""; /* any list fits */
 	pid_t *done = NULL;
 	int ndone = 0, fresh = 1, pass;
 

@@ -58,8 +58,10 @@ static int journal_pause(struct np_mover *m)
 
 	if (np_thread_start_time("/", m->pid, m->pid, &c.start_time))
 		return -ESRCH;
-	snprintf(c.old_value, sizeof(c.old_value), "running");
-	err = np_journal_append(m->opts->journal, &c, 1);
+	err = np_change_values(&c, "running", NULL);
+	if (!err)
+		err = np_journal_append(m->opts->journal, &c, 1);
+	np_change_release(&c);
 	if (!err)
 		m->pause_journaled = true;
 	return err;

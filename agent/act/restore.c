@@ -40,7 +40,7 @@ static int load_checked(const char *journal, struct np_kstate *k, struct np_chan
 		}
 	err = np_restore_check(*changes, *count, k, msg, msglen);
 	if (err) {
-		free(*changes);
+		np_changes_free(*changes, *count);
 		*changes = NULL;
 	}
 	return err;
@@ -82,7 +82,7 @@ int np_restore_all(const char *journal, struct np_restore_summary *sum, char *ms
 	np_restore_inherited(changes, count, &sum->threads);
 	/* last: IRQ masks went back while irqbalance still left them alone */
 	np_restore_irqbalance_bans(changes, count, &sum->irqbalance);
-	free(changes);
+	np_changes_free(changes, count);
 	if (sum->threads.failed || sum->irqs.failed || sum->irqbalance.failed ||
 	    sum->settings.failed || sum->processes.failed) {
 		snprintf(msg, msglen, "some values could not be put back; %s is kept for another "

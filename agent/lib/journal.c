@@ -32,6 +32,48 @@ const char *np_change_kind_name(enum np_change_kind kind)
 	return kind < NP_CHANGE_KINDS ? kind_names[kind] : "unknown";
 }
 
+/* A record's value as the journal holds it: a record made up in place may leave one NULL. */
+static const char *value_of(const char *value)
+{
+	return value ? value : "";
+}
+
+/*
+ * Both values in one allocation (old, its NUL, new): a loaded record costs one malloc, and
+ * np_change_release() frees old_value alone.
+ */
+int np_change_values(struct np_change *c, const char *old_value, const char *new_value)
+{
+	size_t old_len = strlen(value_of(old_value)), new_len = strlen(value_of(new_value));
+	char *both;
+
+	if (old_len >= NP_CHANGE_VALUE_MAX || new_len >= NP_CHANGE_VALUE_MAX)
+		return -ENOSPC;
+	both = malloc(old_len + new_len + 2);
+	if (!both)
+		return -ENOMEM;
+	memcpy(both, value_of(old_value), old_len + 1);
+	memcpy(both + old_len + 1, value_of(new_value), new_len + 1);
+	np_change_release(c);
+	c->old_value = both;
+	c->new_value = both + old_len + 1;
+	return 0;
+}
+
+void np_change_release(struct np_change *c)
+{
+	free((char *)c->old_value); /* its own copy: const only to readers */
+	c->old_value = NULL;
+	c->new_value = NULL;
+}
+
+void np_changes_free(struct np_change *list, int n)
+{
+	for (int i = 0; list && i < n; i++)
+		np_change_release(&list[i]);
+	free(list);
+}
+
 static char *change_line(const struct np_change *c)
 {
 	struct json_object *o = json_object_new_object();
@@ -42,8 +84,8 @@ static char *change_line(const struct np_change *c)
 	json_object_object_add(o, "tgid", json_object_new_int(c->tgid));
 	json_object_object_add(o, "start_time", json_object_new_uint64(c->start_time));
 	json_object_object_add(o, "path", json_object_new_string(c->path));
-	json_object_object_add(o, "old_value", json_object_new_string(c->old_value));
-	if (c->new_value[0])
+	json_object_object_add(o, "old_value", json_object_new_string(value_of(c->old_value)));
+	if (value_of(c->new_value)[0])
 		json_object_object_add(o, "new_value", json_object_new_string(c->new_value));
 	line = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 							       JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -53,19 +95,33 @@ static char *change_line(const struct np_change *c)
 
 /* ---- reading: one record per line, nothing else ---- */
 
-/* A string member that fits its field whole (a truncated CPU list restores other CPUs). */
-static int get_str(struct json_object *o, const char *key, char *out, size_t len, bool required)
+/* A string member (the object's own text, "" when absent), shorter than NP_CHANGE_VALUE_MAX. */
+static int get_value(struct json_object *o, const char *key, const char **out, bool required)
 {
 	struct json_object *v;
 
-	out[0] = '\0';
+	*out = "";
 	if (!json_object_object_get_ex(o, key, &v))
 		return required ? -EINVAL : 0;
 	if (!json_object_is_type(v, json_type_string) ||
-	    (size_t)json_object_get_string_len(v) >= len)
+	    (size_t)json_object_get_string_len(v) >= NP_CHANGE_VALUE_MAX)
 		return -EINVAL;
-	memcpy(out, json_object_get_string(v), json_object_get_string_len(v) + 1);
-	return strlen(out) == (size_t)json_object_get_string_len(v) ? 0 : -EINVAL; /* no \u0000 */
+	*out = json_object_get_string(v);
+	return strlen(*out) == (size_t)json_object_get_string_len(v) ? 0 : -EINVAL; /* no \u0000 */
+}
+
+/* A string member that fits its field whole (a cut path would name another file). */
+static int get_str(struct json_object *o, const char *key, char *out, size_t len, bool required)
+{
+	const char *text;
+	int err = get_value(o, key, &text, required);
+
+	out[0] = '\0';
+	if (!err && strlen(text) >= len)
+		err = -EINVAL;
+	if (!err)
+		memcpy(out, text, strlen(text) + 1);
+	return err;
 }
 
 /* An integer member within [min, max]; absent leaves *out as it is. */
@@ -88,7 +144,7 @@ static int get_int(struct json_object *o, const char *key, int64_t min, int64_t 
 static int record_fields(struct json_object *o, struct np_change *c)
 {
 	struct json_object *v;
-	const char *kind;
+	const char *kind, *old_value, *new_value;
 	int64_t id = 0, tgid = 0, start = 0;
 	int err;
 
@@ -106,8 +162,9 @@ static int record_fields(struct json_object *o, struct np_change *c)
 	/* json-c reads numbers above INT64_MAX as unsigned: start times are far below */
 	err = err ?: get_int(o, "start_time", 0, INT64_MAX, &start);
 	err = err ?: get_str(o, "path", c->path, sizeof(c->path), false);
-	err = err ?: get_str(o, "old_value", c->old_value, sizeof(c->old_value), true);
-	err = err ?: get_str(o, "new_value", c->new_value, sizeof(c->new_value), false);
+	err = err ?: get_value(o, "old_value", &old_value, true);
+	err = err ?: get_value(o, "new_value", &new_value, false);
+	err = err ?: np_change_values(c, old_value, new_value); /* -ENOMEM is no damage */
 	c->id = (int)id;
 	c->tgid = (pid_t)tgid;
 	c->start_time = (unsigned long long)start;
@@ -125,9 +182,9 @@ static bool is_header(struct json_object *o)
 }
 
 /*
- * One line (without its newline): 0 a record, 1 the header, -EINVAL anything else, also a
- * NUL byte or text after the object (compaction copies lines whole: such a line would glue
- * the next record onto it).
+ * One line (without its newline): 0 a record (its values c's own), 1 the header, -EINVAL
+ * anything else, also a NUL byte or text after the object (compaction copies lines whole:
+ * such a line would glue the next record onto it); -ENOMEM.
  */
 static int parse_line(const char *line, size_t len, struct np_change *c)
 {
@@ -146,11 +203,16 @@ static int parse_line(const char *line, size_t len, struct np_change *c)
 		err = is_header(o) ? 1 : record_fields(o, c);
 	json_object_put(o);
 	json_tokener_free(tok);
+	if (err < 0)
+		np_change_release(c);
 	return err;
 }
 
-/* Called with each record (c) or the header (c NULL) and its line, without the newline. */
-typedef int (*np_line_fn)(const char *line, size_t len, const struct np_change *c, void *ctx);
+/*
+ * Called with each record (c) or the header (c NULL) and its line, without the newline. c's
+ * values are released after: a function that keeps them sets them NULL.
+ */
+typedef int (*np_line_fn)(const char *line, size_t len, struct np_change *c, void *ctx);
 
 /*
  * Every line of text a record, in order (blank lines skipped; the header only first). A file
@@ -173,6 +235,8 @@ static int scan(const char *text, size_t len, np_line_fn fn, void *ctx, int *bad
 		if (!n)
 			continue;
 		kind = parse_line(line, n, &c);
+		if (kind == -ENOMEM)
+			return kind; /* not a damaged line */
 		if (kind < 0 || (kind == 1 && seen)) {
 			*bad_line = lineno;
 			return seen ? -EINVAL : -EPERM;
@@ -180,6 +244,7 @@ static int scan(const char *text, size_t len, np_line_fn fn, void *ctx, int *bad
 		seen++;
 		if (fn)
 			err = fn(line, n, kind ? NULL : &c, ctx);
+		np_change_release(&c);
 	}
 	return err ? err : seen ? 0 : -EPERM;
 }
@@ -270,7 +335,7 @@ static int replace(struct jfile *j, const char *text, size_t len)
 }
 
 /* A line to out, with its newline (also the last line of a file that had none). */
-static int put_line(const char *line, size_t len, const struct np_change *c, void *ctx)
+static int put_line(const char *line, size_t len, struct np_change *c, void *ctx)
 {
 	(void)c;
 	fwrite(line, 1, len, ctx);
@@ -291,9 +356,13 @@ static int append_to(struct jfile *j, const struct np_change *changes, int count
 	if (j->text) /* only a journal, and a whole one, is written over */
 		err = scan(j->text, j->len, put_line, out, &bad);
 	for (int i = 0; i < count && !err; i++) {
-		char *line = change_line(&changes[i]);
+		char *line = NULL;
 
-		if (!line)
+		/* what the journal could not load back is not written */
+		if (strlen(value_of(changes[i].old_value)) >= NP_CHANGE_VALUE_MAX ||
+		    strlen(value_of(changes[i].new_value)) >= NP_CHANGE_VALUE_MAX)
+			err = -ENOSPC;
+		else if (!(line = change_line(&changes[i])))
 			err = -ENOMEM;
 		else
 			fprintf(out, "%s\n", line);
@@ -320,10 +389,11 @@ int np_journal_append(const char *path, const struct np_change *changes, int cou
 
 struct collect {
 	struct np_change *list;
-	int n;
+	int n, cap;
 };
 
-static int collect_one(const char *line, size_t len, const struct np_change *c, void *ctx)
+/* The record joins the list, its values with it (taken from c, not copied). */
+static int collect_one(const char *line, size_t len, struct np_change *c, void *ctx)
 {
 	struct collect *all = ctx;
 	struct np_change *grown;
@@ -332,16 +402,23 @@ static int collect_one(const char *line, size_t len, const struct np_change *c, 
 	(void)len;
 	if (!c)
 		return 0;
-	grown = realloc(all->list, sizeof(*grown) * (all->n + 1));
-	if (!grown)
-		return -ENOMEM;
-	all->list = grown;
+	if (all->n == all->cap) {
+		int cap = all->cap ? all->cap * 2 : 64;
+
+		grown = all->n < INT_MAX / 2 ? realloc(all->list, sizeof(*grown) * cap) : NULL;
+		if (!grown)
+			return -ENOMEM;
+		all->list = grown;
+		all->cap = cap;
+	}
 	all->list[all->n++] = *c;
+	c->old_value = c->new_value = NULL;
 	return 0;
 }
 
 int np_journal_load(const char *path, struct np_change **changes, int *count, int *bad_line)
 {
+	struct np_change *grown;
 	struct collect all = { 0 };
 	struct jfile j;
 	int bad = 0, err = jfile_open(path, false, &j);
@@ -356,9 +433,12 @@ int np_journal_load(const char *path, struct np_change **changes, int *count, in
 	if (bad_line)
 		*bad_line = bad;
 	if (err) {
-		free(all.list);
+		np_changes_free(all.list, all.n);
 		return err;
 	}
+	/* the list as long as it is, not as the doubling left it (a failed shrink keeps it) */
+	if (all.n && all.n < all.cap && (grown = realloc(all.list, sizeof(*grown) * all.n)))
+		all.list = grown;
 	*changes = all.list;
 	*count = all.n;
 	return 0;
@@ -395,7 +475,7 @@ struct compact_ctx {
 	int kept, dropped;
 };
 
-static int keep_line(const char *line, size_t len, const struct np_change *c, void *ctx)
+static int keep_line(const char *line, size_t len, struct np_change *c, void *ctx)
 {
 	struct compact_ctx *cc = ctx;
 

@@ -39,23 +39,45 @@ struct np_change {
 	/* a thread is the same thread only with the same start time: tids get reused */
 	unsigned long long start_time;
 	char path[256];
-	/* CPU lists of any mask the kernel allows fit whole: a cut list is another set */
-	char old_value[NP_CPULIST_MAX];
+	/*
+	 * The values, whole (a cut CPU list is another set) and in the memory their text needs:
+	 * a journal of 10,000 records loads in a few MB. Owned by the record once set through
+	 * np_change_values() or np_journal_load(), and then never NULL ("" when empty); const, so
+	 * that nothing writes into them in place (a sizeof of one is a pointer's, not a length).
+	 * A record made up with string constants (NULL reads as "") may be appended, not released.
+	 */
+	const char *old_value;
 	/* what numaplace wrote (thread masks: restore also resets threads that inherited it) */
-	char new_value[NP_CPULIST_MAX];
+	const char *new_value;
 };
+
+/* A value is shorter than this (any CPU list fits); a longer one is a damaged line. */
+#define NP_CHANGE_VALUE_MAX NP_CPULIST_MAX
+
+/*
+ * Give c copies of old_value and new_value (NULL: ""), in place of its own (or NULL) ones.
+ * Returns 0, -ENOSPC when one is NP_CHANGE_VALUE_MAX long or more (the journal could not load
+ * it back), or -ENOMEM; on error c is as it was.
+ */
+int np_change_values(struct np_change *c, const char *old_value, const char *new_value);
+
+/* Free c's values (set by np_change_values() or loaded); they are NULL after. */
+void np_change_release(struct np_change *c);
+
+/* Release each of n records and free the array (np_journal_load()'s list); NULL is fine. */
+void np_changes_free(struct np_change *list, int n);
 
 /*
  * Append changes to the journal at path as one durable step (the directory is created).
- * Returns 0 or -errno (-EPERM: path is not a journal; -EINVAL: a line of it is damaged); on
- * error the journal is as it was.
+ * Returns 0 or -errno (-EPERM: path is not a journal; -EINVAL: a line of it is damaged;
+ * -ENOSPC: a value is too long to load back); on error the journal is as it was.
  */
 int np_journal_append(const char *path, const struct np_change *changes, int count);
 
 /*
- * All recorded changes in order. -ENOENT: no journal; -EPERM: not a journal (or not a file
- * numaplace may trust); -EINVAL: a line (in *bad_line) is not a record; another -errno when
- * reading fails (a read error is never the end of the journal).
+ * All recorded changes in order, to free with np_changes_free(). -ENOENT: no journal; -EPERM:
+ * not a journal (or not a file numaplace may trust); -EINVAL: a line (in *bad_line) is not a
+ * record; another -errno when reading fails (a read error is never the end of the journal).
  */
 int np_journal_load(const char *path, struct np_change **changes, int *count, int *bad_line);
 

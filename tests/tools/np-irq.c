@@ -60,7 +60,7 @@ static int restore(const char *journal)
 		if (c[i].kind == NP_CHANGE_IRQ_AFFINITY)
 			np_restore_irq(&c[i], &irq);
 	np_restore_irqbalance_bans(c, n, &ban);
-	free(c);
+	np_changes_free(c, n);
 	print_result("irqs", &irq);
 	print_result("irqbalance", &ban);
 	return np_journal_clear(journal) || irq.failed || ban.failed;
