@@ -84,11 +84,12 @@ log=$log_dir/${script//\//-}.log
 # boot GUEST_LOG: the guest's console into the log. A guest kernel that hangs before init
 # (seen under TCG: a soft lockup in the boot-time crypto self-tests, cryptomgr_test) is a
 # test-bed failure, not a numaplace one: it is booted again once when init has not started
-# (NP-BEGIN) within NP_BOOT_DEADLINE seconds.
+# (NP-BEGIN) within NP_BOOT_DEADLINE seconds. The console goes to the log unbuffered, so that
+# what the guest printed is there to be seen while it runs.
 boot() {
 	rm -f "$log.pid"
 	(timeout --kill-after=5 "$timeout" qemu-system-x86_64 "${args[@]}" -pidfile "$log.pid" \
-		</dev/null 2>&1 | tr -d '\r' >"$log") &
+		</dev/null 2>&1 | stdbuf -o0 tr -d '\r' >"$log") &
 	local guest=$! waited=0
 	while ((waited < ${NP_BOOT_DEADLINE:-150})) && kill -0 $guest 2>/dev/null; do
 		grep -q -a '^NP-BEGIN' "$log" 2>/dev/null && break
