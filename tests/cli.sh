@@ -66,6 +66,20 @@ expect_exit "report: --all with --pid" 2 "cannot be combined" "$np" report --all
 expect_exit "report: unknown device" 2 "no such accelerator" "$np" report --device 0000:ff:00.0
 expect_exit "report: unknown flag" 2 "unknown option '--frob'" "$np" report --frob
 expect_exit "report: -o into a missing directory" 1 "/nonexistent/x.json" "$np" report --pid 1 -o /nonexistent/x.json
+# -o as root: never through a symlink, never blocked by a FIFO, a regular file emptied first
+if [ "$(id -u)" = 0 ]; then
+	printf 'keep me\n' >"$tmp/o-victim"
+	ln -s "$tmp/o-victim" "$tmp/o-link"
+	expect_exit "report: -o through a symlink: refused" 1 "a symlink: not followed" \
+		"$np" report --duration 0.2 -o "$tmp/o-link"
+	check_eq "report: ... the link's target untouched" "$(cat "$tmp/o-victim")" "keep me"
+	mkfifo "$tmp/o-fifo"
+	expect_exit "report: -o to a FIFO nobody reads: refused, not blocked" 1 "a FIFO nobody reads" \
+		timeout 20 "$np" report --duration 0.2 -o "$tmp/o-fifo"
+	printf '%0100000d\n' 0 >"$tmp/o-file"
+	"$np" report --duration 0.2 --all --json -o "$tmp/o-file" 2>/dev/null
+	check "report: -o a longer regular file: replaced by the report alone" jq -e .schema "$tmp/o-file"
+fi
 
 if command -v setpriv >/dev/null; then
 	expect_exit "report: not root" 1 "needs root" \

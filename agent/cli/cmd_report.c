@@ -4,10 +4,12 @@
  * memory, how much, why, and what to do about it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "cli/args.h"
 #include "cli/commands.h"
@@ -41,7 +43,8 @@ static void report_usage(FILE *out)
 		"  --device BDF       take this accelerator's node as the target (\"0000:41:00.0\")\n"
 		"  --sample-every N   record 1 in N user page faults with its address (64)\n"
 		"  --json             one JSON document (schema in README.md)\n"
-		"  -o FILE            write the report to FILE instead of stdout\n",
+		"  -o FILE            write the report to FILE instead of stdout (a regular file or a\n"
+		"                     character device; a symlink is not followed)\n",
 		NP_REPORT_MIN_RSS_MB, NP_REPORT_MIN_CPU_SHARE * 100);
 }
 
@@ -271,13 +274,39 @@ static int build_and_print(struct np_report *report, struct np_target_opts *targ
 	return NP_EXIT_OK;
 }
 
+/*
+ * -o FILE, written as root: never through a symlink, never blocking on a FIFO (opened
+ * non-blocking, where a FIFO without a reader fails), only a regular file (emptied once it is
+ * known to be one) or a character device such as /dev/null.
+ */
 static FILE *open_output(const char *output)
 {
-	FILE *out = output ? fopen(output, "w") : stdout;
+	struct stat st;
+	FILE *out;
+	int fd, err = 0;
 
-	if (!out)
-		np_err("report: -o %s: %s", output, strerror(errno));
-	return out;
+	if (!output)
+		return stdout;
+	fd = open(output, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0644);
+	if (fd < 0)
+		err = errno == ELOOP ? EMLINK : errno; /* "a symlink", not "too many levels" */
+	else if (fstat(fd, &st))
+		err = errno;
+	else if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+		err = EINVAL;
+	else if ((S_ISREG(st.st_mode) && ftruncate(fd, 0)) || fcntl(fd, F_SETFL, O_WRONLY))
+		err = errno;
+	if (!err && !(out = fdopen(fd, "w")))
+		err = errno;
+	if (!err)
+		return out;
+	if (fd >= 0)
+		close(fd);
+	np_err("report: -o %s: %s", output,
+	       err == EMLINK ? "a symlink: not followed" :
+	       err == EINVAL ? "neither a regular file nor a character device" :
+	       err == ENXIO ? "a FIFO nobody reads" : strerror(err));
+	return NULL;
 }
 
 int np_cmd_report(int argc, char **argv)
