@@ -136,7 +136,8 @@ TEST(env_names_one_gpu)
 	CHECK_INT(env_pick(&g, "CUDA_VISIBLE_DEVICES=GPU-aaaa2"), 1);
 	CHECK_INT(env_pick(&g, "CUDA_VISIBLE_DEVICES=GPU-aaaa"), -1);
 	CHECK_INT(env_pick(&g, "CUDA_VISIBLE_DEVICES=MIG-GPU-aaaa1111-0000/1/0"), 0);
-	CHECK_INT(env_pick(&g, "CUDA_VISIBLE_DEVICES=MIG-5c2a9d1e-7b3f-4e8a-9c1d-2b3e4f5a6b7c"), -1);
+	CHECK_INT(env_pick(&g, "CUDA_VISIBLE_DEVICES=MIG-5c2a9d1e-7b3f-4e8a-9c1d-2b3e4f5a6b7c"),
+		  -1);
 	CHECK_INT(env_pick(&g, "NVIDIA_VISIBLE_DEVICES=2;"
 			       "CUDA_VISIBLE_DEVICES=MIG-5c2a9d1e-7b3f-4e8a-9c1d-2b3e4f5a6b7c"),
 		  2);
@@ -152,8 +153,10 @@ TEST(env_names_one_gpu)
 
 	/* AMD: KFD order; CUDA_VISIBLE_DEVICES too when no NVIDIA GPU could be meant */
 	{
-		static const struct np_env_gpu amd[] = { { "0000:05:00.0", "GPU-00000000000000aa", NULL },
-							  { "0000:85:00.0", "GPU-00000000000000bb", NULL } };
+		static const struct np_env_gpu amd[] = {
+			{ "0000:05:00.0", "GPU-00000000000000aa", NULL },
+			{ "0000:85:00.0", "GPU-00000000000000bb", NULL }
+		};
 		struct np_env_gpus a = { .amd = amd, .namd = 2 };
 
 		CHECK_INT(env_pick(&a, "HIP_VISIBLE_DEVICES=1"), 101);
@@ -165,7 +168,8 @@ TEST(env_names_one_gpu)
 		a.nnvidia = 3;
 		CHECK_INT(env_pick(&a, "CUDA_VISIBLE_DEVICES=0"), -1);
 		/* one of each vendor: which one it computes on is not said */
-		CHECK_INT(env_pick(&a, "CUDA_VISIBLE_DEVICES=GPU-aaaa1111;HIP_VISIBLE_DEVICES=0"), -1);
+		CHECK_INT(env_pick(&a, "CUDA_VISIBLE_DEVICES=GPU-aaaa1111;HIP_VISIBLE_DEVICES=0"),
+			  -1);
 	}
 }
 
@@ -183,7 +187,8 @@ TEST(env_from_nvidia_driver_list)
 	n = env_block(buf, sizeof(buf), "CUDA_VISIBLE_DEVICES=3");
 	g = np_env_gpu_parse(buf, n, &snap->env);
 	CHECK(g && !strcmp(g->pci, "0000:61:00.0"));
-	n = env_block(buf, sizeof(buf), "CUDA_VISIBLE_DEVICES=GPU-5c2e1f3a-5b6d-7e8f-9a0b-1c2d3e4f5a6b");
+	n = env_block(buf, sizeof(buf),
+		      "CUDA_VISIBLE_DEVICES=GPU-5c2e1f3a-5b6d-7e8f-9a0b-1c2d3e4f5a6b");
 	g = np_env_gpu_parse(buf, n, &snap->env);
 	CHECK(g && !strcmp(g->pci, "0000:a1:00.0"));
 	np_accel_snapshot_free(snap);
