@@ -109,11 +109,15 @@ void np_place_print_outcome(const struct np_place *p, FILE *out)
 			"(%.0f MB/s)\n",
 			MB(m->pages_moved), MB(m->pages_hot_moved), MB(m->pages_misplaced), m->seconds,
 			m->seconds > 0 ? MB(m->pages_moved) / m->seconds : 0);
-		if (m->pages_busy || m->pages_shared || m->pages_failed)
+		if (m->pages_busy || m->pages_shared || m->pages_failed || m->pages_pinned)
 			fprintf(out,
-				"             not moved: %.1f MB busy or pinned, %.1f MB shared with other "
-				"processes, %.1f MB failed\n",
-				MB(m->pages_busy), MB(m->pages_shared), MB(m->pages_failed));
+				"             not moved: %.1f MB busy, %.1f MB pinned, %.1f MB shared "
+				"with other processes, %.1f MB failed\n",
+				MB(m->pages_busy), MB(m->pages_pinned), MB(m->pages_shared),
+				MB(m->pages_failed));
+		if (m->move_all_denied)
+			fprintf(out, "             shared pages stayed: moving them needs "
+				     "CAP_SYS_NICE\n");
 		if (m->pauses)
 			fprintf(out,
 				"             file pages moved slowly while read: the process was stopped "
@@ -153,6 +157,7 @@ static struct json_object *memory_json(const struct np_move_result *m)
 	json_object_object_add(o, "pages_hot_moved", json_object_new_uint64(m->pages_hot_moved));
 	json_object_object_add(o, "pages_busy", json_object_new_uint64(m->pages_busy));
 	json_object_object_add(o, "pages_shared", json_object_new_uint64(m->pages_shared));
+	json_object_object_add(o, "pages_pinned", json_object_new_uint64(m->pages_pinned));
 	json_object_object_add(o, "pages_failed", json_object_new_uint64(m->pages_failed));
 	json_object_object_add(o, "stopped_by_reserve",
 			       json_object_new_boolean(m->stopped_by_reserve));
