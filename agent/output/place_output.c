@@ -5,6 +5,7 @@
 
 #include "lib/pages.h"
 #include "output/place_output.h"
+#include "output/shared_output.h"
 
 #define MB(pages) np_pages_mb(pages)
 
@@ -72,6 +73,9 @@ void np_place_print_plan(const struct np_place *p, FILE *out)
 				pace, plan->target_node, MB(plan->reserve_pages));
 		}
 	}
+	if (only & NP_PLAN_ONLY_MEMORY)
+		np_shared_files_print(p->shared, proc->info.pid, proc->info.comm, plan->target_node,
+				      "  shared     ", out);
 	if (only & NP_PLAN_ONLY_IRQS) {
 		np_rangelist_format(plan->irqs, plan->nirqs, irqs, sizeof(irqs));
 		if (plan->nirqs)
@@ -205,6 +209,7 @@ static struct json_object *plan_json(const struct np_place *p)
 	for (int i = 0; i < plan->nwarnings; i++)
 		json_object_array_add(warnings, json_object_new_string(plan->warnings[i]));
 	json_object_object_add(o, "warnings", warnings);
+	json_object_object_add(o, "shared_files", np_shared_files_json(p->shared));
 	return o;
 }
 
