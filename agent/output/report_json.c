@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "output/report_output.h"
+#include "output/shared_output.h"
 
 /* Lists indexed by node id run up to the highest online node. */
 static int node_span(const struct np_topo *topo)
@@ -89,6 +90,7 @@ static struct json_object *proc_json(const struct np_report *report, const struc
 {
 	struct json_object *o = json_object_new_object(), *threads = json_object_new_array();
 	struct json_object *devices = json_object_new_array(), *autonuma = json_object_new_object();
+	const struct np_shared_files *shared;
 	int span = node_span(report->topo);
 
 	json_object_object_add(o, "pid", json_object_new_int(p->info.pid));
@@ -133,6 +135,8 @@ static struct json_object *proc_json(const struct np_report *report, const struc
 	for (int i = 0; i < p->nthreads; i++)
 		json_object_array_add(threads, thread_json(&p->threads[i], span));
 	json_object_object_add(o, "per_thread", threads);
+	shared = report->shared ? &report->shared[p - report->procs] : NULL;
+	json_object_object_add(o, "shared_files", np_shared_files_json(shared));
 	return o;
 }
 

@@ -20,6 +20,7 @@
 
 #include "config/config.h"
 #include "policy/fleet.h"
+#include "policy/shared_files.h"
 #include "output/metrics.h"
 #include "model/model.h"
 #include "sample/sampler.h"
@@ -57,6 +58,7 @@ struct np_managed {
 
 	/* for the metrics */
 	__u64 pages_moved;
+	__u64 pages_pinned; /* pinned long-term, found by its last memory move */
 	__u64 actions[NP_METRICS_ACT_KINDS];
 	bool seen; /* internal to discovery */
 };
@@ -86,6 +88,7 @@ struct np_run {
 	int nignored, ignored_cap;
 
 	__u64 intervals, actions_failed, interval_no;
+	__u64 shared_file_conflicts; /* the metric: placements that left a conflicting file */
 	/*
 	 * Since the journal was last compacted, a managed process was forgotten or threads were
 	 * journaled by a follow-up: records may have outlived their threads (cmd_run.c)
@@ -150,6 +153,13 @@ void np_run_observe(struct np_run *r, const struct np_sample_data *snap, double 
 const struct np_accel_snapshot *np_run_accel(struct np_run *r);
 /* What the fleet policy needs of each. */
 void np_run_fleet_input(const struct np_run *r, struct np_fleet_proc *procs);
+
+/*
+ * (run_shared.c) The files mp shares with other processes, decided for its placement on node
+ * (managed sharers count by the fleet's node), each logged, conflicts counted. 0 or -errno.
+ */
+int np_run_shared_files(struct np_run *r, const struct np_managed *mp, int node,
+			struct np_shared_files *sf);
 
 /* Carry out one decision for managed process mp. */
 void np_run_act(struct np_run *r, struct np_managed *mp, const struct np_fleet_decision *d,

@@ -36,12 +36,23 @@ static void count_failures(struct np_run *r, const struct np_act_result *res, co
 static void memory_done(struct np_run *r, struct np_managed *mp, const struct np_move_result *m)
 {
 	mp->pages_moved += m->pages_moved;
+	mp->pages_pinned = m->pages_pinned;
 	mp->actions[NP_METRICS_ACT_MEMORY]++;
 	mp->residency_read = false; /* what numa_maps said before the move is stale */
 	if (m->error[0]) {
 		r->actions_failed++;
 		np_log(NP_LOG_WARNING, "pid %d (%s): memory: %s", mp->pid, mp->comm, m->error);
 	}
+	if (m->pages_pinned)
+		np_log(NP_LOG_INFO,
+		       "pid %d (%s): memory: %.1f MB pinned long-term (io_uring, RDMA or CUDA host "
+		       "buffers) stay where they are",
+		       mp->pid, mp->comm, np_pages_mb(m->pages_pinned));
+	if (m->move_all_denied)
+		np_log_ratelimited("move-all", NP_LOG_WARNING,
+				   "pid %d (%s): memory: the pages it shares stay: moving them "
+				   "needs CAP_SYS_NICE",
+				   mp->pid, mp->comm);
 	if (m->stopped_by_reserve)
 		np_log_ratelimited("reserve", NP_LOG_WARNING,
 				   "pid %d (%s): memory: stopped at the target node's reserve, "
@@ -97,6 +108,7 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 					 .window_ns = snap->window_ns };
 	struct np_plan_opts popts = { 0 };
 	struct np_place place = { 0 };
+	struct np_shared_files shared;
 	struct np_plan *plan = calloc(1, sizeof(*plan));
 	const struct np_proc_model *proc = NULL;
 	int irqs[NP_PLAN_MAX_IRQS], nirqs = 0, nhot = 0, err;
@@ -142,6 +154,8 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 		np_log_ratelimited("plan", NP_LOG_WARNING, "pid %d (%s) on node %d: %s", mp->pid,
 				   mp->comm, d->node, plan->warnings[i]);
 	nhot = np_place_hot_addresses(snap, mp->pid, &hot);
+	if ((popts.only & NP_PLAN_ONLY_MEMORY) && !np_run_shared_files(r, mp, d->node, &shared))
+		place.shared = &shared;
 	place.topo = r->topo;
 	place.proc = proc;
 	place.opts = &popts;
