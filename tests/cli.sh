@@ -449,6 +449,12 @@ if [ "$(id -u)" = 0 ] && [ -w /proc/sys/kernel/numa_balancing ]; then
 		env --default-signal=INT,TERM,HUP "$np" run --config "$tmp/sig.conf" --interval 1 \
 			2>>"$tmp/sig.err" &
 		pid=$!
+		# from its exec on: before it, the background shell ignores SIGINT and the signal
+		# would be lost (the round then waited forever for a daemon nobody stops)
+		for _ in $(seq 200); do
+			[[ "$(readlink /proc/$pid/exe 2>/dev/null)" == */numaplace ]] && break
+			sleep 0.01
+		done
 		sleep "$(printf '0.%03d' $((RANDOM % 151)))"
 		kill -$sig $pid
 		# a reload, then the end
