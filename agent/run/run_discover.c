@@ -26,6 +26,7 @@
 #include "run/run.h"
 #include "lib/sysfs.h"
 #include "sample/window.h"
+#include "topo/device_name.h"
 
 #define MAX_ANCESTORS 8
 
@@ -163,10 +164,13 @@ int np_run_match_target(const struct np_topo *topo, const struct np_match *m, in
 		*node = m->node;
 	}
 	if (m->device[0]) {
-		*device = np_topo_device_index(topo, m->device);
+		char why[256];
+
+		/* the name as the operator copied it: a UUID, nvidia-smi's or the short form */
+		*device = np_topo_device_resolve("/", topo, m->device, why, sizeof(why));
 		if (*device < 0) {
-			snprintf(msg, msglen, "[match %s] device %s: no such PCI device", m->name,
-				 m->device);
+			*device = -1;
+			snprintf(msg, msglen, "[match %s] device %s: %s", m->name, m->device, why);
 			return -EINVAL;
 		}
 		if (topo->devices[*device].node < 0) {
