@@ -626,4 +626,30 @@ if [ "$(id -u)" = 0 ]; then
 	kill $p15 $pparen $pesc
 fi
 
+# Issue 12: run says once why it leaves alone a process that matches a section but is too
+# small or too idle, with its figures; again only when that changes.
+if [ "$(id -u)" = 0 ]; then
+	cp "$(command -v sleep)" "$tmp/np-skip-probe"
+	"$tmp/np-skip-probe" 60 &
+	skipped=$!
+	printf '[match small]\ncomm = ^np-skip-probe$\nmin_rss_mb = 100000\nmin_cpu = 0\n' \
+		>"$tmp/skip.conf"
+	run --config "$tmp/skip.conf" --dry-run --once --interval 0.5 >/dev/null 2>"$tmp/skip1.err"
+	line="pid $skipped (np-skip-probe) matches \[match small\] but holds [0-9]* MB, below min_rss_mb 100000$"
+	check_eq "run --once: a process below min_rss_mb is logged once, with its size" \
+		"$(grep -c "$line" "$tmp/skip1.err")" 1
+	timeout -s TERM 3.6 "$np" run --journal "$tmp/run-journal" --config "$tmp/skip.conf" \
+		--dry-run --interval 1 --metrics-file "$tmp/skip.prom" >/dev/null 2>"$tmp/skip3.err"
+	check_eq "run over 3 intervals: still once" "$(grep -c "$line" "$tmp/skip3.err")" 1
+	check "... and it ran 3 intervals" \
+		test "$(awk '/^numaplace_intervals_total/ { print $2 }' "$tmp/skip.prom")" -ge 3
+	printf '[match idle]\ncomm = ^np-skip-probe$\nmin_rss_mb = 0\nmin_cpu = 4\n' >"$tmp/skip-cpu.conf"
+	run --config "$tmp/skip-cpu.conf" --dry-run --once --interval 0.5 >/dev/null 2>"$tmp/skip-cpu.err"
+	check "run: below min_cpu, logged with its CPU figure" grep -q \
+		"pid $skipped (np-skip-probe) matches \[match idle\] but keeps 0.00 CPUs busy, below min_cpu 4$" \
+		"$tmp/skip-cpu.err"
+	check_eq "... and not managed" "$(grep -c 'managing pid' "$tmp/skip-cpu.err")" 0
+	kill $skipped
+fi
+
 finish

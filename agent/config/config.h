@@ -122,6 +122,10 @@ bool np_match_process(const struct np_match *m, const char *comm, const char *cm
 /* At least min_rss_mb resident and min_cpu CPUs busy (measured over an interval). */
 bool np_match_big_enough(const struct np_match *m, double rss_mb, double busy_cpus);
 
+/* The thresholds of a section a process falls below, as bits (0: big enough). */
+enum { NP_BELOW_RSS = 1, NP_BELOW_CPU = 2 };
+int np_match_below(const struct np_match *m, double rss_mb, double busy_cpus);
+
 /*
  * A comma-separated list with no empty item: "a,b", never "", "a,", ",a" or "a,,b" (pure).
  * The lists of the file and of the command line (--only, tune:) are read the same way.
