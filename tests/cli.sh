@@ -623,7 +623,21 @@ if [ "$(id -u)" = 0 ]; then
 		grep -q "managing pid $pesc (np?\[31mx y) \[match esc\]" "$tmp/cesc.err"
 	check_eq "... no raw control byte in run's log" \
 		"$(tr -d '\n' <"$tmp/cesc.err" | LC_ALL=C grep -c '[[:cntrl:]]')" 0
-	kill $p15 $pparen $pesc
+	# place prints names safely: text with escapes, JSON as valid UTF-8
+	"$np" place --pid $pesc --dry-run --node 0 --only threads >"$tmp/cesc-place.out" 2>&1
+	check "place --dry-run: the name's control bytes as escapes" \
+		grep -q "plan for pid $pesc (np\\\\x1b\[31mx\\\\x0ay)" "$tmp/cesc-place.out"
+	check_eq "... no raw control byte" \
+		"$(tr -d '\n' <"$tmp/cesc-place.out" | LC_ALL=C grep -c '[[:cntrl:]]')" 0
+	cp "$(command -v sleep)" "$tmp/names/$(printf 'caf\351')"
+	"$tmp/names/$(printf 'caf\351')" 60 &
+	platin=$!
+	sleep 0.2
+	"$np" place --pid $platin --dry-run --node 0 --only threads --json >"$tmp/latin.json" 2>/dev/null
+	check "place --json: a name that is not UTF-8 gives valid UTF-8" \
+		sh -c "iconv -f UTF-8 -t UTF-8 '$tmp/latin.json' >/dev/null 2>&1"
+	check_eq "... the byte as U+FFFD" "$(jq -r .comm "$tmp/latin.json")" "$(printf 'caf\357\277\275')"
+	kill $p15 $pparen $pesc $platin
 fi
 
 # Issue 12: run says once why it leaves alone a process that matches a section but is too
