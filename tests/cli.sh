@@ -646,6 +646,17 @@ if [ "$(id -u)" = 0 ]; then
 	check "place --json: a name that is not UTF-8 gives valid UTF-8" \
 		sh -c "iconv -f UTF-8 -t UTF-8 '$tmp/latin.json' >/dev/null 2>&1"
 	check_eq "... the byte as U+FFFD" "$(jq -r .comm "$tmp/latin.json")" "$(printf 'caf\357\277\275')"
+	# report, text and JSON, the same way
+	"$np" report --pid $pesc,$platin --duration 0.3 >"$tmp/cesc-report.out" 2>&1
+	check "report: the name's control bytes as escapes" \
+		grep -q "$pesc np\\\\x1b\\[31mx\\\\x0ay" "$tmp/cesc-report.out"
+	check_eq "... no raw control byte" \
+		"$(tr -d '\n' <"$tmp/cesc-report.out" | LC_ALL=C grep -c '[[:cntrl:]]')" 0
+	"$np" report --pid $pesc,$platin --duration 0.3 --json >"$tmp/latin-report.json" 2>/dev/null
+	check "report --json: names that are not UTF-8 give valid UTF-8" \
+		sh -c "iconv -f UTF-8 -t UTF-8 '$tmp/latin-report.json' >/dev/null 2>&1"
+	check_eq "... the byte as U+FFFD" "$(comm_of $platin "$tmp/latin-report.json")" \
+		"$(printf 'caf\357\277\275')"
 	kill $p15 $pparen $pesc $platin
 fi
 

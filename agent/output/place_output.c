@@ -5,6 +5,7 @@
 
 #include "lib/pages.h"
 #include "lib/text_escape.h"
+#include "output/json_text.h"
 #include "output/place_output.h"
 #include "output/shared_output.h"
 
@@ -220,12 +221,10 @@ struct json_object *np_place_to_json(const struct np_place *p)
 	const struct np_place_outcome *out = &p->outcome;
 	struct json_object *o = json_object_new_object(), *only = json_object_new_array(), *r;
 	static const char *const parts[] = { "threads", "memory", "irqs", "balancing" };
-	char comm[NP_COMM_LEN * 3];
 
-	np_utf8_repair(p->proc->info.comm, comm, sizeof(comm)); /* JSON is UTF-8 */
 	json_object_object_add(o, "schema", json_object_new_int(1));
 	json_object_object_add(o, "pid", json_object_new_int(p->proc->info.pid));
-	json_object_object_add(o, "comm", json_object_new_string(comm));
+	json_object_object_add(o, "comm", np_json_text(p->proc->info.comm));
 	json_object_object_add(o, "dry_run", json_object_new_boolean(p->dry_run));
 	json_object_object_add(o, "target_node", json_object_new_int(p->plan->target_node));
 	json_object_object_add(o, "target_reason", json_object_new_string(p->proc->target_reason));

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "output/json_text.h"
 #include "output/report_output.h"
 #include "output/shared_output.h"
 
@@ -51,7 +52,7 @@ static struct json_object *thread_json(const struct np_thread_model *t, int span
 	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "tid", json_object_new_int(t->tid));
-	json_object_object_add(o, "comm", json_object_new_string(t->comm));
+	json_object_object_add(o, "comm", np_json_text(t->comm));
 	json_object_object_add(o, "cpu_ns_by_node", by_node(t->stats.cpu_ns, span));
 	json_object_object_add(o, "faults_by_node", by_node(t->stats.faults, span));
 	json_object_object_add(o, "node_changes", json_object_new_int64(t->stats.node_changes));
@@ -94,8 +95,8 @@ static struct json_object *proc_json(const struct np_report *report, const struc
 	int span = node_span(report->topo);
 
 	json_object_object_add(o, "pid", json_object_new_int(p->info.pid));
-	json_object_object_add(o, "comm", json_object_new_string(p->info.comm));
-	json_object_object_add(o, "cmdline", json_object_new_string(p->info.cmdline));
+	json_object_object_add(o, "comm", np_json_text(p->info.comm));
+	json_object_object_add(o, "cmdline", np_json_text(p->info.cmdline));
 	json_object_object_add(o, "start_time", json_object_new_int64(p->info.start_time));
 	json_object_object_add(o, "exited", json_object_new_boolean(p->exited));
 	json_object_object_add(o, "threads", json_object_new_int(p->exited ? p->nthreads

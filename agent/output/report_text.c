@@ -5,12 +5,20 @@
 #include <string.h>
 
 #include "lib/pages.h"
+#include "lib/text_escape.h"
 #include "output/report_output.h"
 #include "output/shared_output.h"
 
 #define WORST_THREADS 10
 
 /* Share of the process's resident pages on its target node. */
+/* A name others chose, with no control byte left to reach the terminal. */
+static const char *shown(const char *name, char *buf, size_t len)
+{
+	np_text_escape(name, buf, len);
+	return buf;
+}
+
 static double target_share(const struct np_proc_model *p)
 {
 	__u64 total = np_node_sum(p->residency.pages);
@@ -125,6 +133,7 @@ static void print_processes(const struct np_report *r, FILE *out)
 	for (int i = 0; i < r->nprocs; i++) {
 		const struct np_proc_model *p = &r->procs[i];
 		char cpu[128], mem[128] = "-", rr[16], rs[16], ft[16], target[16] = "-";
+		char comm[NP_COMM_LEN * 4];
 
 		fmt_nodes(cpu, sizeof(cpu), r->topo, p->totals.cpu_ns, cpu_scale);
 		if (p->has_residency)
@@ -135,7 +144,8 @@ static void print_processes(const struct np_report *r, FILE *out)
 		if (p->target_node >= 0)
 			snprintf(target, sizeof(target), "%d", p->target_node);
 		fprintf(out, "%7d %-15s %4d  %-18s %-20s %6s %7s %6s  %-6s %llu pg, %llu mv%s\n",
-			p->info.pid, p->info.comm, p->exited ? p->nthreads : p->info.nthreads, cpu,
+			p->info.pid, shown(p->info.comm, comm, sizeof(comm)),
+			p->exited ? p->nthreads : p->info.nthreads, cpu,
 			mem, rr, rs, ft, target, (unsigned long long)p->totals.numa_migrated,
 			(unsigned long long)p->totals.numa_moves, p->exited ? "  (exited)" : "");
 		fprintf(out, "%7s target: %s\n", "", p->target_reason);
@@ -181,12 +191,12 @@ static void print_worst_threads(const struct np_report *r, FILE *out)
 		fprintf(out, "\nworst threads (expected remote time):\n%7s %7s %-15s %6s %-18s %s\n",
 			"PID", "TID", "COMM", "REMOTE", "CPU% BY NODE", "NODE CHANGES");
 	for (int i = 0; i < n && i < WORST_THREADS; i++) {
-		char cpu[128];
+		char cpu[128], comm[NP_COMM_LEN * 4];
 
 		fmt_nodes(cpu, sizeof(cpu), r->topo, all[i].thread->stats.cpu_ns,
 			  100.0 / (double)r->data.window_ns);
 		fprintf(out, "%7d %7d %-15s %6.2f %-18s %llu\n", all[i].proc->info.pid,
-			all[i].thread->tid, all[i].thread->comm, all[i].thread->remote_ratio, cpu,
+			all[i].thread->tid, shown(all[i].thread->comm, comm, sizeof(comm)), all[i].thread->remote_ratio, cpu,
 			(unsigned long long)all[i].thread->stats.node_changes);
 	}
 	free(all);
@@ -198,13 +208,15 @@ static void print_recommendations(const struct np_report *r, FILE *out)
 
 	for (int i = 0; i < r->nprocs; i++) {
 		const struct np_proc_model *p = &r->procs[i];
+		char comm[NP_COMM_LEN * 4];
 
 		if (!np_report_misplaced(p))
 			continue;
 		if (!any)
 			fprintf(out, "\nrecommendations:\n");
 		any = true;
-		fprintf(out, "  pid %d (%s): ", p->info.pid, p->info.comm);
+		shown(p->info.comm, comm, sizeof(comm));
+		fprintf(out, "  pid %d (%s): ", p->info.pid, comm);
 		if (!isnan(p->remote_ratio) && p->remote_ratio >= 0.10)
 			fprintf(out, "%.0f%% of its reads are expected to be remote; ",
 				p->remote_ratio * 100);
@@ -216,7 +228,7 @@ static void print_recommendations(const struct np_report *r, FILE *out)
 		fprintf(out, "    now:          numaplace place --pid %d --node %d\n", p->info.pid,
 			p->target_node);
 		fprintf(out, "    next start:   numactl --cpunodebind=%d --membind=%d %s\n",
-			p->target_node, p->target_node, p->info.cmdline[0] ? p->info.cmdline : p->info.comm);
+			p->target_node, p->target_node, p->info.cmdline[0] ? p->info.cmdline : comm);
 		if (p->totals.numa_migrated || p->totals.numa_moves)
 			fprintf(out, "    AutoNUMA is moving it too (%llu pages, %llu task moves): "
 				     "pinning it and setting kernel.numa_balancing=0 stops the tug of war\n",
