@@ -6,14 +6,18 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/cgroup.h"
 #include "lib/cgroup_id.h"
 #include "lib/procfs.h"
+#include "lib/sysfs.h"
 #include "test.h"
 
 #define DOCKER_ID "4f1c6b1d2e3a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e"
@@ -265,4 +269,82 @@ TEST(cgroup_this_host)
 	np_cgroup_identify(np_cgroup_id_path(&cg), &id); /* bounded whatever the host has */
 	CHECK(strlen(id.unit) <= NP_UNIT_NAME_MAX);
 	free(c);
+}
+
+static int first_of(const struct np_cpuset *set)
+{
+	for (int i = 0; i < NP_MAX_CPUS; i++)
+		if (np_cpuset_has(set, i))
+			return i;
+	return -1;
+}
+
+/*
+ * Where this host has a v1 cpuset hierarchy and we are root: a real cpuset of one CPU and one
+ * node made for a child process, read back through the real /proc and mount table.
+ */
+static void confine_child(const char *dir, const struct np_cgroup_mount *m, pid_t child)
+{
+	const char *prefix = m->noprefix ? "" : "cpuset.";
+	char path[PATH_MAX + 16], value[32], all[NP_CPULIST_MAX];
+	struct np_cpuset mine, nodes;
+	struct np_cgroup *c = malloc(sizeof(*c));
+
+	CHECK_INT(np_thread_affinity(getpid(), &mine), 0);
+	snprintf(path, sizeof(path), "%s/%smems", m->point, prefix);
+	CHECK_INT(np_read_str("/", path, all, sizeof(all)), 0);
+	CHECK_INT(np_cpulist_parse(all, &nodes), 0);
+	snprintf(path, sizeof(path), "%s/%scpus", dir, prefix);
+	snprintf(value, sizeof(value), "%d", first_of(&mine));
+	CHECK_INT(np_write_str("/", path, value), 0);
+	snprintf(path, sizeof(path), "%s/%smems", dir, prefix);
+	snprintf(value, sizeof(value), "%d", first_of(&nodes));
+	CHECK_INT(np_write_str("/", path, value), 0);
+	snprintf(path, sizeof(path), "%s/tasks", dir);
+	snprintf(value, sizeof(value), "%d", child);
+	CHECK_INT(np_write_str("/", path, value), 0);
+
+	CHECK_INT(np_cgroup_read("/", child, c), 0);
+	CHECK_STR(c->v1_cpuset, dir + strlen(m->point));
+	CHECK_INT(c->cpuset_err, 0);
+	CHECK_STR(c->cpuset_dir, dir);
+	CHECK_INT(np_cpuset_count(&c->cpus), 1);
+	CHECK_INT(first_of(&c->cpus), first_of(&mine));
+	CHECK_INT(c->mems, 1ULL << first_of(&nodes));
+	CHECK(c->bounded == (np_cpuset_count(&mine) > 1 || np_cpuset_count(&nodes) > 1));
+	/* and the kernel narrowed the child's affinity to it; np_proc_cpuset (place, run) sees it
+	 */
+	CHECK_INT(np_thread_affinity(child, &mine), 0);
+	CHECK(np_cpuset_subset(&mine, &c->cpus));
+	CHECK_INT(np_proc_cpuset("/", child, &nodes), 0);
+	CHECK(!memcmp(&nodes, &c->cpus, sizeof(nodes)));
+	printf("    this host: pid %d in %s: CPUs %s, mems %#llx%s\n", child, c->cpuset_dir,
+	       cpus_text(&c->cpus), (unsigned long long)c->mems, c->bounded ? ", bounded" : "");
+	free(c);
+}
+
+TEST(cgroup_this_host_v1_cpuset_of_one_cpu)
+{
+	struct np_cgroup_mount m;
+	char dir[PATH_MAX];
+	pid_t child;
+
+	if (geteuid() || np_cgroup_mount_find("/", true, "/", &m) ||
+	    snprintf(dir, sizeof(dir), "%s/np-unit-%d", m.point, getpid()) >= (int)sizeof(dir) ||
+	    mkdir(dir, 0755)) {
+		printf("    (no v1 cpuset hierarchy to write here; skipped)\n");
+		return;
+	}
+	child = fork();
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	CHECK(child > 0);
+	if (child > 0) {
+		confine_child(dir, &m, child);
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+	}
+	CHECK_INT(rmdir(dir), 0);
 }
