@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/cgroup.h"
 #include "lib/cpulist.h"
 #include "lib/pages.h"
 #include "lib/procfs.h"
@@ -241,33 +242,18 @@ int np_thread_start_time(const char *root, pid_t pid, pid_t tid, unsigned long l
 
 int np_proc_cpuset(const char *root, pid_t pid, struct np_cpuset *cpus)
 {
-	char path[PATH_MAX], cgroup[PATH_MAX / 2], list[8192];
+	struct np_cgroup *cg = malloc(sizeof(*cg));
 	int err;
 
-	/* cgroup v2: the single line "0::/system.slice/llama.service" */
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
-	err = np_read_str(root, path, cgroup, sizeof(cgroup));
-	if (err)
-		return err == -ENOENT ? -ESRCH : err;
-	if (strncmp(cgroup, "0::/", 4) || strchr(cgroup, '\n'))
-		return -ENOENT; /* cgroup v1 or hybrid: no unified cpuset to read */
-	/* the nearest cgroup up the path that has the cpuset controller decides */
-	for (char *dir = cgroup + 3;;) {
-		char *slash;
-
-		snprintf(path, sizeof(path), "/sys/fs/cgroup%s/cpuset.cpus.effective",
-			 strcmp(dir, "/") ? dir : "");
-		if (np_read_str(root, path, list, sizeof(list)) == 0)
-			return np_cpulist_parse(list, cpus) ? -ENOENT : 0;
-		slash = strrchr(dir, '/');
-		if (!slash || slash == dir) {
-			if (!strcmp(dir, "/"))
-				return -ENOENT;
-			dir[1] = '\0';
-			continue;
-		}
-		*slash = '\0';
-	}
+	if (!cg)
+		return -ENOMEM;
+	err = np_cgroup_read(root, pid, cg);
+	if (!err && cg->cpuset_err)
+		err = -ENOENT;
+	if (!err)
+		*cpus = cg->cpus;
+	free(cg);
+	return err;
 }
 
 int np_comm_read(const char *root, pid_t pid, pid_t tid, char *comm, size_t len)

@@ -95,8 +95,8 @@ int np_proc_threads(const char *root, pid_t pid, pid_t **tids, int *count);
 int np_thread_start_time(const char *root, pid_t pid, pid_t tid, unsigned long long *start);
 
 /*
- * The CPUs the process's cgroup allows (cgroup v2 cpuset.cpus.effective, found through
- * /proc/PID/cgroup). -ENOENT when no cpuset controller bounds it.
+ * The CPUs the process's cgroup allows: its effective cpuset, v1 or v2 (np_cgroup_read).
+ * -ENOENT when no cpuset controller bounds it, -ESRCH when the process is gone.
  */
 int np_proc_cpuset(const char *root, pid_t pid, struct np_cpuset *cpus);
 

@@ -45,6 +45,10 @@ static void setup(void)
 	mkdirs("/sys/fs/cgroup/a/b");
 	put("/proc/1/comm", (const uint8_t *)"server\n", 7);
 	put("/proc/1/task/1/comm", (const uint8_t *)"server\n", 7);
+	/* np_proc_cpuset finds the hierarchy through the mount table (lib/cgroup.c) */
+	mkdirs("/proc/self");
+	put("/proc/self/mountinfo",
+	    (const uint8_t *)"25 1 0:22 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n", 51);
 }
 
 static void check_info(const struct np_proc_info *info)
