@@ -7,7 +7,8 @@
  * shapes Ollama has had, one per generation in the order --runner-names gives:
  *   runner               the same binary again, "np-ollama runner --model M --port P" (as
  *                        `ollama runner`: the comm stays the server's, only the command line
- *                        differs)
+ *                        differs; Ollama's newest releases exec llama.cpp's llama-server,
+ *                        which is np-llama's shape)
  *   any other NAME       a runner that names itself NAME (setproctitle-style: comm and command
  *                        line), as Ollama's "ollama_llama_server" (comm "ollama_llama_se")
  *

@@ -21,18 +21,46 @@ moved_mb() {
 }
 
 # placed_at PID: the uptime of the agent's "placed pid PID" line (empty: not placed); the line
-# is written once the placement (memory included) is done
+# is written once the placement is done, its memory moved
 placed_at() { log_time "placed pid $1 \("; }
+
+# found_at PID: the uptime of the agent's "managing pid PID" line
+found_at() { log_time "managing pid $1 \("; }
+
+# move_s PID: how long its placement's memory move took, as the placed line says
+move_s() { sed -n "s/.*placed pid $1 .* moved in \([0-9.]*\) s.*/\1/p" "$agent_log" | head -n 1; }
+
+# decided_at PID: when the placement started (its placed line less its move)
+decided_at() {
+	_p=$(placed_at "$1")
+	[ -n "$_p" ] && awk -v p="$_p" -v m="$(move_s "$1")" 'BEGIN { printf "%.2f\n", p - m }'
+}
+
+# decided_within PID LOADED BOUND: its placement started at most BOUND s after LOADED (an uptime)
+decided_within() { le "$(since "$2" "$(decided_at "$1")")" "$3"; }
+
+# decision_bound [OTHER-PID]: how long after loading a placement may start: found (it holds
+# min_rss_mb) at the latest an interval after loading, then sustain (3) intervals measured, an
+# interval's slack, and 2 s of the agent's own work under TCG beside busy readers; plus the
+# memory move of OTHER-PID when the agent placed that one first (one placement at a time)
+decision_bound() {
+	awk -v i="$interval" -v s="$slack" -v m="$([ -n "${1:-}" ] && move_s "$1")" \
+		'BEGIN { print 4 * i + s + 2 + m }'
+}
 
 # since A B: B - A seconds, two decimals ("never" when B is empty)
 since() { if [ -n "$2" ]; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", b - a }'; else echo never; fi; }
 
-# result SHAPE PID START [READY]: one line of figures for the closing note: seconds from START
-# (the server's start, an uptime) and from READY (loaded) to the placed line, MB moved of MB
-# resident, the share of its pages on each node
+# result SHAPE PID START READY: one line of figures for the closing note: seconds from START
+# (the server's start, an uptime) to the placed line (memory moved), and from READY (loaded)
+# to the agent finding it, deciding and having placed it; MB moved of MB resident (placement
+# and follow-ups), the move's time, the share of its pages on each node
 result() {
-	_at=$(placed_at "$2")
-	echo "RESULT: $1 (pid $2): placed $(since "$3" "$_at") s after its start${4:+, $(since "$4" "$_at") s after it had loaded}; moved $(moved_mb "$2") MB of $(rss_mb "$2") MB resident; pages on node 0/1: $(share_on "$2" 0)/$(share_on "$2" 1)"
+	echo "RESULT: $1 (pid $2): placed $(since "$3" "$(placed_at "$2")") s after its start;" \
+		"after loading: found $(since "$4" "$(found_at "$2")") s, placing from" \
+		"$(since "$4" "$(decided_at "$2")") s, placed $(since "$4" "$(placed_at "$2")") s;" \
+		"moved $(moved_mb "$2") MB of $(rss_mb "$2") MB resident (move $(move_s "$2") s);" \
+		"pages on node 0/1: $(share_on "$2" 0)/$(share_on "$2" 1)"
 }
 
 # shared_conflicts: the agent's count of shared files whose sharers went to different nodes

@@ -46,7 +46,6 @@ numactl --cpunodebind=0 --preferred=0 np-ollama serve --dir $dir --model $model 
 	--idle-ms 4000 --runner-names runner,ollama_llama_server --threads 2 --seconds 600 \
 	>/tmp/ollama.log 2>&1 &
 server=$!
-bound=$(awk -v i=$interval -v s=$slack 'BEGIN { print 4 * i + s + 3 }')
 
 # place_runner GEN COMM: a request, the runner of generation GEN, placed on node 1
 place_runner() {
@@ -61,11 +60,10 @@ place_runner() {
 	check "runner $1: starts on node 0, the server's" all_threads_on "$r" "$cpus0"
 	wait_until 300 main_on "$r" "$cpus1"
 	wait_log "placed pid $r \(" 100
-	at=$(placed_at "$r")
 	check "runner $1: managed under [match cli]" grep -q "managing pid $r ($2) \[match cli\]" "$agent_log"
 	check "runner $1: placed on node 1, its GPU's" grep -q "placed pid $r ($2) on node 1" "$agent_log"
-	check "runner $1: placed within $bound s of loading ($(since "$loaded" "$at") s)" \
-		le "$(since "$loaded" "$at")" "$bound"
+	check "runner $1: placing started within $(decision_bound) s of loading ($(since "$loaded" "$(decided_at "$r")") s)" \
+		decided_within "$r" "$loaded" "$(decision_bound)"
 	check "runner $1: every thread on node 1's CPUs" all_threads_on "$r" "$cpus1"
 	wait_until 200 share_at_least "$r" 1 0.9
 	check "runner $1: >= 90% of its pages on node 1 ($(share_on "$r" 1))" share_at_least "$r" 1 0.9

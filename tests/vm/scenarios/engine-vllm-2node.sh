@@ -77,8 +77,6 @@ check "setup: $pin_mb MB of each worker pinned (VmPin $(awk '/^VmPin/ { print $2
 wait_until 400 eval 'main_on "$tp0" "$cpus0" && main_on "$tp1" "$cpus1"'
 wait_log "placed pid $tp1 \(" 100
 wait_log "placed pid $tp0 \(" 100
-at0=$(placed_at "$tp0") at1=$(placed_at "$tp1")
-bound=$(awk -v i=$interval -v s=$slack 'BEGIN { print 2 * (4 * i + s) + 4 }')
 check "TP0 managed under its 15-character comm" \
 	grep -q "managing pid $tp0 (VLLM::Worker_TP) \[match cli\]" "$agent_log"
 check "TP1 managed under its 15-character comm" \
@@ -88,8 +86,10 @@ check "TP0 placed on node 0, its GPU's (NVML), not on its memory's" \
 check "TP1 placed on node 1, its GPU's (NVML)" \
 	grep -q "placed pid $tp1 (VLLM::Worker_TP) on node 1" "$agent_log"
 check "the log names NVML as the source of TP0's GPU" grep -q -E "pid $tp0 .*nvml" "$agent_log"
-check "TP0 placed within $bound s of loading ($(since "$ready" "$at0") s)" le "$(since "$ready" "$at0")" "$bound"
-check "TP1 placed within $bound s of loading ($(since "$ready" "$at1") s)" le "$(since "$ready" "$at1")" "$bound"
+check "TP0: placing started within $(decision_bound "$tp1") s of loading ($(since "$ready" "$(decided_at "$tp0")") s)" \
+	decided_within "$tp0" "$ready" "$(decision_bound "$tp1")"
+check "TP1: placing started within $(decision_bound "$tp0") s of loading ($(since "$ready" "$(decided_at "$tp1")") s)" \
+	decided_within "$tp1" "$ready" "$(decision_bound "$tp0")"
 check "TP0: every thread on node 0's CPUs" all_threads_on "$tp0" "$cpus0"
 check "TP1: every thread on node 1's CPUs" all_threads_on "$tp1" "$cpus1"
 # The pinned 32 MB of 288 stay where they are (move_pages: EBUSY); the rest moves: >= 80% on
