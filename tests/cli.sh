@@ -557,4 +557,51 @@ if [ "$(id -u)" = 0 ]; then
 	check "the start that was accepted left no journal" test ! -s "$tmp/agree-journal"
 fi
 
+# Issue 12: a name of 15 bytes (the kernel's limit: Ollama's runner "ollama_llama_server" runs
+# as "ollama_llama_se") and names with a space, parentheses or control bytes are processes like
+# any other: report --pid, --match, --all and run find them under their own names. The names
+# come from the executable's file name (a copy of bash), as they would from prctl(PR_SET_NAME).
+if [ "$(id -u)" = 0 ]; then
+	mkdir -p "$tmp/names"
+	esc_name=$(printf 'np\033[31mx\ny')
+	for n in ollama_llama_se 'a) (b' "$esc_name"; do
+		cp "$(command -v bash)" "$tmp/names/$n"
+	done
+	"$tmp/names/ollama_llama_se" -c 'while :; do sleep 0.05; done' &
+	p15=$!
+	"$tmp/names/a) (b" -c 'while :; do sleep 0.05; done' &
+	pparen=$!
+	"$tmp/names/$esc_name" -c 'while :; do sleep 0.05; done' &
+	pesc=$!
+	sleep 0.3
+	comm_of() { jq -r --argjson p "$1" '.processes[] | select(.pid == $p) | .comm' "$2"; }
+	"$np" report --pid $p15 --duration 0.3 --json >"$tmp/c15.json" 2>"$tmp/c15.err"
+	check_eq "report --pid of a 15-byte name: found, comm whole" \
+		"$(comm_of $p15 "$tmp/c15.json")" ollama_llama_se
+	"$np" report --match '^ollama_llama_se$' --duration 0.3 --json >"$tmp/c15m.json" 2>/dev/null
+	check_eq "report --match of a 15-byte name" "$(comm_of $p15 "$tmp/c15m.json")" ollama_llama_se
+	"$np" report --all --duration 0.5 --json >"$tmp/call.json" 2>/dev/null
+	check_eq "report --all shows the 15-byte name running, by name" \
+		"$(jq -r --argjson p $p15 '.processes[] | select(.pid == $p) | "\(.comm) \(.exited)"' \
+			"$tmp/call.json")" "ollama_llama_se false"
+	check_eq "report --all: the name with parentheses and a space" \
+		"$(comm_of $pparen "$tmp/call.json")" "a) (b"
+	"$np" report --pid $pparen --duration 0.3 --json >"$tmp/cparen.json" 2>/dev/null
+	check_eq "report --pid of a name with parentheses and a space" \
+		"$(comm_of $pparen "$tmp/cparen.json")" "a) (b"
+	printf '[match runner]\ncomm = ^ollama_llama_se$\nmin_rss_mb = 0\nmin_cpu = 0\n' \
+		>"$tmp/c15.conf"
+	run --config "$tmp/c15.conf" --dry-run --once --interval 0.5 >/dev/null 2>"$tmp/c15run.err"
+	check "run manages the 15-byte name" \
+		grep -q "managing pid $p15 (ollama_llama_se) \[match runner\]" "$tmp/c15run.err"
+	# run's log: one line per event, and no escape sequence of a name reaches the terminal
+	printf '[match esc]\ncomm = ^np.\\[31mx.y$\nmin_rss_mb = 0\nmin_cpu = 0\n' >"$tmp/cesc.conf"
+	run --config "$tmp/cesc.conf" --dry-run --once --interval 0.5 >/dev/null 2>"$tmp/cesc.err"
+	check "run manages a name with an escape sequence and a newline, logged safely" \
+		grep -q "managing pid $pesc (np?\[31mx y) \[match esc\]" "$tmp/cesc.err"
+	check_eq "... no raw control byte in run's log" \
+		"$(tr -d '\n' <"$tmp/cesc.err" | LC_ALL=C grep -c '[[:cntrl:]]')" 0
+	kill $p15 $pparen $pesc
+fi
+
 finish

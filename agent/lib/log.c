@@ -96,9 +96,15 @@ size_t np_log_format(char *buf, size_t size, enum np_log_style style, int level,
 			len--;
 	}
 	for (size_t i = 0; i < len; i++) {
-		char c = message[i];
+		unsigned char c = (unsigned char)message[i];
 
-		buf[n++] = (c == '\n' || c == '\r') ? ' ' : c;
+		/* a process name or path can hold any byte: no escape sequence reaches a terminal
+		 */
+		if (c == '\n' || c == '\r' || c == '\t')
+			c = ' ';
+		else if (c < 0x20 || c == 0x7f)
+			c = '?';
+		buf[n++] = (char)c;
 	}
 	if (cut)
 		for (int i = 0; i < 3 && n + 2 < size; i++)

@@ -66,7 +66,8 @@ bool np_log_journal_stream(const char *env, dev_t dev, ino_t ino);
 
 /*
  * Pure: the line for message (already formatted) in style, ending in '\n', NUL-terminated,
- * cut to size. Returns its length.
+ * cut to size: one line (newlines, tabs as spaces), other control bytes as '?'. Returns its
+ * length.
  */
 size_t np_log_format(char *buf, size_t size, enum np_log_style style, int level,
 		     const char *message);

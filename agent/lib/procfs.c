@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
@@ -165,8 +166,7 @@ int np_proc_read(const char *root, pid_t pid, struct np_proc_info *info)
 	info->start_time = st.start_time;
 	info->rss_kb = st.rss_pages * np_base_page_kb(); /* 64 KiB on some arm64 */
 
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	if (np_read_str(root, path, info->comm, sizeof(info->comm)))
+	if (np_comm_read(root, pid, 0, info->comm, sizeof(info->comm)))
 		return -ESRCH;
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
 	text = slurp(root, path, &len);
@@ -270,13 +270,40 @@ int np_proc_cpuset(const char *root, pid_t pid, struct np_cpuset *cpus)
 	}
 }
 
+int np_comm_read(const char *root, pid_t pid, pid_t tid, char *comm, size_t len)
+{
+	char path[96], full[PATH_MAX], buf[128];
+	ssize_t n;
+	int fd, err;
+
+	comm[0] = '\0';
+	if (tid)
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", pid, tid);
+	else
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	if (np_path(full, sizeof(full), root, "%s", path))
+		return -ENAMETOOLONG;
+	fd = open(full, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	/* one read: the kernel hands the whole name over at once (a fixture file too) */
+	n = read(fd, buf, sizeof(buf) - 1);
+	err = n < 0 ? -errno : 0;
+	close(fd);
+	if (err)
+		return err;
+	if (n && buf[n - 1] == '\n')
+		n--;
+	buf[n] = '\0';
+	n = (ssize_t)strnlen(buf, len - 1);
+	memcpy(comm, buf, n);
+	comm[n] = '\0';
+	return 0;
+}
+
 void np_thread_comm(const char *root, pid_t pid, pid_t tid, char *comm, size_t len)
 {
-	char path[96];
-
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", pid, tid);
-	if (np_read_str(root, path, comm, len))
-		comm[0] = '\0';
+	np_comm_read(root, pid, tid, comm, len);
 }
 
 /*

@@ -13,10 +13,13 @@
 #include "lib/np_common.h"
 #include "sample_shared.h"
 
+/* A task's name as the kernel keeps it (TASK_COMM_LEN): up to 15 bytes and the NUL. */
+#define NP_COMM_LEN 16
+
 struct np_proc_info {
 	pid_t pid;
 	pid_t ppid;
-	char comm[16];
+	char comm[NP_COMM_LEN]; /* any bytes but NUL: escape on output */
 	char cmdline[512]; /* arguments, shell-quoted where needed, joined by spaces */
 	unsigned long long start_time; /* clock ticks after boot (stat field 22) */
 	long rss_kb;
@@ -97,10 +100,20 @@ int np_thread_start_time(const char *root, pid_t pid, pid_t tid, unsigned long l
  */
 int np_proc_cpuset(const char *root, pid_t pid, struct np_cpuset *cpus);
 
-/* A thread's comm; "" when it is gone. */
 /* A thread's CPU affinity; -ESRCH when it is gone. */
 int np_thread_affinity(pid_t tid, struct np_cpuset *set);
 
+/*
+ * The one reader of /proc/PID/comm (tid 0) or /proc/PID/task/TID/comm. The kernel writes the
+ * name and a newline: 15 bytes and the newline for a name that fills TASK_COMM_LEN, more for a
+ * kernel thread's long name (6.x shows workqueue workers in full). Only that final newline is
+ * stripped; every other byte (spaces, parentheses, newlines, bytes that are not UTF-8) stays,
+ * so the name compares equal to what prctl(PR_SET_NAME) set. Longer than len - 1 bytes: cut,
+ * like the kernel cuts a task's name. -ESRCH when it is gone.
+ */
+int np_comm_read(const char *root, pid_t pid, pid_t tid, char *comm, size_t len);
+
+/* A thread's comm (np_comm_read); "" when it is gone. */
 void np_thread_comm(const char *root, pid_t pid, pid_t tid, char *comm, size_t len);
 
 /* Parse numa_maps text (pure, for fixtures) and read a live one. */

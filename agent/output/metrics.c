@@ -13,40 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/text_escape.h"
 #include "output/metrics.h"
-
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 when it is not one. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-	size_t len;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	/* no overlong forms, no surrogates, nothing above U+10FFFF */
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return len;
-}
 
 /* Label values escape the double quote too; HELP text only backslash and newline. */
 static size_t escape(char *out, size_t size, const char *in, bool quote)
@@ -59,7 +27,7 @@ static size_t escape(char *out, size_t size, const char *in, bool quote)
 	while (left) {
 		char piece[4];
 		const char *p = piece;
-		size_t len = utf8_len(s, left), plen, used = len ? len : 1;
+		size_t len = np_utf8_char_len(s, left), plen, used = len ? len : 1;
 
 		if (*s == '\\' || (*s == '"' && quote) || *s == '\n') {
 			piece[0] = '\\';

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lib/cpulist.h"
+#include "lib/procfs.h"
 #include "topo/irqbalance.h"
 #include "lib/sysfs.h"
 
@@ -27,7 +28,7 @@
 
 pid_t np_irqbalance_pid(const char *root)
 {
-	char full[PATH_MAX], comm[32], path[64];
+	char full[PATH_MAX], comm[NP_COMM_LEN];
 	struct dirent *ent;
 	pid_t found = 0;
 	DIR *dir;
@@ -40,8 +41,8 @@ pid_t np_irqbalance_pid(const char *root)
 
 		if (*end || pid <= 0)
 			continue;
-		snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
-		if (np_read_str(root, path, comm, sizeof(comm)) == 0 && !strcmp(comm, "irqbalance"))
+		if (np_comm_read(root, (pid_t)pid, 0, comm, sizeof(comm)) == 0 &&
+		    !strcmp(comm, "irqbalance"))
 			found = (pid_t)pid;
 	}
 	closedir(dir);

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The /proc and /sys readers (lib/procfs.c) on a fixture root: the input holds, cut at
- * "\n@@\n", /proc/1/stat, /proc/1/cmdline, /proc/1/cgroup and the cgroup root's
- * cpuset.cpus.effective; they are written below a scratch root and read the way the agent
- * reads a live process (np_stat_read, np_proc_read, np_proc_cpuset). Whatever the kernel (or a
- * process naming itself) puts there, the readers return an error or fields within bounds.
+ * "\n@@\n", /proc/1/stat, /proc/1/cmdline, /proc/1/cgroup, the cgroup root's
+ * cpuset.cpus.effective and /proc/1/comm (the main thread's too); they are written below a scratch
+ * root and read the way the agent reads a live process (np_stat_read, np_proc_read,
+ * np_proc_cpuset). Whatever the kernel (or a process naming itself) puts there, the readers return
+ * an error or fields within bounds.
  */
 #include "fuzz.h" /* first: it sets _GNU_SOURCE */
 
@@ -57,8 +58,10 @@ static void check_info(const struct np_proc_info *info)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const files[] = { "/proc/1/stat", "/proc/1/cmdline", "/proc/1/cgroup",
-					     "/sys/fs/cgroup/cpuset.cpus.effective" };
+					     "/sys/fs/cgroup/cpuset.cpus.effective",
+					     "/proc/1/comm" };
 	struct np_proc_info info;
+	char comm[NP_COMM_LEN];
 	struct np_cpuset cpus;
 	struct np_stat st;
 	int err;
@@ -74,6 +77,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* the thread's stat too: np_proc_read looks at it for a zombie leader */
 		if (i == 0)
 			put("/proc/1/task/1/stat", piece, len);
+		if (i == 4)
+			put("/proc/1/task/1/comm", piece, len);
 	}
 
 	err = np_stat_read(root, 1, 0, &st);
@@ -82,6 +87,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(err == 0 || err == -EINVAL || err == -EFBIG || err == -ESRCH, "proc: %d", err);
 	if (!err)
 		check_info(&info);
+	err = np_comm_read(root, 1, 1, comm, sizeof(comm));
+	FUZZ_CHECK(err == 0 && memchr(comm, '\0', sizeof(comm)), "comm: %d", err);
 	err = np_proc_cpuset(root, 1, &cpus);
 	/* "0::/../../x" walks out of the root: errors of any kind, but no crash */
 	FUZZ_CHECK(err <= 0, "cpuset: %d", err);

@@ -33,6 +33,10 @@ TEST(log_line_forms)
 	CHECK_STR(line(NP_LOG_PLAIN, NP_LOG_DEBUG, "tick"), "numaplace: debug: tick\n");
 	/* one event, one line: inner newlines become spaces, trailing ones go */
 	CHECK_STR(line(NP_LOG_JOURNAL, NP_LOG_WARNING, "a\nb\r\nc\n\n"), "<4>a b  c\n");
+	/* other control bytes (a process named with an escape sequence) never go out raw */
+	CHECK_STR(line(NP_LOG_PLAIN, NP_LOG_INFO, "pid 7 (\x1b[31mx\ty\x7f\x01)"),
+		  "numaplace: pid 7 (?[31mx y?"
+		  "?)\n");
 	/* a level out of the syslog range is clamped, never printed as "<42>" */
 	CHECK_STR(line(NP_LOG_JOURNAL, 42, "x"), "<7>x\n");
 }
