@@ -126,6 +126,22 @@ $(BUILD)/np-bench: tests/bench/np-bench.c $(BUILD)/libnumaplace.a $(BUILD)/floor
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libnumaplace.a $(LDLIBS) -lpthread
 
+# NVML test double (tests/nvml/): libnvidia-ml.so.1 by its soname, answering from a state file,
+# for hosts without NVIDIA hardware; never installed. np-nvml-check drives numaplace's NVML code
+# against it (tests/nvml.sh).
+NVML_DOUBLE := $(BUILD)/tests/nvml/libnvidia-ml.so.1
+$(NVML_DOUBLE): tests/nvml/nvml_double.c | $(DEPS_OK)
+	$(call msg,CC-SO,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -fPIC -shared -fvisibility=hidden \
+		-Wl,-soname,libnvidia-ml.so.1 -o $@ $<
+
+nvml-double: $(NVML_DOUBLE)
+
+$(BUILD)/np-nvml-check: tests/nvml/np-nvml-check.c $(BUILD)/libnumaplace.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libnumaplace.a $(LDLIBS)
+
 # -lpthread: the journal tests fork children with a second thread
 $(BUILD)/unit-tests: $(TEST_OBJS) $(BUILD)/libnumaplace.a
 	$(call msg,LINK,$@)
@@ -174,7 +190,8 @@ $(VM_INITRD): $(BUILD)/numaplace $(BUILD)/np-stream $(BUILD)/np-irq $(BUILD)/np-
 
 vm-image: $(VM_INITRD)
 
-check: $(BUILD)/numaplace $(BUILD)/unit-tests $(BUILD)/np-snap $(FUZZ_BINS) $(VM_INITRD)
+check: $(BUILD)/numaplace $(BUILD)/unit-tests $(BUILD)/np-snap $(NVML_DOUBLE) $(BUILD)/np-nvml-check \
+	$(FUZZ_BINS) $(VM_INITRD)
 	$(Q)tests/run-all.sh
 
 demo: $(VM_INITRD)
@@ -238,7 +255,7 @@ format:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all bench check demo fuzz fuzz-build vm-image vmlinux install uninstall format clean
+.PHONY: all bench check demo fuzz fuzz-build nvml-double vm-image vmlinux install uninstall format clean
 
 -include $(wildcard $(BUILD)/agent/*/*.d $(BUILD)/tests/*.d $(BUILD)/fuzz/agent/*/*.d \
 	$(BUILD)/fuzz/*.d)

@@ -24,6 +24,7 @@ stage layout "$here/layout.sh"
 stage unit "$top/build/unit-tests"
 stage cli "$here/cli.sh"
 stage host-bpf "$here/host-bpf.sh"
+stage nvml "$here/nvml.sh"
 # each libFuzzer harness for a few seconds (make fuzz runs them a minute each)
 stage fuzz env FUZZ_SECONDS="${FUZZ_SECONDS:-5}" "$here/fuzz.sh"
 stage vm "$here/vm/run-all.sh"

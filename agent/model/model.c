@@ -103,7 +103,8 @@ void np_model_target(const struct np_topo *topo, const struct np_target_opts *op
 {
 	char *reason = proc->target_reason;
 	size_t len = sizeof(proc->target_reason);
-	int node = NP_NO_NODE, accel_node = NP_NO_NODE, accel_nodes = 0, accel_dev = -1;
+	int node = NP_NO_NODE, accel_nodes;
+	struct np_accel_pick pick;
 
 	proc->target_node = NP_NO_NODE;
 	if (opts->forced_node != NP_NO_NODE) {
@@ -123,20 +124,12 @@ void np_model_target(const struct np_topo *topo, const struct np_target_opts *op
 		return;
 	}
 
-	/* The accelerators it has open: their node, when they agree. */
-	for (int i = 0; i < proc->accel.ndevices; i++) {
-		int n = topo->devices[proc->accel.devices[i]].node;
-
-		if (n == NP_NODE_UNKNOWN || n == accel_node)
-			continue;
-		accel_node = n;
-		accel_dev = proc->accel.devices[i];
-		accel_nodes++;
-	}
-	if (accel_nodes == 1) {
-		proc->target_node = accel_node;
-		snprintf(reason, len, "uses accelerator %s on node %d", topo->devices[accel_dev].pci,
-			 accel_node);
+	/* Its accelerators: their node (by its GPU memory where the driver counts it). */
+	np_accel_pick(topo, &proc->accel, &pick);
+	accel_nodes = pick.nnodes;
+	if (pick.node != NP_NO_NODE) {
+		proc->target_node = pick.node;
+		np_accel_reason(topo, &proc->accel, &pick, reason, len);
 		return;
 	}
 	if (accel_nodes == 0 && (proc->accel.unidentified || proc->accel.ndevices)) {

@@ -85,4 +85,28 @@ int np_busy_threads(const struct np_proc_model *proc, __u64 window_ns);
 void np_model_target(const struct np_topo *topo, const struct np_target_opts *opts,
 		     struct np_proc_model *proc);
 
+/*
+ * Where a process's accelerators are (accel_pick.c). Where the source counts its GPU memory
+ * (nvml, kfd): its GPU is the one holding most of it and node the node holding most of it,
+ * even when its GPUs span nodes (nnodes > 1: placement across nodes does not exist yet).
+ * Otherwise (env, files): their node when they are all on one, else NP_NO_NODE.
+ */
+struct np_accel_pick {
+	int device;	       /* index into topo->devices: the GPU named, -1 none */
+	int node;	       /* NP_NO_NODE: no one node */
+	int nnodes;	       /* distinct known nodes of its accelerators */
+	long long node_bytes;  /* its GPU memory on node, -1 unknown */
+	long long total_bytes; /* on all its GPUs, -1 unknown */
+};
+void np_accel_pick(const struct np_topo *topo, const struct np_accel_use *use,
+		   struct np_accel_pick *pick);
+
+/* "2.1 GB" (or "350 MB" below 1 GB). */
+void np_gpu_bytes_text(long long bytes, char *buf, size_t len);
+
+/* The reason text of a pick: "uses accelerator 0000:41:00.0 on node 1 (nvml: 2.1 GB of GPU
+ * memory)", with a warning when its GPUs span nodes. The files source keeps its plain form. */
+void np_accel_reason(const struct np_topo *topo, const struct np_accel_use *use,
+		     const struct np_accel_pick *pick, char *buf, size_t len);
+
 #endif

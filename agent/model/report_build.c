@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "lib/pages.h"
 #include "model/report.h"
 
@@ -153,24 +154,31 @@ int np_report_build(struct np_report *report, const pid_t *pids, int npids,
 {
 	const struct np_sample_data *data = &report->data;
 	bool balancing = report->topo->kernel.numa_balancing > 0;
+	struct np_accel_snapshot *accel = calloc(1, sizeof(*accel));
 	int cap = 0, kept = 0;
+	char msg[256];
 
 	/* processes named on the command line appear even when they never ran */
+	if (!accel)
+		return -ENOMEM;
+	/* the drivers once for every process: NVML is not asked per process */
+	if (np_accel_snapshot_take("/", accel, msg, sizeof(msg)))
+		np_log(NP_LOG_WARNING, "%s; accelerators from the other sources", msg);
 	for (int i = 0; i < npids; i++)
 		if (!add_proc(report, pids[i], &cap))
-			return -ENOMEM;
+			goto nomem;
 	for (int i = 0; i < data->nthreads; i++) {
 		struct np_proc_model *proc = add_proc(report, data->threads[i].stats.tgid, &cap);
 
 		if (!proc || add_thread(proc, &data->threads[i]))
-			return -ENOMEM;
+			goto nomem;
 	}
 	/* exited threads arrive folded per process: straight into the totals */
 	for (int i = 0; i < data->nexited; i++) {
 		struct np_proc_model *proc = add_proc(report, data->exited[i].tid, &cap);
 
 		if (!proc)
-			return -ENOMEM;
+			goto nomem;
 		proc->totals = data->exited[i].stats;
 		memcpy(proc->info.comm, data->exited[i].stats.comm, sizeof(proc->info.comm) - 1);
 	}
@@ -190,8 +198,8 @@ int np_report_build(struct np_report *report, const pid_t *pids, int npids,
 			proc->has_residency =
 				np_numa_maps_read("/", proc->info.pid, proc->info.live_tid,
 						  &proc->residency) == 0;
-			np_proc_accel_use("/", proc->info.pid, proc->info.live_tid, report->topo,
-					  &proc->accel);
+			np_proc_accel_attr("/", proc->info.pid, proc->info.live_tid, report->topo,
+					   accel, &proc->accel);
 		}
 		for (int t = 0; t < proc->nthreads; t++)
 			np_thread_comm("/", proc->info.pid, proc->threads[t].tid,
@@ -211,7 +219,13 @@ int np_report_build(struct np_report *report, const pid_t *pids, int npids,
 	}
 	report->nprocs = kept;
 	qsort(report->procs, kept, sizeof(*report->procs), cmp_pid);
+	np_accel_snapshot_free(accel);
+	free(accel);
 	return 0;
+nomem:
+	np_accel_snapshot_free(accel);
+	free(accel);
+	return -ENOMEM;
 }
 
 void np_report_free(struct np_report *report)

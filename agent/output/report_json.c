@@ -60,6 +60,31 @@ static struct json_object *thread_json(const struct np_thread_model *t, int span
 	return o;
 }
 
+/* Who said which accelerators it uses, and its GPU memory on each where that source counts it:
+ * "accelerator_source", "accelerator_devices": [ { "pci", "node", "gpu_memory_bytes" } ]. */
+static void add_accel(struct json_object *o, const struct np_topo *topo,
+		      const struct np_accel_use *use)
+{
+	const char *source = np_accel_source_name(use->source);
+	struct json_object *devices = json_object_new_array();
+
+	json_object_object_add(o, "accelerator_source",
+			       source ? json_object_new_string(source) : NULL);
+	for (int i = 0; i < use->ndevices; i++) {
+		const struct np_device *dev = &topo->devices[use->devices[i]];
+		struct json_object *d = json_object_new_object();
+
+		json_object_object_add(d, "pci", json_object_new_string(dev->pci));
+		json_object_object_add(d, "node",
+				       dev->node >= 0 ? json_object_new_int(dev->node) : NULL);
+		json_object_object_add(d, "gpu_memory_bytes",
+				       use->bytes[i] >= 0 ? json_object_new_int64(use->bytes[i])
+							  : NULL);
+		json_object_array_add(devices, d);
+	}
+	json_object_object_add(o, "accelerator_devices", devices);
+}
+
 static struct json_object *proc_json(const struct np_report *report, const struct np_proc_model *p)
 {
 	struct json_object *o = json_object_new_object(), *threads = json_object_new_array();
@@ -96,6 +121,7 @@ static struct json_object *proc_json(const struct np_report *report, const struc
 	json_object_object_add(o, "devices", devices);
 	json_object_object_add(o, "devices_unidentified",
 			       json_object_new_boolean(p->accel.unidentified));
+	add_accel(o, report->topo, &p->accel);
 	json_object_object_add(autonuma, "pages_migrated",
 			       json_object_new_int64(p->totals.numa_migrated));
 	json_object_object_add(autonuma, "task_moves", json_object_new_int64(p->totals.numa_moves));

@@ -53,6 +53,25 @@ static void fmt_nodes(char *buf, size_t len, const struct np_topo *topo, const _
 	}
 }
 
+/* "accelerators (nvml): 0000:41:00.0 node 1 2.1 GB, ...": which, where, and who said so. */
+static void accel_line(FILE *out, const struct np_topo *topo, const struct np_accel_use *use)
+{
+	if (!use->ndevices)
+		return;
+	fprintf(out, "%7s accelerators (%s):", "", np_accel_source_name(use->source) ?: "files");
+	for (int i = 0; i < use->ndevices; i++) {
+		const struct np_device *dev = &topo->devices[use->devices[i]];
+		char bytes[32] = "";
+
+		if (use->bytes[i] > 0) {
+			bytes[0] = ' ';
+			np_gpu_bytes_text(use->bytes[i], bytes + 1, sizeof(bytes) - 1);
+		}
+		fprintf(out, "%s %s node %d%s", i ? "," : "", dev->pci, dev->node, bytes);
+	}
+	fputc('\n', out);
+}
+
 static void print_header(const struct np_report *r, FILE *out)
 {
 	const struct np_sample_data *d = &r->data;
@@ -119,6 +138,7 @@ static void print_processes(const struct np_report *r, FILE *out)
 			mem, rr, rs, ft, target, (unsigned long long)p->totals.numa_migrated,
 			(unsigned long long)p->totals.numa_moves, p->exited ? "  (exited)" : "");
 		fprintf(out, "%7s target: %s\n", "", p->target_reason);
+		accel_line(out, r->topo, &p->accel);
 	}
 }
 

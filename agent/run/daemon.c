@@ -392,6 +392,9 @@ void np_run_free(struct np_run *r)
 	free(r->managed);
 	free(r->ignored);
 	free(r->metrics_text);
+	if (r->accel)
+		np_accel_snapshot_free(r->accel);
+	free(r->accel);
 	np_fleet_free(&r->fleet);
 	np_config_free(&r->cfg);
 }

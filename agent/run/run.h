@@ -37,6 +37,7 @@ struct np_managed {
 	int device_node;	       /* node of the accelerators it has open, NP_NO_NODE */
 	struct np_accel_use accel;
 	bool accel_read;
+	char accel_note[96]; /* "nvml: 0000:41:00.0, 2.1 GB" for the placing line; "" none */
 
 	/* this interval */
 	__u64 cpu_total[NP_BPF_MAX_NODES]; /* cumulative, as the sampler has it */
@@ -93,6 +94,8 @@ struct np_run {
 	__u64 compacted_at; /* interval_no of the last compaction */
 	double last_interval_s;
 	struct np_metrics_http *http;
+	struct np_accel_snapshot *accel; /* the drivers' view, taken at most once an interval */
+	__u64 accel_at;			 /* interval_no + 1 of it; 0 never */
 	char *metrics_text;
 	size_t metrics_len;
 };
@@ -142,6 +145,9 @@ void np_run_forget(struct np_run *r, int index, const char *why);
 
 /* This interval's figures of every managed process, from a sampler snapshot. */
 void np_run_observe(struct np_run *r, const struct np_sample_data *snap, double interval_s);
+/* The GPU drivers' view of this interval (NVML, KFD, NVIDIA's GPU list), taken on first use in
+ * it and shared by discovery and observation; NULL when out of memory. */
+const struct np_accel_snapshot *np_run_accel(struct np_run *r);
 /* What the fleet policy needs of each. */
 void np_run_fleet_input(const struct np_run *r, struct np_fleet_proc *procs);
 

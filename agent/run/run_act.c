@@ -162,12 +162,15 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 	{
 		const struct np_place_outcome *o = &place.outcome;
 
+		/* the accelerator and who named it (nvml, kfd, env, files) */
 		np_log(NP_LOG_INFO,
-		       "placed pid %d (%s) on node %d: %s; threads pinned %d, IRQs steered %d, "
+		       "placed pid %d (%s) on node %d: %s%s%s%s; threads pinned %d, IRQs steered "
+		       "%d, "
 		       "memory %.0f of %.0f MB moved in %.1f s",
-		       mp->pid, mp->comm, d->node, d->reason, o->threads.changed, o->irqs.changed,
-		       np_pages_mb(o->memory.pages_moved), np_pages_mb(o->memory.pages_misplaced),
-		       o->memory.seconds);
+		       mp->pid, mp->comm, d->node, d->reason, mp->accel_note[0] ? " [" : "",
+		       mp->accel_note, mp->accel_note[0] ? "]" : "", o->threads.changed,
+		       o->irqs.changed, np_pages_mb(o->memory.pages_moved),
+		       np_pages_mb(o->memory.pages_misplaced), o->memory.seconds);
 		mp->actions[NP_METRICS_ACT_THREADS] += o->threads.changed > 0;
 		mp->actions[NP_METRICS_ACT_IRQS] += o->irqs.changed > 0;
 		count_failures(r, &o->threads, "threads", mp);

@@ -118,16 +118,17 @@ static void read_cgroup(pid_t pid, char *cgroup, size_t len)
 }
 
 struct accel_ctx {
-	const struct np_topo *topo;
+	struct np_run *r;
 	pid_t pid;
 };
 
 static bool probe_accel(void *ctx)
 {
 	const struct accel_ctx *a = ctx;
+	const struct np_accel_snapshot *snap = np_run_accel(a->r);
 	struct np_accel_use use;
 
-	return !np_proc_accel_use("/", a->pid, 0, a->topo, &use) &&
+	return snap && !np_proc_accel_attr("/", a->pid, 0, a->r->topo, snap, &use) &&
 	       (use.ndevices || use.unidentified);
 }
 
@@ -277,7 +278,7 @@ static void examine(struct np_run *r, pid_t pid, const char *comm, struct np_see
 		    double now)
 {
 	struct np_proc_info info;
-	struct accel_ctx ctx = { r->topo, pid };
+	struct accel_ctx ctx = { r, pid };
 	const struct np_match *m;
 	char cgroup[1024];
 	bool has_accel = false;
@@ -403,7 +404,7 @@ void np_run_rebind(struct np_run *r)
 {
 	for (int i = r->nmanaged - 1; i >= 0; i--) {
 		struct np_managed *mp = &r->managed[i];
-		struct accel_ctx ctx = { r->topo, mp->pid };
+		struct accel_ctx ctx = { r, mp->pid };
 		const struct np_match *m = NULL;
 		struct np_proc_info info;
 		char cgroup[1024], msg[256];

@@ -6,11 +6,13 @@
  * accelerators it has open, and how many of its threads run off its assigned node.
  *
  * Costs are kept per interval and small, as the daemon runs for days beside the servers:
- * accelerators (an fd walk) and a placed server's pages are looked at every RECHECK intervals; a thread found on its
+ * accelerators (an fd walk; the GPU drivers once per interval for all) and a placed server's
+ * pages are looked at every RECHECK intervals; a thread found on its
  * node's CPUs is not asked again until the next full check every RECHECK intervals, so a
  * 1000-thread server costs a directory listing per interval, not 1000 system calls.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,12 +83,81 @@ static int count_unpinned(const struct np_run *r, struct np_managed *mp, bool fu
 	return unpinned;
 }
 
-static int accel_node(const struct np_topo *topo, const struct np_accel_use *use)
+const struct np_accel_snapshot *np_run_accel(struct np_run *r)
 {
+	char msg[256];
+
+	if (!r->accel && !(r->accel = calloc(1, sizeof(*r->accel))))
+		return NULL;
+	if (r->accel_at != r->interval_no + 1) {
+		if (np_accel_snapshot_take("/", r->accel, msg, sizeof(msg)))
+			np_log_ratelimited("nvml", NP_LOG_WARNING, "%s", msg);
+		r->accel_at = r->interval_no + 1;
+	}
+	return r->accel;
+}
+
+static bool from_driver(const struct np_accel_use *use)
+{
+	return use->source == NP_ACCEL_SOURCE_NVML || use->source == NP_ACCEL_SOURCE_KFD;
+}
+
+/* The node of its accelerators: the pick's; files on several nodes: the first one's. */
+static int accel_node(const struct np_topo *topo, const struct np_accel_use *use,
+		      const struct np_accel_pick *pick)
+{
+	if (pick->node != NP_NO_NODE)
+		return pick->node;
 	for (int i = 0; i < use->ndevices; i++)
 		if (topo->devices[use->devices[i]].node >= 0)
 			return topo->devices[use->devices[i]].node;
 	return NP_NO_NODE;
+}
+
+/* Logged when the GPU or the source changes, not when its memory there does. */
+static void note_accel(struct np_run *r, struct np_managed *mp, const struct np_accel_pick *old)
+{
+	const char *source = np_accel_source_name(mp->accel.source);
+	struct np_accel_pick pick;
+	char why[192], bytes[32];
+
+	np_accel_pick(r->topo, &mp->accel, &pick);
+	mp->device_node = accel_node(r->topo, &mp->accel, &pick);
+	mp->accel_note[0] = '\0';
+	if (pick.device < 0)
+		return;
+	np_gpu_bytes_text(pick.node_bytes, bytes, sizeof(bytes));
+	snprintf(mp->accel_note, sizeof(mp->accel_note), "%s: %s%s%s", source ? source : "files",
+		 r->topo->devices[pick.device].pci, pick.node_bytes > 0 ? ", " : "",
+		 pick.node_bytes > 0 ? bytes : "");
+	if (old && old->device == pick.device && old->node == pick.node)
+		return;
+	np_accel_reason(r->topo, &mp->accel, &pick, why, sizeof(why));
+	np_log(NP_LOG_INFO, "pid %d (%s) %s%s", mp->pid, mp->comm, why,
+	       from_driver(&mp->accel) || source == NULL ? "" : " (from its open files)");
+}
+
+/*
+ * Accelerators: on a full check, and until it is placed also every interval while only its
+ * files or environment tie it to a GPU on a host where a driver (NVML, KFD) can say more: the
+ * driver sees its memory once it allocates some. The drivers' snapshot is the interval's one.
+ */
+static void refresh_accel(struct np_run *r, struct np_managed *mp, bool full)
+{
+	const struct np_accel_snapshot *snap;
+	struct np_accel_pick old;
+	bool had = mp->accel_read;
+
+	if (!full && had && (mp->assigned_node >= 0 || from_driver(&mp->accel)))
+		return;
+	snap = np_run_accel(r);
+	if (!snap || (!full && had && !snap->nvml.ok && !snap->nkfd))
+		return;
+	if (had)
+		np_accel_pick(r->topo, &mp->accel, &old);
+	mp->accel_read = !np_proc_accel_attr("/", mp->pid, 0, r->topo, snap, &mp->accel);
+	if (mp->accel_read)
+		note_accel(r, mp, had ? &old : NULL);
 }
 
 void np_run_observe(struct np_run *r, const struct np_sample_data *snap, double interval_s)
@@ -136,11 +207,7 @@ void np_run_observe(struct np_run *r, const struct np_sample_data *snap, double 
 				!np_numa_maps_read("/", mp->pid, 0, &mp->residency);
 			mp->residency_at = r->interval_no;
 		}
-		if (full || !mp->accel_read) {
-			mp->accel_read = !np_proc_accel_use("/", mp->pid, 0, r->topo, &mp->accel);
-			if (mp->accel_read)
-				mp->device_node = accel_node(r->topo, &mp->accel);
-		}
+		refresh_accel(r, mp, full);
 		if (full)
 			mp->unmovable = 0; /* busy pages may move now */
 		entry = np_fleet_find(&r->fleet, mp->pid, mp->start_time);
