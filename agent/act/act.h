@@ -86,6 +86,11 @@ struct np_move_progress {
 	bool final;	/* the last call of this move: it has ended */
 };
 
+/* An address range [start, end) of a process. */
+struct np_mem_range {
+	unsigned long start, end;
+};
+
 struct np_move_opts {
 	int target_node;
 	double max_rate_mbps;	 /* 0: no limit */
@@ -108,6 +113,13 @@ struct np_move_opts {
 	void (*tick)(void *ctx);
 	void *tick_ctx;
 	const char *journal; /* a pause is journaled first: restore continues the process */
+	/*
+	 * Mappings of files every process of which is headed to the target node: their pages
+	 * move even where others map them too (MPOL_MF_MOVE_ALL, CAP_SYS_NICE). Elsewhere pages
+	 * other processes map stay (counted as shared): moving them would move others' memory.
+	 */
+	const struct np_mem_range *move_all;
+	int nmove_all;
 };
 
 struct np_move_result {
@@ -116,11 +128,13 @@ struct np_move_result {
 	__u64 pages_hot_moved; /* of pages_moved, in the hot regions moved first */
 	__u64 pages_busy;      /* could not move (pinned, locked, under I/O): -EBUSY, -EAGAIN */
 	__u64 pages_shared;    /* mapped by other processes too: -EACCES */
+	__u64 pages_pinned;    /* pinned long-term (io_uring, RDMA, CUDA host buffers): stay */
 	__u64 pages_failed;    /* other per-page errors */
 	int pauses;	       /* times the process was stopped for file pages */
 	double paused_seconds; /* in all */
 	bool stopped_by_reserve;
 	bool process_exited;
+	bool move_all_denied; /* shared pages could not be moved along: no CAP_SYS_NICE */
 	double seconds;
 	char error[192];
 };

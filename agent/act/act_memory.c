@@ -136,6 +136,7 @@ static void add_result(struct np_move_result *sum, const struct np_move_result *
 	sum->pages_hot_moved += np_base_to_pages(r->pages_hot_moved, page_kb);
 	sum->pages_busy += np_base_to_pages(r->pages_busy, page_kb);
 	sum->pages_shared += np_base_to_pages(r->pages_shared, page_kb);
+	sum->pages_pinned += np_base_to_pages(r->pages_pinned, page_kb);
 	sum->pages_failed += np_base_to_pages(r->pages_failed, page_kb);
 }
 
@@ -329,6 +330,7 @@ int np_act_memory(pid_t pid, const struct np_move_opts *opts, struct np_move_res
 	res->paused_seconds = m.paused_seconds;
 	res->stopped_by_reserve = m.stopped_by_reserve;
 	res->process_exited = m.exited;
+	res->move_all_denied = m.move_all_denied;
 	snprintf(res->error, sizeof(res->error), "%s", m.error);
 	report_progress(&m, true);
 	res->seconds = np_now_s() - m.t0;

@@ -35,6 +35,7 @@ struct np_mover {
 	uint64_t moved;	    /* base pages, by all movers: progress */
 	uint64_t booked;    /* base pages of the batches started: the rate budget */
 	bool stop, stopped_by_reserve, exited;
+	bool move_all_denied; /* MOVE_ALL refused (no CAP_SYS_NICE): moved as MOVE */
 	char error[128];
 
 	int file_tickets; /* file windows handed out (under lock): their order */
@@ -71,6 +72,7 @@ struct np_mover_worker {
 	int *status, *nodes;
 	void **busy;
 	unsigned int *busy_weights;
+	bool all; /* this window moves other processes' pages too (MPOL_MF_MOVE_ALL) */
 	struct np_move_result res; /* this mover's counts in base pages, summed at the end */
 	struct np_pause pause;
 };

@@ -10,14 +10,17 @@
  *
  * Before every batch: the rate budget's wait (pacer.c), the page budget, and the target node's
  * MemFree above the reserve (other allocations may eat into it while we move). Pages the
- * kernel cannot move (pinned for DMA, mlocked under migration, shared with other processes)
- * are counted, never retried.
+ * kernel cannot move (busy, shared with other processes) are counted, never retried; pages
+ * pinned long-term make the call stop early (move_unmigrated() below).
  *
  * MPOL_MF_MOVE, not MOVE_ALL: pages other processes map too (libc, a model file two servers
  * share) stay where they are and are counted as shared; moving them would move others' memory.
+ * Only in the mappings the caller names (a file every process of which is headed to the target
+ * node, policy/shared_files.h) MOVE_ALL moves them along.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <numaif.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +30,11 @@
 #include "lib/clock.h"
 #include "lib/pages.h"
 #include "topo/topo.h"
+
+/* A status move_pages(2) never stores (node ids and -errno are small): "not stored". */
+#define NP_STATUS_UNSET INT_MIN
+/* Rounds of moving again the pages a positive return left without a status. */
+#define MAX_RETRIES 8
 
 static bool stopping(struct np_mover *m)
 {
@@ -78,12 +86,31 @@ static void pace(struct np_mover *m, uint64_t pages)
 	}
 }
 
-/* Query where pages are (nodes NULL) or move them; -errno of the call. */
-static int pages_call(struct np_mover *m, void **addrs, int n, const int *nodes, int *status)
+/*
+ * Query where pages are (nodes NULL) or move them: -errno of the call, or (a move) the positive
+ * count of pages the kernel did not migrate, see move_unmigrated(). A move of a window of a file
+ * every sharer of which is headed to the target moves the others' pages too (MOVE_ALL).
+ */
+static int pages_call(struct np_mover *m, void **addrs, int n, const int *nodes, int *status,
+		      bool all)
 {
-	if (n && move_pages(m->pid, n, addrs, nodes, status, nodes ? MPOL_MF_MOVE : 0) < 0)
+	long rc;
+
+	if (!n)
+		return 0;
+	if (nodes)
+		for (int i = 0; i < n; i++)
+			status[i] = NP_STATUS_UNSET;
+	rc = move_pages(m->pid, n, addrs, nodes, status,
+			nodes ? (all ? MPOL_MF_MOVE_ALL : MPOL_MF_MOVE) : 0);
+	if (rc < 0 && nodes && all && errno == EPERM) {
+		/* MOVE_ALL needs CAP_SYS_NICE: without it the shared pages stay, as before */
+		__atomic_store_n(&m->move_all_denied, true, __ATOMIC_RELAXED);
+		rc = move_pages(m->pid, n, addrs, nodes, status, MPOL_MF_MOVE);
+	}
+	if (rc < 0)
 		return -errno;
-	return 0;
+	return rc > n ? n : (int)rc;
 }
 
 /*
@@ -116,7 +143,7 @@ static uint64_t count_busy(struct np_mover_worker *wk, int nbusy)
 	int target = wk->m->opts->target_node;
 	uint64_t moved = 0;
 
-	if (!nbusy || pages_call(wk->m, wk->busy, nbusy, NULL, wk->status))
+	if (!nbusy || pages_call(wk->m, wk->busy, nbusy, NULL, wk->status, false))
 		return 0;
 	for (int i = 0; i < nbusy; i++) {
 		if (wk->status[i] == target)
@@ -125,6 +152,13 @@ static uint64_t count_busy(struct np_mover_worker *wk, int nbusy)
 			wk->res.pages_busy += wk->busy_weights[i];
 	}
 	return moved;
+}
+
+static void add_moved(struct np_mover_worker *wk, uint64_t moved, bool hot)
+{
+	wk->res.pages_moved += moved;
+	wk->res.pages_hot_moved += hot ? moved : 0;
+	__atomic_add_fetch(&wk->m->moved, moved, __ATOMIC_RELAXED);
 }
 
 /* Count what one move call did. */
@@ -148,10 +182,7 @@ static void count_moved(struct np_mover_worker *wk, void **addrs, const unsigned
 			wk->res.pages_failed += weights[i]; /* ENOENT/EFAULT: unmapped meanwhile */
 		}
 	}
-	moved += count_busy(wk, nbusy);
-	wk->res.pages_moved += moved;
-	wk->res.pages_hot_moved += hot ? moved : 0;
-	__atomic_add_fetch(&wk->m->moved, moved, __ATOMIC_RELAXED);
+	add_moved(wk, moved + count_busy(wk, nbusy), hot);
 }
 
 /*
@@ -202,7 +233,7 @@ static int move_call(struct np_mover_worker *wk, void **addrs, int n, bool file)
 			np_pacer_no_pause(&m->pacer); /* cannot journal the pause: do without it */
 	}
 	t0 = np_now_s();
-	err = pages_call(m, addrs, n, wk->nodes, wk->status);
+	err = pages_call(m, addrs, n, wk->nodes, wk->status, wk->all);
 	if (paused) {
 		double ms = (np_now_s() - t0) * 1000;
 
@@ -214,8 +245,104 @@ static int move_call(struct np_mover_worker *wk, void **addrs, int n, bool file)
 	return err;
 }
 
+/*
+ * After a positive return: the pages whose status the kernel stored go to the front (their
+ * statuses with them), those it did not to the back. The count of the stored ones.
+ */
+static int stored_first(struct np_mover_worker *wk, void **addrs, unsigned int *weights, int n)
+{
+	int k = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (wk->status[i] == NP_STATUS_UNSET)
+			continue;
+		void *a = addrs[k];
+		unsigned int wt = weights[k];
+		int st = wk->status[k];
+
+		addrs[k] = addrs[i];
+		weights[k] = weights[i];
+		wk->status[k++] = wk->status[i];
+		addrs[i] = a;
+		weights[i] = wt;
+		wk->status[i] = st;
+	}
+	return k;
+}
+
+/*
+ * Where the pages without a status are now: those on the target count as moved, those gone
+ * (unmapped meanwhile) drop out, the others stay in front, their count returned.
+ */
+static int still_off(struct np_mover_worker *wk, void **addrs, unsigned int *weights, int n,
+		     uint64_t *moved)
+{
+	int target = wk->m->opts->target_node, k = 0, err;
+
+	*moved = 0;
+	err = pages_call(wk->m, addrs, n, NULL, wk->status, false);
+	if (err)
+		return err;
+	for (int i = 0; i < n; i++) {
+		if (wk->status[i] == target) {
+			*moved += weights[i];
+		} else if (wk->status[i] >= 0) {
+			addrs[k] = addrs[i];
+			weights[k++] = weights[i];
+		}
+	}
+	return k;
+}
+
+static uint64_t weight_sum(const unsigned int *weights, int n)
+{
+	uint64_t sum = 0;
+
+	for (int i = 0; i < n; i++)
+		sum += weights[i];
+	return sum;
+}
+
+/*
+ * move_pages(2) returned a positive count. On the kernels of this generation (5.x, 6.x) a page
+ * the migration cannot take (pinned long-term: io_uring registered buffers, RDMA memory
+ * regions, CUDA's pinned host memory) makes the call return at its batch with the count of
+ * pages not migrated, the statuses of that batch not stored, the pages after it never tried.
+ * The stored statuses count as usual; the rest are queried and those still off the target
+ * moved again, until a round moves nothing (at most MAX_RETRIES rounds): what is left is
+ * pinned, not failed.
+ */
+static void move_unmigrated(struct np_mover_worker *wk, void **addrs, unsigned int *weights, int n,
+			    bool hot)
+{
+	for (int round = 0;; round++) {
+		int nstored = stored_first(wk, addrs, weights, n), left, rc;
+		uint64_t before = wk->res.pages_moved, moved;
+
+		count_moved(wk, addrs, weights, nstored, hot);
+		addrs += nstored;
+		weights += nstored;
+		left = still_off(wk, addrs, weights, n - nstored, &moved);
+		if (left < 0)
+			return call_failed(wk, "move_pages (query)", left, 0);
+		add_moved(wk, moved, hot);
+		if (!left)
+			return;
+		if ((round && wk->res.pages_moved == before) || round == MAX_RETRIES) {
+			wk->res.pages_pinned += weight_sum(weights, left);
+			return;
+		}
+		rc = pages_call(wk->m, addrs, left, wk->nodes, wk->status, wk->all);
+		if (rc < 0)
+			return call_failed(wk, "move_pages", rc, weight_sum(weights, left));
+		if (!rc)
+			return count_moved(wk, addrs, weights, left, hot);
+		n = left;
+	}
+}
+
 /* Move one batch of misplaced pages (pages: their weight in base pages). */
-static void move_batch(struct np_mover_worker *wk, void **addrs, const unsigned int *weights, int n,
+static void move_batch(struct np_mover_worker *wk, void **addrs, unsigned int *weights, int n,
 		       uint64_t pages, const struct np_mem_window *w)
 {
 	int err;
@@ -225,8 +352,10 @@ static void move_batch(struct np_mover_worker *wk, void **addrs, const unsigned 
 		return;
 	err = move_call(wk, addrs, n, w->file);
 	unbook_node(wk->m, pages);
-	if (err)
+	if (err < 0)
 		return call_failed(wk, "move_pages", err, pages);
+	if (err > 0)
+		return move_unmigrated(wk, addrs, weights, n, w->hot);
 	count_moved(wk, addrs, weights, n, w->hot);
 }
 
@@ -267,7 +396,7 @@ static int misplaced(struct np_mover_worker *wk, const struct np_mem_window *w)
 	bool huge_known;
 
 	n = np_page_scan(&wk->m->scan, w, wk->pm, wk->addrs, wk->weights, &huge_known);
-	err = pages_call(wk->m, wk->addrs, n, NULL, wk->status);
+	err = pages_call(wk->m, wk->addrs, n, NULL, wk->status, false);
 	if (err) {
 		call_failed(wk, "move_pages (query)", err, 0);
 		return 0;
@@ -284,10 +413,21 @@ static int misplaced(struct np_mover_worker *wk, const struct np_mem_window *w)
 	return nmis;
 }
 
+/* Whether the window lies in a mapping whose other processes' pages move too. */
+static bool window_moves_all(const struct np_move_opts *o, const struct np_mem_window *w)
+{
+	for (int i = 0; i < o->nmove_all; i++)
+		if (w->start >= o->move_all[i].start && w->end <= o->move_all[i].end)
+			return true;
+	return false;
+}
+
 void np_mover_window(struct np_mover_worker *wk, const struct np_mem_window *w)
 {
 	struct np_mover *m = wk->m;
 	int nmis = misplaced(wk, w);
+
+	wk->all = window_moves_all(m->opts, w);
 
 	for (int done = 0; done < nmis && !stopping(m);) {
 		int limit = np_pacer_batch_limit(&m->pacer, w->file), cnt = 0;

@@ -10,6 +10,7 @@
 
 #include "act/act.h"
 #include "policy/plan.h"
+#include "policy/shared_files.h"
 #include "sample/sampler.h"
 
 
@@ -29,6 +30,8 @@ struct np_place {
 	int hot_regions;	/* 2 MB regions with fault samples, moved first */
 	bool sample_auto;	/* --sample auto decided not to sample */
 	char irq_sources[256];	/* "0000:40:02.0 (eth0), 0000:40:01.0" */
+	/* files it shares with other processes, decided (NULL: not looked at) */
+	const struct np_shared_files *shared;
 	struct np_place_outcome outcome;
 };
 

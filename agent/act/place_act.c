@@ -152,9 +152,22 @@ int np_place_balancing(const char *journal, const struct np_topo *topo,
 	return err;
 }
 
+/* The mappings of the shared files whose pages move along (MOVE_ALL); their count. */
+static int move_all_ranges(const struct np_shared_files *sf, struct np_mem_range *out, int max)
+{
+	int n = 0;
+
+	for (int i = 0; sf && i < sf->nfiles; i++)
+		for (int r = 0; sf->files[i].move_all && r < sf->files[i].nranges && n < max; r++)
+			out[n++] = (struct np_mem_range){ sf->files[i].range_start[r],
+							  sf->files[i].range_end[r] };
+	return n;
+}
+
 int np_place_act(struct np_place *p, const struct np_act_opts *a, const unsigned long *hot,
 		 int nhot)
 {
+	struct np_mem_range all[NP_SHARED_MAX_FILES * NP_SHARED_MAX_RANGES];
 	struct np_place_outcome *o = &p->outcome;
 	const struct np_plan *plan = p->plan;
 	pid_t pid = p->proc->info.pid;
@@ -195,6 +208,8 @@ int np_place_act(struct np_place *p, const struct np_act_opts *a, const unsigned
 			.tick = a->tick,
 			.tick_ctx = a->tick_ctx,
 			.journal = a->journal,
+			.move_all = all,
+			.nmove_all = move_all_ranges(p->shared, all, NP_ARRAY_SIZE(all)),
 		};
 
 		o->memory_ran = true;

@@ -22,6 +22,7 @@
 #include "output/progress.h"
 #include "model/report.h"
 #include "output/place_output.h"
+#include "policy/shared_files.h"
 #include "sample/window.h"
 
 struct place_args {
@@ -51,6 +52,7 @@ struct place_job {
 	struct np_cpuset allowed;
 	int irqs[NP_PLAN_MAX_IRQS], nirqs;
 	struct np_plan *plan;
+	struct np_shared_files shared;
 	unsigned long *hot;
 	int nhot;
 	struct np_place place;
@@ -421,6 +423,21 @@ static int model(struct place_job *j)
 	return NP_EXIT_OK;
 }
 
+/*
+ * The files it shares with other processes (a model two servers map): their pages move along
+ * when every process mapping them runs on the target node already, else they stay (a
+ * conflict, named in the plan). `place` places one process: the others count by where their
+ * threads are bound.
+ */
+static void shared_files(struct place_job *j)
+{
+	if (!(j->a.only & NP_PLAN_ONLY_MEMORY) ||
+	    np_shared_files_read("/", j->topo, j->a.pid, &j->shared))
+		return;
+	np_shared_decide(&j->shared, j->plan->target_node, NULL, 0);
+	j->place.shared = &j->shared;
+}
+
 /* The plan: what moves where, its IRQs included. */
 static int plan(struct place_job *j)
 {
@@ -450,6 +467,7 @@ static int plan(struct place_job *j)
 		np_err("place: %s; nothing changed", msg);
 		return NP_EXIT_USAGE;
 	}
+	shared_files(j);
 	j->nhot = np_place_hot_addresses(&j->report.data, j->a.pid, &j->hot);
 	j->place.topo = j->topo;
 	j->place.proc = j->proc;

@@ -142,6 +142,15 @@ static void format_procs(FILE *f, const struct np_metrics *m)
 			(unsigned long long)m->procs[i].pages_moved);
 	}
 
+	family(f, "numaplace_process_pages_pinned", "gauge",
+	       "Pages of the process pinned long-term (io_uring, RDMA, CUDA host buffers) that its "
+	       "last memory move had to leave.");
+	for (int i = 0; i < m->nprocs; i++) {
+		proc_labels(labels, sizeof(labels), &m->procs[i]);
+		fprintf(f, "numaplace_process_pages_pinned{%s} %llu\n", labels,
+			(unsigned long long)m->procs[i].pages_pinned);
+	}
+
 	family(f, "numaplace_process_actions_total", "counter",
 	       "Placement actions numaplace took on the process, by kind.");
 	for (int i = 0; i < m->nprocs; i++) {
@@ -196,6 +205,10 @@ static void format_agent(FILE *f, const struct np_metrics *m)
 
 	counter(f, "numaplace_actions_failed_total", "Placement actions that failed.",
 		m->actions_failed);
+	counter(f, "numaplace_shared_file_conflicts_total",
+		"Placements that left a mapped file's shared pages because the processes sharing "
+		"it were headed to different nodes.",
+		m->shared_file_conflicts);
 	counter(f, "numaplace_intervals_total", "Intervals numaplace has completed.", m->intervals);
 
 	family(f, "numaplace_last_interval_seconds", "gauge",

@@ -39,6 +39,7 @@ struct np_metrics_proc {
 	/* resident 4 KiB pages by node id (np_residency's): one series per node of np_metrics */
 	uint64_t pages[NP_BPF_MAX_NODES];
 	uint64_t pages_moved;			/* counter: pages migrated to its target */
+	uint64_t pages_pinned; /* pinned long-term, found by its last move: they stay */
 	uint64_t actions[NP_METRICS_ACT_KINDS]; /* counters */
 };
 
@@ -62,6 +63,7 @@ struct np_metrics {
 	uint64_t bpf_map_drops;	    /* threads lost to a full map */
 
 	uint64_t actions_failed;
+	uint64_t shared_file_conflicts; /* files whose sharers were headed to other nodes */
 	uint64_t intervals;
 	double last_interval_seconds; /* wall time of the last interval's work */
 

@@ -5,6 +5,7 @@
 
 #include "lib/pages.h"
 #include "output/place_output.h"
+#include "output/shared_output.h"
 
 #define MB(pages) np_pages_mb(pages)
 
@@ -72,6 +73,9 @@ void np_place_print_plan(const struct np_place *p, FILE *out)
 				pace, plan->target_node, MB(plan->reserve_pages));
 		}
 	}
+	if (only & NP_PLAN_ONLY_MEMORY)
+		np_shared_files_print(p->shared, proc->info.pid, proc->info.comm, plan->target_node,
+				      "  shared     ", out);
 	if (only & NP_PLAN_ONLY_IRQS) {
 		np_rangelist_format(plan->irqs, plan->nirqs, irqs, sizeof(irqs));
 		if (plan->nirqs)
@@ -109,11 +113,15 @@ void np_place_print_outcome(const struct np_place *p, FILE *out)
 			"(%.0f MB/s)\n",
 			MB(m->pages_moved), MB(m->pages_hot_moved), MB(m->pages_misplaced), m->seconds,
 			m->seconds > 0 ? MB(m->pages_moved) / m->seconds : 0);
-		if (m->pages_busy || m->pages_shared || m->pages_failed)
+		if (m->pages_busy || m->pages_shared || m->pages_failed || m->pages_pinned)
 			fprintf(out,
-				"             not moved: %.1f MB busy or pinned, %.1f MB shared with other "
-				"processes, %.1f MB failed\n",
-				MB(m->pages_busy), MB(m->pages_shared), MB(m->pages_failed));
+				"             not moved: %.1f MB busy, %.1f MB pinned, %.1f MB shared "
+				"with other processes, %.1f MB failed\n",
+				MB(m->pages_busy), MB(m->pages_pinned), MB(m->pages_shared),
+				MB(m->pages_failed));
+		if (m->move_all_denied)
+			fprintf(out, "             shared pages stayed: moving them needs "
+				     "CAP_SYS_NICE\n");
 		if (m->pauses)
 			fprintf(out,
 				"             file pages moved slowly while read: the process was stopped "
@@ -153,6 +161,7 @@ static struct json_object *memory_json(const struct np_move_result *m)
 	json_object_object_add(o, "pages_hot_moved", json_object_new_uint64(m->pages_hot_moved));
 	json_object_object_add(o, "pages_busy", json_object_new_uint64(m->pages_busy));
 	json_object_object_add(o, "pages_shared", json_object_new_uint64(m->pages_shared));
+	json_object_object_add(o, "pages_pinned", json_object_new_uint64(m->pages_pinned));
 	json_object_object_add(o, "pages_failed", json_object_new_uint64(m->pages_failed));
 	json_object_object_add(o, "stopped_by_reserve",
 			       json_object_new_boolean(m->stopped_by_reserve));
@@ -200,6 +209,7 @@ static struct json_object *plan_json(const struct np_place *p)
 	for (int i = 0; i < plan->nwarnings; i++)
 		json_object_array_add(warnings, json_object_new_string(plan->warnings[i]));
 	json_object_object_add(o, "warnings", warnings);
+	json_object_object_add(o, "shared_files", np_shared_files_json(p->shared));
 	return o;
 }
 

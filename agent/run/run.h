@@ -57,6 +57,7 @@ struct np_managed {
 
 	/* for the metrics */
 	__u64 pages_moved;
+	__u64 pages_pinned; /* pinned long-term, found by its last memory move */
 	__u64 actions[NP_METRICS_ACT_KINDS];
 	bool seen; /* internal to discovery */
 };
@@ -86,6 +87,7 @@ struct np_run {
 	int nignored, ignored_cap;
 
 	__u64 intervals, actions_failed, interval_no;
+	__u64 shared_file_conflicts; /* the metric: placements that left a conflicting file */
 	/*
 	 * Since the journal was last compacted, a managed process was forgotten or threads were
 	 * journaled by a follow-up: records may have outlived their threads (cmd_run.c)

@@ -36,12 +36,23 @@ static void count_failures(struct np_run *r, const struct np_act_result *res, co
 static void memory_done(struct np_run *r, struct np_managed *mp, const struct np_move_result *m)
 {
 	mp->pages_moved += m->pages_moved;
+	mp->pages_pinned = m->pages_pinned;
 	mp->actions[NP_METRICS_ACT_MEMORY]++;
 	mp->residency_read = false; /* what numa_maps said before the move is stale */
 	if (m->error[0]) {
 		r->actions_failed++;
 		np_log(NP_LOG_WARNING, "pid %d (%s): memory: %s", mp->pid, mp->comm, m->error);
 	}
+	if (m->pages_pinned)
+		np_log(NP_LOG_INFO,
+		       "pid %d (%s): memory: %.1f MB pinned long-term (io_uring, RDMA or CUDA host "
+		       "buffers) stay where they are",
+		       mp->pid, mp->comm, np_pages_mb(m->pages_pinned));
+	if (m->move_all_denied)
+		np_log_ratelimited("move-all", NP_LOG_WARNING,
+				   "pid %d (%s): memory: the pages it shares stay: moving them "
+				   "needs CAP_SYS_NICE",
+				   mp->pid, mp->comm);
 	if (m->stopped_by_reserve)
 		np_log_ratelimited("reserve", NP_LOG_WARNING,
 				   "pid %d (%s): memory: stopped at the target node's reserve, "

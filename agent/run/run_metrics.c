@@ -33,6 +33,7 @@ void np_run_metrics(struct np_run *r, const struct np_sample_data *snap)
 		.bpf_ringbuf_drops = snap->counters[NP_CNT_SAMPLE_DROPS],
 		.bpf_map_drops = snap->counters[NP_CNT_THREAD_DROPS],
 		.actions_failed = r->actions_failed,
+		.shared_file_conflicts = r->shared_file_conflicts,
 		.intervals = r->intervals,
 		.last_interval_seconds = r->last_interval_s,
 	};
@@ -56,6 +57,7 @@ void np_run_metrics(struct np_run *r, const struct np_sample_data *snap)
 		for (int n = 0; n < NP_BPF_MAX_NODES; n++)
 			p->pages[n] = mp->residency.pages[n];
 		p->pages_moved = mp->pages_moved;
+		p->pages_pinned = mp->pages_pinned;
 		memcpy(p->actions, mp->actions, sizeof(p->actions));
 	}
 	np_metrics_self(&m);

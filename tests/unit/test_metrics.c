@@ -43,6 +43,12 @@ static const char expected_text[] =
 	"2048\n"
 	"numaplace_process_pages_moved_total{pid=\"77\",comm=\"a\\\"b\\\\c\\nd\",match=\"cpu-"
 	"only\"} 0\n"
+	"# HELP numaplace_process_pages_pinned Pages of the process pinned long-term (io_uring, "
+	"RDMA, CUDA host buffers) that its last memory move had to leave.\n"
+	"# TYPE numaplace_process_pages_pinned gauge\n"
+	"numaplace_process_pages_pinned{pid=\"1234\",comm=\"llama-server\",match=\"llm\"} 512\n"
+	"numaplace_process_pages_pinned{pid=\"77\",comm=\"a\\\"b\\\\c\\nd\",match=\"cpu-"
+	"only\"} 0\n"
 	"# HELP numaplace_process_actions_total Placement actions numaplace took on the process, "
 	"by "
 	"kind.\n"
@@ -77,6 +83,10 @@ static const char expected_text[] =
 	"# HELP numaplace_actions_failed_total Placement actions that failed.\n"
 	"# TYPE numaplace_actions_failed_total counter\n"
 	"numaplace_actions_failed_total 1\n"
+	"# HELP numaplace_shared_file_conflicts_total Placements that left a mapped file's shared "
+	"pages because the processes sharing it were headed to different nodes.\n"
+	"# TYPE numaplace_shared_file_conflicts_total counter\n"
+	"numaplace_shared_file_conflicts_total 2\n"
 	"# HELP numaplace_intervals_total Intervals numaplace has completed.\n"
 	"# TYPE numaplace_intervals_total counter\n"
 	"numaplace_intervals_total 60\n"
@@ -105,7 +115,8 @@ static void fixture(struct np_metrics *m, struct np_metrics_proc *procs,
 					    .match = "llm",
 					    .remote_ratio = 0.25,
 					    .target_node = 2,
-					    .pages_moved = 2048};
+					    .pages_moved = 2048,
+					    .pages_pinned = 512};
 	procs[0].pages[0] = 1000;
 	procs[0].pages[1] = 999; /* not a node of this host: no series */
 	procs[0].pages[2] = 3000;
@@ -128,6 +139,7 @@ static void fixture(struct np_metrics *m, struct np_metrics_proc *procs,
 	m->nbpf_progs = 2;
 	m->bpf_ringbuf_drops = 3;
 	m->actions_failed = 1;
+	m->shared_file_conflicts = 2;
 	m->intervals = 60;
 	m->last_interval_seconds = 1.0 / 3; /* needs 16 digits to read back the same */
 	m->agent_cpu_seconds = 1.5;

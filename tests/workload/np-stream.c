@@ -39,6 +39,9 @@
  *                   table entries of 64 KB of it (MADV_DONTNEED: the page cache pages stay
  *                   where they are) and reads them back, minor faults, piece after piece.
  *                   The mapping's range is printed as "hot START-END" (hex) before --ready
+ *   --pin-mb N      after the fill, the first N MB of the (anonymous) buffer are registered
+ *                   with io_uring (IORING_REGISTER_BUFFERS): pinned long-term, as CUDA pins
+ *                   host buffers, so move_pages(2) cannot migrate them. The ring stays open.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -52,6 +55,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <linux/io_uring.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -246,6 +252,36 @@ static int parse_cpus(const char *list, cpu_set_t *out)
 	return 0;
 }
 
+/*
+ * Pin the first bytes of the buffer long-term: io_uring's registered buffers, by raw system
+ * calls (no liburing). The ring is kept open (and with it the pin) until the process ends.
+ */
+static int pin_buffer(size_t bytes)
+{
+	struct io_uring_params params;
+	struct iovec iov[64];
+	int fd, n = 0;
+
+	memset(&params, 0, sizeof(params));
+	fd = (int)syscall(__NR_io_uring_setup, 4, &params);
+	if (fd < 0) {
+		perror("np-stream: io_uring_setup");
+		return -1;
+	}
+	/* one iovec holds at most 1 GB */
+	for (size_t off = 0; off < bytes && n < 64; n++, off += 1UL << 30) {
+		iov[n].iov_base = (char *)buffer + off;
+		iov[n].iov_len = bytes - off < (1UL << 30) ? bytes - off : 1UL << 30;
+	}
+	if (syscall(__NR_io_uring_register, fd, IORING_REGISTER_BUFFERS, iov, n) < 0) {
+		perror("np-stream: IORING_REGISTER_BUFFERS");
+		return -1;
+	}
+	printf("pinned %zu MB\n", bytes >> 20);
+	fflush(stdout);
+	return 0;
+}
+
 static void die_usage(const char *msg)
 {
 	fprintf(stderr, "np-stream: %s\n", msg);
@@ -272,12 +308,13 @@ int main(int argc, char **argv)
 		{"readers-after", required_argument, NULL, 'R'},
 		{"grow-mb", required_argument, NULL, 'G'},
 		{"hot-mb", required_argument, NULL, 'H'},
+		{"pin-mb", required_argument, NULL, 'P'},
 		{},
 	};
 	const char *file = NULL, *ready = NULL, *dev = NULL;
 	double seconds = 30, delay = 0, spawn_every_ms = 0, child_after_s = -1, readers_after = 0;
 	int threads = 2, opt, main_exits = 0;
-	size_t grow = 0;
+	size_t grow = 0, pin = 0;
 	pthread_t *tids, hot_tid;
 
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -327,6 +364,9 @@ int main(int argc, char **argv)
 		case 'H':
 			hot_size = strtoul(optarg, NULL, 10) << 20;
 			break;
+		case 'P':
+			pin = strtoul(optarg, NULL, 10) << 20;
+			break;
 		case 'c':
 			if (parse_cpus(optarg, &reader_cpus))
 				die_usage("bad --reader-cpus");
@@ -345,6 +385,8 @@ int main(int argc, char **argv)
 		die_usage("need --mb > 0 and --threads >= 1");
 	if (hot_size && (!file || hot_size >= size))
 		die_usage("--hot-mb needs --file and fewer MB than --mb");
+	if (pin && (file || pin > size))
+		die_usage("--pin-mb needs anonymous memory (no --file) and at most --mb MB");
 	if (dev && open(dev, O_RDWR) < 0 && open(dev, O_RDONLY) < 0) {
 		fprintf(stderr, "np-stream: open %s: %s\n", dev, strerror(errno));
 		return 1;
@@ -372,6 +414,8 @@ int main(int argc, char **argv)
 	/* the fill: first touch decides where the pages land */
 	for (size_t off = 0; off < size; off += 4096)
 		buffer[off] = (char)off;
+	if (pin && pin_buffer(pin))
+		return 1;
 	if (hot_size) {
 		/* read only: its own VMA, that the kernel does not merge back into the rest */
 		size -= hot_size;
