@@ -108,7 +108,7 @@ check "C: replica 2: placing started within $(decision_bound "$rx") s of loading
 	decided_within "$ry" "$ry_ready" "$(decision_bound "$rx")"
 wait_log "$model" 100
 check "C: the log names the shared model and both servers" \
-	grep -q -E "$model.*($rx.*$ry|$ry.*$rx)|($rx.*$ry|$ry.*$rx).*$model" "$agent_log"
+	sh -c "grep -F '$model' '$agent_log' | grep 'pid $rx ' | grep -q 'pid $ry '"
 check "C: the log says what fixes it (a copy per node, or no mmap)" \
 	grep -q -E "copy.*per node|no-mmap|--no-mmap" "$agent_log"
 wait_until 50 eval 'test "$(shared_conflicts)" -ge 1'
