@@ -64,6 +64,8 @@ expect_exit "report: bad regex" 2 "regular expression" "$np" report --match '('
 expect_exit "report: no match" 2 "no running process matches" "$np" report --match 'no-such-server-xyz'
 expect_exit "report: --all with --pid" 2 "cannot be combined" "$np" report --all --pid 1
 expect_exit "report: unknown device" 2 "no such accelerator" "$np" report --device 0000:ff:00.0
+expect_exit "report: unknown short device" 2 "--device ff:00.0: no such accelerator" "$np" report --device ff:00.0
+expect_exit "report: unknown GPU UUID" 2 "--device GPU-0123: no NVIDIA GPU with UUID GPU-0123" "$np" report --device GPU-0123
 expect_exit "report: unknown flag" 2 "unknown option '--frob'" "$np" report --frob
 expect_exit "report: -o into a missing directory" 1 "/nonexistent/x.json" "$np" report --pid 1 -o /nonexistent/x.json
 # -o as root: never through a symlink, never blocked by a FIFO, a regular file emptied first
@@ -99,6 +101,23 @@ expect_exit "place: node out of range" 2 "--node 7: no such online node" "$np" p
 expect_exit "place: node not a number" 2 "--node 'x': expected a node number" "$np" place --pid $victim --node x --journal "$j"
 expect_exit "place: --node and --device" 2 "give one" "$np" place --pid $victim --node 0 --device 0000:00:01.0 --journal "$j"
 expect_exit "place: unknown device" 2 "--device 0000:ff:1f.7: no such PCI device" "$np" place --pid $victim --device 0000:ff:1f.7 --journal "$j"
+# --device takes what operators copy (nvidia-smi's 8-digit domain, lspci's short form, a GPU
+# UUID); what names nothing is refused with the reason
+expect_exit "place: --device neither an address nor a UUID" 2 \
+	"--device gpu0: expected a PCI address (0000:41:00.0, 00000000:41:00.0 or 41:00.0) or a GPU UUID" \
+	"$np" place --pid $victim --device gpu0 --journal "$j"
+expect_exit "place: unknown short address" 2 "--device ff:1f.7: no such PCI device" "$np" place --pid $victim --device ff:1f.7 --journal "$j"
+expect_exit "place: unknown nvidia-smi address" 2 "--device 00000000:FF:1F.7: no such PCI device" "$np" place --pid $victim --device 00000000:FF:1F.7 --journal "$j"
+expect_exit "place: unknown GPU UUID" 2 "--device GPU-0123-abcd: no NVIDIA GPU with UUID GPU-0123-abcd" "$np" place --pid $victim --device GPU-0123-abcd --journal "$j"
+# a device of this host in the other forms is found (then placed, or refused for its node)
+hostdev=$("$np" topo --json | jq -r '.devices[0].pci // empty')
+if [ -n "$hostdev" ]; then
+	for form in "${hostdev#*:}" "0000${hostdev}" "$(echo "$hostdev" | tr a-f A-F)"; do
+		"$np" place --pid $victim --device "$form" --dry-run --journal "$j" >/dev/null 2>"$tmp/dev.err"
+		check "place --device $form finds $hostdev" \
+			sh -c "! grep -q -e 'no such PCI device' -e 'expected a PCI address' '$tmp/dev.err'"
+	done
+fi
 expect_exit "place: unknown --only part" 2 "threads, memory, irqs, balancing" "$np" place --pid $victim --only threads,cache --journal "$j"
 expect_exit "place: empty --only" 2 "comma-separated" "$np" place --pid $victim --only , --journal "$j"
 expect_exit "place: repeated --only part" 2 "comma-separated" "$np" place --pid $victim --only memory,memory --journal "$j"
@@ -273,6 +292,9 @@ expect_exit "run: bad regex" 2 'invalid regular expression "("' run --match '('
 expect_exit "run: --device without --match" 2 "go with --match" run --device 0000:41:00.0
 expect_exit "run: --node and --device" 2 "both name the target" run --match x --node 0 --device 0000:41:00.0
 expect_exit "run: unknown device" 2 "0000:99:00.0: no such PCI device" run --match x --device 0000:99:00.0
+expect_exit "run: unknown short device" 2 "device 99:00.0: no such PCI device" run --match x --device 99:00.0
+expect_exit "run: unknown GPU UUID" 2 "no NVIDIA GPU with UUID GPU-0123" run --match x --device GPU-0123
+expect_exit "run: --device that is no address" 2 "--device 'gpu0': expected a PCI address" run --match x --device gpu0
 expect_exit "run: --interval 0" 2 "--interval.*expected seconds" run --match x --interval 0
 expect_exit "run: unknown tune key" 2 "unknown key 'bogus'" run --match x --balancing tune:bogus=1
 expect_exit "run: --metrics-listen off loopback without the config allowing it" 2 "not a loopback address" \
@@ -602,6 +624,32 @@ if [ "$(id -u)" = 0 ]; then
 	check_eq "... no raw control byte in run's log" \
 		"$(tr -d '\n' <"$tmp/cesc.err" | LC_ALL=C grep -c '[[:cntrl:]]')" 0
 	kill $p15 $pparen $pesc
+fi
+
+# Issue 12: run says once why it leaves alone a process that matches a section but is too
+# small or too idle, with its figures; again only when that changes.
+if [ "$(id -u)" = 0 ]; then
+	cp "$(command -v sleep)" "$tmp/np-skip-probe"
+	"$tmp/np-skip-probe" 60 &
+	skipped=$!
+	printf '[match small]\ncomm = ^np-skip-probe$\nmin_rss_mb = 100000\nmin_cpu = 0\n' \
+		>"$tmp/skip.conf"
+	run --config "$tmp/skip.conf" --dry-run --once --interval 0.5 >/dev/null 2>"$tmp/skip1.err"
+	line="pid $skipped (np-skip-probe) matches \[match small\] but holds [0-9]* MB, below min_rss_mb 100000$"
+	check_eq "run --once: a process below min_rss_mb is logged once, with its size" \
+		"$(grep -c "$line" "$tmp/skip1.err")" 1
+	timeout -s TERM 3.6 "$np" run --journal "$tmp/run-journal" --config "$tmp/skip.conf" \
+		--dry-run --interval 1 --metrics-file "$tmp/skip.prom" >/dev/null 2>"$tmp/skip3.err"
+	check_eq "run over 3 intervals: still once" "$(grep -c "$line" "$tmp/skip3.err")" 1
+	check "... and it ran 3 intervals" \
+		test "$(awk '/^numaplace_intervals_total/ { print $2 }' "$tmp/skip.prom")" -ge 3
+	printf '[match idle]\ncomm = ^np-skip-probe$\nmin_rss_mb = 0\nmin_cpu = 4\n' >"$tmp/skip-cpu.conf"
+	run --config "$tmp/skip-cpu.conf" --dry-run --once --interval 0.5 >/dev/null 2>"$tmp/skip-cpu.err"
+	check "run: below min_cpu, logged with its CPU figure" grep -q \
+		"pid $skipped (np-skip-probe) matches \[match idle\] but keeps 0.00 CPUs busy, below min_cpu 4$" \
+		"$tmp/skip-cpu.err"
+	check_eq "... and not managed" "$(grep -c 'managing pid' "$tmp/skip-cpu.err")" 0
+	kill $skipped
 fi
 
 finish

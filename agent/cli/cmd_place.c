@@ -24,6 +24,7 @@
 #include "output/place_output.h"
 #include "policy/shared_files.h"
 #include "sample/window.h"
+#include "topo/device_name.h"
 
 struct place_args {
 	pid_t pid;
@@ -61,7 +62,7 @@ struct place_job {
 static void place_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: numaplace place --pid PID [--node N | --device BDF] [--only LIST] [--dry-run]\n"
+		"usage: numaplace place --pid PID [--node N | --device DEV] [--only LIST] [--dry-run]\n"
 		"                       [--json] [--max-rate MBPS] [--reserve MB] [--balancing MODE]\n"
 		"                       [--nic IFACE,...] [--sample SECS|auto] [--pause-ms MS]\n"
 		"                       [--pause-below MBPS] [--progress] [--journal FILE]\n"
@@ -69,7 +70,8 @@ static void place_usage(FILE *out)
 		"  --pid PID          the process to place (all its threads, its memory, its devices' IRQs)\n"
 		"  --node N           target node (default: its accelerator's node, else the node\n"
 		"                     holding most of its memory)\n"
-		"  --device BDF       target the node of this PCI device (\"0000:41:00.0\")\n"
+		"  --device DEV       target the node of this PCI device: 0000:41:00.0,\n"
+		"                     nvidia-smi's 00000000:41:00.0, the short 41:00.0, or a GPU UUID\n"
 		"  --only LIST        some of threads,memory,irqs,balancing (default: all)\n"
 		"  --dry-run          print the plan and change nothing\n"
 		"  --json             plan and outcome as one JSON document (schema in README.md)\n"
@@ -244,6 +246,7 @@ static int check_target(struct place_job *j)
 {
 	const struct place_args *a = &j->a;
 	const struct np_topo *topo = j->topo;
+	char why[256];
 
 	if (a->node != NP_NO_NODE && np_topo_node_index(topo, a->node) < 0) {
 		np_err("place: --node %d: no such online node (this host has %d; see 'numaplace "
@@ -254,9 +257,9 @@ static int check_target(struct place_job *j)
 	j->target.forced_node = a->node;
 	if (!a->device)
 		return NP_EXIT_OK;
-	j->target.forced_device = np_topo_device_index(topo, a->device);
+	j->target.forced_device = np_topo_device_resolve("/", topo, a->device, why, sizeof(why));
 	if (j->target.forced_device < 0) {
-		np_err("place: --device %s: no such PCI device (see 'numaplace topo')", a->device);
+		np_err("place: --device %s: %s (see 'numaplace topo')", a->device, why);
 		return NP_EXIT_USAGE;
 	}
 	if (topo->devices[j->target.forced_device].node == NP_NODE_UNKNOWN) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -21,6 +22,7 @@
 #include "lib/pattern.h"
 #include "output/report_output.h"
 #include "sample/window.h"
+#include "topo/device_name.h"
 
 struct report_args {
 	double duration;
@@ -33,14 +35,15 @@ static void report_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: numaplace report [--duration SECS] [--pid PID,...] [--match REGEX] [--all]\n"
-		"                        [--device BDF] [--sample-every N] [--json] [-o FILE]\n"
+		"                        [--device DEV] [--sample-every N] [--json] [-o FILE]\n"
 		"\n"
 		"  --duration SECS    sampling window (10); Ctrl-C ends it early and still reports\n"
 		"  --pid PID,...      these processes and the children they fork\n"
 		"  --match REGEX      processes whose comm or command line matches (extended regex)\n"
 		"  --all              every process that ran in the window\n"
 		"                     (default: RSS >= %d MB, >= %.0f%% of a CPU, or using an accelerator)\n"
-		"  --device BDF       take this accelerator's node as the target (\"0000:41:00.0\")\n"
+		"  --device DEV       take this accelerator's node as the target: 0000:41:00.0,\n"
+		"                     nvidia-smi's 00000000:41:00.0, the short 41:00.0, or a GPU UUID\n"
 		"  --sample-every N   record 1 in N user page faults with its address (64)\n"
 		"  --json             one JSON document (schema in README.md)\n"
 		"  -o FILE            write the report to FILE instead of stdout (a regular file or a\n"
@@ -213,12 +216,19 @@ static int choose_processes(const struct report_args *a, pid_t **pids, int *npid
 /* --device: an accelerator of this host, as an index into topo->devices (-1 without). */
 static int choose_device(const struct np_topo *topo, const char *device, int *index)
 {
+	char why[256];
+
 	*index = -1;
 	if (!device)
 		return NP_EXIT_OK;
-	*index = np_topo_device_index(topo, device);
+	*index = np_topo_device_resolve("/", topo, device, why, sizeof(why));
+	/* an address no device has, or one that is no accelerator: the words of before */
+	if ((*index == -ENOENT && strncasecmp(device, "GPU-", 4)) ||
+	    (*index >= 0 && topo->devices[*index].kind != NP_DEV_ACCEL))
+		snprintf(why, sizeof(why), "no such accelerator");
 	if (*index < 0 || topo->devices[*index].kind != NP_DEV_ACCEL) {
-		np_err("report: --device %s: no such accelerator (see 'numaplace topo')", device);
+		np_err("report: --device %s: %s (see 'numaplace topo')", device, why);
+		*index = -1;
 		return NP_EXIT_USAGE;
 	}
 	return NP_EXIT_OK;

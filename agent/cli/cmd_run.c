@@ -35,7 +35,7 @@ static void run_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: numaplace run [--config FILE] [--interval SECS] [--dry-run] [--once]\n"
-		"                     [--check-config] [--match REGEX [--device BDF | --node N]]\n"
+		"                     [--check-config] [--match REGEX [--device DEV | --node N]]\n"
 		"                     [--balancing POLICY] [--journal FILE] [--metrics-file PATH]\n"
 		"                     [--metrics-listen HOST:PORT] [--log-level LEVEL]\n"
 		"\n"
@@ -52,7 +52,8 @@ static void run_usage(FILE *out)
 		"  --check-config        validate the configuration, print it as understood, exit\n"
 		"  --match REGEX         manage processes whose comm or command line matches\n"
 		"                        (a [match cli] section)\n"
-		"  --device BDF          ... on the node of this PCI device\n"
+		"  --device DEV          ... on the node of this PCI device (0000:41:00.0,\n"
+		"                        00000000:41:00.0, 41:00.0 or a GPU UUID)\n"
 		"  --node N              ... on node N (default: the model decides)\n"
 		"  --balancing POLICY    keep|off|on|tune:KEY=VAL,... for the host while running\n"
 		"  --journal FILE        undo journal (%s)\n"

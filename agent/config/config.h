@@ -2,7 +2,7 @@
 /*
  * The configuration of `numaplace run`: an INI file (read with libinih) with one [global]
  * section and named [match NAME] sections, each a rule for which processes to manage and the
- * policy for them. The command-line form `--match REGEX [--device BDF | --node N]` is one
+ * policy for them. The command-line form `--match REGEX [--device DEV | --node N]` is one
  * more match section named "cli". Loading is strict: unknown sections and keys, keys given
  * twice and bad values are errors whose message names file, line, section and key, so a
  * typo never silently turns into a default. Regexes are compiled once, at load, and run
@@ -17,6 +17,7 @@
 #include "policy/balancing.h"
 #include "lib/log.h"
 #include "lib/pattern.h"
+#include "topo/device_name.h"
 
 #define NP_CONFIG_DEFAULT_PATH "/etc/numaplace/numaplace.conf"
 #define NP_CONFIG_MAX_MATCHES  64
@@ -39,7 +40,8 @@ struct np_match {
 
 	/* Policy. */
 	int node;		       /* target node, NP_NO_NODE (-1): see device / the model */
-	char device[24];	       /* target the node of this PCI device, "" when not set */
+	/* target the node of this device (np_device_name_normalize), "" when not set */
+	char device[NP_DEVICE_NAME_MAX];
 	unsigned int only;	       /* NP_PLAN_ONLY_* bits */
 	char nics[NP_CONFIG_TEXT_MAX]; /* interfaces whose IRQs follow, comma list, "" none */
 	long min_rss_mb;	       /* smaller processes are left alone */
@@ -91,9 +93,9 @@ int np_config_set_global(struct np_config *cfg, const char *key, const char *val
 			 size_t msglen);
 
 /*
- * `--match REGEX [--device BDF | --node N]`: a [match cli] section whose process rule is
+ * `--match REGEX [--device DEV | --node N]`: a [match cli] section whose process rule is
  * REGEX (comm or cmdline), other keys at their defaults. device NULL and node NP_NO_NODE
- * when not given. -EINVAL with the reason in msg (bad regex or BDF, both targets, a [match
+ * when not given. -EINVAL with the reason in msg (bad regex or device name, both targets, a [match
  * cli] already in the file, too many sections).
  */
 int np_config_add_cli_match(struct np_config *cfg, const char *regex, const char *device, int node,
@@ -119,6 +121,10 @@ bool np_match_process(const struct np_match *m, const char *comm, const char *cm
 
 /* At least min_rss_mb resident and min_cpu CPUs busy (measured over an interval). */
 bool np_match_big_enough(const struct np_match *m, double rss_mb, double busy_cpus);
+
+/* The thresholds of a section a process falls below, as bits (0: big enough). */
+enum { NP_BELOW_RSS = 1, NP_BELOW_CPU = 2 };
+int np_match_below(const struct np_match *m, double rss_mb, double busy_cpus);
 
 /*
  * A comma-separated list with no empty item: "a,b", never "", "a,", ",a" or "a,,b" (pure).

@@ -155,6 +155,7 @@ int np_config_set_match_key(struct np_match *m, enum np_match_key key, const cha
 			    const int *line_of, char *msg, size_t msglen)
 {
 	const size_t TEXT = NP_CONFIG_TEXT_MAX;
+	bool is_short;
 	double number;
 
 	if (check_printable(value, msg, msglen))
@@ -191,7 +192,12 @@ int np_config_set_match_key(struct np_match *m, enum np_match_key key, const cha
 				msg, msglen,
 				"node is set too (line %d): give the node or the device",
 				line_of[NP_M_NODE]);
-		if (np_parse_bdf(value, m->device, sizeof(m->device)))
+		/*
+		 * A full address (nvidia-smi's too) or a GPU UUID; not the short form, whose
+		 * meaning depends on the PCI domains of the day
+		 */
+		if (np_device_name_normalize(value, m->device, sizeof(m->device), &is_short) ||
+		    is_short)
 			return np_config_reason(
 				msg, msglen, "expected a PCI address like 0000:41:00.0, got \"%s\"",
 				value);
@@ -327,11 +333,12 @@ int np_config_add_cli_match(struct np_config *cfg, const char *regex, const char
 	const struct np_match *clash = np_config_find_match(cfg, NP_MATCH_CLI_NAME);
 	struct np_match *m;
 	char bdf[sizeof(m->device)] = "", why[384];
+	bool is_short;
 
 	if (device && node != NP_NO_NODE)
 		return np_config_reason(msg, msglen,
 					"--device and --node both name the target: give one");
-	if (device && np_parse_bdf(device, bdf, sizeof(bdf)))
+	if (device && np_device_name_normalize(device, bdf, sizeof(bdf), &is_short))
 		return np_config_reason(msg, msglen,
 					"--device '%s': expected a PCI address like 0000:41:00.0",
 					device);

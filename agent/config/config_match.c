@@ -56,7 +56,13 @@ bool np_match_process(const struct np_match *m, const char *comm, const char *cm
 	return true;
 }
 
+int np_match_below(const struct np_match *m, double rss_mb, double busy_cpus)
+{
+	return (rss_mb < (double)m->min_rss_mb ? NP_BELOW_RSS : 0) |
+	       (busy_cpus < m->min_cpu ? NP_BELOW_CPU : 0);
+}
+
 bool np_match_big_enough(const struct np_match *m, double rss_mb, double busy_cpus)
 {
-	return rss_mb >= (double)m->min_rss_mb && busy_cpus >= m->min_cpu;
+	return !np_match_below(m, rss_mb, busy_cpus);
 }

@@ -63,10 +63,20 @@ struct np_managed {
 };
 
 /* A process seen by discovery that is not managed: why, so it is not read again. */
+/*
+ * What run last said about a process it leaves alone for its size: the section it matches and
+ * the thresholds it falls below (NP_BELOW_* bits), so that it says so once, not each interval.
+ */
+struct np_skip_note {
+	const struct np_match *m;
+	int below;
+};
+
 struct np_seen_proc {
 	pid_t pid;
 	char comm[16];
 	bool matched; /* meets a section's rules, not yet its thresholds: checked each interval */
+	struct np_skip_note skip;
 	unsigned long long start_time; /* a reused pid with the same comm starts afresh */
 	unsigned long long ticks_prev; /* its CPU time then (clock ticks) */
 	double time_prev;
@@ -172,6 +182,14 @@ void np_run_rebind(struct np_run *r);
 const struct np_match *np_run_match(const struct np_config *cfg, const char *comm,
 				    const char *cmdline, const char *cgroup, bool *has_accel,
 				    bool (*accel_probe)(void *ctx), void *ctx);
+/*
+ * Pure: whether a process left alone for its size is news to the log (another section or
+ * other thresholds than last said, *last updated), and the words saying why ("holds 150 MB,
+ * below min_rss_mb 256").
+ */
+bool np_run_skip_news(struct np_skip_note *last, const struct np_match *m, int below);
+void np_run_skip_words(const struct np_match *m, int below, double rss_mb, double busy_cpus,
+		       char *buf, size_t len);
 /* node= or device= of a section as a node id and device index (-1 when unset). */
 int np_run_match_target(const struct np_topo *topo, const struct np_match *m, int *node,
 			int *device, char *msg, size_t msglen);

@@ -26,6 +26,7 @@
 #include "run/run.h"
 #include "lib/sysfs.h"
 #include "sample/window.h"
+#include "topo/device_name.h"
 
 #define MAX_ANCESTORS 8
 
@@ -164,10 +165,13 @@ int np_run_match_target(const struct np_topo *topo, const struct np_match *m, in
 		*node = m->node;
 	}
 	if (m->device[0]) {
-		*device = np_topo_device_index(topo, m->device);
+		char why[256];
+
+		/* the name as the operator copied it: a UUID, nvidia-smi's or the short form */
+		*device = np_topo_device_resolve("/", topo, m->device, why, sizeof(why));
 		if (*device < 0) {
-			snprintf(msg, msglen, "[match %s] device %s: no such PCI device", m->name,
-				 m->device);
+			*device = -1;
+			snprintf(msg, msglen, "[match %s] device %s: %s", m->name, m->device, why);
 			return -EINVAL;
 		}
 		if (topo->devices[*device].node < 0) {
@@ -249,9 +253,9 @@ void np_run_forget(struct np_run *r, int index, const char *why)
 	r->managed[index] = r->managed[--r->nmanaged];
 }
 
-/* At least the section's resident memory and busy CPUs (over the interval, or its life). */
-static bool big_enough(const struct np_match *m, const struct np_proc_info *info,
-		       struct np_seen_proc *seen, double now)
+/* Its busy CPUs over the interval, or over its life at first sight; false when gone. */
+static bool busy_cpus(const struct np_proc_info *info, struct np_seen_proc *seen, double now,
+		      double *cpus)
 {
 	long hz = sysconf(_SC_CLK_TCK);
 	unsigned long long ticks;
@@ -270,7 +274,57 @@ static bool big_enough(const struct np_match *m, const struct np_proc_info *info
 		seen->ticks_prev = ticks;
 		seen->time_prev = now;
 	}
-	return np_match_big_enough(m, info->rss_kb / 1024.0, busy);
+	*cpus = busy;
+	return true;
+}
+
+bool np_run_skip_news(struct np_skip_note *last, const struct np_match *m, int below)
+{
+	bool news = m && below && (m != last->m || below != last->below);
+
+	last->m = below ? m : NULL;
+	last->below = m ? below : 0;
+	return news;
+}
+
+void np_run_skip_words(const struct np_match *m, int below, double rss_mb, double busy_cpus,
+		       char *buf, size_t len)
+{
+	int n = 0;
+
+	buf[0] = '\0';
+	if (below & NP_BELOW_RSS)
+		n = snprintf(buf, len, "holds %.0f MB, below min_rss_mb %ld", rss_mb,
+			     m->min_rss_mb);
+	if ((below & NP_BELOW_CPU) && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, "%skeeps %.2f CPUs busy, below min_cpu %g",
+			 n ? ", and " : "", busy_cpus, m->min_cpu);
+}
+
+/*
+ * A process that meets m's rules: managed when it is big enough, else left alone and the log
+ * says why, once per shortfall. Returns whether it is managed now.
+ */
+static bool take_or_skip(struct np_run *r, const struct np_match *m,
+			 const struct np_proc_info *info, struct np_seen_proc *seen, double now)
+{
+	double rss_mb = info->rss_kb / 1024.0, cpus;
+	char why[160];
+	int below;
+
+	if (!busy_cpus(info, seen, now, &cpus))
+		return false;
+	below = np_match_below(m, rss_mb, cpus);
+	if (!below) {
+		seen->skip = (struct np_skip_note){ 0 };
+		return !manage(r, info, m, 0);
+	}
+	if (np_run_skip_news(&seen->skip, m, below)) {
+		np_run_skip_words(m, below, rss_mb, cpus, why, sizeof(why));
+		np_log(NP_LOG_INFO, "pid %d (%s) matches [match %s] but %s", info->pid, info->comm,
+		       m->name, why);
+	}
+	return false;
 }
 
 /* A new pid, or one whose comm changed: read it and decide. */
@@ -288,6 +342,7 @@ static void examine(struct np_run *r, pid_t pid, const char *comm, struct np_see
 	if (seen && (strcmp(seen->comm, comm) || seen->start_time != info.start_time)) {
 		seen->ticks_prev = 0; /* an exec, or a reused pid: another program now */
 		seen->time_prev = 0;
+		seen->skip = (struct np_skip_note){ 0 };
 	}
 	read_cgroup(pid, cgroup, sizeof(cgroup));
 	m = np_run_match(&r->cfg, info.comm, info.cmdline, cgroup, &has_accel, probe_accel, &ctx);
@@ -299,7 +354,9 @@ static void examine(struct np_run *r, pid_t pid, const char *comm, struct np_see
 	seen->start_time = info.start_time;
 	seen->seen = true;
 	seen->matched = m != NULL;
-	if (m && big_enough(m, &info, seen, now) && !manage(r, &info, m, 0))
+	if (!m)
+		seen->skip = (struct np_skip_note){ 0 }; /* matching again later is news again */
+	else if (take_or_skip(r, m, &info, seen, now))
 		seen->pid = 0; /* managed now: dropped from this table after the scan */
 }
 
@@ -364,7 +421,7 @@ int np_run_discover(struct np_run *r)
 
 	for (int i = 0; i < n; i++) {
 		struct np_seen_proc *seen;
-		char comm[16];
+		char comm[NP_COMM_LEN];
 		int idx;
 
 		if (np_lineage_has(&ours, pids[i]))

@@ -882,3 +882,35 @@ TEST(config_example_file_loads)
 	np_config_free(&cfg);
 	free(all);
 }
+
+/* device = what operators copy from nvidia-smi: its 8-digit domain, a GPU UUID (issue 12). */
+TEST(config_device_names_operators_copy)
+{
+	struct np_config cfg;
+	char msg[512];
+
+	CHECK_INT(load("[match a]\ncomm = x\ndevice = 00000000:41:00.0\n", &cfg, msg, sizeof(msg)),
+		  0);
+	CHECK_STR(cfg.matches[0].device, "0000:41:00.0"); /* as sysfs spells it */
+	np_config_free(&cfg);
+	CHECK_INT(load("[match a]\ncomm = x\ndevice = GPU-8c2e1f3a-5b6d-7e8f-9a0b-1c2d3e4f5a6b\n",
+		       &cfg, msg, sizeof(msg)),
+		  0);
+	CHECK_STR(cfg.matches[0].device, "GPU-8c2e1f3a-5b6d-7e8f-9a0b-1c2d3e4f5a6b");
+	np_config_free(&cfg);
+	CHECK_LOAD_ERROR("[match a]\ndevice = GPU-x\n",
+			 "2: [match a] device: expected a PCI address like 0000:41:00.0, got "
+			 "\"GPU-x\"");
+	/* run --match R --device: the short form too, resolved against the host at the start */
+	np_config_defaults(&cfg);
+	CHECK_INT(np_config_add_cli_match(&cfg, "llama", "C1:00.0", NP_NO_NODE, msg, sizeof(msg)),
+		  0);
+	CHECK_STR(cfg.matches[0].device, "c1:00.0");
+	np_config_free(&cfg);
+	np_config_defaults(&cfg);
+	CHECK_INT(np_config_add_cli_match(&cfg, "llama", "GPU-8c2e1f3a-5b6d-7e8f-9a0b-1c2d3e4f5a6b",
+					  NP_NO_NODE, msg, sizeof(msg)),
+		  0);
+	CHECK_STR(cfg.matches[0].device, "GPU-8c2e1f3a-5b6d-7e8f-9a0b-1c2d3e4f5a6b");
+	np_config_free(&cfg);
+}
