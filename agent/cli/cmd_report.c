@@ -21,6 +21,7 @@
 #include "lib/log.h"
 #include "lib/pattern.h"
 #include "output/report_output.h"
+#include "policy/shared_files.h"
 #include "sample/window.h"
 #include "topo/device_name.h"
 
@@ -263,6 +264,24 @@ static int sample(struct np_report *report, const struct report_args *a, pid_t *
 	return err;
 }
 
+/*
+ * The files each process shares with others and whether its placement on its target node
+ * would move them (policy/shared_files.h). One walk of /proc per process that maps a big
+ * shared data file; none for the others.
+ */
+static void shared_files(struct np_report *report)
+{
+	report->shared = calloc(report->nprocs + 1, sizeof(*report->shared));
+	for (int i = 0; report->shared && i < report->nprocs; i++) {
+		const struct np_proc_model *p = &report->procs[i];
+
+		if (p->exited ||
+		    np_shared_files_read("/", report->topo, p->info.pid, &report->shared[i]))
+			continue;
+		np_shared_decide(&report->shared[i], p->target_node, NULL, 0);
+	}
+}
+
 /* Model what was sampled and print it. */
 static int build_and_print(struct np_report *report, struct np_target_opts *target,
 			   const struct report_args *a, pid_t *pids, int npids, FILE *out)
@@ -277,6 +296,7 @@ static int build_and_print(struct np_report *report, struct np_target_opts *targ
 		np_err("report: %s", strerror(-err));
 		return NP_EXIT_RUNTIME;
 	}
+	shared_files(report);
 	if (a->json)
 		np_cli_print_json(out, np_report_to_json(report));
 	else

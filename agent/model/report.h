@@ -5,6 +5,7 @@
 
 
 #include "model/model.h"
+#include "model/shared_files.h"
 #include "sample/sampler.h"
 
 #define NP_REPORT_SCHEMA 1
@@ -26,6 +27,8 @@ struct np_report {
 	struct np_sample_data data;
 	int nprocs;
 	struct np_proc_model *procs;
+	/* the files each of procs shares with others (report fills it); NULL: not looked at */
+	struct np_shared_files *shared;
 };
 
 /* Gather: per-process models from the sampler's data, /proc and move_pages(2). */

@@ -234,6 +234,8 @@ void np_report_free(struct np_report *report)
 		free(report->procs[i].threads);
 	free(report->procs);
 	report->procs = NULL;
+	free(report->shared);
+	report->shared = NULL;
 	report->nprocs = 0;
 	np_sample_data_free(&report->data);
 }

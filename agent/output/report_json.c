@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "output/report_output.h"
+#include "output/shared_output.h"
 
 /* Lists indexed by node id run up to the highest online node. */
 static int node_span(const struct np_topo *topo)
@@ -133,6 +134,9 @@ static struct json_object *proc_json(const struct np_report *report, const struc
 	for (int i = 0; i < p->nthreads; i++)
 		json_object_array_add(threads, thread_json(&p->threads[i], span));
 	json_object_object_add(o, "per_thread", threads);
+	json_object_object_add(o, "shared_files",
+			       np_shared_files_json(report->shared ? &report->shared[p - report->procs]
+								   : NULL));
 	return o;
 }
 

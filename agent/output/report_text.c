@@ -6,6 +6,7 @@
 
 #include "lib/pages.h"
 #include "output/report_output.h"
+#include "output/shared_output.h"
 
 #define WORST_THREADS 10
 
@@ -226,10 +227,29 @@ static void print_recommendations(const struct np_report *r, FILE *out)
 		fprintf(out, "\nno process needs moving.\n");
 }
 
+/* The files processes share with others: whether placing them moves their pages. */
+static void print_shared_files(const struct np_report *r, FILE *out)
+{
+	bool any = false;
+
+	for (int i = 0; r->shared && i < r->nprocs; i++) {
+		const struct np_proc_model *p = &r->procs[i];
+
+		if (!r->shared[i].nfiles)
+			continue;
+		if (!any)
+			fprintf(out, "\nshared files (placed on its target node):\n");
+		any = true;
+		np_shared_files_print(&r->shared[i], p->info.pid, p->info.comm, p->target_node,
+				      "  ", out);
+	}
+}
+
 void np_report_print_text(const struct np_report *report, FILE *out)
 {
 	print_header(report, out);
 	print_processes(report, out);
 	print_worst_threads(report, out);
+	print_shared_files(report, out);
 	print_recommendations(report, out);
 }

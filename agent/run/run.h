@@ -20,6 +20,7 @@
 
 #include "config/config.h"
 #include "policy/fleet.h"
+#include "policy/shared_files.h"
 #include "output/metrics.h"
 #include "model/model.h"
 #include "sample/sampler.h"
@@ -162,6 +163,13 @@ void np_run_observe(struct np_run *r, const struct np_sample_data *snap, double 
 const struct np_accel_snapshot *np_run_accel(struct np_run *r);
 /* What the fleet policy needs of each. */
 void np_run_fleet_input(const struct np_run *r, struct np_fleet_proc *procs);
+
+/*
+ * (run_shared.c) The files mp shares with other processes, decided for its placement on node
+ * (managed sharers count by the fleet's node), each logged, conflicts counted. 0 or -errno.
+ */
+int np_run_shared_files(struct np_run *r, const struct np_managed *mp, int node,
+			struct np_shared_files *sf);
 
 /* Carry out one decision for managed process mp. */
 void np_run_act(struct np_run *r, struct np_managed *mp, const struct np_fleet_decision *d,

@@ -108,6 +108,7 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 					 .window_ns = snap->window_ns };
 	struct np_plan_opts popts = { 0 };
 	struct np_place place = { 0 };
+	struct np_shared_files shared;
 	struct np_plan *plan = calloc(1, sizeof(*plan));
 	const struct np_proc_model *proc = NULL;
 	int irqs[NP_PLAN_MAX_IRQS], nirqs = 0, nhot = 0, err;
@@ -153,6 +154,8 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 		np_log_ratelimited("plan", NP_LOG_WARNING, "pid %d (%s) on node %d: %s", mp->pid,
 				   mp->comm, d->node, plan->warnings[i]);
 	nhot = np_place_hot_addresses(snap, mp->pid, &hot);
+	if ((popts.only & NP_PLAN_ONLY_MEMORY) && !np_run_shared_files(r, mp, d->node, &shared))
+		place.shared = &shared;
 	place.topo = r->topo;
 	place.proc = proc;
 	place.opts = &popts;

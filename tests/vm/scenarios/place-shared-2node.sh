@@ -48,5 +48,53 @@ check "C2: the file's pages stay on node 1 ($(file_share_on $a 1))" in_range "$(
 numaplace restore >/dev/null
 kill "$a" "$b" 2>/dev/null
 wait "$a" "$b" 2>/dev/null
+
+# `numaplace run`: the fleet's node of a managed sharer counts
+. /np/lib/run.sh
+replicas() {
+	rm -f /weights/model.gguf
+	start_stream --preferred=0 --cpunodebind=0 np-stream --mb 128 --threads 1 --seconds "$1" --file /weights/model.gguf
+	a=$pid
+	start_stream --preferred=0 --cpunodebind=0 np-stream --mb 128 --threads 1 --seconds "$2" --file /weights/model.gguf
+	b=$pid
+}
+sections() {
+	printf '[global]\ninterval = 1\nmetrics_file = %s\n' "$metrics"
+	while [ $# -gt 0 ]; do
+		printf '[match %s]\ncmdline = %s\nmin_rss_mb = 32\nsustain = 1\nnode = %s\n' "$1" "$2" "$3"
+		shift 3
+	done
+}
+
+# R1: both replicas headed to node 1: the file's pages move along
+replicas 601 602
+sections both 'seconds 60[12]' 1 >/tmp/run.conf
+start_agent --config /tmp/run.conf
+check "R1: A placed on node 1" wait_log "placed pid $a \(np-stream\) on node 1" 300
+check "R1: B placed on node 1" wait_log "placed pid $b \(np-stream\) on node 1" 300
+check "R1: the log says the shared pages move along" \
+	grep -q "shares /weights/model.gguf (128 MB) with pid [0-9]* (np-stream) on node 1: every process mapping it is on node 1, its pages move along" "$agent_log"
+check "R1: the file's pages on node 1 ($(file_share_on $a 1))" in_range "$(file_share_on $a 1)" 0.95 1
+stop_agent
+check_eq "R1: the agent ends cleanly" "$agent_rc" 0
+show_log 8
+kill "$a" "$b" 2>/dev/null
+wait "$a" "$b" 2>/dev/null
+
+# R2: one replica per node: a conflict, logged with its fix and counted; the pages stay
+replicas 603 604
+sections a 'seconds 603' 0 b 'seconds 604' 1 >/tmp/run.conf
+start_agent --config /tmp/run.conf
+check "R2: B placed on node 1" wait_log "placed pid $b \(np-stream\) on node 1" 300
+check "R2: the log names the conflict and its fix" \
+	grep -q "pid $b (np-stream) on node 1 shares /weights/model.gguf (128 MB) with pid $a (np-stream) on node 0: its pages stay where they are.*llama.cpp --no-mmap, Ollama use_mmap false" "$agent_log"
+sleep 3 # follow-ups come and go: the pages still do not move
+check "R2: the file's pages stay on node 0 ($(file_share_on $b 0))" in_range "$(file_share_on $b 0)" 0.95 1
+check "R2: the conflict is counted" test "$(metric numaplace_shared_file_conflicts_total)" -ge 1
+stop_agent
+check_eq "R2: the agent ends cleanly" "$agent_rc" 0
+show_log 8
+kill "$a" "$b" 2>/dev/null
+wait "$a" "$b" 2>/dev/null
 umount /weights
 finish
