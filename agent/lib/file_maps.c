@@ -52,8 +52,8 @@ static bool parse_maps_line(const char *line, struct np_file_map *m)
 	int used = 0;
 
 	memset(m, 0, sizeof(*m));
-	if (sscanf(line, "%lx-%lx %7s %*x %x:%x %llu %n", &m->start, &m->end, perms, &major,
-		   &minor, &m->ino, &used) < 6 ||
+	if (sscanf(line, "%lx-%lx %7s %*x %x:%x %llu %n", &m->start, &m->end, perms, &major, &minor,
+		   &m->ino, &used) < 6 ||
 	    !m->ino || !used || line[used] != '/')
 		return false;
 	m->dev = ((unsigned long long)major << 20) | minor;

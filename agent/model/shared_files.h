@@ -19,10 +19,10 @@
 #include "lib/file_maps.h"
 #include "topo/topo.h"
 
-#define NP_SHARED_MIN_PAGES 4096 /* 16 MB: a model, not a locale archive */
-#define NP_SHARED_MAX_FILES 8
+#define NP_SHARED_MIN_PAGES   4096 /* 16 MB: a model, not a locale archive */
+#define NP_SHARED_MAX_FILES   8
 #define NP_SHARED_MAX_SHARERS 16
-#define NP_SHARED_MAX_RANGES 8
+#define NP_SHARED_MAX_RANGES  8
 
 struct np_shared_sharer {
 	pid_t pid;

@@ -115,8 +115,8 @@ void np_place_print_outcome(const struct np_place *p, FILE *out)
 			m->seconds > 0 ? MB(m->pages_moved) / m->seconds : 0);
 		if (m->pages_busy || m->pages_shared || m->pages_failed || m->pages_pinned)
 			fprintf(out,
-				"             not moved: %.1f MB busy, %.1f MB pinned, %.1f MB shared "
-				"with other processes, %.1f MB failed\n",
+				"             not moved: %.1f MB busy, %.1f MB pinned, %.1f MB "
+				"shared with other processes, %.1f MB failed\n",
 				MB(m->pages_busy), MB(m->pages_pinned), MB(m->pages_shared),
 				MB(m->pages_failed));
 		if (m->move_all_denied)

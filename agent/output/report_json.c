@@ -90,6 +90,7 @@ static struct json_object *proc_json(const struct np_report *report, const struc
 {
 	struct json_object *o = json_object_new_object(), *threads = json_object_new_array();
 	struct json_object *devices = json_object_new_array(), *autonuma = json_object_new_object();
+	const struct np_shared_files *shared;
 	int span = node_span(report->topo);
 
 	json_object_object_add(o, "pid", json_object_new_int(p->info.pid));
@@ -134,9 +135,8 @@ static struct json_object *proc_json(const struct np_report *report, const struc
 	for (int i = 0; i < p->nthreads; i++)
 		json_object_array_add(threads, thread_json(&p->threads[i], span));
 	json_object_object_add(o, "per_thread", threads);
-	json_object_object_add(o, "shared_files",
-			       np_shared_files_json(report->shared ? &report->shared[p - report->procs]
-								   : NULL));
+	shared = report->shared ? &report->shared[p - report->procs] : NULL;
+	json_object_object_add(o, "shared_files", np_shared_files_json(shared));
 	return o;
 }
 

@@ -20,7 +20,8 @@ struct json_object *np_shared_files_json(const struct np_shared_files *sf)
 
 	for (int i = 0; sf && i < sf->nfiles; i++) {
 		const struct np_shared_file *f = &sf->files[i];
-		struct json_object *o = json_object_new_object(), *sharers = json_object_new_array();
+		struct json_object *o = json_object_new_object(),
+				   *sharers = json_object_new_array();
 
 		for (int s = 0; s < f->nsharers; s++)
 			json_object_array_add(sharers, sharer_json(&f->sharers[s]));
@@ -34,8 +35,8 @@ struct json_object *np_shared_files_json(const struct np_shared_files *sf)
 	return files;
 }
 
-void np_shared_files_print(const struct np_shared_files *sf, pid_t pid, const char *comm,
-			   int node, const char *prefix, FILE *out)
+void np_shared_files_print(const struct np_shared_files *sf, pid_t pid, const char *comm, int node,
+			   const char *prefix, FILE *out)
 {
 	char line[1024];
 

@@ -15,7 +15,7 @@
 struct json_object *np_shared_files_json(const struct np_shared_files *sf);
 
 /* One line per file, after prefix: np_shared_file_text() for pid (comm) going to node. */
-void np_shared_files_print(const struct np_shared_files *sf, pid_t pid, const char *comm,
-			   int node, const char *prefix, FILE *out);
+void np_shared_files_print(const struct np_shared_files *sf, pid_t pid, const char *comm, int node,
+			   const char *prefix, FILE *out);
 
 #endif

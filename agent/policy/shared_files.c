@@ -9,8 +9,8 @@ static int sharer_node(const struct np_shared_sharer *s, const struct np_shared_
 		       int nplaced)
 {
 	for (int i = 0; i < nplaced; i++)
-		if (placed[i].pid == s->pid &&
-		    (!placed[i].start_time || !s->start_time || placed[i].start_time == s->start_time))
+		if (placed[i].pid == s->pid && (!placed[i].start_time || !s->start_time ||
+						placed[i].start_time == s->start_time))
 			return placed[i].node;
 	return s->node;
 }
@@ -64,14 +64,16 @@ void np_shared_file_text(const struct np_shared_file *f, pid_t pid, const char *
 	sharers_text(f, who, sizeof(who));
 	if (!f->conflict) {
 		snprintf(buf, len,
-			 "pid %d (%.16s) shares %s (%.0f MB) with %s: every process mapping it is on "
+			 "pid %d (%.16s) shares %s (%.0f MB) with %s: every process mapping it is "
+			 "on "
 			 "node %d, its pages move along",
 			 (int)pid, comm, f->path, np_pages_mb(f->pages), who, node);
 		return;
 	}
-	snprintf(buf, len,
-		 "pid %d (%.16s) on node %d shares %s (%.0f MB) with %s: its pages stay where they "
-		 "are (moving them would take them from the others); fix: one copy of the file per "
-		 "node, or the engine's no-mmap option (llama.cpp --no-mmap, Ollama use_mmap false)",
-		 (int)pid, comm, node, f->path, np_pages_mb(f->pages), who);
+	snprintf(
+		buf, len,
+		"pid %d (%.16s) on node %d shares %s (%.0f MB) with %s: its pages stay where they "
+		"are (moving them would take them from the others); fix: one copy of the file per "
+		"node, or the engine's no-mmap option (llama.cpp --no-mmap, Ollama use_mmap false)",
+		(int)pid, comm, node, f->path, np_pages_mb(f->pages), who);
 }

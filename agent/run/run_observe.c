@@ -102,11 +102,15 @@ static bool from_driver(const struct np_accel_use *use)
 	return use->source == NP_ACCEL_SOURCE_NVML || use->source == NP_ACCEL_SOURCE_KFD;
 }
 
-/* The node of its accelerators: the pick's; files on several nodes: the first one's. */
+/*
+ * The node of its accelerators: the pick's; files on several nodes: the first one's, unless a
+ * driver (NVML, KFD) is there to say which one it computes on once it holds memory (a
+ * tensor-parallel worker has every GPU's file open): then none until it does.
+ */
 static int accel_node(const struct np_topo *topo, const struct np_accel_use *use,
-		      const struct np_accel_pick *pick)
+		      const struct np_accel_pick *pick, bool driver)
 {
-	if (pick->node != NP_NO_NODE)
+	if (pick->node != NP_NO_NODE || driver)
 		return pick->node;
 	for (int i = 0; i < use->ndevices; i++)
 		if (topo->devices[use->devices[i]].node >= 0)
@@ -115,14 +119,15 @@ static int accel_node(const struct np_topo *topo, const struct np_accel_use *use
 }
 
 /* Logged when the GPU or the source changes, not when its memory there does. */
-static void note_accel(struct np_run *r, struct np_managed *mp, const struct np_accel_pick *old)
+static void note_accel(struct np_run *r, struct np_managed *mp, const struct np_accel_pick *old,
+		       bool driver)
 {
 	const char *source = np_accel_source_name(mp->accel.source);
 	struct np_accel_pick pick;
 	char why[192], bytes[32];
 
 	np_accel_pick(r->topo, &mp->accel, &pick);
-	mp->device_node = accel_node(r->topo, &mp->accel, &pick);
+	mp->device_node = accel_node(r->topo, &mp->accel, &pick, driver);
 	mp->accel_note[0] = '\0';
 	if (pick.device < 0)
 		return;
@@ -157,7 +162,7 @@ static void refresh_accel(struct np_run *r, struct np_managed *mp, bool full)
 		np_accel_pick(r->topo, &mp->accel, &old);
 	mp->accel_read = !np_proc_accel_attr("/", mp->pid, 0, r->topo, snap, &mp->accel);
 	if (mp->accel_read)
-		note_accel(r, mp, had ? &old : NULL);
+		note_accel(r, mp, had ? &old : NULL, snap->nvml.ok || snap->nkfd);
 }
 
 void np_run_observe(struct np_run *r, const struct np_sample_data *snap, double interval_s)

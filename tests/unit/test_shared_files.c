@@ -53,7 +53,7 @@ TEST(shared_file_maps_parse_joins_numa_maps)
 	CHECK(!m[2].exec && m[1].exec);
 	CHECK_INT((int)m[2].pages, 32768);
 	CHECK_INT(m[2].mapmax, 2);
-	CHECK_INT(m[4].mapmax, 0); /* alone.gguf: no mapmax, nobody else */
+	CHECK_INT(m[4].mapmax, 0);	    /* alone.gguf: no mapmax, nobody else */
 	CHECK_INT((int)m[7].pages, 8 * 16); /* 64 KiB kernel pages in 4 KiB pages */
 	CHECK(m[0].dev == ((8ULL << 20) | 1));
 	/* cut at max: the count says how many there are, no figure lands out of bounds */
@@ -88,8 +88,10 @@ TEST(shared_file_candidates_keep_the_largest)
 	int n = NP_SHARED_MAX_FILES + 3;
 
 	for (int i = 0; i < n; i++)
-		m[i] = (struct np_file_map){ .start = 0x1000UL * i, .end = 0x1000UL * (i + 1),
-					     .ino = 1000 + i, .pages = NP_SHARED_MIN_PAGES + i,
+		m[i] = (struct np_file_map){ .start = 0x1000UL * i,
+					     .end = 0x1000UL * (i + 1),
+					     .ino = 1000 + i,
+					     .pages = NP_SHARED_MIN_PAGES + i,
 					     .mapmax = 2 };
 	np_shared_candidates(m, n, &sf);
 	CHECK_INT(sf.nfiles, NP_SHARED_MAX_FILES);
@@ -118,7 +120,8 @@ static void one_file(struct np_shared_files *sf, int nodes, const int *node_of)
 	sf->files[0].pages = 32768;
 	sf->files[0].nsharers = nodes;
 	for (int i = 0; i < nodes; i++) {
-		sf->files[0].sharers[i] = (struct np_shared_sharer){ .pid = 200 + i, .node = node_of[i],
+		sf->files[0].sharers[i] = (struct np_shared_sharer){ .pid = 200 + i,
+								     .node = node_of[i],
 								     .start_time = 10 + i };
 		snprintf(sf->files[0].sharers[i].comm, 16, "llama-server");
 	}
@@ -223,8 +226,9 @@ TEST(shared_file_users_walk_proc)
 		mkdir(dir, 0700);
 	}
 	put(root, "proc/10/maps", maps_text); /* itself: left out */
-	put(root, "proc/11/maps", "7f00-7f01 r--s 00000000 00:2a 555 /models/q4.gguf\n"
-				  "7f02-7f03 r--s 00000000 00:2a 557 /models/alone.gguf\n");
+	put(root, "proc/11/maps",
+	    "7f00-7f01 r--s 00000000 00:2a 555 /models/q4.gguf\n"
+	    "7f02-7f03 r--s 00000000 00:2a 557 /models/alone.gguf\n");
 	put(root, "proc/12/maps", "7f00-7f01 r--s 00000000 00:2b 555 /other/q4.gguf\n");
 	/* 13 has no maps: gone meanwhile */
 	CHECK_INT(np_file_users(root, 10, keys, 2, &users, &n, &cut), 0);
