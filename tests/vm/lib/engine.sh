@@ -37,7 +37,7 @@ decided_at() {
 }
 
 # decided_within PID LOADED BOUND: its placement started at most BOUND s after LOADED (an uptime)
-decided_within() { le "$(since "$2" "$(decided_at "$1")")" "$3"; }
+decided_within() { [ -n "$(decided_at "$1")" ] && le "$(since "$2" "$(decided_at "$1")")" "$3"; }
 
 # decision_bound [OTHER-PID]: how long after loading a placement may start: found (it holds
 # min_rss_mb) at the latest an interval after loading, then sustain (3) intervals measured, an
@@ -62,6 +62,11 @@ result() {
 		"moved $(moved_mb "$2") MB of $(rss_mb "$2") MB resident (move $(move_s "$2") s);" \
 		"pages on node 0/1: $(share_on "$2" 0)/$(share_on "$2" 1)"
 }
+
+# part_log: the agent's log so far when this part of the scenario failed a check (call
+# part_start first)
+part_start() { part_failed=$NP_FAILED; }
+part_log() { [ "$NP_FAILED" -eq "$part_failed" ] || show_log "${1:-25}"; }
 
 # shared_conflicts: the agent's count of shared files whose sharers went to different nodes
 shared_conflicts() {

@@ -42,6 +42,7 @@ stop_llama() {
 }
 # A. one server, a thread per CPU
 model_file $model 288 0
+part_start
 start_agent --match np-llama --interval $interval --metrics-file $metrics
 launch solo 0 "$card1"
 loaded solo
@@ -56,12 +57,14 @@ wait_until 200 share_at_least "$solo" 1 0.95
 check "A: >= 95% of its pages on node 1, the mapped model's too ($(file_share_on "$solo" 1))" \
 	share_at_least "$solo" 1 0.95
 result "llama.cpp (one server)" "$solo" "$solo_start" "$solo_ready"
+part_log
 stop_agent TERM
 check_eq "A: SIGTERM: exit code 0" "$agent_rc" 0
 stop_llama "$solo"
 
 # B. two replicas on one file, both headed to node 1
 model_file $model 288 0
+part_start
 start_agent --match np-llama --interval $interval --metrics-file $metrics
 launch ra 0 "$card1" 2
 launch rb 0 "$card1" 2
@@ -83,6 +86,7 @@ check "B: the shared model moved to node 1 (replica 1: $(file_share_on "$ra" 1),
 result "llama.cpp replica 1 of 2, same node" "$ra" "$ra_start" "$ra_ready"
 result "llama.cpp replica 2 of 2, same node" "$rb" "$rb_start" "$rb_ready"
 check_eq "B: no conflict counted" "$(shared_conflicts)" 0
+part_log
 stop_agent TERM
 check_eq "B: SIGTERM: exit code 0" "$agent_rc" 0
 stop_llama "$ra"
@@ -90,6 +94,7 @@ stop_llama "$rb"
 
 # C. two replicas on one file, one per GPU, each starting on the other node
 model_file $model 288 0
+part_start
 start_agent --match np-llama --interval $interval --metrics-file $metrics
 launch rx 1 "$card0" 2
 launch ry 0 "$card1" 2
@@ -122,9 +127,9 @@ check_eq "C: each replica placed once" "$(log_count "placed pid ")" 2
 result "llama.cpp replica 1 of 2, other node" "$rx" "$rx_start" "$rx_ready"
 result "llama.cpp replica 2 of 2, other node" "$ry" "$ry_start" "$ry_ready"
 check "the agent still runs" agent_alive
+part_log
 stop_agent TERM
 check_eq "C: SIGTERM: exit code 0" "$agent_rc" 0
-[ "$NP_FAILED" -eq 0 ] || show_log 30
 stop_llama "$rx"
 stop_llama "$ry"
 
