@@ -18,6 +18,10 @@ interval=1
 slack=1.5
 model=/tmp/model.gguf
 card0=$(card_on_node 0) card1=$(card_on_node 1)
+# Replicas read with one thread each: moving pages two processes map (MOVE_ALL) while both read
+# them hard is slow under TCG in the kernel itself (migratepages of the 288 MB with two readers
+# in each replica had not ended after 190 s in this guest)
+rthreads=1
 cpus0=$(node_cpus 0) cpus1=$(node_cpus 1)
 ncpus=$(grep -c ^processor /proc/cpuinfo)
 check "setup: a stand-in GPU on each node (${card0:-none}, ${card1:-none})" test -n "$card0" -a -n "$card1"
@@ -66,8 +70,8 @@ stop_llama "$solo"
 model_file $model 288 0
 part_start
 start_agent --match np-llama --interval $interval --metrics-file $metrics
-launch ra 0 "$card1" 2
-launch rb 0 "$card1" 2
+launch ra 0 "$card1" $rthreads
+launch rb 0 "$card1" $rthreads
 loaded ra
 loaded rb
 wait_until 400 eval 'main_on "$ra" "$cpus1" && main_on "$rb" "$cpus1"'
@@ -96,8 +100,8 @@ stop_llama "$rb"
 model_file $model 288 0
 part_start
 start_agent --match np-llama --interval $interval --metrics-file $metrics
-launch rx 1 "$card0" 2
-launch ry 0 "$card1" 2
+launch rx 1 "$card0" $rthreads
+launch ry 0 "$card1" $rthreads
 loaded rx
 loaded ry
 wait_until 400 eval 'main_on "$rx" "$cpus0" && main_on "$ry" "$cpus1"'
