@@ -65,7 +65,9 @@ expect_exit "report: no match" 2 "no running process matches" "$np" report --mat
 expect_exit "report: --all with --pid" 2 "cannot be combined" "$np" report --all --pid 1
 expect_exit "report: unknown device" 2 "no such accelerator" "$np" report --device 0000:ff:00.0
 expect_exit "report: unknown short device" 2 "--device ff:00.0: no such accelerator" "$np" report --device ff:00.0
-expect_exit "report: unknown GPU UUID" 2 "--device GPU-0123: no NVIDIA GPU with UUID GPU-0123" "$np" report --device GPU-0123
+expect_exit "report: unknown GPU UUID" 2 \
+	"--device GPU-00000000-0000-0000-0000-000000000000: no NVIDIA GPU with UUID" \
+	"$np" report --device GPU-00000000-0000-0000-0000-000000000000
 expect_exit "report: unknown flag" 2 "unknown option '--frob'" "$np" report --frob
 expect_exit "report: -o into a missing directory" 1 "/nonexistent/x.json" "$np" report --pid 1 -o /nonexistent/x.json
 # -o as root: never through a symlink, never blocked by a FIFO, a regular file emptied first
@@ -108,7 +110,8 @@ expect_exit "place: --device neither an address nor a UUID" 2 \
 	"$np" place --pid $victim --device gpu0 --journal "$j"
 expect_exit "place: unknown short address" 2 "--device ff:1f.7: no such PCI device" "$np" place --pid $victim --device ff:1f.7 --journal "$j"
 expect_exit "place: unknown nvidia-smi address" 2 "--device 00000000:FF:1F.7: no such PCI device" "$np" place --pid $victim --device 00000000:FF:1F.7 --journal "$j"
-expect_exit "place: unknown GPU UUID" 2 "--device GPU-0123-abcd: no NVIDIA GPU with UUID GPU-0123-abcd" "$np" place --pid $victim --device GPU-0123-abcd --journal "$j"
+u0=GPU-00000000-0000-0000-0000-000000000000
+expect_exit "place: unknown GPU UUID" 2 "--device $u0: no NVIDIA GPU with UUID $u0" "$np" place --pid $victim --device $u0 --journal "$j"
 # a device of this host in the other forms is found (then placed, or refused for its node)
 hostdev=$("$np" topo --json | jq -r '.devices[0].pci // empty')
 if [ -n "$hostdev" ]; then
@@ -293,7 +296,7 @@ expect_exit "run: --device without --match" 2 "go with --match" run --device 000
 expect_exit "run: --node and --device" 2 "both name the target" run --match x --node 0 --device 0000:41:00.0
 expect_exit "run: unknown device" 2 "0000:99:00.0: no such PCI device" run --match x --device 0000:99:00.0
 expect_exit "run: unknown short device" 2 "device 99:00.0: no such PCI device" run --match x --device 99:00.0
-expect_exit "run: unknown GPU UUID" 2 "no NVIDIA GPU with UUID GPU-0123" run --match x --device GPU-0123
+expect_exit "run: unknown GPU UUID" 2 "no NVIDIA GPU with UUID $u0" run --match x --device $u0
 expect_exit "run: --device that is no address" 2 "--device 'gpu0': expected a PCI address" run --match x --device gpu0
 expect_exit "run: --interval 0" 2 "--interval.*expected seconds" run --match x --interval 0
 expect_exit "run: unknown tune key" 2 "unknown key 'bogus'" run --match x --balancing tune:bogus=1
@@ -623,7 +626,21 @@ if [ "$(id -u)" = 0 ]; then
 		grep -q "managing pid $pesc (np?\[31mx y) \[match esc\]" "$tmp/cesc.err"
 	check_eq "... no raw control byte in run's log" \
 		"$(tr -d '\n' <"$tmp/cesc.err" | LC_ALL=C grep -c '[[:cntrl:]]')" 0
-	kill $p15 $pparen $pesc
+	# place prints names safely: text with escapes, JSON as valid UTF-8
+	"$np" place --pid $pesc --dry-run --node 0 --only threads >"$tmp/cesc-place.out" 2>&1
+	check "place --dry-run: the name's control bytes as escapes" \
+		grep -q "plan for pid $pesc (np\\\\x1b\[31mx\\\\x0ay)" "$tmp/cesc-place.out"
+	check_eq "... no raw control byte" \
+		"$(tr -d '\n' <"$tmp/cesc-place.out" | LC_ALL=C grep -c '[[:cntrl:]]')" 0
+	cp "$(command -v sleep)" "$tmp/names/$(printf 'caf\351')"
+	"$tmp/names/$(printf 'caf\351')" 60 &
+	platin=$!
+	sleep 0.2
+	"$np" place --pid $platin --dry-run --node 0 --only threads --json >"$tmp/latin.json" 2>/dev/null
+	check "place --json: a name that is not UTF-8 gives valid UTF-8" \
+		sh -c "iconv -f UTF-8 -t UTF-8 '$tmp/latin.json' >/dev/null 2>&1"
+	check_eq "... the byte as U+FFFD" "$(jq -r .comm "$tmp/latin.json")" "$(printf 'caf\357\277\275')"
+	kill $p15 $pparen $pesc $platin
 fi
 
 # Issue 12: run says once why it leaves alone a process that matches a section but is too

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "lib/pages.h"
+#include "lib/text_escape.h"
 #include "output/place_output.h"
 #include "output/shared_output.h"
 
@@ -36,11 +37,12 @@ void np_place_print_plan(const struct np_place *p, FILE *out)
 	const struct np_plan *plan = p->plan;
 	const struct np_proc_model *proc = p->proc;
 	unsigned int only = p->opts->only;
-	char cpus[NP_CPULIST_MAX], irqs[256];
+	char cpus[NP_CPULIST_MAX], irqs[256], comm[NP_COMM_LEN * 8];
 
 	np_cpulist_format(&plan->cpus, cpus, sizeof(cpus)); /* fits: NP_CPULIST_MAX */
+	np_text_escape(proc->info.comm, comm, sizeof(comm)); /* any bytes: no raw control ones */
 	fprintf(out, "%splan for pid %d (%s): node %d, %s\n",
-		p->dry_run ? "dry run, nothing changes. " : "", proc->info.pid, proc->info.comm,
+		p->dry_run ? "dry run, nothing changes. " : "", proc->info.pid, comm,
 		plan->target_node, proc->target_reason);
 	if ((only & NP_PLAN_ONLY_THREADS) && p->opts->window_ns)
 		fprintf(out, "  threads    %d threads onto CPUs %s (%d busy)\n", plan->nthreads, cpus,
@@ -218,10 +220,12 @@ struct json_object *np_place_to_json(const struct np_place *p)
 	const struct np_place_outcome *out = &p->outcome;
 	struct json_object *o = json_object_new_object(), *only = json_object_new_array(), *r;
 	static const char *const parts[] = { "threads", "memory", "irqs", "balancing" };
+	char comm[NP_COMM_LEN * 3];
 
+	np_utf8_repair(p->proc->info.comm, comm, sizeof(comm)); /* JSON is UTF-8 */
 	json_object_object_add(o, "schema", json_object_new_int(1));
 	json_object_object_add(o, "pid", json_object_new_int(p->proc->info.pid));
-	json_object_object_add(o, "comm", json_object_new_string(p->proc->info.comm));
+	json_object_object_add(o, "comm", json_object_new_string(comm));
 	json_object_object_add(o, "dry_run", json_object_new_boolean(p->dry_run));
 	json_object_object_add(o, "target_node", json_object_new_int(p->plan->target_node));
 	json_object_object_add(o, "target_reason", json_object_new_string(p->proc->target_reason));

@@ -354,10 +354,26 @@ static void examine(struct np_run *r, pid_t pid, const char *comm, struct np_see
 	seen->start_time = info.start_time;
 	seen->seen = true;
 	seen->matched = m != NULL;
+	seen->kernel = !info.cmdline[0] && (info.ppid == 2 || pid == 2);
 	if (!m)
 		seen->skip = (struct np_skip_note){ 0 }; /* matching again later is news again */
 	else if (take_or_skip(r, m, &info, seen, now))
 		seen->pid = 0; /* managed now: dropped from this table after the scan */
+}
+
+/*
+ * A kernel thread left alone whose name changed: 6.x names workqueue workers after their
+ * current work ("kworker/u8:3-events_unbound"), so it changes every few seconds. The same
+ * thread (same start time) keeps its verdict for one stat read instead of a full look.
+ */
+static void follow_kernel_rename(struct np_seen_proc *seen, pid_t pid, const char *comm)
+{
+	struct np_stat st;
+
+	if (!seen || !seen->kernel || seen->matched || !strcmp(seen->comm, comm))
+		return;
+	if (np_stat_read("/", pid, 0, &st) == 0 && st.start_time == seen->start_time)
+		snprintf(seen->comm, sizeof(seen->comm), "%s", comm);
 }
 
 /* Children of managed servers, traced by the fork handler. */
@@ -435,6 +451,7 @@ int np_run_discover(struct np_run *r)
 		if (!comm[0])
 			continue; /* gone meanwhile */
 		seen = find_ignored(r, pids[i], nsorted);
+		follow_kernel_rename(seen, pids[i], comm);
 		if (seen && !strcmp(seen->comm, comm) && !seen->matched) {
 			seen->seen = true; /* same program as before: same verdict */
 			continue;

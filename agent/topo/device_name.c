@@ -10,13 +10,6 @@
 #include "topo/nvidia_info.h"
 #include "topo/pci_addr.h"
 
-/* "GPU-" and the driver's hex digits and dashes. */
-static bool uuid_form(const char *name)
-{
-	return !strncasecmp(name, "GPU-", 4) && name[4] &&
-	       strspn(name + 4, "0123456789abcdefABCDEF-") == strlen(name + 4);
-}
-
 /* The device with this UUID through the driver's GPU list; -ENOENT when none has it. */
 static int by_uuid(const char *root, const struct np_topo *topo, const char *uuid, char *msg,
 		   size_t msglen)
@@ -65,7 +58,7 @@ int np_topo_device_resolve(const char *root, const struct np_topo *topo, const c
 	char pci[24];
 	int index;
 
-	if (uuid_form(name))
+	if (np_gpu_uuid_valid(name))
 		return by_uuid(root, topo, name, msg, msglen);
 	if (np_pci_addr_parse(name, &addr)) {
 		snprintf(msg, msglen,
@@ -88,7 +81,7 @@ int np_device_name_normalize(const char *name, char *out, size_t len, bool *is_s
 	int n;
 
 	*is_short = false;
-	if (uuid_form(name)) {
+	if (np_gpu_uuid_valid(name)) {
 		n = snprintf(out, len, "%s", name);
 	} else if (np_pci_addr_parse(name, &addr)) {
 		return -EINVAL;

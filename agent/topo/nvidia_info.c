@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The NVIDIA driver's GPU list in /proc (see nvidia_info.h). */
 #define _GNU_SOURCE /* strchrnul */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lib/sysfs.h"
 #include "topo/nvidia_info.h"
@@ -97,13 +99,28 @@ int np_nvidia_info_parse(const char *text, const char *dir_bdf, struct np_nvidia
 		parse_line(gpu, line, eol);
 		line = *eol ? eol + 1 : eol;
 	}
-	/* "GPU-" and then the driver's hex and dashes; anything else is no UUID */
-	if (strncmp(gpu->uuid, "GPU-", 4) ||
-	    strspn(gpu->uuid + 4, "0123456789abcdefABCDEF-") != strlen(gpu->uuid + 4))
+	if (!np_gpu_uuid_valid(gpu->uuid)) /* anything else is no UUID */
 		gpu->uuid[0] = '\0';
 	if (!gpu->pci[0] && (!dir_bdf || set_pci(gpu, dir_bdf, strlen(dir_bdf))))
 		return -EINVAL;
 	return 0;
+}
+
+bool np_gpu_uuid_valid(const char *s)
+{
+	static const int groups[] = { 8, 4, 4, 4, 12 };
+
+	if (strncasecmp(s, "GPU-", 4))
+		return false;
+	s += 4;
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		for (int i = 0; i < groups[g]; i++, s++)
+			if (!isxdigit((unsigned char)*s))
+				return false;
+		if (*s++ != (g + 1 < sizeof(groups) / sizeof(groups[0]) ? '-' : '\0'))
+			return false;
+	}
+	return true;
 }
 
 static int by_pci(const void *a, const void *b)

@@ -8,6 +8,8 @@
 #ifndef NP_NVIDIA_INFO_H
 #define NP_NVIDIA_INFO_H
 
+#include <stdbool.h>
+
 #define NP_MAX_NVIDIA_GPUS 64
 
 struct np_nvidia_gpu {
@@ -16,6 +18,9 @@ struct np_nvidia_gpu {
 	long minor;	/* "Device Minor:", -1 when absent */
 	char model[96]; /* "Model:" (cut to fit) */
 };
+
+/* "GPU-" and 8-4-4-4-12 hex digits (any case), as nvidia-smi -L and the driver print it. */
+bool np_gpu_uuid_valid(const char *s);
 
 /*
  * The GPUs of /proc/driver/nvidia/gpus/<BDF>/information, sorted by PCI address (the

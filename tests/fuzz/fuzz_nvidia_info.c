@@ -2,7 +2,7 @@
 /*
  * The NVIDIA driver's /proc/driver/nvidia/gpus/<BDF>/information parser and the PCI address
  * parser (topo/nvidia_info.c, topo/pci_addr.c): whatever the text, a GPU comes back with a
- * well-formed PCI address, a UUID that is empty or "GPU-" and hex, printable fields.
+ * well-formed PCI address, a UUID that is empty or well-formed, printable fields.
  */
 #include "fuzz.h" /* first: it sets _GNU_SOURCE */
 
@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_printable(gpu.uuid, sizeof(gpu.uuid), "uuid");
 		check_printable(gpu.model, sizeof(gpu.model), "model");
 		FUZZ_CHECK(np_pci_addr_parse(gpu.pci, &addr) == 0, "pci \"%s\"", gpu.pci);
-		FUZZ_CHECK(!gpu.uuid[0] || !strncmp(gpu.uuid, "GPU-", 4), "uuid \"%s\"", gpu.uuid);
+		FUZZ_CHECK(!gpu.uuid[0] || np_gpu_uuid_valid(gpu.uuid), "uuid \"%s\"", gpu.uuid);
 		FUZZ_CHECK(gpu.minor >= -1, "minor %ld", gpu.minor);
 	}
 	/* the input as an address: what parses formats back to something that parses the same */

@@ -11,6 +11,7 @@
 #include "config/config_keys.h"
 #include "model/model.h"
 #include "policy/plan.h"
+#include "topo/nvidia_info.h"
 
 static void check_global(const struct np_config *cfg, enum np_global_key key)
 {
@@ -45,9 +46,10 @@ static void check_match(const struct np_match *m, enum np_match_key key)
 		FUZZ_CHECK(m->node >= 0 && m->node < NP_MAX_NODES, "node %d", m->node);
 		break;
 	case NP_M_DEVICE:
-		/* DOMAIN:BB:DD.F, a domain of 4 to 8 digits, lowercase */
-		FUZZ_CHECK(strlen(m->device) >= 12 && strlen(m->device) <= 16 &&
-				   strspn(m->device, "0123456789abcdef:.") == strlen(m->device),
+		/* DOMAIN:BB:DD.F, a domain of 4 to 8 digits, lowercase; or a GPU UUID */
+		FUZZ_CHECK((strlen(m->device) >= 12 && strlen(m->device) <= 16 &&
+			    strspn(m->device, "0123456789abcdef:.") == strlen(m->device)) ||
+				   np_gpu_uuid_valid(m->device),
 			   "device '%s'", m->device);
 		break;
 	case NP_M_ONLY:

@@ -56,7 +56,11 @@ TEST(device_name_refused)
 	load("epyc-2s-8gpu");
 	CHECK_STR(resolve("0000:ff:00.0"), "-2: no such PCI device");
 	CHECK_STR(resolve("ff:00.0"), "-2: no such PCI device");
-	CHECK_STR(resolve("GPU-0000"), "-2: no NVIDIA GPU with UUID GPU-0000");
+	CHECK_STR(resolve("GPU-00000000-0000-0000-0000-000000000000"),
+		  "-2: no NVIDIA GPU with UUID GPU-00000000-0000-0000-0000-000000000000");
+	CHECK_STR(resolve("GPU-0000"),
+		  "-22: expected a PCI address (0000:41:00.0, 00000000:41:00.0 "
+		  "or 41:00.0) or a GPU UUID (GPU-...)");
 	CHECK_STR(resolve("gpu0"), "-22: expected a PCI address (0000:41:00.0, 00000000:41:00.0 or "
 				   "41:00.0) or a GPU UUID (GPU-...)");
 	CHECK_STR(resolve(""), "-22: expected a PCI address (0000:41:00.0, 00000000:41:00.0 or "
@@ -101,6 +105,13 @@ TEST(device_name_normalize)
 	CHECK_STR(out, "GPU-8c2e1f3a-5b6d-7e8f-9a0b-1c2d3e4f5a6b");
 	CHECK_INT(np_device_name_normalize("GPU-", out, sizeof(out), &is_short), -EINVAL);
 	CHECK_INT(np_device_name_normalize("GPU-xyz", out, sizeof(out), &is_short), -EINVAL);
+	CHECK_INT(np_device_name_normalize("GPU--", out, sizeof(out), &is_short), -EINVAL);
+	CHECK_INT(np_device_name_normalize("GPU-8c2e1f3a-5b6d-7e8f-9a0b-1c2d3e4f5a6", out,
+					   sizeof(out), &is_short),
+		  -EINVAL);
+	CHECK_INT(np_device_name_normalize("GPU-8c2e1f3a-5b6d-7e8f-9a0b-1c2d3e4f5a6b-", out,
+					   sizeof(out), &is_short),
+		  -EINVAL);
 	CHECK_INT(np_device_name_normalize("0000:41:00.8", out, sizeof(out), &is_short), -EINVAL);
 	CHECK_INT(np_device_name_normalize("0000:41:00.0", out, 12, &is_short), -ENAMETOOLONG);
 }
