@@ -98,6 +98,14 @@ $(BUILD)/np-stream: tests/workload/np-stream.c $(BUILD)/libnumaplace.a
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libnumaplace.a -lpthread
 
+# Test workloads in the shapes of real servers (vLLM workers, Ollama runners, llama.cpp
+# replicas; tests/vm/scenarios/engine-*.sh), sharing tests/workload/engine.c
+ENGINES := $(BUILD)/np-vllm $(BUILD)/np-ollama $(BUILD)/np-llama
+$(ENGINES): $(BUILD)/np-%: tests/workload/np-%.c tests/workload/engine.c tests/workload/engine.h | $(DEPS_OK)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< tests/workload/engine.c -lnuma -lpthread
+
 # Test driver: the IRQ act layer on its own, in the VM (tests/vm/scenarios/irqs-2node.sh)
 $(BUILD)/np-irq: tests/tools/np-irq.c $(BUILD)/libnumaplace.a
 	$(call msg,CC,$@)
@@ -175,7 +183,8 @@ fuzz: $(FUZZ_BINS)
 
 # VM test bed: Debian's kernel (fetched, not installed) and an initramfs with numaplace in it
 VM_INITRD := $(BUILD)/vm/initramfs.cpio.gz
-$(VM_INITRD): $(BUILD)/numaplace $(BUILD)/np-stream $(BUILD)/np-irq $(BUILD)/np-move tests/lib.sh $(wildcard tests/vm/init tests/vm/*.sh tests/vm/scenarios/*.sh tests/vm/demo/*.sh tests/vm/lib/*.sh tests/vm/bench/*.sh tests/bench/footprint.sh)
+$(VM_INITRD): $(BUILD)/numaplace $(BUILD)/np-stream $(BUILD)/np-irq $(BUILD)/np-move $(ENGINES) \
+		$(NVML_DOUBLE) tests/lib.sh $(wildcard tests/vm/init tests/vm/*.sh tests/vm/scenarios/*.sh tests/vm/demo/*.sh tests/vm/lib/*.sh tests/vm/bench/*.sh tests/bench/footprint.sh)
 	$(call msg,INITRD,$@)
 	$(Q)tests/vm/mkinitramfs.sh "$$(scripts/guest-kernel.sh)" $@
 

@@ -30,6 +30,13 @@ copy_with_libs "$np_bin" /usr/bin/numaplace
 copy_with_libs "$(dirname "$np_bin")/np-stream" /usr/bin/np-stream
 copy_with_libs "$(dirname "$np_bin")/np-irq" /usr/bin/np-irq
 copy_with_libs "$(dirname "$np_bin")/np-move" /usr/bin/np-move
+for engine in np-vllm np-ollama np-llama; do # the engine-shaped workloads
+	copy_with_libs "$(dirname "$np_bin")/$engine" "/usr/bin/$engine"
+done
+# The NVML test double (tests/nvml/), when built: found only by its soname, through
+# LD_LIBRARY_PATH=/opt/np-nvml, never on the guest's default library path.
+nvml=$top/build/tests/nvml/libnvidia-ml.so.1
+[[ ! -f "$nvml" ]] || install -D -m 0755 "$nvml" "$stage/opt/np-nvml/libnvidia-ml.so.1"
 for tool in numactl numastat migratepages jq bpftool irqbalance numad; do
 	path=$(PATH=$PATH:/usr/sbin:/sbin command -v "$tool") || { echo "mkinitramfs: $tool not installed (scripts/deps.sh)" >&2; exit 1; }
 	copy_with_libs "$path" "/usr/bin/$tool"

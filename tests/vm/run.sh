@@ -13,7 +13,8 @@
 #     --initrd FILE        initramfs (build/vm/initramfs.cpio.gz)
 #     --show               print everything the script prints, not only PASS/FAIL lines
 #
-# The guest's PASS/FAIL lines are read from the serial console. Prints "N passed, M failed";
+# The guest's PASS/FAIL lines (and RESULT lines: measured figures) are read from the serial
+# console. Prints "N passed, M failed";
 # a guest that does not reach the end of its script counts as one more failure.
 set -uo pipefail
 
@@ -118,7 +119,7 @@ failed=$(grep -a -c '^FAIL: ' "$log")
 if ((show)); then
 	sed -n '/^NP-BEGIN/,/^NP-END/{/^NP-BEGIN/d;/^NP-END/d;p}' "$log"
 else
-	grep -a -E '^(PASS|FAIL): ' "$log"
+	grep -a -E '^(PASS|FAIL|RESULT): ' "$log"
 fi
 if grep -q 'soft lockup' "$log"; then
 	echo "WARN: $script: the guest kernel reported a soft lockup (see $log)" >&2
