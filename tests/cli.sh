@@ -660,6 +660,27 @@ if [ "$(id -u)" = 0 ]; then
 	kill $p15 $pparen $pesc $platin
 fi
 
+# Issue 12: a child seen between its fork and its exec of the same binary (Ollama's server
+# starting `ollama runner`: the comm stays, the command line changes) is looked at again.
+if [ "$(id -u)" = 0 ]; then
+	cp "$(command -v bash)" "$tmp/np-fx"
+	printf '[match fx]\ncmdline = runner-mode\nmin_rss_mb = 0\nmin_cpu = 0\n' >"$tmp/fx.conf"
+	"$np" run --config "$tmp/fx.conf" --dry-run --interval 0.2 2>"$tmp/fx.err" &
+	agent=$!
+	sleep 0.6
+	# the subshell is the child: 0.8 s with the parent's command line, then the exec
+	"$tmp/np-fx" -c '( sleep 0.8; exec "$BASH" -c "sleep 3; :" "runner-$1" ) & wait' np-fx mode &
+	server=$!
+	sleep 2.5
+	kill -INT $agent
+	wait $agent
+	child=$(pgrep -P $server -x np-fx)
+	check "run: the runner exec'd by a child it saw before the exec is managed" \
+		grep -q "managing pid ${child:-none} (np-fx) \\[match fx\\]" "$tmp/fx.err"
+	kill $server $child 2>/dev/null
+	wait $server 2>/dev/null
+fi
+
 # Issue 12: run says once why it leaves alone a process that matches a section but is too
 # small or too idle, with its figures; again only when that changes.
 if [ "$(id -u)" = 0 ]; then

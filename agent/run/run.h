@@ -78,6 +78,7 @@ struct np_seen_proc {
 	char comm[16];
 	bool matched; /* meets a section's rules, not yet its thresholds: checked each interval */
 	bool kernel;  /* a kernel thread: its name changes with its work, never its program */
+	bool young;   /* looked at in its first second: maybe before its exec, look again */
 	struct np_skip_note skip;
 	unsigned long long start_time; /* a reused pid with the same comm starts afresh */
 	unsigned long long ticks_prev; /* its CPU time then (clock ticks) */

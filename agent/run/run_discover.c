@@ -29,6 +29,7 @@
 #include "topo/device_name.h"
 
 #define MAX_ANCESTORS 8
+#define YOUNG_S 1.0 /* seconds: a verdict taken younger is looked at once more */
 
 static int find_managed(const struct np_run *r, pid_t pid)
 {
@@ -355,6 +356,12 @@ static void examine(struct np_run *r, pid_t pid, const char *comm, struct np_see
 	seen->seen = true;
 	seen->matched = m != NULL;
 	seen->kernel = !info.cmdline[0] && (info.ppid == 2 || pid == 2);
+	/*
+	 * A child looked at between its fork and its exec still has its parent's command line;
+	 * when it execs the same binary (Ollama's `ollama runner`), its comm stays the same. A
+	 * verdict taken that young is looked at once more at the next scan.
+	 */
+	seen->young = uptime_s() - (double)info.start_time / sysconf(_SC_CLK_TCK) < YOUNG_S;
 	if (!m)
 		seen->skip = (struct np_skip_note){ 0 }; /* matching again later is news again */
 	else if (take_or_skip(r, m, &info, seen, now))
@@ -452,7 +459,7 @@ int np_run_discover(struct np_run *r)
 			continue; /* gone meanwhile */
 		seen = find_ignored(r, pids[i], nsorted);
 		follow_kernel_rename(seen, pids[i], comm);
-		if (seen && !strcmp(seen->comm, comm) && !seen->matched) {
+		if (seen && !strcmp(seen->comm, comm) && !seen->matched && !seen->young) {
 			seen->seen = true; /* same program as before: same verdict */
 			continue;
 		}
