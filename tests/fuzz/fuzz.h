@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define FUZZ_CHECK(cond, ...)                                                                      \
@@ -88,6 +89,31 @@ static inline void fuzz_write_file(const char *path, const void *data, size_t si
 		perror(path);
 		abort();
 	}
+}
+
+/* mkdir -p of root + rel (a fixture tree below the scratch directory). */
+static inline void fuzz_mkdirs(const char *root, const char *rel)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s%s", root, rel);
+	for (char *p = path + strlen(root); *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(path, 0700);
+		*p = '/';
+	}
+	mkdir(path, 0700);
+}
+
+/* The file root + rel holds exactly these bytes. */
+static inline void fuzz_put(const char *root, const char *rel, const void *data, size_t size)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s%s", root, rel);
+	fuzz_write_file(path, data, size);
 }
 
 /* The whole file, NUL-terminated (*size without it); NULL when it does not exist. */

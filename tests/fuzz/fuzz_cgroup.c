@@ -18,25 +18,12 @@ static char root[96];
 
 static void mkdirs(const char *rel)
 {
-	char path[256];
-
-	snprintf(path, sizeof(path), "%s%s", root, rel);
-	for (char *p = path + strlen(root); *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		mkdir(path, 0700);
-		*p = '/';
-	}
-	mkdir(path, 0700);
+	fuzz_mkdirs(root, rel);
 }
 
 static void put(const char *rel, const uint8_t *data, size_t size)
 {
-	char path[256];
-
-	snprintf(path, sizeof(path), "%s%s", root, rel);
-	fuzz_write_file(path, data, size);
+	fuzz_put(root, rel, data, size);
 }
 
 static bool terminated(const char *s, size_t size)
