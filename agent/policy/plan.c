@@ -187,7 +187,8 @@ int np_plan_make(const struct np_topo *topo, const struct np_proc_model *proc,
 	}
 
 	/* new memory: a policy naming other nodes outlasts both the move and the pinning */
-	if ((opts->only & (NP_PLAN_ONLY_MEMORY | NP_PLAN_ONLY_THREADS)) && proc->has_residency)
+	if ((opts->only & (NP_PLAN_ONLY_MEMORY | NP_PLAN_ONLY_THREADS)) && proc->has_residency &&
+	    !plan->memory_refused[0]) /* the cpuset's mems, not the policy, keep pages off */
 		warn_policy(plan, &proc->residency, opts->only);
 
 	/* irqs: steered to the same CPUs; irqbalance would undo it unless told */

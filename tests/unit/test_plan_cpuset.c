@@ -87,6 +87,9 @@ TEST(plan_refuses_memory_outside_the_cpuset_mems)
 	CHECK_INT(opts.allowed_mems, 0x2);
 	opts.allowed = &allowed;
 	proc.residency.pages[1] = 256 * 300;
+	proc.residency.policy_kind = NP_MPOL_PREFER; /* numactl --preferred=1 */
+	proc.residency.policy_nodes = 0x2;
+	proc.residency.policy_pages = 256 * 300;
 	CHECK_INT(np_plan_make(topo, &proc, &opts, &plan, msg, sizeof(msg)), 0);
 	CHECK_STR(text(&plan.cpus), "2-3");
 	CHECK_INT(plan.pages_to_move, 256 * 300);
@@ -95,6 +98,9 @@ TEST(plan_refuses_memory_outside_the_cpuset_mems)
 	CHECK_STR(plan.memory_refused, "node 0 is not a memory node of the process's cpuset "
 				       "(node 1): the kernel would refuse every page");
 	CHECK(warned(&plan, "memory stays: node 0 is not a memory node"));
+	/* that, the cpuset's 2 CPUs, numa_balancing on; not the policy: the mems decide */
+	CHECK_INT(plan.nwarnings, 3);
+	CHECK(!warned(&plan, "memory policy"));
 	/* threads only: nothing to say about memory */
 	opts.only = NP_PLAN_ONLY_THREADS;
 	CHECK_INT(np_plan_make(topo, &proc, &opts, &plan, msg, sizeof(msg)), 0);
@@ -105,6 +111,7 @@ TEST(plan_refuses_memory_outside_the_cpuset_mems)
 	CHECK_INT(np_plan_make(topo, &proc, &opts, &plan, msg, sizeof(msg)), 0);
 	CHECK_STR(plan.memory_refused, "");
 	CHECK_INT(plan.pages_planned, 256 * 300);
+	CHECK(warned(&plan, "memory policy")); /* movable: the policy matters again */
 	opts.allowed_mems = 0;
 	CHECK_INT(np_plan_make(topo, &proc, &opts, &plan, msg, sizeof(msg)), 0);
 	CHECK_STR(plan.memory_refused, "");
