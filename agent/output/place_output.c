@@ -202,10 +202,9 @@ static struct json_object *plan_json(const struct np_place *p)
 			       p->proc->has_residency ? json_object_new_string(policy) : NULL);
 	json_object_object_add(o, "max_rate_mbps", json_object_new_double(p->opts->max_rate_mbps));
 	json_object_object_add(o, "est_seconds", json_object_new_double(plan->est_seconds));
-	json_object_object_add(o, "memory_refused",
-			       plan->memory_refused[0]
-				       ? json_object_new_string(plan->memory_refused)
-				       : NULL);
+	json_object_object_add(
+		o, "memory_refused",
+		plan->memory_refused[0] ? json_object_new_string(plan->memory_refused) : NULL);
 	json_object_object_add(o, "hot_regions", json_object_new_int(p->hot_regions));
 	for (int i = 0; i < plan->nirqs; i++)
 		json_object_array_add(irqs, json_object_new_int(plan->irqs[i]));
@@ -252,9 +251,9 @@ struct json_object *np_place_to_json(const struct np_place *p)
 	json_object_object_add(r, "irqbalance", act_json(&out->irqbalance));
 	json_object_object_add(r, "settings", act_json(&out->settings));
 	/* a refused move has its reason in error, pages all 0: nothing was tried */
-	json_object_object_add(r, "memory", out->memory_ran || out->memory.error[0]
-						    ? memory_json(&out->memory)
-						    : NULL);
+	json_object_object_add(r, "memory",
+			       out->memory_ran || out->memory.error[0] ? memory_json(&out->memory)
+								       : NULL);
 	json_object_object_add(r, "process_exited",
 			       json_object_new_boolean(out->memory.process_exited));
 	json_object_object_add(o, "result", r);

@@ -76,8 +76,9 @@ TEST(plan_refuses_memory_outside_the_cpuset_mems)
 	struct np_topo *topo = epyc();
 	struct np_thread_model threads[1] = {};
 	struct np_proc_model proc = { .nthreads = 1, .threads = threads, .has_residency = true };
-	struct np_plan_opts opts = { .target_node = 0, .only = NP_PLAN_ALL, .reserve_mb = -1,
-				     .max_rate_mbps = 1000 };
+	struct np_plan_opts opts = {
+		.target_node = 0, .only = NP_PLAN_ALL, .reserve_mb = -1, .max_rate_mbps = 1000
+	};
 	struct np_cpuset allowed;
 	struct np_plan plan;
 	char msg[256];
