@@ -34,6 +34,41 @@ static bool same_cpus(const char *list, const struct np_cpuset *cpus)
 	return np_cpulist_parse(list, &cur) == 0 && !memcmp(&cur, cpus, sizeof(cur));
 }
 
+/*
+ * Write list to the IRQ's smp_affinity_list and read it back: the file must then show exactly
+ * those CPUs, or the kernel changed the request (a chip that takes one CPU of the list, say)
+ * and the IRQ is not where we say. effective_affinity is not compared: on x86 an IRQ moves
+ * when it next fires, so it may lag behind a mask the kernel accepted. 0, -ENOENT (gone) or
+ * -errno of the write; -EILSEQ with kept set when the read-back differs.
+ */
+static int write_checked(const char *path, const char *list, const struct np_cpuset *cpus,
+			 char *kept, size_t keptlen)
+{
+	int err = np_write_str("/", path, list);
+
+	if (!err)
+		err = np_read_str("/", path, kept, keptlen);
+	if (!err && !same_cpus(kept, cpus))
+		err = -EILSEQ;
+	return err;
+}
+
+/* Count one write's outcome; back: the old list put back by restore. */
+static void count_write(int irq, int err, const char *list, const char *kept, bool back,
+			struct np_act_result *res)
+{
+	if (err == -ENOENT)
+		res->vanished++;
+	else if (err == -EILSEQ)
+		np_act_fail(res, "IRQ %d: the kernel kept CPUs %s, not %s%s", irq, kept, list,
+			    back ? " (restore)" : "");
+	else if (err)
+		np_act_fail(res, "IRQ %d: the kernel refused CPUs %s%s: %s", irq, list,
+			    back ? " back" : "", refusal(err));
+	else
+		res->changed++;
+}
+
 int np_act_irqs(const char *journal, const int *irqs, int nirqs, const struct np_cpuset *cpus,
 		struct np_act_result *res)
 {
@@ -73,15 +108,9 @@ int np_act_irqs(const char *journal, const int *irqs, int nirqs, const struct np
 	if (!err && n)
 		err = np_journal_append(journal, changes, n);
 	for (int i = 0; i < n && !err; i++) {
-		int werr = np_write_str("/", changes[i].path, want);
+		int werr = write_checked(changes[i].path, want, cpus, old, sizeof(old));
 
-		if (werr == -ENOENT)
-			res->vanished++;
-		else if (werr)
-			np_act_fail(res, "IRQ %d: the kernel refused CPUs %s: %s", changes[i].id,
-				    want, refusal(werr));
-		else
-			res->changed++;
+		count_write(changes[i].id, werr, want, old, false, res);
 	}
 	np_changes_free(changes, n);
 	return err;
@@ -109,12 +138,6 @@ void np_restore_irq(const struct np_change *c, struct np_act_result *res)
 		res->unchanged++;
 		return;
 	}
-	err = np_write_str("/", path, c->old_value);
-	if (err == -ENOENT)
-		res->vanished++;
-	else if (err)
-		np_act_fail(res, "IRQ %d: the kernel refused CPUs %s back: %s", c->id, c->old_value,
-			    refusal(err));
-	else
-		res->changed++;
+	err = write_checked(path, c->old_value, &old, cur, sizeof(cur));
+	count_write(c->id, err, c->old_value, cur, true, res);
 }

@@ -12,6 +12,26 @@
 #include "lib/sysfs.h"
 #include "policy/balancing.h"
 
+/*
+ * Write value and read it back: a knob the kernel clamps or ignores (a sysctl with bounds, a
+ * mode it was not built with) takes the write and shows another value. That is a failure
+ * with what it shows, never a change.
+ */
+static void write_checked(const char *path, const char *value, struct np_act_result *res)
+{
+	char now[NP_CHANGE_VALUE_MAX];
+	int err = np_write_str("/", path, value);
+
+	if (!err)
+		err = np_read_str("/", path, now, sizeof(now));
+	if (err)
+		np_act_fail(res, "%s = %s: %s", path, value, strerror(-err));
+	else if (strcmp(now, value))
+		np_act_fail(res, "%s = %s: the kernel kept %s", path, value, now);
+	else
+		res->changed++;
+}
+
 int np_act_setting(const char *journal, const char *path, const char *value,
 		   struct np_act_result *res)
 {
@@ -35,11 +55,7 @@ int np_act_setting(const char *journal, const char *path, const char *value,
 	np_change_release(&change);
 	if (err)
 		return err; /* not written: a change without its old value could not be undone */
-	err = np_write_str("/", path, value);
-	if (err)
-		np_act_fail(res, "%s = %s: %s", path, value, strerror(-err));
-	else
-		res->changed++;
+	write_checked(path, value, res);
 	return 0;
 }
 
@@ -116,9 +132,5 @@ void np_restore_setting(const struct np_change *c, const struct np_kstate *k,
 		res->unchanged++;
 		return;
 	}
-	err = np_write_str("/", path, c->old_value);
-	if (err)
-		np_act_fail(res, "%s = %s: %s", path, c->old_value, strerror(-err));
-	else
-		res->changed++;
+	write_checked(path, c->old_value, res);
 }

@@ -41,6 +41,57 @@ static bool same_set(const struct np_cpuset *a, const struct np_cpuset *b)
 	return !memcmp(a, b, sizeof(*a));
 }
 
+/* ": the cgroup cpuset allows 2" when the thread's cpuset does not hold all of asked, else "". */
+static void cpuset_reason(pid_t tid, const struct np_cpuset *asked, char *buf, size_t len)
+{
+	struct np_cpuset allowed;
+	char list[NP_CPULIST_MAX];
+
+	buf[0] = '\0';
+	/* /proc/TID/cgroup: a v1 cpuset can hold one thread of a process and not the others */
+	if (np_proc_cpuset("/", tid, &allowed) || np_cpuset_subset(asked, &allowed) ||
+	    np_cpulist_format(&allowed, list, sizeof(list)) < 0)
+		return;
+	snprintf(buf, len, ": the cgroup cpuset allows %s", list);
+}
+
+/*
+ * Set the mask and read it back. A cpuset narrows what sched_setaffinity asks for and the call
+ * still succeeds (v1 and v2 alike), so only the mask the kernel shows afterwards tells whether
+ * the thread was pinned as asked; a narrowed one is a failure with its reason, never a change.
+ */
+static void pin_checked(pid_t tid, const struct np_cpuset *cpus, const char *wanted,
+			struct np_act_result *res)
+{
+	char why[NP_CPULIST_MAX + 32], kept[NP_CPULIST_MAX];
+	struct np_cpuset got;
+	int err = set_mask(tid, cpus);
+
+	if (!err)
+		err = np_thread_affinity(tid, &got);
+	if (err == -ESRCH) {
+		res->vanished++;
+		return;
+	}
+	if (!err && same_set(&got, cpus)) {
+		res->changed++;
+		return;
+	}
+	cpuset_reason(tid, cpus, why, sizeof(why));
+	if (err) {
+		np_act_fail(res, "thread %d: sched_setaffinity(%s): %s%s", tid, wanted,
+			    strerror(-err), why);
+		return;
+	}
+	np_cpulist_format(&got, kept, sizeof(kept)); /* fits: NP_CPULIST_MAX */
+	if (np_cpuset_subset(&got, cpus))
+		np_act_fail(res, "thread %d: the kernel kept CPU%s %s only, not %s%s", tid,
+			    np_cpuset_count(&got) > 1 ? "s" : "", kept, wanted, why);
+	else
+		np_act_fail(res, "thread %d: the kernel set CPUs %s, not %s%s", tid, kept, wanted,
+			    why);
+}
+
 static bool seen(const pid_t *done, int ndone, pid_t tid)
 {
 	for (int i = 0; i < ndone; i++)
@@ -123,21 +174,11 @@ static int pin_pass(const char *journal, pid_t pid, const struct np_cpuset *cpus
 	if (!err && nbatch)
 		err = np_journal_append(journal, batch, nbatch);
 	for (int i = 0; i < nbatch && !err; i++) {
-		int e;
-
 		if (!strcmp(batch[i].old_value, batch[i].new_value)) {
 			res->unchanged++;
 			continue;
 		}
-		e = set_mask(batch[i].id, cpus);
-
-		if (e == -ESRCH)
-			res->vanished++;
-		else if (e)
-			np_act_fail(res, "thread %d: sched_setaffinity(%s): %s", batch[i].id, wanted,
-				    strerror(-e));
-		else
-			res->changed++;
+		pin_checked(batch[i].id, cpus, wanted, res);
 	}
 	np_changes_free(batch, nbatch);
 	return err ? err : fresh;
@@ -179,7 +220,6 @@ void np_restore_thread(const struct np_change *c, struct np_act_result *res)
 {
 	unsigned long long start;
 	struct np_cpuset old, now;
-	int err;
 
 	/* gone, or its tid reused by a newer thread: nothing of ours to put back */
 	if (np_thread_start_time("/", c->tgid, c->id, &start) || start != c->start_time ||
@@ -196,14 +236,7 @@ void np_restore_thread(const struct np_change *c, struct np_act_result *res)
 		res->unchanged++;
 		return;
 	}
-	err = set_mask(c->id, &old);
-	if (err == -ESRCH)
-		res->vanished++;
-	else if (err)
-		np_act_fail(res, "thread %d: sched_setaffinity(%s): %s", c->id, c->old_value,
-			    strerror(-err));
-	else
-		res->changed++;
+	pin_checked(c->id, &old, c->old_value, res);
 }
 
 /*

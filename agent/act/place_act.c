@@ -190,7 +190,10 @@ int np_place_act(struct np_place *p, const struct np_act_opts *a, const unsigned
 			err = np_act_irqs(a->journal, plan->irqs, plan->nirqs, &plan->cpus,
 					  &o->irqs);
 	}
-	if (!err && (a->only & NP_PLAN_ONLY_MEMORY) && plan->pages_to_move) {
+	/* a target outside the cpuset's mems was known at the plan: no page is tried */
+	if (!err && (a->only & NP_PLAN_ONLY_MEMORY) && plan->memory_refused[0])
+		snprintf(o->memory.error, sizeof(o->memory.error), "%s", plan->memory_refused);
+	else if (!err && (a->only & NP_PLAN_ONLY_MEMORY) && plan->pages_to_move) {
 		struct np_move_opts mopts = {
 			.target_node = plan->target_node,
 			.max_rate_mbps = a->max_rate_mbps,

@@ -18,6 +18,7 @@
 #include "cli/output.h"
 #include "cli/signals.h"
 #include "config/config.h"
+#include "lib/cpuset_bounds.h"
 #include "lib/pages.h"
 #include "output/progress.h"
 #include "model/report.h"
@@ -460,7 +461,9 @@ static int plan(struct place_job *j)
 	po->max_rate_mbps = j->a.max_rate_mbps;
 	po->reserve_mb = j->a.reserve_mb;
 	po->balancing = j->a.balancing;
-	po->allowed = np_proc_cpuset("/", j->a.pid, &j->allowed) == 0 ? &j->allowed : NULL;
+	po->allowed = np_cpuset_bounds_read("/", j->a.pid, &j->allowed, &po->allowed_mems) == 0
+			      ? &j->allowed
+			      : NULL;
 	po->irqs = j->irqs;
 	po->nirqs = j->nirqs;
 	po->irqbalance_running = j->topo->kernel.irqbalance_pid > 0;

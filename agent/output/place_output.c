@@ -57,6 +57,9 @@ void np_place_print_plan(const struct np_place *p, FILE *out)
 		else if (!plan->pages_to_move)
 			fprintf(out, "  memory     all %.0f MB already on node %d\n",
 				MB(np_node_sum(proc->residency.pages)), plan->target_node);
+		else if (plan->memory_refused[0])
+			fprintf(out, "  memory     refused: %.0f MB off node %d stay: %s\n",
+				MB(plan->pages_to_move), plan->target_node, plan->memory_refused);
 		else {
 			char pace[64] = "no rate budget";
 
@@ -137,6 +140,8 @@ void np_place_print_outcome(const struct np_place *p, FILE *out)
 		if (m->error[0])
 			fprintf(out, "             stopped: %s\n", m->error);
 	}
+	if (!o->memory_ran && m->error[0])
+		fprintf(out, "  memory     not moved: %s\n", m->error);
 	if (m->process_exited)
 		fprintf(out, "  the process exited during placement\n");
 	fprintf(out, "undo: numaplace restore (thread and IRQ masks, irqbalance bans, settings; "
@@ -197,6 +202,9 @@ static struct json_object *plan_json(const struct np_place *p)
 			       p->proc->has_residency ? json_object_new_string(policy) : NULL);
 	json_object_object_add(o, "max_rate_mbps", json_object_new_double(p->opts->max_rate_mbps));
 	json_object_object_add(o, "est_seconds", json_object_new_double(plan->est_seconds));
+	json_object_object_add(
+		o, "memory_refused",
+		plan->memory_refused[0] ? json_object_new_string(plan->memory_refused) : NULL);
 	json_object_object_add(o, "hot_regions", json_object_new_int(p->hot_regions));
 	for (int i = 0; i < plan->nirqs; i++)
 		json_object_array_add(irqs, json_object_new_int(plan->irqs[i]));
@@ -242,7 +250,10 @@ struct json_object *np_place_to_json(const struct np_place *p)
 	json_object_object_add(r, "irqs", act_json(&out->irqs));
 	json_object_object_add(r, "irqbalance", act_json(&out->irqbalance));
 	json_object_object_add(r, "settings", act_json(&out->settings));
-	json_object_object_add(r, "memory", out->memory_ran ? memory_json(&out->memory) : NULL);
+	/* a refused move has its reason in error, pages all 0: nothing was tried */
+	json_object_object_add(r, "memory",
+			       out->memory_ran || out->memory.error[0] ? memory_json(&out->memory)
+								       : NULL);
 	json_object_object_add(r, "process_exited",
 			       json_object_new_boolean(out->memory.process_exited));
 	json_object_object_add(o, "result", r);

@@ -105,6 +105,26 @@ static void warn_policy(struct np_plan *plan, const struct np_residency *res, un
 		     plan->target_node, fate, advice);
 }
 
+/*
+ * A target outside the cpuset's memory nodes: move_pages(2) would refuse every page (-EACCES),
+ * so nothing is planned to move and the plan says why, before any page is touched.
+ */
+static void plan_mems(struct np_plan *plan, const struct np_plan_opts *opts)
+{
+	char mems[64];
+
+	if (!opts->allowed_mems || plan->target_node >= 64 ||
+	    (opts->allowed_mems >> plan->target_node & 1) || !plan->pages_to_move)
+		return;
+	format_nodes(opts->allowed_mems, mems, sizeof(mems));
+	snprintf(plan->memory_refused, sizeof(plan->memory_refused),
+		 "node %d is not a memory node of the process's cpuset (%s): the kernel would "
+		 "refuse every page",
+		 plan->target_node, mems);
+	plan->pages_planned = 0;
+	warn(plan, "memory stays: %s", plan->memory_refused);
+}
+
 int np_plan_make(const struct np_topo *topo, const struct np_proc_model *proc,
 		 const struct np_plan_opts *opts, struct np_plan *plan, char *msg, size_t msglen)
 {
@@ -155,18 +175,20 @@ int np_plan_make(const struct np_topo *topo, const struct np_proc_model *proc,
 					      : 0;
 		if (plan->pages_planned > plan->pages_to_move)
 			plan->pages_planned = plan->pages_to_move;
-		if (plan->pages_planned < plan->pages_to_move)
+		plan_mems(plan, opts);
+		if (plan->pages_planned < plan->pages_to_move && !plan->memory_refused[0])
 			warn(plan, "node %d has %llu MB free and keeps %ld MB in reserve: %llu of "
 				   "%llu MB can move",
 			     node->id, (unsigned long long)node->mem_free_kb / 1024, reserve_mb,
 			     (unsigned long long)np_pages_mb_floor(plan->pages_planned),
 			     (unsigned long long)np_pages_mb_floor(plan->pages_to_move));
-		if (opts->max_rate_mbps > 0)
+		if (opts->max_rate_mbps > 0 && !plan->memory_refused[0])
 			plan->est_seconds = np_pages_mb(plan->pages_planned) / opts->max_rate_mbps;
 	}
 
 	/* new memory: a policy naming other nodes outlasts both the move and the pinning */
-	if ((opts->only & (NP_PLAN_ONLY_MEMORY | NP_PLAN_ONLY_THREADS)) && proc->has_residency)
+	if ((opts->only & (NP_PLAN_ONLY_MEMORY | NP_PLAN_ONLY_THREADS)) && proc->has_residency &&
+	    !plan->memory_refused[0]) /* the cpuset's mems, not the policy, keep pages off */
 		warn_policy(plan, &proc->residency, opts->only);
 
 	/* irqs: steered to the same CPUs; irqbalance would undo it unless told */

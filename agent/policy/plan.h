@@ -33,6 +33,7 @@ struct np_plan_opts {
 	long reserve_mb;	   /* free memory the target node keeps; < 0: the default */
 	struct np_balancing balancing;
 	const struct np_cpuset *allowed; /* the process's cpuset (Cpus_allowed of its cgroup) */
+	__u64 allowed_mems; /* its cpuset's memory nodes, bit n for node n; 0: not known */
 	const int *irqs;		 /* device and NIC IRQs to steer */
 	int nirqs;
 	bool irqbalance_running;
@@ -46,6 +47,8 @@ struct np_plan {
 	__u64 pages_to_move;  /* resident 4 KiB pages not on the target node */
 	__u64 pages_planned;  /* of those, what fits above the reserve */
 	__u64 reserve_pages;
+	/* why no page moves although some are off the node ("": they move as planned) */
+	char memory_refused[160];
 	double est_seconds;   /* pages_planned at max_rate_mbps */
 	int nirqs;
 	int irqs[NP_PLAN_MAX_IRQS];

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "act/act.h"
+#include "lib/cpuset_bounds.h"
 #include "lib/log.h"
 #include "lib/pages.h"
 #include "act/place.h"
@@ -99,6 +100,12 @@ static int own_data(const struct np_sample_data *snap, pid_t pid, struct np_samp
 	return 0;
 }
 
+/* The process's cpuset CPUs (NULL when none bounds it) and memory nodes, for the plan. */
+static const struct np_cpuset *cpuset_of(pid_t pid, struct np_cpuset *cpus, __u64 *mems)
+{
+	return np_cpuset_bounds_read("/", pid, cpus, mems) == 0 ? cpus : NULL;
+}
+
 static void place_process(struct np_run *r, struct np_managed *mp,
 			  const struct np_fleet_decision *d, const struct np_sample_data *snap)
 {
@@ -138,7 +145,7 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 	popts.max_rate_mbps = r->cfg.max_rate_mbps;
 	popts.reserve_mb = r->cfg.reserve_mb;
 	popts.balancing.choice = NP_BALANCING_KEEP;
-	popts.allowed = np_proc_cpuset("/", mp->pid, &allowed) == 0 ? &allowed : NULL;
+	popts.allowed = cpuset_of(mp->pid, &allowed, &popts.allowed_mems);
 	popts.irqs = irqs;
 	popts.nirqs = nirqs;
 	popts.irqbalance_running = r->topo->kernel.irqbalance_pid > 0;
@@ -190,7 +197,7 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 		count_failures(r, &o->threads, "threads", mp);
 		count_failures(r, &o->irqs, "IRQs", mp);
 		count_failures(r, &o->irqbalance, "irqbalance", mp);
-		if (o->memory_ran)
+		if (o->memory_ran || o->memory.error[0]) /* error alone: refused by the cpuset */
 			memory_done(r, mp, &o->memory);
 	}
 	if (err) {
@@ -209,12 +216,12 @@ static void follow_up(struct np_run *r, struct np_managed *mp, const struct np_f
 {
 	int idx = np_topo_node_index(r->topo, d->node);
 	struct np_cpuset cpus, allowed;
-	__u64 resident = 0, off = 0, limit;
+	__u64 resident = 0, off = 0, limit, mems = 0;
 
 	if (idx < 0 || !same_process(mp))
 		return;
 	cpus = r->topo->nodes[idx].cpus;
-	if (!np_proc_cpuset("/", mp->pid, &allowed))
+	if (!np_cpuset_bounds_read("/", mp->pid, &allowed, &mems))
 		for (size_t w = 0; w < NP_ARRAY_SIZE(cpus.bits); w++)
 			cpus.bits[w] &= allowed.bits[w];
 	if (mp->unpinned && (mp->policy->only & NP_PLAN_ONLY_THREADS) && np_cpuset_count(&cpus)) {
@@ -246,6 +253,9 @@ static void follow_up(struct np_run *r, struct np_managed *mp, const struct np_f
 	if (limit > r->fleet_params.followup_pages)
 		limit = r->fleet_params.followup_pages;
 	/* pages the last follow-up could not move (shared, pinned) are not news every interval */
+	/* outside the cpuset's mems the kernel refuses every page: the placement said so once */
+	if (mems && d->node < 64 && !(mems >> d->node & 1))
+		return;
 	if ((mp->policy->only & NP_PLAN_ONLY_MEMORY) && off > limit + mp->unmovable) {
 		long reserve = r->cfg.reserve_mb >= 0
 				       ? r->cfg.reserve_mb
