@@ -35,6 +35,15 @@ static inline bool np_cpuset_has(const struct np_cpuset *set, unsigned int cpu)
 
 int np_cpuset_count(const struct np_cpuset *set);
 
+/* a and b share a CPU. */
+static inline bool np_cpuset_intersects(const struct np_cpuset *a, const struct np_cpuset *b)
+{
+	for (size_t i = 0; i < NP_MAX_CPUS / 64; i++)
+		if (a->bits[i] & b->bits[i])
+			return true;
+	return false;
+}
+
 /* Every CPU of a is in b (and a is not empty). */
 static inline bool np_cpuset_subset(const struct np_cpuset *a, const struct np_cpuset *b)
 {

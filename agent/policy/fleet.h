@@ -64,6 +64,7 @@ struct np_fleet_proc {
 	__u64 pages[NP_BPF_MAX_NODES];	/* resident 4 KiB pages, by node id (np_residency) */
 	double busy_cpus;		/* CPUs it keeps busy (CPU time / interval) */
 	int unpinned_threads;		/* threads (and children) not pinned to its assigned node */
+	__u64 allowed_nodes; /* nodes its cgroup cpuset has CPUs and memory on; 0: not bounded */
 };
 
 /* Host-wide settings of the fleet policy. */

@@ -44,9 +44,16 @@ static long long need(const struct np_fleet_work *w, int node)
 	return (long long)(w->resident - w->proc->pages[node]);
 }
 
+/* Whether its cgroup cpuset lets it run and allocate on node (a CPU-only target only). */
+static bool allowed(const struct np_fleet_work *w, int node)
+{
+	return !w->proc->allowed_nodes || (w->proc->allowed_nodes >> node & 1);
+}
+
 static bool fits(const struct np_fleet_work *w, const struct np_fleet_room *r)
 {
-	return need(w, r->id) <= r->pages && w->proc->busy_cpus <= r->cpus + 1e-9;
+	return allowed(w, r->id) && need(w, r->id) <= r->pages &&
+	       w->proc->busy_cpus <= r->cpus + 1e-9;
 }
 
 static void promise(struct np_fleet_pass *pass, const struct np_fleet_work *w, int node,
@@ -120,7 +127,7 @@ static void target_placed(struct np_fleet_pass *pass, struct np_fleet_work *w, b
 	if (!drifted) {
 		snprintf(w->why, sizeof(w->why), "placed on node %d", assigned);
 		target(pass, w, assigned, true);
-	} else if (r && (fits(w, r) || (w->entry->left_nodes >> m & 1))) {
+	} else if (r && (fits(w, r) || (allowed(w, m) && (w->entry->left_nodes >> m & 1)))) {
 		snprintf(w->why, sizeof(w->why), "node %d now holds %d%% of its memory", m,
 			 memory_percent(w, m));
 		target(pass, w, m, true);
@@ -171,6 +178,8 @@ static void target_group(struct np_fleet_pass *pass, struct np_fleet_work **grou
 	for (int i = 0; i < n; i++) {
 		bring += need(group[i], m);
 		busy += group[i]->proc->busy_cpus;
+		if (!allowed(group[i], m))
+			home = NULL; /* a cpuset keeps one of them off it: each where it fits */
 	}
 	if (home && bring <= home->pages && busy <= home->cpus + 1e-9) {
 		for (int i = 0; i < n; i++) {
@@ -185,7 +194,10 @@ static void target_group(struct np_fleet_pass *pass, struct np_fleet_work **grou
 		}
 		return;
 	}
-	if (home)
+	if (room_of(pass, m) && !home)
+		snprintf(spread, sizeof(spread), "a cgroup cpuset keeps one of them off node %d",
+			 m);
+	else if (home)
 		snprintf(spread, sizeof(spread),
 			 "%.1f busy CPUs for %.0f, %.1f GB to bring for %.1f GB free", busy,
 			 home->cpus, bring / PAGES_PER_GB,

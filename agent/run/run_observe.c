@@ -20,6 +20,7 @@
 #include "lib/cpulist.h"
 #include "lib/log.h"
 #include "policy/plan.h"
+#include "lib/cpuset_bounds.h"
 #include "lib/procfs.h"
 #include "run/run.h"
 
@@ -165,6 +166,24 @@ static void refresh_accel(struct np_run *r, struct np_managed *mp, bool full)
 		note_accel(r, mp, had ? &old : NULL, snap->nvml.ok || snap->nkfd);
 }
 
+/* The nodes its cgroup cpuset has CPUs and memory on (0: none bounds it), for the fleet. */
+static __u64 allowed_nodes(const struct np_topo *topo, pid_t pid)
+{
+	struct np_cpuset cpus;
+	__u64 mems = 0, nodes = 0;
+
+	if (np_cpuset_bounds_read("/", pid, &cpus, &mems))
+		return 0;
+	for (int i = 0; i < topo->nnodes; i++) {
+		int id = topo->nodes[i].id;
+
+		if (id < 64 && (mems >> id & 1) &&
+		    np_cpuset_intersects(&cpus, &topo->nodes[i].cpus))
+			nodes |= 1ULL << id;
+	}
+	return nodes;
+}
+
 void np_run_observe(struct np_run *r, const struct np_sample_data *snap, double interval_s)
 {
 	bool full = r->interval_no % RECHECK == 0;
@@ -213,6 +232,10 @@ void np_run_observe(struct np_run *r, const struct np_sample_data *snap, double 
 			mp->residency_at = r->interval_no;
 		}
 		refresh_accel(r, mp, full);
+		if (full || !mp->allowed_read) {
+			mp->allowed_nodes = allowed_nodes(r->topo, mp->pid);
+			mp->allowed_read = true;
+		}
 		if (full)
 			mp->unmovable = 0; /* busy pages may move now */
 		entry = np_fleet_find(&r->fleet, mp->pid, mp->start_time);
@@ -245,6 +268,7 @@ void np_run_fleet_input(const struct np_run *r, struct np_fleet_proc *procs)
 		p->policy.sustain = r->once ? 1 : mp->policy->sustain;
 		p->policy.min_move_interval_s = mp->policy->min_move_interval_s;
 		p->device_node = mp->device_node;
+		p->allowed_nodes = mp->allowed_nodes;
 		memcpy(p->cpu_ns, mp->cpu_ns, sizeof(p->cpu_ns));
 		memcpy(p->pages, mp->residency.pages, sizeof(p->pages));
 		p->busy_cpus = mp->busy_cpus;

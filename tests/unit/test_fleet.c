@@ -818,3 +818,29 @@ TEST(fleet_memory_on_a_node_without_cpus)
 	CHECK_HAS(d.reason, "node 2 holds 100% of its memory but does not fit it (it has no CPUs)");
 	np_fleet_free(&fleet);
 }
+
+/*
+ * Issue 13: a CPU-only server whose cgroup cpuset leaves it only node 1 (its memory on node 0)
+ * goes to node 1, never to its memory's node; one whose cpuset allows no node with room stays.
+ */
+TEST(fleet_cpu_only_target_within_its_cpuset)
+{
+	struct np_topo topo;
+	struct np_fleet fleet = {};
+	struct np_fleet_proc p[2] = { proc(100, 1, 0, 10), proc(200, 0, 0, 40) };
+	struct np_fleet_decision d[2];
+
+	make_topo(&topo, 2, 16, 32);
+	p[0].cpu_ns[0] = SEC;
+	p[0].allowed_nodes = 1ULL << 1;
+	p[1].cpu_ns[1] = SEC;
+	p[1].allowed_nodes = 1ULL << 1; /* 40 GB: node 1 has 32 free */
+	for (int t = 0; t < 3; t++)
+		step(&fleet, &topo, t, p, 2, d);
+	CHECK_INT(d[0].action, NP_FLEET_PLACE);
+	CHECK_INT(d[0].node, 1);
+	CHECK_HAS(d[0].reason, "a cgroup cpuset keeps one of them off node 0");
+	CHECK_INT(d[1].action, NP_FLEET_NONE);
+	CHECK_INT(d[1].node, NP_NO_NODE);
+	np_fleet_free(&fleet);
+}
