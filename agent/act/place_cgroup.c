@@ -21,6 +21,14 @@ int np_place_cgroup_decide(struct np_place_cgroup *pc, pid_t pid, const struct n
 		pc->cg.cpuset_err = err;
 	}
 	np_cgroup_identify(np_cgroup_id_path(&pc->cg), &pc->id);
+	if (!pc->id.kubepods && pc->cg.v1_cpuset[0]) {
+		/* hybrid: the unified path may be systemd's while the kubelet's is the cpuset's */
+		struct np_cgroup_id v1;
+
+		np_cgroup_identify(pc->cg.v1_cpuset, &v1);
+		if (v1.kubepods)
+			pc->id = v1;
+	}
 	np_cpuset_fix(&pc->cg, &pc->id, &node->cpus, node->id, fix, sizeof(fix));
 	pc->conflict = np_cpuset_conflict(&pc->cg, &node->cpus, node->id);
 	np_cpuset_conflict_text(&pc->cg, &node->cpus, node->id, conflict, sizeof(conflict));

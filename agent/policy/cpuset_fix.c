@@ -139,9 +139,9 @@ void np_cpuset_fix(const struct np_cgroup *cg, const struct np_cgroup_id *id,
 int np_cpuset_writable(const struct np_cgroup *cg, const struct np_cgroup_id *id, char *why,
 		       size_t len)
 {
-	if (id->kubepods) {
+	if (id->kubepods || strstr(cpuset_path(cg), "kubepods")) {
 		snprintf(why, len, "the kubelet owns the kubepods cgroup %s and would undo it",
-			 np_cgroup_id_path(cg));
+			 cpuset_path(cg)[0] ? cpuset_path(cg) : np_cgroup_id_path(cg));
 		return -EPERM;
 	}
 	if (cg->cpuset_err) {
