@@ -2,6 +2,7 @@
 /* The cgroup cpuset of a placement (see place_cgroup.h). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "act/act_cgroup.h"
@@ -47,6 +48,17 @@ int np_place_cgroup_decide(struct np_place_cgroup *pc, pid_t pid, const struct n
 	np_cpuset_wanted(pc->mode, &pc->cg, &node->cpus, node->id, &pc->cpus, &pc->mems);
 	pc->allowed = pc->cpus;
 	return 0;
+}
+
+char *np_place_cgroup_conflict(pid_t pid, const struct np_node *node)
+{
+	struct np_place_cgroup *pc = calloc(1, sizeof(*pc));
+	char msg[8], *text = NULL;
+
+	if (pc && !np_place_cgroup_decide(pc, pid, node, msg, sizeof(msg)) && pc->conflict_text[0])
+		text = strdup(pc->conflict_text);
+	free(pc);
+	return text;
 }
 
 void np_place_cgroup_describe(const struct np_place_cgroup *pc, char *buf, size_t len)

@@ -41,6 +41,12 @@ struct np_place_cgroup {
 int np_place_cgroup_decide(struct np_place_cgroup *pc, pid_t pid, const struct np_node *node,
 			   char *msg, size_t msglen);
 
+/*
+ * For report: the conflict of pid's cpuset with node and its fix, malloc'ed; NULL when there
+ * is none (or it cannot be told).
+ */
+char *np_place_cgroup_conflict(pid_t pid, const struct np_node *node);
+
 /* A line for the plan: what the cpuset becomes ("" when it is not rewritten). */
 void np_place_cgroup_describe(const struct np_place_cgroup *pc, char *buf, size_t len);
 
