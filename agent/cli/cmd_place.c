@@ -467,7 +467,9 @@ static int cgroup_decide(struct place_job *j)
 
 	if (index < 0)
 		return NP_EXIT_OK; /* np_plan_make names it */
-	pc->mode = j->a.cgroup_mode;
+	/* the cpuset bounds threads and pages only: --only irqs,balancing leaves it alone */
+	pc->mode = j->a.only & (NP_PLAN_ONLY_THREADS | NP_PLAN_ONLY_MEMORY) ? j->a.cgroup_mode
+									: NP_CGROUP_KEEP;
 	if (np_place_cgroup_decide(pc, j->a.pid, &j->topo->nodes[index], msg, sizeof(msg))) {
 		np_err("place: %s; nothing changed", msg);
 		return NP_EXIT_USAGE;

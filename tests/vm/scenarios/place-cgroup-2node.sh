@@ -89,6 +89,32 @@ share=$(share_on "$pid" 1)
 check "C4: >= 95% of the pages on node 1 ($share)" in_range "$share" 0.95 1
 numaplace restore >/dev/null 2>&1
 check_eq "C4: restore puts the cpuset back exactly" "$(cpuset_of "$scope")" "$cs_before"
+
+# C6: run: the same conflict refuses the placement (counted, the fix logged); with
+# cgroup_cpuset = move the daemon rewrites the cpuset, and its journal undoes it
+gpu=$(numaplace topo --json | jq -r '.devices[] | select(.kind == "accelerator") | .pci')
+runconf() {
+	printf '[global]\ninterval = 1\nmetrics_file = /tmp/m.prom\n[match server]\n'
+	printf 'comm = ^np-stream$\ndevice = %s\nmin_rss_mb = 32\nsustain = 1\n%s\n' "$gpu" "$1"
+}
+runconf "" >/tmp/run.conf
+numaplace run --config /tmp/run.conf --once >/tmp/run.out 2>/tmp/run.log
+check_eq "C6: run --once: exit 0" "$?" 0
+check "C6: run logs the conflict and the docker fix" grep -q \
+	"cannot place it: node 1 .*fix: docker update --cpuset-cpus $cpus1 --cpuset-mems 1" /tmp/run.log
+check "C6: numaplace_cpuset_conflicts_total counts it" grep -q \
+	"^numaplace_cpuset_conflicts_total [1-9]" /tmp/m.prom
+check_eq "C6: the cpuset is unchanged" "$(cpuset_of "$scope")" "$cs_before"
+check_eq "C6: no thread or IRQ changed" "$(snapshot "$pid")" "$before"
+runconf "cgroup_cpuset = move" >/tmp/run.conf
+numaplace run --config /tmp/run.conf --once >/tmp/run.out 2>/tmp/run.log
+check_eq "C6 move: run --once: exit 0" "$?" 0
+check_eq "C6 move: the scope's cpuset is node 1's" "$(cpuset_of "$scope")" "$cpus1 / 1"
+check "C6 move: every thread on node 1's CPUs ($cpus1)" all_threads_on "$pid" "$cpus1"
+check "C6 move: >= 95% of the pages on node 1" in_range "$(share_on "$pid" 1)" 0.95 1
+numaplace restore >/dev/null 2>&1
+check_eq "C6 move: restore puts the cpuset back exactly" "$(cpuset_of "$scope")" "$cs_before"
+grep -i "cgroup\|cpuset" /tmp/run.log | head -n 5
 stop_stream
 
 # C5: a kubepods cgroup (the kubelet's systemd driver): refused with exit 2, nothing changed
