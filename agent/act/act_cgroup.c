@@ -150,8 +150,8 @@ static int read_back(const char *path, enum np_cpuset_file f, const char *want, 
 		return 0; /* an old v1 kernel has no effective files: cpuset.cpus is what holds */
 	if (!parse(want, &w) && !parse(now, &e) && np_cpuset_count(&w) &&
 	    !np_cpuset_subset(&w, &e)) {
-		snprintf(why, len, "%.100s is '%.40s': the parent's cpuset does not allow '%.40s'", file, now,
-			 want);
+		snprintf(why, len, "%.100s is '%.40s': the parent's cpuset does not allow '%.40s'",
+			 file, now, want);
 		return -EIO;
 	}
 	return 0;

@@ -41,7 +41,9 @@ int np_place_cgroup_decide(struct np_place_cgroup *pc, pid_t pid, const struct n
 	}
 	if (np_cpuset_writable(&pc->cg, &pc->id, why, sizeof(why))) {
 		snprintf(msg, msglen, "--cgroup %s: %s; %s", np_cgroup_mode_name(pc->mode), why,
-			 pc->id.kubepods ? fix : pc->conflict ? conflict : "the cpuset stays");
+			 pc->id.kubepods ? fix
+			 : pc->conflict	 ? conflict
+					 : "the cpuset stays");
 		return -EPERM;
 	}
 	pc->write = true;
@@ -77,8 +79,8 @@ void np_place_cgroup_describe(const struct np_place_cgroup *pc, char *buf, size_
 		 "--cgroup %s: the cpuset of cgroup %s goes from CPUs %s, memory nodes %s to CPUs "
 		 "%s, memory nodes %s (journaled: 'numaplace restore' puts it back)",
 		 np_cgroup_mode_name(pc->mode),
-		 pc->cg.cpuset_version == NP_CGROUP_V1 ? pc->cg.v1_cpuset : pc->cg.unified, old_cpus,
-		 old_mems, cpus, mems);
+		 pc->cg.cpuset_version == NP_CGROUP_V1 ? pc->cg.v1_cpuset : pc->cg.unified,
+		 old_cpus, old_mems, cpus, mems);
 }
 
 int np_place_cgroup_act(struct np_place_cgroup *pc, const char *journal, pid_t pid, bool after)

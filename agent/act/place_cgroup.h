@@ -24,10 +24,10 @@ struct np_place_cgroup {
 	enum np_cgroup_mode mode;
 	struct np_cgroup cg;
 	struct np_cgroup_id id;
-	bool conflict;	       /* the cpuset leaves the target node out */
+	bool conflict;		  /* the cpuset leaves the target node out */
 	char conflict_text[1100]; /* the conflict and its fix, for the plan's refusal */
-	bool write;	       /* the cpuset is rewritten (move or extend) */
-	struct np_cpuset cpus; /* what it becomes */
+	bool write;		  /* the cpuset is rewritten (move or extend) */
+	struct np_cpuset cpus;	  /* what it becomes */
 	uint64_t mems;
 	struct np_cpuset allowed; /* the CPUs the plan may use once it is (write only) */
 	struct np_act_result res;

@@ -469,7 +469,7 @@ static int cgroup_decide(struct place_job *j)
 		return NP_EXIT_OK; /* np_plan_make names it */
 	/* the cpuset bounds threads and pages only: --only irqs,balancing leaves it alone */
 	pc->mode = j->a.only & (NP_PLAN_ONLY_THREADS | NP_PLAN_ONLY_MEMORY) ? j->a.cgroup_mode
-									: NP_CGROUP_KEEP;
+									    : NP_CGROUP_KEEP;
 	if (np_place_cgroup_decide(pc, j->a.pid, &j->topo->nodes[index], msg, sizeof(msg))) {
 		np_err("place: %s; nothing changed", msg);
 		return NP_EXIT_USAGE;
@@ -594,9 +594,8 @@ static void cgroup_outcome(const struct np_place_cgroup *pc, FILE *out, struct j
 	json_object_object_add(c, "changed", json_object_new_int(pc->res.changed));
 	json_object_object_add(c, "unchanged", json_object_new_int(pc->res.unchanged));
 	json_object_object_add(c, "failed", json_object_new_int(pc->res.failed));
-	json_object_object_add(c, "error", pc->res.failed
-						    ? json_object_new_string(pc->res.first_error)
-						    : NULL);
+	json_object_object_add(c, "error",
+			       pc->res.failed ? json_object_new_string(pc->res.first_error) : NULL);
 	json_object_object_add(r, "cgroup", c);
 }
 

@@ -47,7 +47,7 @@ bool np_cpuset_conflict(const struct np_cgroup *cg, const struct np_cpuset *node
 /* The hierarchy's path of the cgroup the cpuset was read in ("" when none was). */
 static const char *cpuset_path(const struct np_cgroup *cg)
 {
-	return cg->cpuset_version == NP_CGROUP_V1 ? cg->v1_cpuset
+	return cg->cpuset_version == NP_CGROUP_V1   ? cg->v1_cpuset
 	       : cg->cpuset_version == NP_CGROUP_V2 ? cg->unified
 						    : "";
 }
@@ -85,10 +85,8 @@ static bool runtime_fix(const struct np_cgroup_id *id, const char *cpus, int nod
 			size_t len)
 {
 	static const char *const tools[] = {
-		[NP_RUNTIME_DOCKER] = "docker",
-		[NP_RUNTIME_PODMAN] = "podman",
-		[NP_RUNTIME_CONTAINERD] = "nerdctl",
-		[NP_RUNTIME_CRIO] = "crictl",
+		[NP_RUNTIME_DOCKER] = "docker",	     [NP_RUNTIME_PODMAN] = "podman",
+		[NP_RUNTIME_CONTAINERD] = "nerdctl", [NP_RUNTIME_CRIO] = "crictl",
 		[NP_RUNTIME_CRI] = "crictl",
 	};
 
@@ -100,8 +98,8 @@ static bool runtime_fix(const struct np_cgroup_id *id, const char *cpus, int nod
 	}
 	if (id->unit[0]) {
 		snprintf(buf, len,
-			 "fix: systemctl set-property %s AllowedCPUs=%s AllowedMemoryNodes=%d", id->unit,
-			 cpus, node);
+			 "fix: systemctl set-property %s AllowedCPUs=%s AllowedMemoryNodes=%d",
+			 id->unit, cpus, node);
 		return true;
 	}
 	return false;
@@ -119,13 +117,15 @@ void np_cpuset_fix(const struct np_cgroup *cg, const struct np_cgroup_id *id,
 
 		if (id->pod_uid[0])
 			snprintf(pod, sizeof(pod), " (pod %s)", id->pod_uid);
-		snprintf(buf, len,
-			 "fix: the kubelet owns this cgroup%s: give the pod Guaranteed QoS (integer "
-			 "CPU requests equal to limits) and run the kubelet with "
-			 "--cpu-manager-policy=static and --topology-manager-policy=single-numa-node, "
-			 "so that it places the pod on the node of its device; numaplace never "
-			 "rewrites a kubepods cgroup",
-			 pod);
+		snprintf(
+			buf, len,
+			"fix: the kubelet owns this cgroup%s: give the pod Guaranteed QoS (integer "
+			"CPU requests equal to limits) and run the kubelet with "
+			"--cpu-manager-policy=static and "
+			"--topology-manager-policy=single-numa-node, "
+			"so that it places the pod on the node of its device; numaplace never "
+			"rewrites a kubepods cgroup",
+			pod);
 		return;
 	}
 	if (!runtime_fix(id, cpus, node, buf, len))
@@ -133,7 +133,8 @@ void np_cpuset_fix(const struct np_cgroup *cg, const struct np_cgroup_id *id,
 			 cg->cpuset_dir, node, cg->cpuset_dir);
 	n = strlen(buf);
 	if (!np_cpuset_writable(cg, id, why, sizeof(why)))
-		snprintf(buf + n, len - n, "; or let numaplace do it: numaplace place --cgroup move");
+		snprintf(buf + n, len - n,
+			 "; or let numaplace do it: numaplace place --cgroup move");
 }
 
 int np_cpuset_writable(const struct np_cgroup *cg, const struct np_cgroup_id *id, char *why,
@@ -156,7 +157,8 @@ int np_cpuset_writable(const struct np_cgroup *cg, const struct np_cgroup_id *id
 		 * every sibling into cpuset accounting: the operator's decision, not numaplace's.
 		 */
 		snprintf(why, len,
-			 "its cpuset is %s's, which bounds every cgroup below it: numaplace rewrites "
+			 "its cpuset is %s's, which bounds every cgroup below it: numaplace "
+			 "rewrites "
 			 "only the process's own cgroup",
 			 cg->cpuset_dir);
 		return -EPERM;

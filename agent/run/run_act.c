@@ -126,8 +126,8 @@ static int make_plan(struct np_run *r, struct np_managed *mp, int node,
 	pc->mode = popts->only & (NP_PLAN_ONLY_THREADS | NP_PLAN_ONLY_MEMORY)
 			   ? mp->policy->cgroup_cpuset
 			   : NP_CGROUP_KEEP;
-	err = idx < 0 ? 0 : np_place_cgroup_decide(pc, mp->pid, &r->topo->nodes[idx], msg,
-						    sizeof(msg));
+	err = idx < 0 ? 0
+		      : np_place_cgroup_decide(pc, mp->pid, &r->topo->nodes[idx], msg, sizeof(msg));
 	popts->cpuset_conflict = pc->conflict_text[0] ? pc->conflict_text : NULL;
 	if (pc->write)
 		popts->allowed = &pc->allowed;

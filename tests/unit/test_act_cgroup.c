@@ -90,7 +90,8 @@ TEST(act_cgroup_v1_cpuset_widened_refused_and_restored)
 	if (geteuid() || np_cgroup_mount_find("/", true, "/", &m) || m.noprefix ||
 	    np_read_str("/", strcat(strcpy(dir, m.point), "/cpuset.cpus"), all, sizeof(all)) ||
 	    np_cpulist_parse(all, &set) || np_cpuset_count(&set) < 2 ||
-	    snprintf(dir, sizeof(dir), "%s/np-unit-act-%d", m.point, getpid()) >= (int)sizeof(dir) ||
+	    snprintf(dir, sizeof(dir), "%s/np-unit-act-%d", m.point, getpid()) >=
+		    (int)sizeof(dir) ||
 	    mkdir(dir, 0755)) {
 		printf("    (no v1 cpuset hierarchy with 2 CPUs to write here; skipped)\n");
 		return;

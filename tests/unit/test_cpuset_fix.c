@@ -22,8 +22,11 @@
 /* A v2 cgroup at path bound to CPUs 0-1 and node 0 of a 2-node box (node 1: CPUs 2-3). */
 static struct np_cgroup bound(const char *path, bool inherited)
 {
-	struct np_cgroup cg = { .version = NP_CGROUP_V2, .cpuset_version = NP_CGROUP_V2,
-				.inherited = inherited, .bounded = true, .mems = 0x1 };
+	struct np_cgroup cg = { .version = NP_CGROUP_V2,
+				.cpuset_version = NP_CGROUP_V2,
+				.inherited = inherited,
+				.bounded = true,
+				.mems = 0x1 };
 
 	snprintf(cg.unified, sizeof(cg.unified), "%s", path);
 	snprintf(cg.cpuset_dir, sizeof(cg.cpuset_dir), "/sys/fs/cgroup%s", path);
@@ -172,7 +175,9 @@ TEST(cpuset_conflict_refuses_the_plan)
 {
 	static struct np_topo topo;
 	struct np_proc_model proc = { .nthreads = 1 };
-	struct np_plan_opts opts = { .target_node = 1, .only = NP_PLAN_ALL, .reserve_mb = -1,
+	struct np_plan_opts opts = { .target_node = 1,
+				     .only = NP_PLAN_ALL,
+				     .reserve_mb = -1,
 				     .cpuset_conflict = "node 1 is outside; fix: docker update" };
 	struct np_plan plan;
 	char root[PATH_MAX], msg[256];
@@ -190,12 +195,24 @@ TEST(cpuset_journal_records_round_trip_and_check)
 {
 	char dir[] = "/tmp/np-cgjournal-XXXXXX", path[PATH_MAX], msg[256];
 	struct np_change recs[3] = {
-		{ .kind = NP_CHANGE_CGROUP_CPUSET, .id = NP_CPUSET_V2_MEMS, .tgid = 42,
-		  .path = "/system.slice/docker-" ID ".scope", .old_value = "0", .new_value = "0-1" },
-		{ .kind = NP_CHANGE_CGROUP_CPUSET, .id = NP_CPUSET_V2_CPUS, .tgid = 42,
-		  .path = "/system.slice/docker-" ID ".scope", .old_value = "", .new_value = "0-1" },
-		{ .kind = NP_CHANGE_CGROUP_CPUSET, .id = NP_CPUSET_V1_CPUS, .tgid = 42,
-		  .path = "/pinned", .old_value = "0", .new_value = "0-1" },
+		{ .kind = NP_CHANGE_CGROUP_CPUSET,
+		  .id = NP_CPUSET_V2_MEMS,
+		  .tgid = 42,
+		  .path = "/system.slice/docker-" ID ".scope",
+		  .old_value = "0",
+		  .new_value = "0-1" },
+		{ .kind = NP_CHANGE_CGROUP_CPUSET,
+		  .id = NP_CPUSET_V2_CPUS,
+		  .tgid = 42,
+		  .path = "/system.slice/docker-" ID ".scope",
+		  .old_value = "",
+		  .new_value = "0-1" },
+		{ .kind = NP_CHANGE_CGROUP_CPUSET,
+		  .id = NP_CPUSET_V1_CPUS,
+		  .tgid = 42,
+		  .path = "/pinned",
+		  .old_value = "0",
+		  .new_value = "0-1" },
 	};
 	struct np_change *c;
 	int n, bad;
@@ -226,24 +243,27 @@ TEST(cpuset_journal_records_restore_refuses)
 		int id;
 		const char *path, *old_value;
 	} bad[] = {
-		{ 4, "/x", "0" },		    /* no such file */
+		{ 4, "/x", "0" }, /* no such file */
 		{ -1, "/x", "0" },
-		{ NP_CPUSET_V2_CPUS, "x", "0" },    /* relative */
-		{ NP_CPUSET_V2_CPUS, "/", "0" },    /* the root cgroup */
+		{ NP_CPUSET_V2_CPUS, "x", "0" }, /* relative */
+		{ NP_CPUSET_V2_CPUS, "/", "0" }, /* the root cgroup */
 		{ NP_CPUSET_V2_CPUS, "/a/../b", "0" },
 		{ NP_CPUSET_V2_CPUS, "/a//b", "0" },
 		{ NP_CPUSET_V2_CPUS, "/a/", "0" },
 		{ NP_CPUSET_V2_CPUS, "/kubepods.slice/x", "0" },
 		{ NP_CPUSET_V2_CPUS, "/x", "zero" },
-		{ NP_CPUSET_V1_CPUS, "/x", "" },    /* v1 cpus are never empty */
-		{ NP_CPUSET_V2_MEMS, "/x", "64" },  /* no node 64 */
+		{ NP_CPUSET_V1_CPUS, "/x", "" },     /* v1 cpus are never empty */
+		{ NP_CPUSET_V2_MEMS, "/x", "64" },   /* no node 64 */
 		{ NP_CPUSET_V2_CPUS, "/x", "5000" }, /* beyond any CPU */
 	};
 	char msg[256];
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct np_change c = { .kind = NP_CHANGE_CGROUP_CPUSET, .id = bad[i].id,
-				       .tgid = 1, .old_value = bad[i].old_value, .new_value = "" };
+		struct np_change c = { .kind = NP_CHANGE_CGROUP_CPUSET,
+				       .id = bad[i].id,
+				       .tgid = 1,
+				       .old_value = bad[i].old_value,
+				       .new_value = "" };
 
 		snprintf(c.path, sizeof(c.path), "%s", bad[i].path);
 		msg[0] = '\0';
