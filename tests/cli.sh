@@ -132,6 +132,8 @@ expect_exit "place: empty tune list" 2 "expected KEY=VALUE" "$np" place --pid $v
 expect_exit "place: negative rate" 2 "--max-rate '-5'" "$np" place --pid $victim --max-rate -5 --journal "$j"
 expect_exit "place: reserve not a number" 2 "--reserve 'lots'" "$np" place --pid $victim --reserve lots --journal "$j"
 expect_exit "place: zero --pause-below" 2 "--pause-below '0'" "$np" place --pid $victim --pause-below 0 --journal "$j"
+expect_exit "place: unknown --cgroup mode" 2 "--cgroup 'replace': expected keep, move or extend" "$np" place --pid $victim --cgroup replace --journal "$j"
+expect_exit "place: empty --cgroup mode" 2 "--cgroup '': expected keep, move or extend" "$np" place --pid $victim --cgroup '' --journal "$j"
 expect_exit "place: unknown NIC" 2 "--nic nosuch0: no such network interface" "$np" place --pid $victim --node 0 --nic nosuch0 --journal "$j"
 expect_exit "place: kernel thread" 2 "kernel thread" "$np" place --pid 2 --node 0 --journal "$j"
 expect_exit "place: unknown flag" 2 "unknown option '--fast'" "$np" place --pid $victim --fast
@@ -199,6 +201,8 @@ if [ "$(id -u)" = 0 ] && [ "$(nproc)" -ge 2 ]; then
 	kill $victim
 	rm -f "$j" "$j.lock"
 fi
+
+. "$here/cli_cgroup.sh"
 
 # A damaged journal is refused with its line, and kept for a look.
 printf '{"kind":"thread_affinity","id":1,"tgid":1,"start_time":1,"path":"","old_value":"0"}\nnot json\n' >"$j"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "act/act.h"
+#include "act/act_cgroup.h"
 #include "lib/procfs.h"
 #include "act/restore.h"
 #include "topo/topo.h"
@@ -75,6 +76,9 @@ int np_restore_all(const char *journal, struct np_restore_summary *sum, char *ms
 		case NP_CHANGE_PROCESS_PAUSED:
 			np_restore_process(c, &sum->processes);
 			break;
+		case NP_CHANGE_CGROUP_CPUSET:
+			np_restore_cgroup(c, &sum->cgroups);
+			break;
 		default:
 			break;
 		}
@@ -84,7 +88,7 @@ int np_restore_all(const char *journal, struct np_restore_summary *sum, char *ms
 	np_restore_irqbalance_bans(changes, count, &sum->irqbalance);
 	np_changes_free(changes, count);
 	if (sum->threads.failed || sum->irqs.failed || sum->irqbalance.failed ||
-	    sum->settings.failed || sum->processes.failed) {
+	    sum->settings.failed || sum->processes.failed || sum->cgroups.failed) {
 		snprintf(msg, msglen, "some values could not be put back; %s is kept for another "
 				      "try",
 			 journal);

@@ -9,7 +9,7 @@
 
 struct np_restore_summary {
 	int records;
-	struct np_act_result threads, irqs, irqbalance, settings, processes;
+	struct np_act_result threads, irqs, irqbalance, settings, processes, cgroups;
 };
 
 /*

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "act/act_cgroup.h"
 #include "act/restore.h"
 #include "lib/sysfs.h"
 
@@ -46,6 +47,8 @@ static const char *record_problem(const struct np_change *c, const struct np_kst
 		return c->id < 0 || c->tgid < 0 ? "no IRQ number or irqbalance pid" : NULL;
 	case NP_CHANGE_PROCESS_PAUSED:
 		return c->id <= 0 || c->tgid <= 0 ? "no process id" : NULL;
+	case NP_CHANGE_CGROUP_CPUSET:
+		return np_cgroup_record_problem(c, possible);
 	default:
 		return "unknown kind";
 	}

@@ -11,7 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "act/place.h"
+#include "act/place_cgroup.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -41,6 +44,7 @@ struct place_args {
 	int pause_ms;
 	int pause_below_mbps;
 	const char *journal;
+	enum np_cgroup_mode cgroup_mode;
 };
 
 /* One placement, from the options to the outcome: what the steps below hand on. */
@@ -58,6 +62,7 @@ struct place_job {
 	unsigned long *hot;
 	int nhot;
 	struct np_place place;
+	struct np_place_cgroup cgroup; /* its cgroup cpuset: conflict, --cgroup move|extend */
 };
 
 static void place_usage(FILE *out)
@@ -67,6 +72,7 @@ static void place_usage(FILE *out)
 		"                       [--json] [--max-rate MBPS] [--reserve MB] [--balancing MODE]\n"
 		"                       [--nic IFACE,...] [--sample SECS|auto] [--pause-ms MS]\n"
 		"                       [--pause-below MBPS] [--progress] [--journal FILE]\n"
+		"                       [--cgroup keep|move|extend]\n"
 		"\n"
 		"  --pid PID          the process to place (all its threads, its memory, its devices' IRQs)\n"
 		"  --node N           target node (default: its accelerator's node, else the node\n"
@@ -89,7 +95,10 @@ static void place_usage(FILE *out)
 		"  --pause-below MBPS stop it only when they move slower than this (%d)\n"
 		"  --progress         progress of the memory move on stderr even when it is not a\n"
 		"                     terminal (one line a second)\n"
-		"  --journal FILE     undo journal (%s)\n",
+		"  --journal FILE     undo journal (%s)\n"
+		"  --cgroup MODE      a cgroup cpuset that leaves the target node out: keep (refuse,\n"
+		"                     naming the fix), move (set it to the node's CPUs and memory\n"
+		"                     node), extend (add them); journaled, never under kubepods (keep)\n",
 		NP_DEFAULT_MAX_RATE_MBPS, NP_DEFAULT_PAUSE_MS, NP_PAUSE_BELOW_MBPS,
 		NP_JOURNAL_DEFAULT);
 }
@@ -178,6 +187,10 @@ static int parse_option(struct np_args *p, struct place_args *a)
 		break;
 	case 'J':
 		return np_args_file(p, &a->journal);
+	case 'C':
+		if (np_cgroup_mode_parse(optarg, &a->cgroup_mode))
+			return np_args_bad(p, "expected keep, move or extend");
+		break;
 	}
 	return 0;
 }
@@ -200,6 +213,7 @@ static int parse_args(int argc, char **argv, struct place_args *a, int *exit_cod
 		{ "pause-ms", required_argument, NULL, 'P' },
 		{ "pause-below", required_argument, NULL, 'B' },
 		{ "progress", no_argument, NULL, 'G' },
+		{ "cgroup", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -442,11 +456,46 @@ static void shared_files(struct place_job *j)
 	j->place.shared = &j->shared;
 }
 
+/*
+ * The process's cgroup cpuset against the target node: a conflict the plan refuses with its
+ * fix, or with --cgroup move|extend the cpuset the plan places within (and the act writes).
+ */
+static int cgroup_decide(struct place_job *j)
+{
+	int index = np_topo_node_index(j->topo, j->proc->target_node);
+	struct np_place_cgroup *pc = &j->cgroup;
+	char msg[1024];
+
+	if (index < 0)
+		return NP_EXIT_OK; /* np_plan_make names it */
+	/* the cpuset bounds threads and pages only: --only irqs,balancing leaves it alone */
+	pc->mode = j->a.only & (NP_PLAN_ONLY_THREADS | NP_PLAN_ONLY_MEMORY) ? j->a.cgroup_mode
+									    : NP_CGROUP_KEEP;
+	if (np_place_cgroup_decide(pc, j->a.pid, &j->topo->nodes[index], msg, sizeof(msg))) {
+		np_err("place: %s; nothing changed", msg);
+		return NP_EXIT_USAGE;
+	}
+	j->popts.cpuset_conflict = pc->conflict_text[0] ? pc->conflict_text : NULL;
+	if (pc->write)
+		j->popts.allowed = &pc->allowed;
+	return NP_EXIT_OK;
+}
+
+/* What --cgroup move|extend does, among the plan's notes. */
+static void cgroup_note(struct place_job *j)
+{
+	struct np_plan *plan = j->plan;
+
+	if (j->cgroup.write && plan->nwarnings < NP_PLAN_MAX_WARNINGS)
+		np_place_cgroup_describe(&j->cgroup, plan->warnings[plan->nwarnings++],
+					 sizeof(plan->warnings[0]));
+}
+
 /* The plan: what moves where, its IRQs included. */
 static int plan(struct place_job *j)
 {
 	struct np_plan_opts *po = &j->popts;
-	char msg[512] = "";
+	char msg[1200] = ""; /* a cpuset conflict with its fix */
 	int err;
 
 	err = np_place_irqs(j->topo, j->proc, j->target.forced_device, j->a.nics, j->irqs,
@@ -468,11 +517,14 @@ static int plan(struct place_job *j)
 	po->nirqs = j->nirqs;
 	po->irqbalance_running = j->topo->kernel.irqbalance_pid > 0;
 	po->window_ns = j->report.data.window_ns;
+	if (cgroup_decide(j))
+		return NP_EXIT_USAGE;
 	err = np_plan_make(j->topo, j->proc, po, j->plan, msg, sizeof(msg));
 	if (err) {
 		np_err("place: %s; nothing changed", msg);
 		return NP_EXIT_USAGE;
 	}
+	cgroup_note(j);
 	shared_files(j);
 	j->nhot = np_place_hot_addresses(&j->report.data, j->a.pid, &j->hot);
 	j->place.topo = j->topo;
@@ -504,7 +556,19 @@ static int act(struct place_job *j)
 		.progress_ctx = &po,
 	};
 
-	err = np_place_act(&j->place, &ao, j->hot, j->nhot);
+	/* the cpuset first: threads and pages may go only where it allows */
+	err = np_place_cgroup_act(&j->cgroup, a->journal, a->pid, false);
+	if (!err && j->cgroup.res.failed) {
+		close(lock);
+		np_err("place: the cgroup's cpuset: %s; threads and memory stay; what was done is "
+		       "journaled, 'numaplace restore' undoes it",
+		       j->cgroup.res.first_error);
+		return NP_EXIT_RUNTIME;
+	}
+	if (!err)
+		err = np_place_act(&j->place, &ao, j->hot, j->nhot);
+	if (!err)
+		err = np_place_cgroup_act(&j->cgroup, a->journal, a->pid, true);
 	close(lock);
 	if (err) {
 		np_err("place: %s: %s; what was done is journaled, 'numaplace restore' undoes it",
@@ -514,11 +578,36 @@ static int act(struct place_job *j)
 	return NP_EXIT_OK;
 }
 
+/* The cgroup's part of the outcome, as text or into the JSON document's "result". */
+static void cgroup_outcome(const struct np_place_cgroup *pc, FILE *out, struct json_object *o)
+{
+	struct json_object *r, *c;
+
+	if (!pc->write)
+		return;
+	if (out) {
+		np_act_result_print(out, "cgroup", "set", &pc->res);
+		return;
+	}
+	if (!json_object_object_get_ex(o, "result", &r) || !r)
+		return;
+	c = json_object_new_object();
+	json_object_object_add(c, "mode", json_object_new_string(np_cgroup_mode_name(pc->mode)));
+	json_object_object_add(c, "cgroup", json_object_new_string(np_cgroup_id_path(&pc->cg)));
+	json_object_object_add(c, "changed", json_object_new_int(pc->res.changed));
+	json_object_object_add(c, "unchanged", json_object_new_int(pc->res.unchanged));
+	json_object_object_add(c, "failed", json_object_new_int(pc->res.failed));
+	json_object_object_add(c, "error",
+			       pc->res.failed ? json_object_new_string(pc->res.first_error) : NULL);
+	json_object_object_add(r, "cgroup", c);
+}
+
 /* The outcome as the exit code: 1 when any part failed. */
-static int outcome_rc(const struct np_place_outcome *o)
+static int outcome_rc(const struct np_place_outcome *o, const struct np_place_cgroup *pc)
 {
 	bool failed = o->threads.failed || o->irqs.failed || o->irqbalance.failed ||
-		      o->settings.failed || o->memory.error[0] || o->memory.process_exited;
+		      o->settings.failed || o->memory.error[0] || o->memory.process_exited ||
+		      pc->res.failed;
 
 	return failed ? NP_EXIT_RUNTIME : NP_EXIT_OK;
 }
@@ -545,12 +634,18 @@ static int place_steps(struct place_job *j)
 		rc = act(j);
 		if (rc)
 			return rc;
-		if (!j->a.json)
+		if (!j->a.json) {
 			np_place_print_outcome(&j->place, stdout);
+			cgroup_outcome(&j->cgroup, stdout, NULL);
+		}
 	}
-	if (j->a.json)
-		np_cli_print_json(stdout, np_place_to_json(&j->place));
-	return outcome_rc(&j->place.outcome);
+	if (j->a.json) {
+		struct json_object *o = np_place_to_json(&j->place);
+
+		cgroup_outcome(&j->cgroup, NULL, o);
+		np_cli_print_json(stdout, o);
+	}
+	return outcome_rc(&j->place.outcome, &j->cgroup);
 }
 
 int np_cmd_place(int argc, char **argv)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "act/place_cgroup.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -282,6 +283,23 @@ static void shared_files(struct np_report *report)
 	}
 }
 
+/*
+ * A process whose cgroup cpuset leaves its target node out: report names the conflict and
+ * its fix instead of a `numaplace place` that would be refused.
+ */
+static void cpuset_conflicts(struct np_report *report)
+{
+	report->cpuset_conflicts = calloc(report->nprocs + 1, sizeof(char *));
+	for (int i = 0; report->cpuset_conflicts && i < report->nprocs; i++) {
+		const struct np_proc_model *p = &report->procs[i];
+		int node = np_topo_node_index(report->topo, p->target_node);
+
+		if (!p->exited && node >= 0)
+			report->cpuset_conflicts[i] =
+				np_place_cgroup_conflict(p->info.pid, &report->topo->nodes[node]);
+	}
+}
+
 /* Model what was sampled and print it. */
 static int build_and_print(struct np_report *report, struct np_target_opts *target,
 			   const struct report_args *a, pid_t *pids, int npids, FILE *out)
@@ -297,6 +315,7 @@ static int build_and_print(struct np_report *report, struct np_target_opts *targ
 		return NP_EXIT_RUNTIME;
 	}
 	shared_files(report);
+	cpuset_conflicts(report);
 	if (a->json)
 		np_cli_print_json(out, np_report_to_json(report));
 	else

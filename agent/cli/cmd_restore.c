@@ -57,6 +57,9 @@ static void print_summary(const char *journal, const struct np_restore_summary *
 	np_act_result_print(stdout, "settings", "restored", &sum->settings);
 	if (sum->processes.changed || sum->processes.failed)
 		np_act_result_print(stdout, "stopped", "restored", &sum->processes);
+	if (sum->cgroups.changed || sum->cgroups.unchanged || sum->cgroups.vanished ||
+	    sum->cgroups.failed)
+		np_act_result_print(stdout, "cgroups", "restored", &sum->cgroups);
 }
 
 int np_cmd_restore(int argc, char **argv)

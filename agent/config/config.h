@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "policy/balancing.h"
+#include "policy/cpuset_fix.h"
 #include "lib/log.h"
 #include "lib/pattern.h"
 #include "topo/device_name.h"
@@ -49,6 +50,8 @@ struct np_match {
 	double remote_threshold;       /* act when the remote ratio stays above this ... */
 	int sustain;		       /* ... for this many intervals in a row */
 	double min_move_interval_s;    /* between two moves of one process */
+	/* a cpuset that leaves the target node out: keep (refused, logged), move, extend */
+	enum np_cgroup_mode cgroup_cpuset;
 };
 
 struct np_config {

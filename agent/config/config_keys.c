@@ -29,6 +29,7 @@ const char *const np_config_match_keys[] = {
 	"nic",	       "min_rss_mb",
 	"min_cpu",     "remote_threshold",
 	"sustain",     "min_move_interval",
+	"cgroup_cpuset",
 };
 
 _Static_assert(NP_ARRAY_SIZE(np_config_global_keys) == NP_G_COUNT, "a name per [global] key");
@@ -212,6 +213,11 @@ int np_config_set_match_key(struct np_match *m, enum np_match_key key, const cha
 		return 0;
 	case NP_M_NIC:
 		return np_config_nics(m->nics, TEXT, value, msg, msglen);
+	case NP_M_CGROUP_CPUSET:
+		if (np_cgroup_mode_parse(value, &m->cgroup_cpuset))
+			return np_config_reason(msg, msglen,
+						"expected keep, move or extend, got \"%s\"", value);
+		return 0;
 	case NP_M_MIN_RSS_MB:
 		if (!np_config_decimal(value, true, 0, 1 << 30, &number))
 			return np_config_reason(msg, msglen,

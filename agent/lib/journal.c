@@ -25,6 +25,7 @@ static const char *const kind_names[NP_CHANGE_KINDS] = {
 	[NP_CHANGE_SETTING] = "setting",
 	[NP_CHANGE_IRQBALANCE_BAN] = "irqbalance_ban",
 	[NP_CHANGE_PROCESS_PAUSED] = "process_paused",
+	[NP_CHANGE_CGROUP_CPUSET] = "cgroup_cpuset",
 };
 
 const char *np_change_kind_name(enum np_change_kind kind)

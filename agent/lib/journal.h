@@ -29,6 +29,12 @@ enum np_change_kind {
 	NP_CHANGE_SETTING,	   /* path = sysctl or debugfs file; old_value = its content */
 	NP_CHANGE_IRQBALANCE_BAN,  /* id = irq banned through irqbalance's socket */
 	NP_CHANGE_PROCESS_PAUSED,  /* id = pid held (ptrace stop) while file pages move */
+	/*
+	 * path = a cgroup as /proc/PID/cgroup shows it; id = which cpuset file (enum
+	 * np_cpuset_file, act/act_cgroup.h); tgid = the process placed; old_value and
+	 * new_value = CPU or node lists ("" is a v2 file left empty: the parent's)
+	 */
+	NP_CHANGE_CGROUP_CPUSET,
 	NP_CHANGE_KINDS,
 };
 

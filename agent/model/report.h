@@ -29,6 +29,11 @@ struct np_report {
 	struct np_proc_model *procs;
 	/* the files each of procs shares with others (report fills it); NULL: not looked at */
 	struct np_shared_files *shared;
+	/*
+	 * per process, its cgroup cpuset's conflict with its target node and the fix
+	 * (policy/cpuset_fix.h), NULL when none; NULL: not looked at (report fills it)
+	 */
+	char **cpuset_conflicts;
 };
 
 /* Gather: per-process models from the sampler's data, /proc and move_pages(2). */

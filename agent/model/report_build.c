@@ -236,6 +236,10 @@ void np_report_free(struct np_report *report)
 	report->procs = NULL;
 	free(report->shared);
 	report->shared = NULL;
+	for (int i = 0; report->cpuset_conflicts && i < report->nprocs; i++)
+		free(report->cpuset_conflicts[i]);
+	free(report->cpuset_conflicts);
+	report->cpuset_conflicts = NULL;
 	report->nprocs = 0;
 	np_sample_data_free(&report->data);
 }

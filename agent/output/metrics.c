@@ -209,6 +209,10 @@ static void format_agent(FILE *f, const struct np_metrics *m)
 		"Placements that left a mapped file's shared pages because the processes sharing "
 		"it were headed to different nodes.",
 		m->shared_file_conflicts);
+	counter(f, "numaplace_cpuset_conflicts_total",
+		"Placements refused because the process's cgroup cpuset leaves the target node "
+		"out (cgroup_cpuset = keep, or a cgroup numaplace may not rewrite).",
+		m->cpuset_conflicts);
 	counter(f, "numaplace_intervals_total", "Intervals numaplace has completed.", m->intervals);
 
 	family(f, "numaplace_last_interval_seconds", "gauge",

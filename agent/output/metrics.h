@@ -64,6 +64,7 @@ struct np_metrics {
 
 	uint64_t actions_failed;
 	uint64_t shared_file_conflicts; /* files whose sharers were headed to other nodes */
+	uint64_t cpuset_conflicts; /* placements refused: a cgroup cpuset leaves the node out */
 	uint64_t intervals;
 	double last_interval_seconds; /* wall time of the last interval's work */
 

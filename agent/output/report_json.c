@@ -118,6 +118,11 @@ static struct json_object *proc_json(const struct np_report *report, const struc
 	json_object_object_add(o, "node_changes", json_object_new_int64(p->totals.node_changes));
 	json_object_object_add(o, "target_node", node_or_null(p->target_node));
 	json_object_object_add(o, "target_reason", json_object_new_string(p->target_reason));
+	json_object_object_add(
+		o, "cpuset_conflict",
+		report->cpuset_conflicts && report->cpuset_conflicts[p - report->procs]
+			? json_object_new_string(report->cpuset_conflicts[p - report->procs])
+			: NULL);
 	for (int i = 0; i < p->accel.ndevices; i++)
 		json_object_array_add(devices, json_object_new_string(
 						       report->topo->devices[p->accel.devices[i]].pci));

@@ -225,8 +225,12 @@ static void print_recommendations(const struct np_report *r, FILE *out)
 				np_busiest_node(p->totals.cpu_ns), target_share(p) * 100,
 				p->target_node);
 		fprintf(out, "it belongs on node %d (%s)\n", p->target_node, p->target_reason);
-		fprintf(out, "    now:          numaplace place --pid %d --node %d\n", p->info.pid,
-			p->target_node);
+		if (r->cpuset_conflicts && r->cpuset_conflicts[i])
+			fprintf(out, "    now:          its cgroup's cpuset stops it: %s\n",
+				r->cpuset_conflicts[i]);
+		else
+			fprintf(out, "    now:          numaplace place --pid %d --node %d\n",
+				p->info.pid, p->target_node);
 		fprintf(out, "    next start:   numactl --cpunodebind=%d --membind=%d %s\n",
 			p->target_node, p->target_node, p->info.cmdline[0] ? p->info.cmdline : comm);
 		if (p->totals.numa_migrated || p->totals.numa_moves)

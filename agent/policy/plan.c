@@ -139,6 +139,10 @@ int np_plan_make(const struct np_topo *topo, const struct np_proc_model *proc,
 		return -EINVAL;
 	}
 	node = &topo->nodes[index];
+	if (opts->cpuset_conflict && (opts->only & (NP_PLAN_ONLY_THREADS | NP_PLAN_ONLY_MEMORY))) {
+		snprintf(msg, msglen, "%s", opts->cpuset_conflict);
+		return -EXDEV;
+	}
 
 	/* threads: the node's CPUs, within the cpuset the process may use */
 	for (size_t w = 0; w < NP_ARRAY_SIZE(plan->cpus.bits); w++)

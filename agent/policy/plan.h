@@ -38,6 +38,11 @@ struct np_plan_opts {
 	int nirqs;
 	bool irqbalance_running;
 	__u64 window_ns; /* the sampling window the threads' CPU time was measured over */
+	/*
+	 * The process's cgroup cpuset leaves the target node out: the conflict and its fix
+	 * (policy/cpuset_fix.h), the words of the refusal; NULL when there is none
+	 */
+	const char *cpuset_conflict;
 };
 
 struct np_plan {
@@ -65,7 +70,8 @@ long np_plan_default_reserve_mb(const struct np_node *node);
 
 /*
  * Make the plan. Returns 0, or -EINVAL with msg when nothing sane can be done (target node
- * unknown or out of range, no CPU of the target node inside the process's cpuset).
+ * unknown or out of range, no CPU of the target node inside the process's cpuset), -EXDEV
+ * with opts->cpuset_conflict when threads or memory are to move.
  */
 int np_plan_make(const struct np_topo *topo, const struct np_proc_model *proc,
 		 const struct np_plan_opts *opts, struct np_plan *plan, char *msg, size_t msglen);

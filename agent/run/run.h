@@ -103,6 +103,7 @@ struct np_run {
 
 	__u64 intervals, actions_failed, interval_no;
 	__u64 shared_file_conflicts; /* the metric: placements that left a conflicting file */
+	__u64 cpuset_conflicts;	     /* the metric: placements refused by a cgroup cpuset */
 	/*
 	 * Since the journal was last compacted, a managed process was forgotten or threads were
 	 * journaled by a follow-up: records may have outlived their threads (cmd_run.c)

@@ -21,6 +21,7 @@
 #include "lib/log.h"
 #include "lib/pages.h"
 #include "act/place.h"
+#include "act/place_cgroup.h"
 #include "model/report.h"
 #include "run/run.h"
 
@@ -100,10 +101,78 @@ static int own_data(const struct np_sample_data *snap, pid_t pid, struct np_samp
 	return 0;
 }
 
-/* The process's cpuset CPUs (NULL when none bounds it) and memory nodes, for the plan. */
-static const struct np_cpuset *cpuset_of(pid_t pid, struct np_cpuset *cpus, __u64 *mems)
+/*
+ * The plan of a placement, within the process's cgroup cpuset or, with the section's
+ * cgroup_cpuset = move|extend, the one it gets; its warnings go to the log. A cpuset that
+ * leaves the node out refuses it (counted in numaplace_cpuset_conflicts_total). 0 or -1.
+ */
+static int make_plan(struct np_run *r, struct np_managed *mp, int node,
+		     const struct np_proc_model *proc, const int *irqs, int nirqs, __u64 window_ns,
+		     struct np_place_cgroup *pc, struct np_cpuset *allowed,
+		     struct np_plan_opts *popts, struct np_plan *plan)
 {
-	return np_cpuset_bounds_read("/", pid, cpus, mems) == 0 ? cpus : NULL;
+	int idx = np_topo_node_index(r->topo, node), err;
+	char msg[1200];
+
+	popts->target_node = node;
+	popts->only = mp->policy->only & ~NP_PLAN_ONLY_BALANCING;
+	popts->max_rate_mbps = r->cfg.max_rate_mbps;
+	popts->reserve_mb = r->cfg.reserve_mb;
+	popts->balancing.choice = NP_BALANCING_KEEP;
+	popts->allowed = np_cpuset_bounds_read("/", mp->pid, allowed, &popts->allowed_mems) == 0
+				 ? allowed
+				 : NULL;
+	popts->irqs = irqs;
+	popts->nirqs = nirqs;
+	popts->irqbalance_running = r->topo->kernel.irqbalance_pid > 0;
+	popts->window_ns = window_ns;
+	pc->mode = popts->only & (NP_PLAN_ONLY_THREADS | NP_PLAN_ONLY_MEMORY)
+			   ? mp->policy->cgroup_cpuset
+			   : NP_CGROUP_KEEP;
+	err = idx < 0 ? 0
+		      : np_place_cgroup_decide(pc, mp->pid, &r->topo->nodes[idx], msg, sizeof(msg));
+	popts->cpuset_conflict = pc->conflict_text[0] ? pc->conflict_text : NULL;
+	if (pc->write) {
+		popts->allowed = &pc->allowed;
+		if (popts->allowed_mems && node < 64)
+			popts->allowed_mems |= 1ULL << node; /* the rewritten cpuset has it */
+	}
+	if (!err)
+		err = np_plan_make(r->topo, proc, popts, plan, msg, sizeof(msg));
+	if (err) {
+		r->actions_failed++;
+		r->cpuset_conflicts += err == -EXDEV || err == -EPERM;
+		np_log_ratelimited("plan", NP_LOG_WARNING, "pid %d (%s): cannot place it: %s",
+				   mp->pid, mp->comm, msg);
+		return -1;
+	}
+	/* what place prints under its plan: the operator finds it in the log */
+	for (int i = 0; i < plan->nwarnings; i++)
+		np_log_ratelimited("plan", NP_LOG_WARNING, "pid %d (%s) on node %d: %s", mp->pid,
+				   mp->comm, node, plan->warnings[i]);
+	if (pc->write) {
+		np_place_cgroup_describe(pc, msg, sizeof(msg));
+		np_log(NP_LOG_INFO, "pid %d (%s): %s", mp->pid, mp->comm, msg);
+	}
+	return 0;
+}
+
+/*
+ * The cgroup cpuset first (threads and pages may go only where it allows), then the
+ * placement, then move's narrowing. 0 or -errno of the journal.
+ */
+static int act_all(struct np_run *r, struct np_managed *mp, struct np_place_cgroup *pc,
+		   struct np_place *place, const struct np_act_opts *ao, const unsigned long *hot,
+		   int nhot)
+{
+	int err = np_place_cgroup_act(pc, ao->journal, mp->pid, false);
+
+	if (!err && !pc->res.failed)
+		err = np_place_act(place, ao, hot, nhot);
+	if (!err && !pc->res.failed)
+		err = np_place_cgroup_act(pc, ao->journal, mp->pid, true);
+	count_failures(r, &pc->res, "cgroup cpuset", mp);
+	return err;
 }
 
 static void place_process(struct np_run *r, struct np_managed *mp,
@@ -117,13 +186,14 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 	struct np_place place = { 0 };
 	struct np_shared_files shared;
 	struct np_plan *plan = calloc(1, sizeof(*plan));
+	struct np_place_cgroup *pc = calloc(1, sizeof(*pc));
 	const struct np_proc_model *proc = NULL;
 	int irqs[NP_PLAN_MAX_IRQS], nirqs = 0, nhot = 0, err;
 	unsigned long *hot = NULL;
 	struct np_cpuset allowed;
 	char msg[256];
 
-	if (!plan || own_data(snap, mp->pid, &report.data) ||
+	if (!plan || !pc || own_data(snap, mp->pid, &report.data) ||
 	    np_report_build(&report, &mp->pid, 1, &target))
 		goto out;
 	for (int i = 0; i < report.nprocs; i++)
@@ -140,26 +210,9 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 		np_place_irqs(r->topo, proc, mp->forced_device, NULL, irqs, &nirqs,
 			      place.irq_sources, sizeof(place.irq_sources), msg, sizeof(msg));
 	}
-	popts.target_node = d->node;
-	popts.only = mp->policy->only & ~NP_PLAN_ONLY_BALANCING;
-	popts.max_rate_mbps = r->cfg.max_rate_mbps;
-	popts.reserve_mb = r->cfg.reserve_mb;
-	popts.balancing.choice = NP_BALANCING_KEEP;
-	popts.allowed = cpuset_of(mp->pid, &allowed, &popts.allowed_mems);
-	popts.irqs = irqs;
-	popts.nirqs = nirqs;
-	popts.irqbalance_running = r->topo->kernel.irqbalance_pid > 0;
-	popts.window_ns = snap->window_ns;
-	if (np_plan_make(r->topo, proc, &popts, plan, msg, sizeof(msg))) {
-		r->actions_failed++;
-		np_log_ratelimited("plan", NP_LOG_WARNING, "pid %d (%s): cannot place it: %s",
-				   mp->pid, mp->comm, msg);
+	if (make_plan(r, mp, d->node, proc, irqs, nirqs, snap->window_ns, pc, &allowed, &popts,
+		      plan))
 		goto out;
-	}
-	/* what place prints under its plan: the operator finds it in the log */
-	for (int i = 0; i < plan->nwarnings; i++)
-		np_log_ratelimited("plan", NP_LOG_WARNING, "pid %d (%s) on node %d: %s", mp->pid,
-				   mp->comm, d->node, plan->warnings[i]);
 	nhot = np_place_hot_addresses(snap, mp->pid, &hot);
 	if ((popts.only & NP_PLAN_ONLY_MEMORY) && !np_run_shared_files(r, mp, d->node, &shared))
 		place.shared = &shared;
@@ -178,7 +231,7 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 			.tick_ctx = r,
 		};
 
-		err = np_place_act(&place, &ao, hot, nhot);
+		err = act_all(r, mp, pc, &place, &ao, hot, nhot);
 	}
 	{
 		const struct np_place_outcome *o = &place.outcome;
@@ -209,6 +262,7 @@ out:
 	np_report_free(&report);
 	free(hot);
 	free(plan);
+	free(pc);
 }
 
 static void follow_up(struct np_run *r, struct np_managed *mp, const struct np_fleet_decision *d,

@@ -34,6 +34,7 @@ void np_run_metrics(struct np_run *r, const struct np_sample_data *snap)
 		.bpf_map_drops = snap->counters[NP_CNT_THREAD_DROPS],
 		.actions_failed = r->actions_failed,
 		.shared_file_conflicts = r->shared_file_conflicts,
+		.cpuset_conflicts = r->cpuset_conflicts,
 		.intervals = r->intervals,
 		.last_interval_seconds = r->last_interval_s,
 	};

@@ -436,12 +436,12 @@ TEST(config_structure_errors)
 	CHECK_LOAD_ERROR("[match a]\ncomm = x\nthreshold = 0.5\n",
 			 "3: [match a] threshold: unknown key (known: process, comm, cmdline, "
 			 "cgroup, accelerator, node, device, only, nic, min_rss_mb, min_cpu, "
-			 "remote_threshold, sustain, min_move_interval)");
+			 "remote_threshold, sustain, min_move_interval, cgroup_cpuset)");
 	/* a global key in a match section is not silently taken */
 	CHECK_LOAD_ERROR("[match a]\ncomm = x\ninterval = 5\n",
 			 "3: [match a] interval: unknown key (known: process, comm, cmdline, "
 			 "cgroup, accelerator, node, device, only, nic, min_rss_mb, min_cpu, "
-			 "remote_threshold, sustain, min_move_interval)");
+			 "remote_threshold, sustain, min_move_interval, cgroup_cpuset)");
 	CHECK_LOAD_ERROR("interval = 5\n[global]\n",
 			 "1: interval: outside a section; put it under [global] or [match NAME]");
 	CHECK_LOAD_ERROR("[global]\ninterval = 5\n; again\ninterval = 6\n",
@@ -913,4 +913,29 @@ TEST(config_device_names_operators_copy)
 		  0);
 	CHECK_STR(cfg.matches[0].device, "GPU-8c2e1f3a-5b6d-7e8f-9a0b-1c2d3e4f5a6b");
 	np_config_free(&cfg);
+}
+
+TEST(config_cgroup_cpuset_key)
+{
+	struct np_config cfg;
+	char msg[512];
+
+	CHECK_INT(load("[match a]\ncomm = x\ncgroup = /system.slice\ncgroup_cpuset = move\n"
+		       "[match b]\ncomm = y\n",
+		       &cfg, msg, sizeof(msg)),
+		  0);
+	CHECK_INT(cfg.nmatches, 2);
+	if (cfg.nmatches == 2) {
+		CHECK_INT(cfg.matches[0].cgroup_cpuset, NP_CGROUP_MOVE);
+		CHECK_STR(cfg.matches[0].cgroup, "/system.slice"); /* the prefix rule is apart */
+		CHECK_INT(cfg.matches[1].cgroup_cpuset, NP_CGROUP_KEEP); /* the default */
+	}
+	np_config_free(&cfg);
+	CHECK_LOAD_ERROR("[match a]\ncgroup_cpuset = replace\n",
+			 "2: [match a] cgroup_cpuset: expected keep, move or extend, got "
+			 "\"replace\"");
+	CHECK_LOAD_ERROR("[global]\ncgroup_cpuset = move\n",
+			 "2: [global] cgroup_cpuset: unknown key (known: interval, journal, "
+			 "balancing, metrics_file, metrics_listen, metrics_allow_remote, "
+			 "log_level, max_rate, reserve)");
 }

@@ -87,6 +87,11 @@ static const char expected_text[] =
 	"pages because the processes sharing it were headed to different nodes.\n"
 	"# TYPE numaplace_shared_file_conflicts_total counter\n"
 	"numaplace_shared_file_conflicts_total 2\n"
+	"# HELP numaplace_cpuset_conflicts_total Placements refused because the process's cgroup "
+	"cpuset leaves the target node out (cgroup_cpuset = keep, or a cgroup numaplace may not "
+	"rewrite).\n"
+	"# TYPE numaplace_cpuset_conflicts_total counter\n"
+	"numaplace_cpuset_conflicts_total 3\n"
 	"# HELP numaplace_intervals_total Intervals numaplace has completed.\n"
 	"# TYPE numaplace_intervals_total counter\n"
 	"numaplace_intervals_total 60\n"
@@ -140,6 +145,7 @@ static void fixture(struct np_metrics *m, struct np_metrics_proc *procs,
 	m->bpf_ringbuf_drops = 3;
 	m->actions_failed = 1;
 	m->shared_file_conflicts = 2;
+	m->cpuset_conflicts = 3;
 	m->intervals = 60;
 	m->last_interval_seconds = 1.0 / 3; /* needs 16 digits to read back the same */
 	m->agent_cpu_seconds = 1.5;
