@@ -24,6 +24,7 @@ const char *const np_config_global_keys[] = {
 const char *const np_config_match_keys[] = {
 	"process",     "comm",
 	"cmdline",     "cgroup",
+	"container",   "unit",
 	"accelerator", "node",
 	"device",      "only",
 	"nic",	       "min_rss_mb",
@@ -169,6 +170,10 @@ int np_config_set_match_key(struct np_match *m, enum np_match_key key, const cha
 		return np_config_regex(m->cmdline, TEXT, &m->cmdline_re, value, msg, msglen);
 	case NP_M_CGROUP:
 		return np_config_cgroup(m->cgroup, TEXT, value, msg, msglen);
+	case NP_M_CONTAINER:
+		return np_config_regex(m->container, TEXT, &m->container_re, value, msg, msglen);
+	case NP_M_UNIT:
+		return np_config_regex(m->unit, TEXT, &m->unit_re, value, msg, msglen);
 	case NP_M_ACCELERATOR:
 		if (np_config_bool(value, &m->accelerator))
 			return np_config_reason(msg, msglen, "expected true or false, got \"%s\"",
@@ -310,6 +315,10 @@ void np_config_free(struct np_config *cfg)
 			np_pattern_free(&m->comm_re);
 		if (m->cmdline[0])
 			np_pattern_free(&m->cmdline_re);
+		if (m->container[0])
+			np_pattern_free(&m->container_re);
+		if (m->unit[0])
+			np_pattern_free(&m->unit_re);
 	}
 	free(cfg->matches);
 	np_config_defaults(cfg);
