@@ -686,4 +686,6 @@ if [ "$(id -u)" = 0 ]; then
 	kill $skipped
 fi
 
+. "$here/cli_identity.sh"
+
 finish

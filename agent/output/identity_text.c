@@ -17,8 +17,8 @@ static void part(char *buf, size_t len, const char *what, const char *value, con
 
 	if (n + 1 >= len)
 		return;
-	snprintf(buf + n, len - n, "%s%s %s%s%s%s", n ? ", " : "", what, value,
-		 extra ? " (" : "", extra ? extra : "", extra ? ")" : "");
+	snprintf(buf + n, len - n, "%s%s %s%s%s%s", n ? ", " : "", what, value, extra ? " (" : "",
+		 extra ? extra : "", extra ? ")" : "");
 }
 
 void np_identity_words(const struct np_cgroup_id *id, char *buf, size_t len)

@@ -106,8 +106,8 @@ static void proc_labels(char *out, size_t size, const struct np_metrics_proc *p)
 	label_value(ematch, sizeof(ematch), p->match, sizeof(p->match));
 	label_value(econt, sizeof(econt), p->container, sizeof(p->container));
 	label_value(eunit, sizeof(eunit), p->unit, sizeof(p->unit));
-	snprintf(out, size, "match=\"%s\",container=\"%s\",unit=\"%s\",slot=\"%d\"", ematch,
-		 econt, eunit, p->slot);
+	snprintf(out, size, "match=\"%s\",container=\"%s\",unit=\"%s\",slot=\"%d\"", ematch, econt,
+		 eunit, p->slot);
 }
 
 /* The one series that names the pid and comm behind a slot, while the process lives. */

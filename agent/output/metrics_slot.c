@@ -16,8 +16,7 @@ static bool same_group(const struct np_metrics_proc *a, const struct np_metrics_
 	       !strncmp(a->unit, b->unit, sizeof(a->unit));
 }
 
-int np_metrics_slot_pick(const struct np_metrics_proc *live, int n,
-			 const struct np_metrics_proc *p)
+int np_metrics_slot_pick(const struct np_metrics_proc *live, int n, const struct np_metrics_proc *p)
 {
 	/* n processes hold at most n slots: one of 0..n is free */
 	for (int slot = 0;; slot++) {

@@ -99,19 +99,16 @@ static void add_identity(struct json_object *o, const struct np_proc_model *p)
 
 	if (id->container_id[0] || id->pod_uid[0] || id->kubepods) {
 		c = json_object_new_object();
-		json_object_object_add(c, "runtime",
-				       id->runtime ? json_object_new_string(
-							     np_runtime_name(id->runtime))
-						   : NULL);
-		json_object_object_add(c, "id", id->container_id[0]
-							? json_object_new_string(id->container_id)
-							: NULL);
-		json_object_object_add(c, "pod_uid", id->pod_uid[0]
-							     ? json_object_new_string(id->pod_uid)
-							     : NULL);
-		json_object_object_add(c, "qos", id->qos ? json_object_new_string(
-								   np_qos_name(id->qos))
-							 : NULL);
+		json_object_object_add(
+			c, "runtime",
+			id->runtime ? json_object_new_string(np_runtime_name(id->runtime)) : NULL);
+		json_object_object_add(
+			c, "id",
+			id->container_id[0] ? json_object_new_string(id->container_id) : NULL);
+		json_object_object_add(c, "pod_uid",
+				       id->pod_uid[0] ? json_object_new_string(id->pod_uid) : NULL);
+		json_object_object_add(
+			c, "qos", id->qos ? json_object_new_string(np_qos_name(id->qos)) : NULL);
 		json_object_object_add(c, "monitor", json_object_new_boolean(id->monitor));
 		json_object_object_add(c, "kubepods", json_object_new_boolean(id->kubepods));
 	}

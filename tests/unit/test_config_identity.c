@@ -58,11 +58,12 @@ TEST(config_container_rule)
 	CHECK(meets(full, "/system.slice/docker-" ID ".scope"));
 	CHECK(meets(short_id, "/system.slice/docker-" ID ".scope"));
 	CHECK(meets(short_id, "/machine.slice/libpod-" ID ".scope/container"));
-	CHECK(meets(short_id, "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod"
-			      "1b2c3d4e_0000_1111_2222_333344445555.slice/cri-containerd-" ID
-			      ".scope"));
+	CHECK(meets(short_id,
+		    "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod"
+		    "1b2c3d4e_0000_1111_2222_333344445555.slice/cri-containerd-" ID ".scope"));
 	/* the pod UID is not a container id: a pod is matched by its containers */
-	CHECK(!meets(any, "/kubepods.slice/kubepods-pod1b2c3d4e_0000_1111_2222_333344445555.slice"));
+	CHECK(!meets(any,
+		     "/kubepods.slice/kubepods-pod1b2c3d4e_0000_1111_2222_333344445555.slice"));
 	/* conmon beside the container is not the server */
 	CHECK(!meets(any, "/machine.slice/libpod-conmon-" ID ".scope"));
 	CHECK(!meets(any, "/system.slice/llama.service"));

@@ -24,19 +24,23 @@ static const char expected_text[] =
 	"# HELP numaplace_process_info A managed process now: its pid and comm behind the labels "
 	"of its series (1).\n"
 	"# TYPE numaplace_process_info gauge\n"
-	"numaplace_process_info{match=\"llm\",container=\"0123456789ab\",unit=\"llama.service\",slot=\"0\",pid=\"1234\","
+	"numaplace_process_info{match=\"llm\",container=\"0123456789ab\",unit=\"llama.service\","
+	"slot=\"0\",pid=\"1234\","
 	"comm=\"llama-server\"} 1\n"
 	"numaplace_process_info{match=\"cpu-only\",container=\"\",unit=\"\",slot=\"0\",pid=\"77\","
 	"comm=\"a\\\"b\\\\c\\nd\"} 1\n"
 	"# HELP numaplace_process_remote_ratio Expected share of the process's memory reads that "
 	"go to another NUMA node (0-1).\n"
 	"# TYPE numaplace_process_remote_ratio gauge\n"
-	"numaplace_process_remote_ratio{match=\"llm\",container=\"0123456789ab\",unit=\"llama.service\",slot=\"0\"} 0.25\n"
+	"numaplace_process_remote_ratio{match=\"llm\",container=\"0123456789ab\",unit=\"llama."
+	"service\",slot=\"0\"} 0.25\n"
 	"# HELP numaplace_process_pages Resident 4 KiB pages of the process on each NUMA node.\n"
 	"# TYPE numaplace_process_pages gauge\n"
-	"numaplace_process_pages{match=\"llm\",container=\"0123456789ab\",unit=\"llama.service\",slot=\"0\",node=\"0\"} "
+	"numaplace_process_pages{match=\"llm\",container=\"0123456789ab\",unit=\"llama.service\","
+	"slot=\"0\",node=\"0\"} "
 	"1000\n"
-	"numaplace_process_pages{match=\"llm\",container=\"0123456789ab\",unit=\"llama.service\",slot=\"0\",node=\"2\"} "
+	"numaplace_process_pages{match=\"llm\",container=\"0123456789ab\",unit=\"llama.service\","
+	"slot=\"0\",node=\"2\"} "
 	"3000\n"
 	"numaplace_process_pages{match=\"cpu-only\",container=\"\",unit=\"\",slot=\"0\",node=\"0\"}"
 	" 5\n"
@@ -46,25 +50,30 @@ static const char expected_text[] =
 	"target "
 	"node.\n"
 	"# TYPE numaplace_process_pages_moved_total counter\n"
-	"numaplace_process_pages_moved_total{match=\"llm\",container=\"0123456789ab\",unit=\"llama.service\",slot=\"0\"} "
+	"numaplace_process_pages_moved_total{match=\"llm\",container=\"0123456789ab\",unit=\"llama."
+	"service\",slot=\"0\"} "
 	"2048\n"
 	"numaplace_process_pages_moved_total{match=\"cpu-only\",container=\"\",unit=\"\",slot=\"0\""
 	"} 0\n"
 	"# HELP numaplace_process_pages_pinned Pages of the process pinned long-term (io_uring, "
 	"RDMA, CUDA host buffers) that its last memory move had to leave.\n"
 	"# TYPE numaplace_process_pages_pinned gauge\n"
-	"numaplace_process_pages_pinned{match=\"llm\",container=\"0123456789ab\",unit=\"llama.service\",slot=\"0\"} 512\n"
+	"numaplace_process_pages_pinned{match=\"llm\",container=\"0123456789ab\",unit=\"llama."
+	"service\",slot=\"0\"} 512\n"
 	"numaplace_process_pages_pinned{match=\"cpu-only\",container=\"\",unit=\"\",slot=\"0\""
 	"} 0\n"
 	"# HELP numaplace_process_actions_total Placement actions numaplace took on the process, "
 	"by "
 	"kind.\n"
 	"# TYPE numaplace_process_actions_total counter\n"
-	"numaplace_process_actions_total{match=\"llm\",container=\"0123456789ab\",unit=\"llama.service\",slot=\"0\","
+	"numaplace_process_actions_total{match=\"llm\",container=\"0123456789ab\",unit=\"llama."
+	"service\",slot=\"0\","
 	"kind=\"threads\"} 2\n"
-	"numaplace_process_actions_total{match=\"llm\",container=\"0123456789ab\",unit=\"llama.service\",slot=\"0\","
+	"numaplace_process_actions_total{match=\"llm\",container=\"0123456789ab\",unit=\"llama."
+	"service\",slot=\"0\","
 	"kind=\"memory\"} 1\n"
-	"numaplace_process_actions_total{match=\"llm\",container=\"0123456789ab\",unit=\"llama.service\",slot=\"0\","
+	"numaplace_process_actions_total{match=\"llm\",container=\"0123456789ab\",unit=\"llama."
+	"service\",slot=\"0\","
 	"kind=\"irqs\"} 0\n"
 	"numaplace_process_actions_total{match=\"cpu-only\",container=\"\",unit=\"\",slot=\"0\","
 	"kind=\"threads\"} 0\n"
@@ -74,7 +83,8 @@ static const char expected_text[] =
 	"kind=\"irqs\"} 0\n"
 	"# HELP numaplace_process_target_node The NUMA node numaplace places the process on.\n"
 	"# TYPE numaplace_process_target_node gauge\n"
-	"numaplace_process_target_node{match=\"llm\",container=\"0123456789ab\",unit=\"llama.service\",slot=\"0\"} 2\n"
+	"numaplace_process_target_node{match=\"llm\",container=\"0123456789ab\",unit=\"llama."
+	"service\",slot=\"0\"} 2\n"
 	"# HELP numaplace_managed_processes Processes numaplace manages.\n"
 	"# TYPE numaplace_managed_processes gauge\n"
 	"numaplace_managed_processes 2\n"
@@ -124,15 +134,15 @@ static void fixture(struct np_metrics *m, struct np_metrics_proc *procs,
 	m->nnodes = 2;
 	m->node_ids[0] = 0;
 	m->node_ids[1] = 2;
-	procs[0] = (struct np_metrics_proc){.pid = 1234,
-					    .comm = "llama-server",
-					    .match = "llm",
-					    .container = "0123456789ab",
-					    .unit = "llama.service",
-					    .remote_ratio = 0.25,
-					    .target_node = 2,
-					    .pages_moved = 2048,
-					    .pages_pinned = 512};
+	procs[0] = (struct np_metrics_proc){ .pid = 1234,
+					     .comm = "llama-server",
+					     .match = "llm",
+					     .container = "0123456789ab",
+					     .unit = "llama.service",
+					     .remote_ratio = 0.25,
+					     .target_node = 2,
+					     .pages_moved = 2048,
+					     .pages_pinned = 512 };
 	procs[0].pages[0] = 1000;
 	procs[0].pages[1] = 999; /* not a node of this host: no series */
 	procs[0].pages[2] = 3000;

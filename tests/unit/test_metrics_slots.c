@@ -64,7 +64,8 @@ static void collect(struct series_set *set, const char *text)
 
 		if (line[0] != '#' && strncmp(line, "numaplace_process_info{", 23)) {
 			for (int i = 0; i < set->n && !known; i++)
-				known = strlen(set->names[i]) == key && !strncmp(set->names[i], line, key);
+				known = strlen(set->names[i]) == key &&
+					!strncmp(set->names[i], line, key);
 			if (!known && set->n < MAX_SERIES)
 				set->names[set->n++] = strndup(line, key);
 			else if (!known)
@@ -133,7 +134,8 @@ TEST(metrics_series_bounded_across_1000_restarts)
 		CHECK_INT(np_metrics_format(&m, &text, &len), 0);
 		collect(&all, text);
 		if (cycle == 999)
-			collect(&once, text); /* what one snapshot holds: the live ones and the rest */
+			collect(&once,
+				text); /* what one snapshot holds: the live ones and the rest */
 		free(text);
 	}
 	/* the slots the servers of one group hold are 0..n-1 */
