@@ -526,6 +526,8 @@ void np_run_rebind(struct np_run *r)
 			continue;
 		}
 		mp->policy = m;
+		if (strcmp(mp->match, m->name))
+			mp->slot = -1; /* another group now: a slot of its own there */
 		snprintf(mp->match, sizeof(mp->match), "%s", m->name);
 		if (np_run_match_target(r->topo, m, &mp->fixed_node, &mp->forced_device, msg,
 					sizeof(msg))) {
