@@ -711,4 +711,6 @@ if [ "$(id -u)" = 0 ]; then
 	kill $skipped
 fi
 
+. "$here/cli_identity.sh"
+
 finish

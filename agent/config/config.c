@@ -71,10 +71,10 @@ static void finish_section(struct load_state *st)
 	const struct np_match *m = st->match;
 
 	if (st->section == SECTION_MATCH && m && !m->process[0] && !m->comm[0] && !m->cmdline[0] &&
-	    !m->cgroup[0] && !m->accelerator)
+	    !m->cgroup[0] && !m->container[0] && !m->unit[0] && !m->accelerator)
 		fail(st, m->line,
 		     "[match %s]: no rule; give at least one of process, comm, cmdline, cgroup, "
-		     "accelerator = true",
+		     "container, unit, accelerator = true",
 		     m->name);
 	st->section = SECTION_NONE;
 	st->match = NULL;

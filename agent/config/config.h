@@ -14,10 +14,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "policy/balancing.h"
-#include "policy/cpuset_fix.h"
+#include "lib/cgroup_id.h"
 #include "lib/log.h"
 #include "lib/pattern.h"
+#include "policy/balancing.h"
+#include "policy/cpuset_fix.h"
 #include "topo/device_name.h"
 
 #define NP_CONFIG_DEFAULT_PATH "/etc/numaplace/numaplace.conf"
@@ -37,6 +38,13 @@ struct np_match {
 	char cmdline[NP_CONFIG_TEXT_MAX];	 /* on the arguments joined by spaces */
 	struct np_pattern process_re, comm_re, cmdline_re; /* compiled when the text is set */
 	char cgroup[NP_CONFIG_TEXT_MAX];	 /* cgroup v2 path prefix, whole components */
+	/*
+	 * On the container id (lib/cgroup_id.h): the 64 hex digits or the 12-digit short form
+	 * docker ps shows; a runtime's monitor (conmon) and a process in no container never match.
+	 */
+	char container[NP_CONFIG_TEXT_MAX];
+	char unit[NP_CONFIG_TEXT_MAX]; /* on the systemd unit: "vllm.service", "session-3.scope" */
+	struct np_pattern container_re, unit_re;
 	bool accelerator;			 /* only processes with an accelerator open */
 
 	/* Policy. */
@@ -121,6 +129,12 @@ void np_config_print(FILE *out, const struct np_config *cfg);
  */
 bool np_match_process(const struct np_match *m, const char *comm, const char *cmdline,
 		      const char *cgroup, bool has_accel);
+/*
+ * The same with the identity np_cgroup_identify gave for cgroup, for the container and unit
+ * rules (id NULL: not known, so those rules do not hold).
+ */
+bool np_match_process_id(const struct np_match *m, const char *comm, const char *cmdline,
+			 const char *cgroup, const struct np_cgroup_id *id, bool has_accel);
 
 /* At least min_rss_mb resident and min_cpu CPUs busy (measured over an interval). */
 bool np_match_big_enough(const struct np_match *m, double rss_mb, double busy_cpus);

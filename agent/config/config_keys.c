@@ -24,6 +24,7 @@ const char *const np_config_global_keys[] = {
 const char *const np_config_match_keys[] = {
 	"process",     "comm",
 	"cmdline",     "cgroup",
+	"container",   "unit",
 	"accelerator", "node",
 	"device",      "only",
 	"nic",	       "min_rss_mb",
@@ -152,6 +153,51 @@ int np_config_set_global_key(struct np_config *cfg, enum np_global_key key, cons
 }
 
 /* One [match] key. line_of: where each key was set (0: not yet), for node vs device. */
+/* The thresholds and the hysteresis of a [match] section: numbers within their ranges. */
+static int set_threshold_key(struct np_match *m, enum np_match_key key, const char *value,
+			     char *msg, size_t msglen)
+{
+	double number;
+
+	switch (key) {
+	case NP_M_MIN_RSS_MB:
+		if (!np_config_decimal(value, true, 0, 1 << 30, &number))
+			return np_config_reason(msg, msglen,
+						"expected MB in 0..1073741824, got \"%s\"", value);
+		m->min_rss_mb = (long)number;
+		return 0;
+	case NP_M_MIN_CPU:
+		if (!np_config_decimal(value, false, 0, 4096, &number))
+			return np_config_reason(msg, msglen,
+						"expected busy CPUs in 0..4096, got \"%s\"", value);
+		m->min_cpu = number;
+		return 0;
+	case NP_M_REMOTE_THRESHOLD:
+		if (!np_config_decimal(value, false, 0, 1, &number))
+			return np_config_reason(msg, msglen,
+						"expected a number in 0..1, got \"%s\"", value);
+		m->remote_threshold = number;
+		return 0;
+	case NP_M_SUSTAIN:
+		if (!np_config_decimal(value, true, 1, 1000, &number))
+			return np_config_reason(
+				msg, msglen,
+				"expected a whole number of intervals in 1..1000, got \"%s\"",
+				value);
+		m->sustain = (int)number;
+		return 0;
+	case NP_M_MIN_MOVE_INTERVAL:
+		if (!np_config_decimal(value, false, 0, 604800, &number))
+			return np_config_reason(msg, msglen,
+						"expected seconds in 0..604800, got \"%s\"", value);
+		m->min_move_interval_s = number;
+		return 0;
+	default:
+		break;
+	}
+	return -ENOENT;
+}
+
 int np_config_set_match_key(struct np_match *m, enum np_match_key key, const char *value,
 			    const int *line_of, char *msg, size_t msglen)
 {
@@ -170,6 +216,10 @@ int np_config_set_match_key(struct np_match *m, enum np_match_key key, const cha
 		return np_config_regex(m->cmdline, TEXT, &m->cmdline_re, value, msg, msglen);
 	case NP_M_CGROUP:
 		return np_config_cgroup(m->cgroup, TEXT, value, msg, msglen);
+	case NP_M_CONTAINER:
+		return np_config_regex(m->container, TEXT, &m->container_re, value, msg, msglen);
+	case NP_M_UNIT:
+		return np_config_regex(m->unit, TEXT, &m->unit_re, value, msg, msglen);
 	case NP_M_ACCELERATOR:
 		if (np_config_bool(value, &m->accelerator))
 			return np_config_reason(msg, msglen, "expected true or false, got \"%s\"",
@@ -219,37 +269,11 @@ int np_config_set_match_key(struct np_match *m, enum np_match_key key, const cha
 						"expected keep, move or extend, got \"%s\"", value);
 		return 0;
 	case NP_M_MIN_RSS_MB:
-		if (!np_config_decimal(value, true, 0, 1 << 30, &number))
-			return np_config_reason(msg, msglen,
-						"expected MB in 0..1073741824, got \"%s\"", value);
-		m->min_rss_mb = (long)number;
-		return 0;
 	case NP_M_MIN_CPU:
-		if (!np_config_decimal(value, false, 0, 4096, &number))
-			return np_config_reason(msg, msglen,
-						"expected busy CPUs in 0..4096, got \"%s\"", value);
-		m->min_cpu = number;
-		return 0;
 	case NP_M_REMOTE_THRESHOLD:
-		if (!np_config_decimal(value, false, 0, 1, &number))
-			return np_config_reason(msg, msglen,
-						"expected a number in 0..1, got \"%s\"", value);
-		m->remote_threshold = number;
-		return 0;
 	case NP_M_SUSTAIN:
-		if (!np_config_decimal(value, true, 1, 1000, &number))
-			return np_config_reason(
-				msg, msglen,
-				"expected a whole number of intervals in 1..1000, got \"%s\"",
-				value);
-		m->sustain = (int)number;
-		return 0;
 	case NP_M_MIN_MOVE_INTERVAL:
-		if (!np_config_decimal(value, false, 0, 604800, &number))
-			return np_config_reason(msg, msglen,
-						"expected seconds in 0..604800, got \"%s\"", value);
-		m->min_move_interval_s = number;
-		return 0;
+		return set_threshold_key(m, key, value, msg, msglen);
 	case NP_M_COUNT:
 		break;
 	}
@@ -316,6 +340,10 @@ void np_config_free(struct np_config *cfg)
 			np_pattern_free(&m->comm_re);
 		if (m->cmdline[0])
 			np_pattern_free(&m->cmdline_re);
+		if (m->container[0])
+			np_pattern_free(&m->container_re);
+		if (m->unit[0])
+			np_pattern_free(&m->unit_re);
 	}
 	free(cfg->matches);
 	np_config_defaults(cfg);

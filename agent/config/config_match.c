@@ -4,6 +4,7 @@
  * the warning about a regex that ran out of its budget.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "config/config.h"
@@ -37,8 +38,26 @@ static bool matches(const struct np_match *m, const struct np_pattern *re, const
 	return rc > 0;
 }
 
+/* The container rule: the full id or the short form; a monitor is not the container. */
+static bool container_matches(const struct np_match *m, const struct np_cgroup_id *id)
+{
+	char short_id[13];
+
+	if (!id || !id->container_id[0] || id->monitor)
+		return false;
+	snprintf(short_id, sizeof(short_id), "%.12s", id->container_id);
+	return matches(m, &m->container_re, id->container_id) ||
+	       matches(m, &m->container_re, short_id);
+}
+
 bool np_match_process(const struct np_match *m, const char *comm, const char *cmdline,
 		      const char *cgroup, bool has_accel)
+{
+	return np_match_process_id(m, comm, cmdline, cgroup, NULL, has_accel);
+}
+
+bool np_match_process_id(const struct np_match *m, const char *comm, const char *cmdline,
+			 const char *cgroup, const struct np_cgroup_id *id, bool has_accel)
 {
 	comm = comm ? comm : "";
 	cmdline = cmdline ? cmdline : "";
@@ -50,6 +69,10 @@ bool np_match_process(const struct np_match *m, const char *comm, const char *cm
 	if (m->cmdline[0] && !matches(m, &m->cmdline_re, cmdline))
 		return false;
 	if (m->cgroup[0] && !cgroup_under(cgroup, m->cgroup))
+		return false;
+	if (m->container[0] && !container_matches(m, id))
+		return false;
+	if (m->unit[0] && !(id && id->unit[0] && matches(m, &m->unit_re, id->unit)))
 		return false;
 	if (m->accelerator && !has_accel)
 		return false;

@@ -59,6 +59,10 @@ static void print_match(FILE *out, const struct np_match *m)
 		fprintf(out, "cmdline = %s\n", m->cmdline);
 	if (m->cgroup[0])
 		fprintf(out, "cgroup = %s\n", m->cgroup);
+	if (m->container[0])
+		fprintf(out, "container = %s\n", m->container);
+	if (m->unit[0])
+		fprintf(out, "unit = %s\n", m->unit);
 	fprintf(out, "accelerator = %s\n", m->accelerator ? "true" : "false");
 	if (m->device[0])
 		fprintf(out, "device = %s\n", m->device);

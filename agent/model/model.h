@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "topo/accel.h"
+#include "lib/cgroup_proc.h"
 #include "lib/procfs.h"
 #include "sample_shared.h"
 #include "topo/topo.h"
@@ -62,6 +63,8 @@ struct np_proc_model {
 	int samples, samples_resolved;
 	int target_node;
 	char target_reason[192];
+	/* its cgroup path and who it belongs to (container, pod, unit); empty when unknown */
+	struct np_proc_cgroup cgroup;
 };
 
 /* Inputs of the target choice that do not come from the process itself. */

@@ -200,6 +200,8 @@ int np_report_build(struct np_report *report, const pid_t *pids, int npids,
 						  &proc->residency) == 0;
 			np_proc_accel_attr("/", proc->info.pid, proc->info.live_tid, report->topo,
 					   accel, &proc->accel);
+			/* unreadable: shown as unknown, the rest of the report stands */
+			np_proc_cgroup_read("/", proc->info.pid, &proc->cgroup);
 		}
 		for (int t = 0; t < proc->nthreads; t++)
 			np_thread_comm("/", proc->info.pid, proc->threads[t].tid,

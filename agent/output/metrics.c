@@ -85,18 +85,44 @@ static void family(FILE *f, const char *name, const char *type, const char *help
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, esc, name, type);
 }
 
-/* A process's labels: pid="..",comm="..",match=".." (no braces). */
+/* A string field that may fill its array without a NUL, escaped as a label value. */
+static void label_value(char *out, size_t size, const char *field, size_t field_size)
+{
+	char raw[256 + 1];
+
+	snprintf(raw, sizeof(raw), "%.*s", (int)field_size, field);
+	escape(out, size, raw, true);
+}
+
+/*
+ * A process's labels, those that survive its restart (no braces):
+ * match="..",container="..",unit="..",slot="N".
+ */
 static void proc_labels(char *out, size_t size, const struct np_metrics_proc *p)
 {
-	/* a comm or match name may lack its NUL when it fills the array */
-	char comm[sizeof(p->comm) + 1], match[sizeof(p->match) + 1];
-	char ecomm[sizeof(comm) * 3], ematch[sizeof(match) * 3];
+	char ematch[sizeof(p->match) * 3 + 1], econt[sizeof(p->container) * 3 + 1];
+	char eunit[sizeof(p->unit) * 3 + 1];
 
-	snprintf(comm, sizeof(comm), "%.*s", (int)sizeof(p->comm), p->comm);
-	snprintf(match, sizeof(match), "%.*s", (int)sizeof(p->match), p->match);
-	escape(ecomm, sizeof(ecomm), comm, true);
-	escape(ematch, sizeof(ematch), match, true);
-	snprintf(out, size, "pid=\"%d\",comm=\"%s\",match=\"%s\"", (int)p->pid, ecomm, ematch);
+	label_value(ematch, sizeof(ematch), p->match, sizeof(p->match));
+	label_value(econt, sizeof(econt), p->container, sizeof(p->container));
+	label_value(eunit, sizeof(eunit), p->unit, sizeof(p->unit));
+	snprintf(out, size, "match=\"%s\",container=\"%s\",unit=\"%s\",slot=\"%d\"", ematch, econt,
+		 eunit, p->slot);
+}
+
+/* The one series that names the pid and comm behind a slot, while the process lives. */
+static void format_info(FILE *f, const struct np_metrics *m)
+{
+	char labels[1280], ecomm[sizeof(m->procs[0].comm) * 3 + 1];
+
+	family(f, "numaplace_process_info", "gauge",
+	       "A managed process now: its pid and comm behind the labels of its series (1).");
+	for (int i = 0; i < m->nprocs; i++) {
+		proc_labels(labels, sizeof(labels), &m->procs[i]);
+		label_value(ecomm, sizeof(ecomm), m->procs[i].comm, sizeof(m->procs[i].comm));
+		fprintf(f, "numaplace_process_info{%s,pid=\"%d\",comm=\"%s\"} 1\n", labels,
+			(int)m->procs[i].pid, ecomm);
+	}
 }
 
 static const char *const action_names[NP_METRICS_ACT_KINDS] = {
@@ -107,7 +133,9 @@ static const char *const action_names[NP_METRICS_ACT_KINDS] = {
 
 static void format_procs(FILE *f, const struct np_metrics *m)
 {
-	char labels[512];
+	char labels[1280];
+
+	format_info(f, m);
 
 	family(f, "numaplace_process_remote_ratio", "gauge",
 	       "Expected share of the process's memory reads that go to another NUMA node (0-1).");
@@ -205,6 +233,17 @@ static void format_agent(FILE *f, const struct np_metrics *m)
 
 	counter(f, "numaplace_actions_failed_total", "Placement actions that failed.",
 		m->actions_failed);
+	family(f, "numaplace_placements_total", "counter",
+	       "Placements numaplace carried out, by config section (a server placed again and "
+	       "again shows as its rate).");
+	for (int i = 0; i < m->nplacements; i++) {
+		char ematch[sizeof(m->placements[i].match) * 3 + 1];
+
+		label_value(ematch, sizeof(ematch), m->placements[i].match,
+			    sizeof(m->placements[i].match));
+		fprintf(f, "numaplace_placements_total{match=\"%s\"} %llu\n", ematch,
+			(unsigned long long)m->placements[i].n);
+	}
 	counter(f, "numaplace_shared_file_conflicts_total",
 		"Placements that left a mapped file's shared pages because the processes sharing "
 		"it were headed to different nodes.",

@@ -29,11 +29,18 @@ enum np_metrics_action {
 	NP_METRICS_ACT_KINDS,
 };
 
-/* One managed process. Its series carry pid, comm and match labels. */
+/*
+ * One managed process. Its series carry labels that survive a restart of the server: match,
+ * container, unit and slot; pid and comm only numaplace_process_info's, so a server restarted
+ * 1000 times leaves no trail of series behind.
+ */
 struct np_metrics_proc {
 	pid_t pid;
 	char comm[16];	     /* as the kernel has it: any bytes (escaped on output) */
 	char match[64];	     /* name of the config section that matched it */
+	char container[13];  /* the container id's 12-digit short form, "" none */
+	char unit[256];	     /* its systemd unit, "" none */
+	int slot;	     /* np_metrics_slot_pick's */
 	double remote_ratio; /* expected remote share of its reads, 0-1; NAN: not known yet */
 	int target_node;     /* node it is placed on; negative: none yet */
 	/* resident 4 KiB pages by node id (np_residency's): one series per node of np_metrics */
@@ -49,6 +56,15 @@ struct np_metrics_bpf_prog {
 	uint64_t events;
 };
 
+/* A counter by config section: numaplace_placements_total{match=}. */
+struct np_metrics_count {
+	char match[64];
+	uint64_t n;
+};
+
+/* Sections a counter by section keeps (a reload may rename them: the old names stay). */
+#define NP_METRICS_MATCHES_MAX 128
+
 struct np_metrics {
 	/* node ids of the host, ascending: numaplace_process_pages has one series per node */
 	int nnodes;
@@ -61,6 +77,9 @@ struct np_metrics {
 	int nbpf_progs;
 	uint64_t bpf_ringbuf_drops; /* samples lost to a full ring buffer */
 	uint64_t bpf_map_drops;	    /* threads lost to a full map */
+
+	const struct np_metrics_count *placements; /* by section, in the order first counted */
+	int nplacements;
 
 	uint64_t actions_failed;
 	uint64_t shared_file_conflicts; /* files whose sharers were headed to other nodes */
@@ -79,6 +98,21 @@ struct np_metrics {
  * and NUL-terminated; returns 0 or -ENOMEM.
  */
 int np_metrics_format(const struct np_metrics *m, char **text, size_t *len);
+
+/*
+ * Pure: the slot of p among the live processes (p itself may be among them, its slot negative
+ * meaning none yet): the lowest integer >= 0 that no other live process of the same match,
+ * container and unit holds. A process keeps its slot while it lives; a server that restarts
+ * takes the one its predecessor left, so its series go on under the same labels.
+ */
+int np_metrics_slot_pick(const struct np_metrics_proc *live, int n,
+			 const struct np_metrics_proc *p);
+
+/*
+ * Pure: add one to counts' entry for match (a new entry when there is none, if *n < max).
+ * Returns false when the table is full and match is not in it.
+ */
+bool np_metrics_count_add(struct np_metrics_count *counts, int *n, int max, const char *match);
 
 /*
  * Pure: in (a label value) escaped as the text format wants it, between no quotes. Cut short

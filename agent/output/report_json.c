@@ -87,6 +87,37 @@ static void add_accel(struct json_object *o, const struct np_topo *topo,
 	json_object_object_add(o, "accelerator_devices", devices);
 }
 
+/*
+ * "container": {"runtime", "id", "pod_uid", "qos"} or null, "unit", "cgroup" (null unknown).
+ * A pod's process whose container is not recognised still has its pod; monitor and kubepods
+ * say what the runtime ran there and who owns the cgroup.
+ */
+static void add_identity(struct json_object *o, const struct np_proc_model *p)
+{
+	const struct np_cgroup_id *id = &p->cgroup.id;
+	struct json_object *c = NULL;
+
+	if (id->container_id[0] || id->pod_uid[0] || id->kubepods) {
+		c = json_object_new_object();
+		json_object_object_add(
+			c, "runtime",
+			id->runtime ? json_object_new_string(np_runtime_name(id->runtime)) : NULL);
+		json_object_object_add(
+			c, "id",
+			id->container_id[0] ? json_object_new_string(id->container_id) : NULL);
+		json_object_object_add(c, "pod_uid",
+				       id->pod_uid[0] ? json_object_new_string(id->pod_uid) : NULL);
+		json_object_object_add(
+			c, "qos", id->qos ? json_object_new_string(np_qos_name(id->qos)) : NULL);
+		json_object_object_add(c, "monitor", json_object_new_boolean(id->monitor));
+		json_object_object_add(c, "kubepods", json_object_new_boolean(id->kubepods));
+	}
+	json_object_object_add(o, "container", c);
+	json_object_object_add(o, "unit", id->unit[0] ? np_json_text(id->unit) : NULL);
+	json_object_object_add(o, "cgroup",
+			       p->cgroup.path[0] ? np_json_text(p->cgroup.path) : NULL);
+}
+
 static struct json_object *proc_json(const struct np_report *report, const struct np_proc_model *p)
 {
 	struct json_object *o = json_object_new_object(), *threads = json_object_new_array();
@@ -99,6 +130,7 @@ static struct json_object *proc_json(const struct np_report *report, const struc
 	json_object_object_add(o, "cmdline", np_json_text(p->info.cmdline));
 	json_object_object_add(o, "start_time", json_object_new_int64(p->info.start_time));
 	json_object_object_add(o, "exited", json_object_new_boolean(p->exited));
+	add_identity(o, p);
 	json_object_object_add(o, "threads", json_object_new_int(p->exited ? p->nthreads
 									     : p->info.nthreads));
 	json_object_object_add(o, "rss_kb", json_object_new_int64(p->info.rss_kb));

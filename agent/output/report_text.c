@@ -6,6 +6,7 @@
 
 #include "lib/pages.h"
 #include "lib/text_escape.h"
+#include "output/identity_text.h"
 #include "output/report_output.h"
 #include "output/shared_output.h"
 
@@ -117,6 +118,21 @@ static void print_header(const struct np_report *r, FILE *out)
 	fputc('\n', out);
 }
 
+/*
+ * Who it belongs to, one short line: container, pod and unit when known, else a cgroup other
+ * than the root; nothing when neither says anything.
+ */
+static void identity_line(FILE *out, const struct np_proc_model *p)
+{
+	char who[512], path[NP_CGROUP_PATH_MAX * 4];
+
+	np_identity_words(&p->cgroup.id, who, sizeof(who));
+	if (who[0])
+		fprintf(out, "%7s in: %s\n", "", who);
+	else if (p->cgroup.path[0] && strcmp(p->cgroup.path, "/"))
+		fprintf(out, "%7s in: cgroup %s\n", "", shown(p->cgroup.path, path, sizeof(path)));
+}
+
 static void print_processes(const struct np_report *r, FILE *out)
 {
 	double cpu_scale = r->data.window_ns ? 100.0 / (double)r->data.window_ns : 0;
@@ -149,6 +165,7 @@ static void print_processes(const struct np_report *r, FILE *out)
 			mem, rr, rs, ft, target, (unsigned long long)p->totals.numa_migrated,
 			(unsigned long long)p->totals.numa_moves, p->exited ? "  (exited)" : "");
 		fprintf(out, "%7s target: %s\n", "", p->target_reason);
+		identity_line(out, p);
 		accel_line(out, r->topo, &p->accel);
 	}
 }

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 
 #include "config/config.h"
+#include "lib/cgroup_proc.h"
 #include "policy/fleet.h"
 #include "policy/shared_files.h"
 #include "output/metrics.h"
@@ -32,6 +33,9 @@ struct np_managed {
 	char comm[16];
 	char match[NP_MATCH_NAME_MAX + 1];
 	const struct np_match *policy; /* into the running config; re-bound on reload */
+	/* container, pod, unit: read once with its cgroup when it was first examined */
+	struct np_cgroup_id id;
+	int slot; /* its metrics slot (np_metrics_slot_pick), -1 until its first metrics */
 	pid_t parent;		       /* a child of a managed server: its pid, else 0 */
 	int fixed_node;		       /* node= or device='s node, NP_NO_NODE */
 	int forced_device;	       /* device= as an index into topo->devices, -1 */
@@ -104,6 +108,9 @@ struct np_run {
 	__u64 intervals, actions_failed, interval_no;
 	__u64 shared_file_conflicts; /* the metric: placements that left a conflicting file */
 	__u64 cpuset_conflicts;	     /* the metric: placements refused by a cgroup cpuset */
+	/* numaplace_placements_total by section name; kept across reloads, so they only grow */
+	struct np_metrics_count placements[NP_METRICS_MATCHES_MAX];
+	int nplacements;
 	/*
 	 * Since the journal was last compacted, a managed process was forgotten or threads were
 	 * journaled by a follow-up: records may have outlived their threads (cmd_run.c)
@@ -183,6 +190,9 @@ void np_run_act(struct np_run *r, struct np_managed *mp, const struct np_fleet_d
 /* A child of a server placed on node: its threads pinned there now (journaled). */
 void np_run_join(struct np_run *r, struct np_managed *child, int node);
 
+/* A placement of mp was carried out: numaplace_placements_total{match} counts it. */
+void np_run_count_placement(struct np_run *r, const struct np_managed *mp);
+
 /* Metrics of this interval: textfile and listener body. */
 void np_run_metrics(struct np_run *r, const struct np_sample_data *snap);
 
@@ -193,8 +203,8 @@ void np_run_serve_metrics(void *ctx);
 void np_run_rebind(struct np_run *r);
 /* The section of the config that a process meets, or NULL (pure but for has_accel). */
 const struct np_match *np_run_match(const struct np_config *cfg, const char *comm,
-				    const char *cmdline, const char *cgroup, bool *has_accel,
-				    bool (*accel_probe)(void *ctx), void *ctx);
+				    const char *cmdline, const struct np_proc_cgroup *cg,
+				    bool *has_accel, bool (*accel_probe)(void *ctx), void *ctx);
 /*
  * Pure: whether a process left alone for its size is news to the log (another section or
  * other thresholds than last said, *last updated), and the words saying why ("holds 150 MB,

@@ -375,8 +375,9 @@ void np_run_act(struct np_run *r, struct np_managed *mp, const struct np_fleet_d
 		       d->node, d->reason);
 		return;
 	}
-	if (d->action == NP_FLEET_PLACE)
+	if (d->action == NP_FLEET_PLACE) {
 		place_process(r, mp, d, snap);
-	else
+		np_run_count_placement(r, mp);
+	} else
 		follow_up(r, mp, d, snap);
 }

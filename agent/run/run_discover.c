@@ -25,6 +25,7 @@
 #include "lib/procfs.h"
 #include "run/run.h"
 #include "lib/sysfs.h"
+#include "output/identity_text.h"
 #include "sample/window.h"
 #include "topo/device_name.h"
 
@@ -104,19 +105,17 @@ static double uptime_s(void)
 	return up;
 }
 
-static void read_cgroup(pid_t pid, char *cgroup, size_t len)
+/*
+ * Its cgroup path and identity, one read of /proc/PID/cgroup; empty when unreadable (the
+ * cgroup, container and unit rules then do not hold). Heap: the path alone is 2 KiB.
+ */
+static struct np_proc_cgroup *read_cgroup(pid_t pid)
 {
-	char path[64], buf[4096], *nl;
+	struct np_proc_cgroup *cg = malloc(sizeof(*cg));
 
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
-	cgroup[0] = '\0';
-	/* cgroup v2: the single line "0::/system.slice/llama.service" */
-	if (np_read_str("/", path, buf, sizeof(buf)) || strncmp(buf, "0::", 3))
-		return;
-	if ((nl = strchr(buf, '\n')))
-		*nl = '\0';
-	if (strlen(buf + 3) < len)
-		memcpy(cgroup, buf + 3, strlen(buf + 3) + 1);
+	if (cg && np_proc_cgroup_read("/", pid, cg))
+		memset(cg, 0, sizeof(*cg));
+	return cg;
 }
 
 struct accel_ctx {
@@ -135,9 +134,11 @@ static bool probe_accel(void *ctx)
 }
 
 const struct np_match *np_run_match(const struct np_config *cfg, const char *comm,
-				    const char *cmdline, const char *cgroup, bool *has_accel,
-				    bool (*accel_probe)(void *ctx), void *ctx)
+				    const char *cmdline, const struct np_proc_cgroup *cg,
+				    bool *has_accel, bool (*accel_probe)(void *ctx), void *ctx)
 {
+	const char *path = cg && cg->path[0] ? cg->path : NULL;
+
 	int known = -1; /* has_accel: not asked yet */
 
 	for (int i = 0; i < cfg->nmatches; i++) {
@@ -146,7 +147,7 @@ const struct np_match *np_run_match(const struct np_config *cfg, const char *com
 		/* the fd walk only for sections that need it, once */
 		if (m->accelerator && known < 0)
 			known = accel_probe ? accel_probe(ctx) : *has_accel;
-		if (np_match_process(m, comm, cmdline, cgroup, known > 0))
+		if (np_match_process_id(m, comm, cmdline, path, cg ? &cg->id : NULL, known > 0))
 			return m;
 	}
 	return NULL;
@@ -187,8 +188,20 @@ int np_run_match_target(const struct np_topo *topo, const struct np_match *m, in
 	return 0;
 }
 
+/* The log line of a process taken: its section, parent, and who it belongs to when known. */
+static void say_managing(const struct np_managed *mp)
+{
+	char who[512], parent[48] = "";
+
+	np_identity_words(&mp->id, who, sizeof(who));
+	if (mp->parent)
+		snprintf(parent, sizeof(parent), ", child of pid %d", mp->parent);
+	np_log(NP_LOG_INFO, "managing pid %d (%s) [match %s]%s%s%s", mp->pid, mp->comm, mp->match,
+	       parent, who[0] ? ": " : "", who);
+}
+
 static int manage(struct np_run *r, const struct np_proc_info *info, const struct np_match *m,
-		  pid_t parent)
+		  pid_t parent, const struct np_cgroup_id *id)
 {
 	struct np_managed *mp;
 	char msg[256];
@@ -210,6 +223,9 @@ static int manage(struct np_run *r, const struct np_proc_info *info, const struc
 	snprintf(mp->comm, sizeof(mp->comm), "%s", info->comm);
 	snprintf(mp->match, sizeof(mp->match), "%s", m->name);
 	mp->policy = m;
+	if (id)
+		mp->id = *id;
+	mp->slot = -1;
 	mp->parent = parent;
 	mp->assigned_node = NP_NO_NODE;
 	mp->remote_ratio = NAN;
@@ -229,12 +245,7 @@ static int manage(struct np_run *r, const struct np_proc_info *info, const struc
 		return err;
 	}
 	r->nmanaged++;
-	if (parent)
-		np_log(NP_LOG_INFO, "managing pid %d (%s) [match %s], child of pid %d", info->pid,
-		       info->comm, m->name, parent);
-	else
-		np_log(NP_LOG_INFO, "managing pid %d (%s) [match %s]", info->pid, info->comm,
-		       m->name);
+	say_managing(mp);
 	return 0;
 }
 
@@ -307,7 +318,8 @@ void np_run_skip_words(const struct np_match *m, int below, double rss_mb, doubl
  * says why, once per shortfall. Returns whether it is managed now.
  */
 static bool take_or_skip(struct np_run *r, const struct np_match *m,
-			 const struct np_proc_info *info, struct np_seen_proc *seen, double now)
+			 const struct np_proc_info *info, const struct np_cgroup_id *id,
+			 struct np_seen_proc *seen, double now)
 {
 	double rss_mb = info->rss_kb / 1024.0, cpus;
 	char why[160];
@@ -318,7 +330,7 @@ static bool take_or_skip(struct np_run *r, const struct np_match *m,
 	below = np_match_below(m, rss_mb, cpus);
 	if (!below) {
 		seen->skip = (struct np_skip_note){ 0 };
-		return !manage(r, info, m, 0);
+		return !manage(r, info, m, 0, id);
 	}
 	if (np_run_skip_news(&seen->skip, m, below)) {
 		np_run_skip_words(m, below, rss_mb, cpus, why, sizeof(why));
@@ -335,7 +347,7 @@ static void examine(struct np_run *r, pid_t pid, const char *comm, struct np_see
 	struct np_proc_info info;
 	struct accel_ctx ctx = { r, pid };
 	const struct np_match *m;
-	char cgroup[1024];
+	struct np_proc_cgroup *cg;
 	bool has_accel = false;
 
 	if (np_proc_read("/", pid, &info))
@@ -345,12 +357,16 @@ static void examine(struct np_run *r, pid_t pid, const char *comm, struct np_see
 		seen->time_prev = 0;
 		seen->skip = (struct np_skip_note){ 0 };
 	}
-	read_cgroup(pid, cgroup, sizeof(cgroup));
-	m = np_run_match(&r->cfg, info.comm, info.cmdline, cgroup, &has_accel, probe_accel, &ctx);
+	cg = read_cgroup(pid);
+	if (!cg)
+		return;
+	m = np_run_match(&r->cfg, info.comm, info.cmdline, cg, &has_accel, probe_accel, &ctx);
 	if (!seen)
 		seen = add_ignored(r, pid);
-	if (!seen)
+	if (!seen) {
+		free(cg);
 		return;
+	}
 	snprintf(seen->comm, sizeof(seen->comm), "%s", comm);
 	seen->start_time = info.start_time;
 	seen->seen = true;
@@ -364,8 +380,9 @@ static void examine(struct np_run *r, pid_t pid, const char *comm, struct np_see
 	seen->young = uptime_s() - (double)info.start_time / sysconf(_SC_CLK_TCK) < YOUNG_S;
 	if (!m)
 		seen->skip = (struct np_skip_note){ 0 }; /* matching again later is news again */
-	else if (take_or_skip(r, m, &info, seen, now))
+	else if (take_or_skip(r, m, &info, &cg->id, seen, now))
 		seen->pid = 0; /* managed now: dropped from this table after the scan */
+	free(cg);
 }
 
 /*
@@ -381,6 +398,18 @@ static void follow_kernel_rename(struct np_seen_proc *seen, pid_t pid, const cha
 		return;
 	if (np_stat_read("/", pid, 0, &st) == 0 && st.start_time == seen->start_time)
 		snprintf(seen->comm, sizeof(seen->comm), "%s", comm);
+}
+
+/* A child of managed process parent, with its own identity (a worker may sit elsewhere). */
+static int adopt(struct np_run *r, const struct np_proc_info *info, int parent)
+{
+	struct np_proc_cgroup *cg = read_cgroup(info->pid);
+	int err;
+
+	err = manage(r, info, r->managed[parent].policy, r->managed[parent].pid,
+		     cg ? &cg->id : &r->managed[parent].id);
+	free(cg);
+	return err;
 }
 
 /* Children of managed servers, traced by the fork handler. */
@@ -418,8 +447,7 @@ static void adopt_children(struct np_run *r)
 		}
 		node = r->managed[parent].assigned_node;
 		/* a child of a placed server joins it now, not after the hysteresis */
-		if (!manage(r, &info, r->managed[parent].policy, r->managed[parent].pid) &&
-		    node >= 0)
+		if (!adopt(r, &info, parent) && node >= 0)
 			np_run_join(r, &r->managed[r->nmanaged - 1], node);
 	}
 	free(traced);
@@ -487,30 +515,26 @@ void np_run_rebind(struct np_run *r)
 		struct np_managed *mp = &r->managed[i];
 		struct accel_ctx ctx = { r, mp->pid };
 		const struct np_match *m = NULL;
+		/* children follow their server: the parent's section, found again */
+		pid_t whose = mp->parent ? mp->parent : mp->pid;
 		struct np_proc_info info;
-		char cgroup[1024], msg[256];
+		struct np_proc_cgroup *cg;
+		char msg[256];
 		bool has_accel = false;
 
-		/* children follow their server: the parent's section, found again below */
-		if (!mp->parent && !np_proc_read("/", mp->pid, &info)) {
-			read_cgroup(mp->pid, cgroup, sizeof(cgroup));
-			m = np_run_match(&r->cfg, info.comm, info.cmdline, cgroup, &has_accel,
+		if ((!mp->parent || find_managed(r, mp->parent) >= 0) &&
+		    !np_proc_read("/", whose, &info) && (cg = read_cgroup(whose))) {
+			m = np_run_match(&r->cfg, info.comm, info.cmdline, cg, &has_accel,
 					 probe_accel, &ctx);
-		}
-		if (mp->parent) {
-			int p = find_managed(r, mp->parent);
-
-			if (p >= 0 && !np_proc_read("/", mp->parent, &info)) {
-				read_cgroup(mp->parent, cgroup, sizeof(cgroup));
-				m = np_run_match(&r->cfg, info.comm, info.cmdline, cgroup,
-						 &has_accel, probe_accel, &ctx);
-			}
+			free(cg);
 		}
 		if (!m) {
 			np_run_forget(r, i, "no longer matches the configuration; left as it is");
 			continue;
 		}
 		mp->policy = m;
+		if (strcmp(mp->match, m->name))
+			mp->slot = -1; /* another group now: a slot of its own there */
 		snprintf(mp->match, sizeof(mp->match), "%s", m->name);
 		if (np_run_match_target(r->topo, m, &mp->fixed_node, &mp->forced_device, msg,
 					sizeof(msg))) {

@@ -10,7 +10,29 @@
 #include <string.h>
 
 #include "lib/log.h"
+#include "output/identity_text.h"
 #include "run/run.h"
+
+/* New processes take the lowest slot free in their group, kept in r for their lifetime. */
+static void assign_slots(struct np_run *r, struct np_metrics_proc *procs)
+{
+	for (int i = 0; i < r->nmanaged; i++) {
+		if (procs[i].slot >= 0)
+			continue;
+		procs[i].slot = np_metrics_slot_pick(procs, r->nmanaged, &procs[i]);
+		r->managed[i].slot = procs[i].slot;
+	}
+}
+
+void np_run_count_placement(struct np_run *r, const struct np_managed *mp)
+{
+	if (!np_metrics_count_add(r->placements, &r->nplacements, NP_METRICS_MATCHES_MAX,
+				  mp->match))
+		np_log_ratelimited("placements", NP_LOG_WARNING,
+				   "metrics: more than %d sections counted; placements of [match "
+				   "%s] go uncounted",
+				   NP_METRICS_MATCHES_MAX, mp->match);
+}
 
 void np_run_metrics(struct np_run *r, const struct np_sample_data *snap)
 {
@@ -32,6 +54,8 @@ void np_run_metrics(struct np_run *r, const struct np_sample_data *snap)
 		.nbpf_progs = NP_ARRAY_SIZE(progs),
 		.bpf_ringbuf_drops = snap->counters[NP_CNT_SAMPLE_DROPS],
 		.bpf_map_drops = snap->counters[NP_CNT_THREAD_DROPS],
+		.placements = r->placements,
+		.nplacements = r->nplacements,
 		.actions_failed = r->actions_failed,
 		.shared_file_conflicts = r->shared_file_conflicts,
 		.cpuset_conflicts = r->cpuset_conflicts,
@@ -53,6 +77,9 @@ void np_run_metrics(struct np_run *r, const struct np_sample_data *snap)
 		p->pid = mp->pid;
 		memcpy(p->comm, mp->comm, sizeof(p->comm));
 		snprintf(p->match, sizeof(p->match), "%s", mp->match);
+		np_container_short(&mp->id, p->container, sizeof(p->container));
+		snprintf(p->unit, sizeof(p->unit), "%s", mp->id.unit);
+		p->slot = mp->slot;
 		p->remote_ratio = mp->remote_ratio;
 		p->target_node = mp->assigned_node;
 		for (int n = 0; n < NP_BPF_MAX_NODES; n++)
@@ -61,6 +88,7 @@ void np_run_metrics(struct np_run *r, const struct np_sample_data *snap)
 		p->pages_pinned = mp->pages_pinned;
 		memcpy(p->actions, mp->actions, sizeof(p->actions));
 	}
+	assign_slots(r, procs);
 	np_metrics_self(&m);
 	err = np_metrics_format(&m, &text, &len);
 	free(procs);

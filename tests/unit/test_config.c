@@ -435,12 +435,14 @@ TEST(config_structure_errors)
 			 "log_level, max_rate, reserve)");
 	CHECK_LOAD_ERROR("[match a]\ncomm = x\nthreshold = 0.5\n",
 			 "3: [match a] threshold: unknown key (known: process, comm, cmdline, "
-			 "cgroup, accelerator, node, device, only, nic, min_rss_mb, min_cpu, "
+			 "cgroup, container, unit, accelerator, node, device, only, nic, "
+			 "min_rss_mb, min_cpu, "
 			 "remote_threshold, sustain, min_move_interval, cgroup_cpuset)");
 	/* a global key in a match section is not silently taken */
 	CHECK_LOAD_ERROR("[match a]\ncomm = x\ninterval = 5\n",
 			 "3: [match a] interval: unknown key (known: process, comm, cmdline, "
-			 "cgroup, accelerator, node, device, only, nic, min_rss_mb, min_cpu, "
+			 "cgroup, container, unit, accelerator, node, device, only, nic, "
+			 "min_rss_mb, min_cpu, "
 			 "remote_threshold, sustain, min_move_interval, cgroup_cpuset)");
 	CHECK_LOAD_ERROR("interval = 5\n[global]\n",
 			 "1: interval: outside a section; put it under [global] or [match NAME]");
@@ -466,13 +468,13 @@ TEST(config_structure_errors)
 	/* a match without a rule would take every process on the host */
 	CHECK_LOAD_ERROR("[match a]\nnode = 1\n[global]\n",
 			 "1: [match a]: no rule; give at least one of process, comm, cmdline, "
-			 "cgroup, accelerator = true");
+			 "cgroup, container, unit, accelerator = true");
 	CHECK_LOAD_ERROR("[global]\n[match empty]\n",
 			 "2: [match empty]: no rule; give at least one of process, comm, cmdline, "
-			 "cgroup, accelerator = true");
+			 "cgroup, container, unit, accelerator = true");
 	CHECK_LOAD_ERROR("[match a]\naccelerator = false\n",
 			 "1: [match a]: no rule; give at least one of process, comm, cmdline, "
-			 "cgroup, accelerator = true");
+			 "cgroup, container, unit, accelerator = true");
 	CHECK_LOAD_ERROR("[global]\n= 5\n", "2: expected KEY = VALUE, got no key before the '='");
 	CHECK_LOAD_ERROR("[global]\ninterval\n",
 			 "2: expected [SECTION] or KEY = VALUE, got \"interval\"");

@@ -21,53 +21,70 @@
 #include "test.h"
 
 static const char expected_text[] =
+	"# HELP numaplace_process_info A managed process now: its pid and comm behind the labels "
+	"of its series (1).\n"
+	"# TYPE numaplace_process_info gauge\n"
+	"numaplace_process_info{match=\"llm\",container=\"0123456789ab\",unit=\"llama.service\","
+	"slot=\"0\",pid=\"1234\","
+	"comm=\"llama-server\"} 1\n"
+	"numaplace_process_info{match=\"cpu-only\",container=\"\",unit=\"\",slot=\"0\",pid=\"77\","
+	"comm=\"a\\\"b\\\\c\\nd\"} 1\n"
 	"# HELP numaplace_process_remote_ratio Expected share of the process's memory reads that "
 	"go to another NUMA node (0-1).\n"
 	"# TYPE numaplace_process_remote_ratio gauge\n"
-	"numaplace_process_remote_ratio{pid=\"1234\",comm=\"llama-server\",match=\"llm\"} 0.25\n"
+	"numaplace_process_remote_ratio{match=\"llm\",container=\"0123456789ab\",unit=\"llama."
+	"service\",slot=\"0\"} 0.25\n"
 	"# HELP numaplace_process_pages Resident 4 KiB pages of the process on each NUMA node.\n"
 	"# TYPE numaplace_process_pages gauge\n"
-	"numaplace_process_pages{pid=\"1234\",comm=\"llama-server\",match=\"llm\",node=\"0\"} "
+	"numaplace_process_pages{match=\"llm\",container=\"0123456789ab\",unit=\"llama.service\","
+	"slot=\"0\",node=\"0\"} "
 	"1000\n"
-	"numaplace_process_pages{pid=\"1234\",comm=\"llama-server\",match=\"llm\",node=\"2\"} "
+	"numaplace_process_pages{match=\"llm\",container=\"0123456789ab\",unit=\"llama.service\","
+	"slot=\"0\",node=\"2\"} "
 	"3000\n"
-	"numaplace_process_pages{pid=\"77\",comm=\"a\\\"b\\\\c\\nd\",match=\"cpu-only\",node=\"0\"}"
+	"numaplace_process_pages{match=\"cpu-only\",container=\"\",unit=\"\",slot=\"0\",node=\"0\"}"
 	" 5\n"
-	"numaplace_process_pages{pid=\"77\",comm=\"a\\\"b\\\\c\\nd\",match=\"cpu-only\",node=\"2\"}"
+	"numaplace_process_pages{match=\"cpu-only\",container=\"\",unit=\"\",slot=\"0\",node=\"2\"}"
 	" 0\n"
 	"# HELP numaplace_process_pages_moved_total Pages numaplace migrated to the process's "
 	"target "
 	"node.\n"
 	"# TYPE numaplace_process_pages_moved_total counter\n"
-	"numaplace_process_pages_moved_total{pid=\"1234\",comm=\"llama-server\",match=\"llm\"} "
+	"numaplace_process_pages_moved_total{match=\"llm\",container=\"0123456789ab\",unit=\"llama."
+	"service\",slot=\"0\"} "
 	"2048\n"
-	"numaplace_process_pages_moved_total{pid=\"77\",comm=\"a\\\"b\\\\c\\nd\",match=\"cpu-"
-	"only\"} 0\n"
+	"numaplace_process_pages_moved_total{match=\"cpu-only\",container=\"\",unit=\"\",slot=\"0\""
+	"} 0\n"
 	"# HELP numaplace_process_pages_pinned Pages of the process pinned long-term (io_uring, "
 	"RDMA, CUDA host buffers) that its last memory move had to leave.\n"
 	"# TYPE numaplace_process_pages_pinned gauge\n"
-	"numaplace_process_pages_pinned{pid=\"1234\",comm=\"llama-server\",match=\"llm\"} 512\n"
-	"numaplace_process_pages_pinned{pid=\"77\",comm=\"a\\\"b\\\\c\\nd\",match=\"cpu-"
-	"only\"} 0\n"
+	"numaplace_process_pages_pinned{match=\"llm\",container=\"0123456789ab\",unit=\"llama."
+	"service\",slot=\"0\"} 512\n"
+	"numaplace_process_pages_pinned{match=\"cpu-only\",container=\"\",unit=\"\",slot=\"0\""
+	"} 0\n"
 	"# HELP numaplace_process_actions_total Placement actions numaplace took on the process, "
 	"by "
 	"kind.\n"
 	"# TYPE numaplace_process_actions_total counter\n"
-	"numaplace_process_actions_total{pid=\"1234\",comm=\"llama-server\",match=\"llm\","
+	"numaplace_process_actions_total{match=\"llm\",container=\"0123456789ab\",unit=\"llama."
+	"service\",slot=\"0\","
 	"kind=\"threads\"} 2\n"
-	"numaplace_process_actions_total{pid=\"1234\",comm=\"llama-server\",match=\"llm\","
+	"numaplace_process_actions_total{match=\"llm\",container=\"0123456789ab\",unit=\"llama."
+	"service\",slot=\"0\","
 	"kind=\"memory\"} 1\n"
-	"numaplace_process_actions_total{pid=\"1234\",comm=\"llama-server\",match=\"llm\","
+	"numaplace_process_actions_total{match=\"llm\",container=\"0123456789ab\",unit=\"llama."
+	"service\",slot=\"0\","
 	"kind=\"irqs\"} 0\n"
-	"numaplace_process_actions_total{pid=\"77\",comm=\"a\\\"b\\\\c\\nd\",match=\"cpu-only\","
+	"numaplace_process_actions_total{match=\"cpu-only\",container=\"\",unit=\"\",slot=\"0\","
 	"kind=\"threads\"} 0\n"
-	"numaplace_process_actions_total{pid=\"77\",comm=\"a\\\"b\\\\c\\nd\",match=\"cpu-only\","
+	"numaplace_process_actions_total{match=\"cpu-only\",container=\"\",unit=\"\",slot=\"0\","
 	"kind=\"memory\"} 0\n"
-	"numaplace_process_actions_total{pid=\"77\",comm=\"a\\\"b\\\\c\\nd\",match=\"cpu-only\","
+	"numaplace_process_actions_total{match=\"cpu-only\",container=\"\",unit=\"\",slot=\"0\","
 	"kind=\"irqs\"} 0\n"
 	"# HELP numaplace_process_target_node The NUMA node numaplace places the process on.\n"
 	"# TYPE numaplace_process_target_node gauge\n"
-	"numaplace_process_target_node{pid=\"1234\",comm=\"llama-server\",match=\"llm\"} 2\n"
+	"numaplace_process_target_node{match=\"llm\",container=\"0123456789ab\",unit=\"llama."
+	"service\",slot=\"0\"} 2\n"
 	"# HELP numaplace_managed_processes Processes numaplace manages.\n"
 	"# TYPE numaplace_managed_processes gauge\n"
 	"numaplace_managed_processes 2\n"
@@ -83,6 +100,11 @@ static const char expected_text[] =
 	"# HELP numaplace_actions_failed_total Placement actions that failed.\n"
 	"# TYPE numaplace_actions_failed_total counter\n"
 	"numaplace_actions_failed_total 1\n"
+	"# HELP numaplace_placements_total Placements numaplace carried out, by config section (a "
+	"server placed again and again shows as its rate).\n"
+	"# TYPE numaplace_placements_total counter\n"
+	"numaplace_placements_total{match=\"llm\"} 3\n"
+	"numaplace_placements_total{match=\"a\\\"b\"} 1\n"
 	"# HELP numaplace_shared_file_conflicts_total Placements that left a mapped file's shared "
 	"pages because the processes sharing it were headed to different nodes.\n"
 	"# TYPE numaplace_shared_file_conflicts_total counter\n"
@@ -105,6 +127,8 @@ static const char expected_text[] =
 	"# TYPE numaplace_agent_rss_bytes gauge\n"
 	"numaplace_agent_rss_bytes 12582912\n";
 
+static const struct np_metrics_count placements[] = { { "llm", 3 }, { "a\"b", 1 } };
+
 static void fixture(struct np_metrics *m, struct np_metrics_proc *procs,
 		    struct np_metrics_bpf_prog *progs)
 {
@@ -115,13 +139,15 @@ static void fixture(struct np_metrics *m, struct np_metrics_proc *procs,
 	m->nnodes = 2;
 	m->node_ids[0] = 0;
 	m->node_ids[1] = 2;
-	procs[0] = (struct np_metrics_proc){.pid = 1234,
-					    .comm = "llama-server",
-					    .match = "llm",
-					    .remote_ratio = 0.25,
-					    .target_node = 2,
-					    .pages_moved = 2048,
-					    .pages_pinned = 512};
+	procs[0] = (struct np_metrics_proc){ .pid = 1234,
+					     .comm = "llama-server",
+					     .match = "llm",
+					     .container = "0123456789ab",
+					     .unit = "llama.service",
+					     .remote_ratio = 0.25,
+					     .target_node = 2,
+					     .pages_moved = 2048,
+					     .pages_pinned = 512 };
 	procs[0].pages[0] = 1000;
 	procs[0].pages[1] = 999; /* not a node of this host: no series */
 	procs[0].pages[2] = 3000;
@@ -143,6 +169,8 @@ static void fixture(struct np_metrics *m, struct np_metrics_proc *procs,
 	m->bpf_progs = progs;
 	m->nbpf_progs = 2;
 	m->bpf_ringbuf_drops = 3;
+	m->placements = placements;
+	m->nplacements = 2;
 	m->actions_failed = 1;
 	m->shared_file_conflicts = 2;
 	m->cpuset_conflicts = 3;
@@ -192,8 +220,10 @@ TEST(metrics_full_comm_and_values)
 	m.last_interval_seconds = NAN;
 	m.agent_cpu_seconds = 1e21;
 	CHECK_INT(np_metrics_format(&m, &text, &len), 0);
-	CHECK(strstr(text, "{pid=\"1\",comm=\"0123456789abcdef\",match=\"mmmmmmmmmmmmmmmmmmmmmmmmm"
-			   "mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm\"} +Inf\n"));
+	CHECK(strstr(text, "{match=\"mmmmmmmmmmmmmmmmmmmmmmmmm"
+			   "mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm\",container=\"\",unit=\"\","
+			   "slot=\"0\"} +Inf\n"));
+	CHECK(strstr(text, "unit=\"\",slot=\"0\",pid=\"1\",comm=\"0123456789abcdef\"} 1\n"));
 	CHECK(strstr(text, "\nnumaplace_last_interval_seconds NaN\n"));
 	CHECK(strstr(text, "\nnumaplace_agent_cpu_seconds_total 1e+21\n"));
 	free(text);

@@ -93,6 +93,23 @@ metric() {
 # metric_is NAME LABEL-REGEX VALUE: the sample has that value now (for wait_until)
 metric_is() { [ "$(metric "$1" "$2")" = "$3" ]; }
 
+# proc_labels PID: the labels of PID's series (match, container, unit, slot: no pid, so they
+# outlive a restart), as its numaplace_process_info sample names them
+proc_labels() {
+	awk -v pid="pid=\"$1\"" 'index($1, "numaplace_process_info{") == 1 && index($1, pid) {
+		l = $1; sub(/^[^{]*[{]/, "", l); sub(/,pid=.*/, "", l); print l; exit }' \
+		"${2:-$metrics}" 2>/dev/null
+}
+
+# proc_metric NAME PID: the value of PID's sample of NAME
+proc_metric() {
+	_l=$(proc_labels "$2")
+	[ -n "$_l" ] && awk -v key="$1{$_l}" '$1 == key { print $2; exit }' "$metrics" 2>/dev/null
+}
+
+# proc_metric_is NAME PID VALUE (for wait_until)
+proc_metric_is() { [ "$(proc_metric "$1" "$2")" = "$3" ]; }
+
 # wait_log ERE [TENTHS]: wait until a line of the agent's log matches (default 10 s)
 wait_log() {
 	_i=0

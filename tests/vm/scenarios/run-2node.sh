@@ -86,12 +86,12 @@ wait_until 150 share_at_least "$pid" 1 0.95
 check "B: >= 95% of the pages on node 1 within ${waited}s ($(share_on "$pid" 1))" share_at_least "$pid" 1 0.95
 check "B: the NIC's IRQs ($nic_irqs) on node 1's CPUs" irqs_within "$nic_irqs" "$cpus1"
 check_eq "B: metrics: one managed process" "$(metric numaplace_managed_processes)" 1
-wait_until 25 metric_is numaplace_process_target_node "pid=\"$pid\"" 1 # rewritten each interval
-check_eq "B: metrics: its target node" "$(metric numaplace_process_target_node "pid=\"$pid\"")" 1
+wait_until 25 proc_metric_is numaplace_process_target_node "$pid" 1 # rewritten each interval
+check_eq "B: metrics: its target node" "$(proc_metric numaplace_process_target_node "$pid")" 1
 wget -q -O /tmp/scrape.prom http://127.0.0.1:9435/metrics 2>/tmp/scrape.err
 check_eq "B: metrics over HTTP: a scrape answers ($(cat /tmp/scrape.err))" "$?" 0
 check "B: metrics over HTTP: the managed server's target node" \
-	grep -q -E "^numaplace_process_target_node\{pid=\"$pid\",[^}]*\} 1$" /tmp/scrape.prom
+	grep -q -x -F "numaplace_process_target_node{$(proc_labels "$pid" /tmp/scrape.prom)} 1" /tmp/scrape.prom
 # The child process is born 5 s after the start and pins itself to node 0: placed within an
 # interval (+ slack) of its birth. Watched from its birth to 10 s after it.
 child="" child_pinned_after=""

@@ -73,10 +73,10 @@ check "A: server a's placement names its GPU's node" \
 check "A: server b's placement names its GPU's node" \
 	grep -q "placed pid $b (np-stream) on node 0: .*accelerator is on node 0" "$agent_log"
 # the file is rewritten at the end of each interval: give it two
-wait_until 25 metric_is numaplace_process_target_node "pid=\"$a\"" 1
-check_eq "A: metrics: server a's target node" "$(metric numaplace_process_target_node "pid=\"$a\"")" 1
-wait_until 25 metric_is numaplace_process_target_node "pid=\"$b\"" 0
-check_eq "A: metrics: server b's target node" "$(metric numaplace_process_target_node "pid=\"$b\"")" 0
+wait_until 25 proc_metric_is numaplace_process_target_node "$a" 1
+check_eq "A: metrics: server a's target node" "$(proc_metric numaplace_process_target_node "$a")" 1
+wait_until 25 proc_metric_is numaplace_process_target_node "$b" 0
+check_eq "A: metrics: server b's target node" "$(proc_metric numaplace_process_target_node "$b")" 0
 check_eq "A: metrics: two managed processes" "$(metric numaplace_managed_processes)" 2
 sleep 3 # a few more intervals: nothing moves back
 check "A: server a still on node 1 a few intervals later" all_threads_on "$a" "$cpus1"
