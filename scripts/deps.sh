@@ -5,6 +5,7 @@
 #   scripts/deps.sh          build + test dependencies (Debian 12 packages)
 #   scripts/deps.sh --check  exit 1 when something is missing, install nothing
 #   scripts/deps.sh --build  only what building build/numaplace needs (dist/Containerfile)
+#   scripts/deps.sh --image  what building the container image here needs (scripts/image.sh)
 set -euo pipefail
 
 build_packages=(
@@ -48,9 +49,15 @@ promtool_fetch() {
 	return $rc
 }
 
-if [[ "${1:-}" == "--build" ]]; then
-	packages=("${build_packages[@]}")
-fi
+image_packages=(
+	# podman builds dist/Containerfile; debootstrap makes its Debian 12 base from the mirror
+	podman debootstrap
+)
+
+case "${1:-}" in
+--build) packages=("${build_packages[@]}") ;;
+--image) packages=("${image_packages[@]}") ;;
+esac
 
 missing=()
 for pkg in "${packages[@]}"; do
@@ -59,7 +66,7 @@ for pkg in "${packages[@]}"; do
 done
 
 if ((${#missing[@]} == 0)); then
-	[[ "${1:-}" == "--build" ]] && exit 0
+	[[ "${1:-}" == "--build" || "${1:-}" == "--image" ]] && exit 0
 	promtool_fetch "${1:-}"
 	exit
 fi
@@ -76,4 +83,4 @@ echo "deps.sh: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-[[ "${1:-}" == "--build" ]] || promtool_fetch
+[[ "${1:-}" == "--build" || "${1:-}" == "--image" ]] || promtool_fetch

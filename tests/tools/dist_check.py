@@ -5,7 +5,7 @@ every alert; the Grafana dashboard and the rules use only metrics numaplace has.
 
 Prints one PASS:/FAIL: line per check. Debian's python3-yaml (scripts/deps.sh) parses YAML.
 
-  dist_check.py TOP manifest|rules|dashboard|conf-out FILE
+  dist_check.py TOP manifest|rules|dashboard|conf-out|pod-out FILE
 """
 import json
 import os
@@ -186,6 +186,17 @@ def conf_out(path):
         f.write(cm["data"]["numaplace.conf"])
 
 
+def pod_out(outdir):
+    """The container's command (a line per argument) and capabilities (setpriv's
+    --bounding-set form, +bpf,+perfmon,...) for tests/dist-image.sh."""
+    c = by_kind(manifest_docs(), "DaemonSet")[0]["spec"]["template"]["spec"]["containers"][0]
+    with open(os.path.join(outdir, "command"), "w", encoding="utf-8") as f:
+        f.write("\n".join(c.get("command", []) + c.get("args", [])) + "\n")
+    caps = c["securityContext"]["capabilities"]["add"]
+    with open(os.path.join(outdir, "caps"), "w", encoding="utf-8") as f:
+        f.write(",".join("+" + cap.lower() for cap in caps) + "\n")
+
+
 def known_metrics():
     """Metric names in README "Logs and metrics" and in the sources that write them."""
     readme = read("README.md")
@@ -257,6 +268,9 @@ def main():
         do_dashboard(sys.argv[3])
     elif what == "conf-out":
         conf_out(sys.argv[3])
+        return 0
+    elif what == "pod-out":
+        pod_out(sys.argv[3])
         return 0
     else:
         print(f"dist_check.py: unknown check {what}", file=sys.stderr)
