@@ -7,6 +7,8 @@
 #   make bench      BPF cost per event, traced/untraced slowdown, and placement speed in the
 #                   2-node guest against AutoNUMA and numad (figures, not pass/fail)
 #   make demo       boot the 2-node test VM and show what numaplace sees there
+#   make image      the container image (dist/Containerfile) with podman, base made here
+#   make image-test that image built and run as the DaemonSet runs it (tests/dist-image.sh)
 #   make vmlinux    regenerate vmlinux/$(ARCH)/vmlinux.h from this kernel's BTF
 #   make install    binary, man page, systemd unit, and the example config when there is none
 #                   (PREFIX=/usr/local, DESTDIR for staging); make uninstall removes them
@@ -194,6 +196,14 @@ check: $(BUILD)/numaplace $(BUILD)/unit-tests $(BUILD)/np-snap $(NVML_DOUBLE) $(
 	$(FUZZ_BINS) $(VM_INITRD)
 	$(Q)tests/run-all.sh
 
+# Container image (dist/Containerfile): podman, a Debian 12 base debootstrapped from the mirror
+# (no registry needed); minutes, so not part of check
+image:
+	$(Q)scripts/image.sh
+
+image-test:
+	$(Q)tests/dist-image.sh
+
 demo: $(VM_INITRD)
 	$(Q)tests/vm/demo.sh
 
@@ -255,7 +265,8 @@ format:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all bench check demo fuzz fuzz-build nvml-double vm-image vmlinux install uninstall format clean
+.PHONY: all bench check demo fuzz fuzz-build image image-test nvml-double vm-image vmlinux install \
+	uninstall format clean
 
 -include $(wildcard $(BUILD)/agent/*/*.d $(BUILD)/tests/*.d $(BUILD)/fuzz/agent/*/*.d \
 	$(BUILD)/fuzz/*.d)

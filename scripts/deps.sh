@@ -4,12 +4,19 @@
 #
 #   scripts/deps.sh          build + test dependencies (Debian 12 packages)
 #   scripts/deps.sh --check  exit 1 when something is missing, install nothing
+#   scripts/deps.sh --build  only what building build/numaplace needs (dist/Containerfile)
+#   scripts/deps.sh --image  what building the container image here needs (scripts/image.sh)
 set -euo pipefail
 
-packages=(
+build_packages=(
 	# build: BPF compiler, skeleton generator, libraries the agent links
 	make gcc clang llvm bpftool pkg-config
 	libbpf-dev libelf-dev zlib1g-dev libnuma-dev libjson-c-dev libinih-dev libpcre2-dev
+)
+packages=(
+	"${build_packages[@]}"
+	# tests of dist/ (tests/dist.sh): the Kubernetes manifest parsed with Debian's PyYAML
+	python3-yaml
 	# tests: tools the VM scenarios use, the guest's busybox, initramfs packing
 	numactl jq busybox-static cpio kmod qemu-system-x86 irqbalance numad
 	# tests of `make install`: the man page rendered without warnings
@@ -18,6 +25,40 @@ packages=(
 	libclang-rt-14-dev
 )
 
+# promtool (tests/dist.sh: `promtool check rules`, `promtool test rules`) is in Debian's
+# prometheus package, whose installation starts a Prometheus server on this host. So the
+# package is only downloaded and unpacked into a cache directory: nothing runs, nothing is
+# registered with dpkg.
+PROMTOOL_DIR=${PROMTOOL_DIR:-/var/cache/numaplace/promtool}
+promtool_fetch() {
+	local tmp
+	[[ -x "$PROMTOOL_DIR/usr/bin/promtool" ]] && return 0
+	if [[ "${1:-}" == "--check" ]]; then
+		echo "missing: promtool (in $PROMTOOL_DIR)" >&2
+		return 1
+	fi
+	echo "deps.sh: unpacking promtool from Debian's prometheus package into $PROMTOOL_DIR"
+	tmp=$(mktemp -d)
+	# apt's download user cannot write a root-only temporary directory
+	chmod 0755 "$tmp"
+	(cd "$tmp" && apt-get download -qq prometheus 2>/dev/null) &&
+		dpkg-deb -x "$tmp"/prometheus_*.deb "$tmp/x" &&
+		install -D -m 0755 "$tmp/x/usr/bin/promtool" "$PROMTOOL_DIR/usr/bin/promtool"
+	local rc=$?
+	rm -rf "$tmp"
+	return $rc
+}
+
+image_packages=(
+	# podman builds dist/Containerfile; debootstrap makes its Debian 12 base from the mirror
+	podman debootstrap
+)
+
+case "${1:-}" in
+--build) packages=("${build_packages[@]}") ;;
+--image) packages=("${image_packages[@]}") ;;
+esac
+
 missing=()
 for pkg in "${packages[@]}"; do
 	status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
@@ -25,7 +66,9 @@ for pkg in "${packages[@]}"; do
 done
 
 if ((${#missing[@]} == 0)); then
-	exit 0
+	[[ "${1:-}" == "--build" || "${1:-}" == "--image" ]] && exit 0
+	promtool_fetch "${1:-}"
+	exit
 fi
 if [[ "${1:-}" == "--check" ]]; then
 	echo "missing packages: ${missing[*]}" >&2
@@ -40,3 +83,4 @@ echo "deps.sh: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+[[ "${1:-}" == "--build" || "${1:-}" == "--image" ]] || promtool_fetch

@@ -25,6 +25,7 @@ stage unit "$top/build/unit-tests"
 stage cli "$here/cli.sh"
 stage host-bpf "$here/host-bpf.sh"
 stage nvml "$here/nvml.sh"
+stage dist "$here/dist.sh"
 # each libFuzzer harness for a few seconds (make fuzz runs them a minute each)
 stage fuzz env FUZZ_SECONDS="${FUZZ_SECONDS:-5}" "$here/fuzz.sh"
 stage vm "$here/vm/run-all.sh"
