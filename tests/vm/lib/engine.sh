@@ -16,7 +16,7 @@ rss_mb() { awk '/^VmRSS/ { printf "%.0f\n", $2 / 1024 }' "/proc/$1/status" 2>/de
 # moved_mb PID: what the agent moved for PID so far, placement and follow-ups (MB, from its
 # numaplace_process_pages_moved_total; 4 KiB pages)
 moved_mb() {
-	awk -v p="$(metric numaplace_process_pages_moved_total "pid=\"$1\"")" \
+	awk -v p="$(proc_metric numaplace_process_pages_moved_total "$1")" \
 		'BEGIN { printf "%.0f\n", p * 4 / 1024 }'
 }
 
