@@ -100,3 +100,13 @@ int np_place_cgroup_act(struct np_place_cgroup *pc, const char *journal, pid_t p
 		pc->cg.mems |= pc->mems;
 	return np_act_cgroup_cpuset(journal, pid, &pc->cg, &cpus, mems, &pc->res);
 }
+
+void np_place_cgroup_plan_bounds(const struct np_place_cgroup *pc, int node,
+				 struct np_plan_opts *popts)
+{
+	if (!pc->write)
+		return;
+	popts->allowed = &pc->allowed;
+	if (popts->allowed_mems && node >= 0 && node < 64)
+		popts->allowed_mems |= 1ULL << node; /* the rewritten cpuset has it */
+}

@@ -18,6 +18,7 @@
 #include "lib/cgroup.h"
 #include "lib/cgroup_id.h"
 #include "policy/cpuset_fix.h"
+#include "policy/plan.h"
 #include "topo/topo.h"
 
 struct np_place_cgroup {
@@ -48,6 +49,13 @@ int np_place_cgroup_decide(struct np_place_cgroup *pc, pid_t pid, const struct n
 char *np_place_cgroup_conflict(pid_t pid, const struct np_node *node);
 
 /* A line for the plan: what the cpuset becomes ("" when it is not rewritten). */
+/*
+ * The plan's bounds once the cpuset is rewritten (move|extend): its CPUs, and the target among
+ * its memory nodes. Nothing when the cpuset stays as it is.
+ */
+void np_place_cgroup_plan_bounds(const struct np_place_cgroup *pc, int node,
+				 struct np_plan_opts *popts);
+
 void np_place_cgroup_describe(const struct np_place_cgroup *pc, char *buf, size_t len);
 
 /*

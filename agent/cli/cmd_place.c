@@ -476,8 +476,7 @@ static int cgroup_decide(struct place_job *j)
 		return NP_EXIT_USAGE;
 	}
 	j->popts.cpuset_conflict = pc->conflict_text[0] ? pc->conflict_text : NULL;
-	if (pc->write)
-		j->popts.allowed = &pc->allowed;
+	np_place_cgroup_plan_bounds(pc, j->topo->nodes[index].id, &j->popts);
 	return NP_EXIT_OK;
 }
 

@@ -132,11 +132,7 @@ static int make_plan(struct np_run *r, struct np_managed *mp, int node,
 	err = idx < 0 ? 0
 		      : np_place_cgroup_decide(pc, mp->pid, &r->topo->nodes[idx], msg, sizeof(msg));
 	popts->cpuset_conflict = pc->conflict_text[0] ? pc->conflict_text : NULL;
-	if (pc->write) {
-		popts->allowed = &pc->allowed;
-		if (popts->allowed_mems && node < 64)
-			popts->allowed_mems |= 1ULL << node; /* the rewritten cpuset has it */
-	}
+	np_place_cgroup_plan_bounds(pc, node, popts);
 	if (!err)
 		err = np_plan_make(r->topo, proc, popts, plan, msg, sizeof(msg));
 	if (err) {
