@@ -7,6 +7,7 @@
 #include "model/model.h"
 #include "model/shared_files.h"
 #include "sample/sampler.h"
+#include "topo/measure.h"
 
 #define NP_REPORT_SCHEMA 1
 
@@ -29,6 +30,7 @@ struct np_report {
 	struct np_proc_model *procs;
 	/* the files each of procs shares with others (report fills it); NULL: not looked at */
 	struct np_shared_files *shared;
+	const struct np_measure *measure; /* for the predictions; NULL: the SLIT distances */
 };
 
 /* Gather: per-process models from the sampler's data, /proc and move_pages(2). */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "output/expected_output.h"
 #include "output/json_text.h"
 #include "output/report_output.h"
 #include "output/shared_output.h"
@@ -87,6 +88,17 @@ static void add_accel(struct json_object *o, const struct np_topo *topo,
 	json_object_object_add(o, "accelerator_devices", devices);
 }
 
+/* "expected": the prediction of its recommended plan (place --node TARGET), null without. */
+static void add_expected(struct json_object *o, const struct np_report *r,
+			 const struct np_proc_model *p)
+{
+	struct np_expected e;
+
+	json_object_object_add(o, "expected",
+			       np_report_expected(r, p, &e) && e.valid ? np_expected_json(&e)
+									: NULL);
+}
+
 static struct json_object *proc_json(const struct np_report *report, const struct np_proc_model *p)
 {
 	struct json_object *o = json_object_new_object(), *threads = json_object_new_array();
@@ -118,6 +130,7 @@ static struct json_object *proc_json(const struct np_report *report, const struc
 	json_object_object_add(o, "node_changes", json_object_new_int64(p->totals.node_changes));
 	json_object_object_add(o, "target_node", node_or_null(p->target_node));
 	json_object_object_add(o, "target_reason", json_object_new_string(p->target_reason));
+	add_expected(o, report, p);
 	for (int i = 0; i < p->accel.ndevices; i++)
 		json_object_array_add(devices, json_object_new_string(
 						       report->topo->devices[p->accel.devices[i]].pci));

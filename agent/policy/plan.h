@@ -80,4 +80,8 @@ int np_plan_make(const struct np_topo *topo, const struct np_proc_model *proc,
 void np_plan_expect(const struct np_topo *topo, const struct np_proc_model *proc,
 		    const struct np_plan_opts *opts, struct np_plan *plan);
 
+/* The same for report's recommendation: all of it to its target node, the default reserve. */
+void np_plan_expect_recommended(const struct np_topo *topo, const struct np_measure *m,
+				const struct np_proc_model *proc, struct np_expected *e);
+
 #endif

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* What a single-target plan buys: the plan described to predict.h. Pure. */
+#include <stdlib.h>
+
 #include "policy/plan.h"
 
 void np_plan_expect(const struct np_topo *topo, const struct np_proc_model *proc,
@@ -25,4 +27,21 @@ void np_plan_expect(const struct np_topo *topo, const struct np_proc_model *proc
 		   proc->accel.ndevices ? pick.node : NP_NO_NODE, &pp, &plan->expected);
 	if (!proc->has_residency)
 		plan->expected.valid = false;
+}
+
+void np_plan_expect_recommended(const struct np_topo *topo, const struct np_measure *m,
+				const struct np_proc_model *proc, struct np_expected *e)
+{
+	struct np_plan_opts opts = { .target_node = proc->target_node,
+				     .only = NP_PLAN_ONLY_THREADS | NP_PLAN_ONLY_MEMORY,
+				     .reserve_mb = -1,
+				     .measure = m };
+	struct np_plan *plan = calloc(1, sizeof(*plan));
+	char msg[160];
+
+	e->valid = false;
+	e->source = "slit";
+	if (plan && !np_plan_make(topo, proc, &opts, plan, msg, sizeof(msg)))
+		*e = plan->expected;
+	free(plan);
 }

@@ -22,6 +22,7 @@
 #include "lib/pages.h"
 #include "act/place.h"
 #include "model/report.h"
+#include "policy/guard.h"
 #include "run/run.h"
 
 static void count_failures(struct np_run *r, const struct np_act_result *res, const char *what,
@@ -106,6 +107,57 @@ static const struct np_cpuset *cpuset_of(pid_t pid, struct np_cpuset *cpus, __u6
 	return np_cpuset_bounds_read("/", pid, cpus, mems) == 0 ? cpus : NULL;
 }
 
+/* The placement's line (the accelerator and who named it, what it should buy) and counts. */
+static void placed(struct np_run *r, struct np_managed *mp, const struct np_fleet_decision *d,
+		   const struct np_place *place)
+{
+	const struct np_place_outcome *o = &place->outcome;
+	char expected[256];
+
+	np_expected_text(&place->plan->expected, expected, sizeof(expected));
+	np_log(NP_LOG_INFO,
+	       "placed pid %d (%s) on node %d: %s%s%s%s; threads pinned %d, IRQs steered %d, "
+	       "memory %.0f of %.0f MB moved in %.1f s; expected: %s",
+	       mp->pid, mp->comm, d->node, d->reason, mp->accel_note[0] ? " [" : "", mp->accel_note,
+	       mp->accel_note[0] ? "]" : "", o->threads.changed, o->irqs.changed,
+	       np_pages_mb(o->memory.pages_moved), np_pages_mb(o->memory.pages_misplaced),
+	       o->memory.seconds, expected);
+	mp->actions[NP_METRICS_ACT_THREADS] += o->threads.changed > 0;
+	mp->actions[NP_METRICS_ACT_IRQS] += o->irqs.changed > 0;
+	count_failures(r, &o->threads, "threads", mp);
+	count_failures(r, &o->irqs, "IRQs", mp);
+	count_failures(r, &o->irqbalance, "irqbalance", mp);
+	if (o->memory_ran || o->memory.error[0]) /* error alone: refused by the cpuset */
+		memory_done(r, mp, &o->memory);
+}
+
+/*
+ * Never worse: a plan leaving most of its memory off the target leaves the process alone,
+ * said once (again when the words change), and checked again at its next follow-up.
+ */
+static bool declined(struct np_managed *mp, const struct np_proc_model *proc,
+		     const struct np_plan *plan, unsigned int only)
+{
+	struct np_guard g;
+	char expected[256];
+
+	np_guard_check(proc, plan, only, mp->pages_pinned, &g);
+	mp->declined = g.declined;
+	if (!g.declined) {
+		mp->declined_why[0] = '\0';
+		return false;
+	}
+	if (strcmp(mp->declined_why, g.why)) {
+		snprintf(mp->declined_why, sizeof(mp->declined_why), "%s", g.why);
+		np_expected_text(&plan->expected, expected, sizeof(expected));
+		np_log(NP_LOG_WARNING,
+		       "pid %d (%s): not placed on node %d: %s (expected: %s); better: %s%s%s", mp->pid,
+		       mp->comm, plan->target_node, g.why, expected, g.alternatives[0],
+		       g.nalternatives > 2 ? "; or " : "", g.nalternatives > 2 ? g.alternatives[1] : "");
+	}
+	return true;
+}
+
 static void place_process(struct np_run *r, struct np_managed *mp,
 			  const struct np_fleet_decision *d, const struct np_sample_data *snap)
 {
@@ -117,6 +169,7 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 	struct np_place place = { 0 };
 	struct np_shared_files shared;
 	struct np_plan *plan = calloc(1, sizeof(*plan));
+	struct np_measure *measure = calloc(1, sizeof(*measure));
 	const struct np_proc_model *proc = NULL;
 	int irqs[NP_PLAN_MAX_IRQS], nirqs = 0, nhot = 0, err;
 	unsigned long *hot = NULL;
@@ -150,12 +203,16 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 	popts.nirqs = nirqs;
 	popts.irqbalance_running = r->topo->kernel.irqbalance_pid > 0;
 	popts.window_ns = snap->window_ns;
+	if (measure && !np_measure_load(r->topo, measure))
+		popts.measure = measure;
 	if (np_plan_make(r->topo, proc, &popts, plan, msg, sizeof(msg))) {
 		r->actions_failed++;
 		np_log_ratelimited("plan", NP_LOG_WARNING, "pid %d (%s): cannot place it: %s",
 				   mp->pid, mp->comm, msg);
 		goto out;
 	}
+	if (declined(mp, proc, plan, popts.only))
+		goto out;
 	/* what place prints under its plan: the operator finds it in the log */
 	for (int i = 0; i < plan->nwarnings; i++)
 		np_log_ratelimited("plan", NP_LOG_WARNING, "pid %d (%s) on node %d: %s", mp->pid,
@@ -180,26 +237,7 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 
 		err = np_place_act(&place, &ao, hot, nhot);
 	}
-	{
-		const struct np_place_outcome *o = &place.outcome;
-
-		/* the accelerator and who named it (nvml, kfd, env, files) */
-		np_log(NP_LOG_INFO,
-		       "placed pid %d (%s) on node %d: %s%s%s%s; threads pinned %d, IRQs steered "
-		       "%d, "
-		       "memory %.0f of %.0f MB moved in %.1f s",
-		       mp->pid, mp->comm, d->node, d->reason, mp->accel_note[0] ? " [" : "",
-		       mp->accel_note, mp->accel_note[0] ? "]" : "", o->threads.changed,
-		       o->irqs.changed, np_pages_mb(o->memory.pages_moved),
-		       np_pages_mb(o->memory.pages_misplaced), o->memory.seconds);
-		mp->actions[NP_METRICS_ACT_THREADS] += o->threads.changed > 0;
-		mp->actions[NP_METRICS_ACT_IRQS] += o->irqs.changed > 0;
-		count_failures(r, &o->threads, "threads", mp);
-		count_failures(r, &o->irqs, "IRQs", mp);
-		count_failures(r, &o->irqbalance, "irqbalance", mp);
-		if (o->memory_ran || o->memory.error[0]) /* error alone: refused by the cpuset */
-			memory_done(r, mp, &o->memory);
-	}
+	placed(r, mp, d, &place);
 	if (err) {
 		r->actions_failed++;
 		np_log(NP_LOG_ERR, "pid %d (%s): journal %s: %s; that change was not made",
@@ -209,6 +247,7 @@ out:
 	np_report_free(&report);
 	free(hot);
 	free(plan);
+	free(measure);
 }
 
 static void follow_up(struct np_run *r, struct np_managed *mp, const struct np_fleet_decision *d,
@@ -321,7 +360,8 @@ void np_run_act(struct np_run *r, struct np_managed *mp, const struct np_fleet_d
 		       d->node, d->reason);
 		return;
 	}
-	if (d->action == NP_FLEET_PLACE)
+	/* a declined placement is no placement: the whole check again, not a follow-up */
+	if (d->action == NP_FLEET_PLACE || (mp->declined && snap))
 		place_process(r, mp, d, snap);
 	else
 		follow_up(r, mp, d, snap);
