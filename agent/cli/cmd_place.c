@@ -52,7 +52,7 @@ struct place_job {
 	struct np_report report;
 	struct np_proc_model *proc; /* into report */
 	struct np_plan_opts popts;
-	struct np_cpuset allowed;
+	struct np_cpuset allowed, affinity;
 	int irqs[NP_PLAN_MAX_IRQS], nirqs;
 	struct np_plan *plan;
 	struct np_shared_files shared;
@@ -501,6 +501,7 @@ static int plan(struct place_job *j)
 	po->irqbalance_running = j->topo->kernel.irqbalance_pid > 0;
 	po->window_ns = j->report.data.window_ns;
 	po->measure = np_measure_load(j->topo, &j->measure) ? NULL : &j->measure;
+	po->affinity = np_thread_affinity(j->a.pid, &j->affinity) ? NULL : &j->affinity;
 	err = np_plan_make(j->topo, j->proc, po, j->plan, msg, sizeof(msg));
 	if (err) {
 		np_err("place: %s; nothing changed", msg);

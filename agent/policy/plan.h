@@ -40,6 +40,8 @@ struct np_plan_opts {
 	bool irqbalance_running;
 	__u64 window_ns; /* the sampling window the threads' CPU time was measured over */
 	const struct np_measure *measure; /* for the prediction; NULL: the SLIT distances */
+	/* its main thread's affinity: where it runs when no CPU time was sampled (NULL: allowed) */
+	const struct np_cpuset *affinity;
 };
 
 struct np_plan {

@@ -19,7 +19,7 @@ void np_plan_expect(const struct np_topo *topo, const struct np_proc_model *proc
 
 	/* place --sample 0 (or auto on a short move) samples no CPU time */
 	if (!np_node_sum(cpu)) {
-		np_predict_cpu_guess(topo, opts->allowed, guess);
+		np_predict_cpu_guess(topo, opts->affinity ? opts->affinity : opts->allowed, guess);
 		cpu = guess;
 	}
 	np_accel_pick(topo, &proc->accel, &pick);

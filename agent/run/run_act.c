@@ -173,7 +173,7 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 	const struct np_proc_model *proc = NULL;
 	int irqs[NP_PLAN_MAX_IRQS], nirqs = 0, nhot = 0, err;
 	unsigned long *hot = NULL;
-	struct np_cpuset allowed;
+	struct np_cpuset allowed, affinity;
 	char msg[256];
 
 	if (!plan || own_data(snap, mp->pid, &report.data) ||
@@ -205,6 +205,7 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 	popts.window_ns = snap->window_ns;
 	if (measure && !np_measure_load(r->topo, measure))
 		popts.measure = measure;
+	popts.affinity = np_thread_affinity(mp->pid, &affinity) ? NULL : &affinity;
 	if (np_plan_make(r->topo, proc, &popts, plan, msg, sizeof(msg))) {
 		r->actions_failed++;
 		np_log_ratelimited("plan", NP_LOG_WARNING, "pid %d (%s): cannot place it: %s",

@@ -398,5 +398,10 @@ TEST(plan_carries_its_prediction)
 	CHECK_INT(np_plan_make(&topo, &proc, &opts, &plan, msg, sizeof(msg)), 0);
 	CHECK(NEAR(plan.expected.remote_share_before, 0.5));
 	CHECK(plan.expected.read_rate_change > 1.1);
+	/* ... unless its affinity says where: node 0, with its memory */
+	opts.affinity = &topo.nodes[0].cpus;
+	CHECK_INT(np_plan_make(&topo, &proc, &opts, &plan, msg, sizeof(msg)), 0);
+	CHECK(NEAR(plan.expected.remote_share_before, 0));
+	CHECK(NEAR(plan.expected.remote_share_after, 0));
 	np_topo_free(&topo);
 }
