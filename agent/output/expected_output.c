@@ -43,10 +43,10 @@ struct json_object *np_guard_json(const struct np_guard *g)
 	json_object_object_add(o, "why", json_object_new_string(g->why));
 	json_object_object_add(o, "resident_pages", json_object_new_uint64(g->resident));
 	json_object_object_add(o, "on_target_pages", json_object_new_uint64(g->on_target));
-	json_object_object_add(o, "free_mb_needed",
-			       g->free_pages ? json_object_new_int64((int64_t)(
-						       np_pages_mb(g->free_pages) + 0.5))
-					     : NULL);
+	json_object_object_add(
+		o, "free_mb_needed",
+		g->free_pages ? json_object_new_int64((int64_t)(np_pages_mb(g->free_pages) + 0.5))
+			      : NULL);
 	for (int i = 0; i < g->nalternatives; i++)
 		json_object_array_add(alts, json_object_new_string(g->alternatives[i]));
 	json_object_object_add(o, "alternatives", alts);

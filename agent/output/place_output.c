@@ -108,8 +108,9 @@ void np_place_print_plan(const struct np_place *p, FILE *out)
 		fprintf(out, "  warning:   %s\n", plan->warnings[i]);
 	if (p->guard && p->guard->declined) {
 		np_guard_print(p->guard, "  ", out);
-		fprintf(out, "%s\n", p->dry_run ? "without --force, place declines this plan"
-						: "nothing changed (--force carries the plan out)");
+		fprintf(out, "%s\n",
+			p->dry_run ? "without --force, place declines this plan"
+				   : "nothing changed (--force carries the plan out)");
 	}
 }
 

@@ -96,7 +96,7 @@ static void add_expected(struct json_object *o, const struct np_report *r,
 
 	json_object_object_add(o, "expected",
 			       np_report_expected(r, p, &e) && e.valid ? np_expected_json(&e)
-									: NULL);
+								       : NULL);
 }
 
 static struct json_object *proc_json(const struct np_report *report, const struct np_proc_model *p)

@@ -38,8 +38,8 @@ static void alternatives(struct np_guard *g, const struct np_proc_model *proc,
 		 proc->info.pid, plan->target_node);
 }
 
-void np_guard_check(const struct np_proc_model *proc, const struct np_plan *plan,
-		    unsigned int only, __u64 stay_pages, struct np_guard *g)
+void np_guard_check(const struct np_proc_model *proc, const struct np_plan *plan, unsigned int only,
+		    __u64 stay_pages, struct np_guard *g)
 {
 	int t = plan->target_node;
 	__u64 movable, moved = 0;

@@ -15,9 +15,9 @@
 
 struct np_guard {
 	bool declined;
-	__u64 resident;	 /* its resident pages */
-	__u64 on_target; /* of those, on the target node after the plan */
-	__u64 holding;	 /* nodes holding its memory and the target, bit per node id */
+	__u64 resident;	  /* its resident pages */
+	__u64 on_target;  /* of those, on the target node after the plan */
+	__u64 holding;	  /* nodes holding its memory and the target, bit per node id */
 	__u64 free_pages; /* to free on the target so that it holds all it can; 0: would not do */
 	char why[192];
 	int nalternatives;
@@ -28,7 +28,7 @@ struct np_guard {
  * Decide for plan (made with only). stay_pages: pages off the target known to stay whatever
  * the move does (shared files in conflict, pages found pinned).
  */
-void np_guard_check(const struct np_proc_model *proc, const struct np_plan *plan,
-		    unsigned int only, __u64 stay_pages, struct np_guard *g);
+void np_guard_check(const struct np_proc_model *proc, const struct np_plan *plan, unsigned int only,
+		    __u64 stay_pages, struct np_guard *g);
 
 #endif

@@ -157,7 +157,8 @@ static void after_interleave(const struct np_topo *topo, const struct np_predict
 		if (plan->memory)
 			pages[id] = in ? total_pages * plan->share[i] : 0;
 		if (plan->threads && ncpus > 0)
-			cpu[id] = in ? total_cpu * np_cpuset_count(&topo->nodes[i].cpus) / ncpus : 0;
+			cpu[id] =
+				in ? total_cpu * np_cpuset_count(&topo->nodes[i].cpus) / ncpus : 0;
 	}
 }
 

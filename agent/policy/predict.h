@@ -36,7 +36,7 @@ struct np_predict_plan {
 };
 
 struct np_expected {
-	bool valid;		  /* false: no resident page, nothing to predict */
+	bool valid;		    /* false: no resident page, nothing to predict */
 	double remote_share_before; /* NAN: no CPU time known */
 	double remote_share_after;
 	double accel_local_share_before; /* NAN: no accelerator node */

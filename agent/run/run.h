@@ -61,7 +61,7 @@ struct np_managed {
 	/* for the metrics */
 	__u64 pages_moved;
 	__u64 pages_pinned; /* pinned long-term, found by its last memory move */
-	bool declined;	       /* its last plan left most of its memory off the node: left alone */
+	bool declined;	    /* its last plan left most of its memory off the node: left alone */
 	char declined_why[192]; /* what was logged, so it is said once (again when it changes) */
 	__u64 actions[NP_METRICS_ACT_KINDS];
 	bool seen; /* internal to discovery */

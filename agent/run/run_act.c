@@ -151,9 +151,10 @@ static bool declined(struct np_managed *mp, const struct np_proc_model *proc,
 		snprintf(mp->declined_why, sizeof(mp->declined_why), "%s", g.why);
 		np_expected_text(&plan->expected, expected, sizeof(expected));
 		np_log(NP_LOG_WARNING,
-		       "pid %d (%s): not placed on node %d: %s (expected: %s); better: %s%s%s", mp->pid,
-		       mp->comm, plan->target_node, g.why, expected, g.alternatives[0],
-		       g.nalternatives > 2 ? "; or " : "", g.nalternatives > 2 ? g.alternatives[1] : "");
+		       "pid %d (%s): not placed on node %d: %s (expected: %s); better: %s%s%s",
+		       mp->pid, mp->comm, plan->target_node, g.why, expected, g.alternatives[0],
+		       g.nalternatives > 2 ? "; or " : "",
+		       g.nalternatives > 2 ? g.alternatives[1] : "");
 	}
 	return true;
 }

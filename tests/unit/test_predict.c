@@ -45,8 +45,9 @@ static void matrix(const struct np_topo *topo, struct np_measure *m)
 
 static struct np_predict_plan single(int node, __u64 planned)
 {
-	return (struct np_predict_plan){ .target_node = node, .threads = true, .memory = true,
-					 .pages_planned = planned };
+	return (struct np_predict_plan){
+		.target_node = node, .threads = true, .memory = true, .pages_planned = planned
+	};
 }
 
 TEST(predict_slit_21_all_remote_to_all_local)
@@ -141,7 +142,8 @@ TEST(predict_measured_matrix)
 TEST(predict_four_nodes_measured_and_slit)
 {
 	struct np_topo *topo = topo_of(4, 32);
-	__u64 cpu[NP_BPF_MAX_NODES] = { 0, 0, 500, 500 }, pages[NP_BPF_MAX_NODES] = { 0, 0, 0, 1000 };
+	__u64 cpu[NP_BPF_MAX_NODES] = { 0, 0, 500, 500 },
+	      pages[NP_BPF_MAX_NODES] = { 0, 0, 0, 1000 };
 	struct np_predict_plan plan = single(3, 1000);
 	struct np_measure m;
 	struct np_expected e;
