@@ -133,22 +133,24 @@ static void placed(struct np_run *r, struct np_managed *mp, const struct np_flee
 
 /*
  * Never worse: a plan leaving most of its memory off the target leaves the process alone,
- * said once (again when the words change), and checked again at its next follow-up.
+ * said once (again for another node, or after a plan carried out), and checked again at its
+ * next follow-up.
  */
 static bool declined(struct np_managed *mp, const struct np_proc_model *proc,
 		     const struct np_plan *plan, unsigned int only)
 {
 	struct np_guard g;
 	char expected[256];
+	bool was;
 
 	np_guard_check(proc, plan, only, mp->pages_pinned, &g);
+	was = mp->declined && mp->declined_node == plan->target_node;
 	mp->declined = g.declined;
-	if (!g.declined) {
-		mp->declined_why[0] = '\0';
+	mp->declined_node = plan->target_node;
+	if (!g.declined)
 		return false;
-	}
-	if (strcmp(mp->declined_why, g.why)) {
-		snprintf(mp->declined_why, sizeof(mp->declined_why), "%s", g.why);
+	/* the figures move with every MB of free memory: the verdict is the news, not they */
+	if (!was) {
 		np_expected_text(&plan->expected, expected, sizeof(expected));
 		np_log(NP_LOG_WARNING,
 		       "pid %d (%s): not placed on node %d: %s (expected: %s); better: %s%s%s",
