@@ -713,4 +713,29 @@ fi
 
 . "$here/cli_identity.sh"
 
+# Issue 14: every plan says what it buys (one node here: nothing remote, source SLIT); the
+# never-worse guard cannot trigger on one node, and --force is an option of place.
+sleep 60 &
+predicted=$!
+"$np" place --pid $predicted --node 0 --dry-run --sample 0 --journal "$tmp/p14.journal" \
+	>"$tmp/p14.txt" 2>&1
+check "place: the plan's prediction (text)" grep -q \
+	"^  expected   remote reads 0% -> 0%, read rate x1.0 (from SLIT distances)$" "$tmp/p14.txt"
+check "place: no plan declined on one node" test "$(grep -c declined "$tmp/p14.txt")" -eq 0
+"$np" place --pid $predicted --node 0 --dry-run --sample 0 --json --force \
+	--journal "$tmp/p14.journal" >"$tmp/p14.json" 2>/dev/null
+check_eq "place --force --json: exit 0" "$?" 0
+check_eq "place --json: plan.expected" \
+	"$(jq -c '.plan.expected | [.remote_share_before, .remote_share_after, .read_rate_change, .source, .accelerator_local_share_after]' "$tmp/p14.json")" \
+	'[0,0,1,"slit",null]'
+check_eq "place --json: not declined" "$(jq -c .declined "$tmp/p14.json")" null
+check "place --help names --force" sh -c "'$np' place --help | grep -q -- '--force'"
+if [ "$(id -u)" = 0 ]; then
+	"$np" report --pid $predicted --duration 0.3 --json >"$tmp/p14r.json" 2>/dev/null
+	check_eq "report --json: each process's expected (its recommended plan)" \
+		"$(jq -c '.processes[0].expected | [.remote_share_after, .source]' "$tmp/p14r.json")" \
+		'[0,"slit"]'
+fi
+kill $predicted
+
 finish

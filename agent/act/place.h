@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "act/act.h"
+#include "policy/guard.h"
 #include "policy/plan.h"
 #include "policy/shared_files.h"
 #include "sample/sampler.h"
@@ -32,6 +33,8 @@ struct np_place {
 	char irq_sources[256];	/* "0000:40:02.0 (eth0), 0000:40:01.0" */
 	/* files it shares with other processes, decided (NULL: not looked at) */
 	const struct np_shared_files *shared;
+	/* the never-worse guard's verdict (NULL: not asked); declined: nothing is done */
+	const struct np_guard *guard;
 	struct np_place_outcome outcome;
 };
 

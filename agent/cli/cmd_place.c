@@ -26,6 +26,7 @@
 #include "output/progress.h"
 #include "model/report.h"
 #include "output/place_output.h"
+#include "policy/guard.h"
 #include "policy/shared_files.h"
 #include "sample/window.h"
 #include "topo/device_name.h"
@@ -35,7 +36,7 @@ struct place_args {
 	int node;		/* NP_NO_NODE: the model decides */
 	const char *device;
 	unsigned int only;
-	bool dry_run, json, progress;
+	bool dry_run, json, progress, force;
 	double max_rate_mbps;
 	long reserve_mb;
 	struct np_balancing balancing;
@@ -55,10 +56,12 @@ struct place_job {
 	struct np_report report;
 	struct np_proc_model *proc; /* into report */
 	struct np_plan_opts popts;
-	struct np_cpuset allowed;
+	struct np_cpuset allowed, affinity;
 	int irqs[NP_PLAN_MAX_IRQS], nirqs;
 	struct np_plan *plan;
 	struct np_shared_files shared;
+	struct np_measure measure;
+	struct np_guard guard;
 	unsigned long *hot;
 	int nhot;
 	struct np_place place;
@@ -71,7 +74,7 @@ static void place_usage(FILE *out)
 		"usage: numaplace place --pid PID [--node N | --device DEV] [--only LIST] [--dry-run]\n"
 		"                       [--json] [--max-rate MBPS] [--reserve MB] [--balancing MODE]\n"
 		"                       [--nic IFACE,...] [--sample SECS|auto] [--pause-ms MS]\n"
-		"                       [--pause-below MBPS] [--progress] [--journal FILE]\n"
+		"                       [--pause-below MBPS] [--progress] [--journal FILE] [--force]\n"
 		"                       [--cgroup keep|move|extend]\n"
 		"\n"
 		"  --pid PID          the process to place (all its threads, its memory, its devices' IRQs)\n"
@@ -98,7 +101,10 @@ static void place_usage(FILE *out)
 		"  --journal FILE     undo journal (%s)\n"
 		"  --cgroup MODE      a cgroup cpuset that leaves the target node out: keep (refuse,\n"
 		"                     naming the fix), move (set it to the node's CPUs and memory\n"
-		"                     node), extend (add them); journaled, never under kubepods (keep)\n",
+		"                     node), extend (add them); journaled, never under kubepods (keep)\n"
+		"  --force            carry out a plan that leaves most of its memory off the target\n"
+		"                     node (without it, place prints the plan, the prediction and\n"
+		"                     better alternatives, and changes nothing)\n",
 		NP_DEFAULT_MAX_RATE_MBPS, NP_DEFAULT_PAUSE_MS, NP_PAUSE_BELOW_MBPS,
 		NP_JOURNAL_DEFAULT);
 }
@@ -115,6 +121,9 @@ static bool set_plain_option(int opt, struct place_args *a)
 		return true;
 	case 'G':
 		a->progress = true;
+		return true;
+	case 'F':
+		a->force = true;
 		return true;
 	case 'D':
 		a->device = optarg;
@@ -214,6 +223,7 @@ static int parse_args(int argc, char **argv, struct place_args *a, int *exit_cod
 		{ "pause-below", required_argument, NULL, 'B' },
 		{ "progress", no_argument, NULL, 'G' },
 		{ "cgroup", required_argument, NULL, 'C' },
+		{ "force", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -490,6 +500,28 @@ static void cgroup_note(struct place_job *j)
 					 sizeof(plan->warnings[0]));
 }
 
+/*
+ * Never worse without saying so: a plan leaving most of its memory off the target is shown,
+ * with better ways, and carried out only with --force. Pages of files shared with processes
+ * elsewhere stay whatever the move does.
+ */
+static void guard(struct place_job *j)
+{
+	__u64 stay = 0;
+
+	for (int i = 0; j->place.shared && i < j->shared.nfiles; i++)
+		stay += j->shared.files[i].conflict ? j->shared.files[i].pages : 0;
+	np_guard_check(j->proc, j->plan, j->a.only, stay, &j->guard);
+	j->place.guard = &j->guard;
+	if (!j->guard.declined || !j->a.force)
+		return;
+	/* forced: said among the warnings, and carried out */
+	j->place.guard = NULL;
+	if (j->plan->nwarnings < NP_PLAN_MAX_WARNINGS)
+		snprintf(j->plan->warnings[j->plan->nwarnings++], sizeof(j->plan->warnings[0]),
+			 "%s; carried out all the same (--force)", j->guard.why);
+}
+
 /* The plan: what moves where, its IRQs included. */
 static int plan(struct place_job *j)
 {
@@ -516,6 +548,8 @@ static int plan(struct place_job *j)
 	po->nirqs = j->nirqs;
 	po->irqbalance_running = j->topo->kernel.irqbalance_pid > 0;
 	po->window_ns = j->report.data.window_ns;
+	po->measure = np_measure_load(j->topo, &j->measure) ? NULL : &j->measure;
+	po->affinity = np_thread_affinity(j->a.pid, &j->affinity) ? NULL : &j->affinity;
 	if (cgroup_decide(j))
 		return NP_EXIT_USAGE;
 	err = np_plan_make(j->topo, j->proc, po, j->plan, msg, sizeof(msg));
@@ -525,6 +559,7 @@ static int plan(struct place_job *j)
 	}
 	cgroup_note(j);
 	shared_files(j);
+	guard(j);
 	j->nhot = np_place_hot_addresses(&j->report.data, j->a.pid, &j->hot);
 	j->place.topo = j->topo;
 	j->place.proc = j->proc;
@@ -629,7 +664,7 @@ static int place_steps(struct place_job *j)
 	/* the plan is seen before anything changes; one that cannot be shown changes nothing */
 	if (np_cli_output_done("place", stdout, "standard output"))
 		return NP_EXIT_RUNTIME;
-	if (!j->a.dry_run) {
+	if (!j->a.dry_run && !(j->guard.declined && !j->a.force)) {
 		rc = act(j);
 		if (rc)
 			return rc;

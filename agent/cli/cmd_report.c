@@ -364,6 +364,7 @@ int np_cmd_report(int argc, char **argv)
 	struct np_target_opts target = { .forced_device = -1, .forced_node = NP_NO_NODE };
 	struct np_report report = { .scope = NP_SCOPE_DEFAULT };
 	struct np_topo *topo = NULL;
+	struct np_measure measure;
 	pid_t *pids = NULL;
 	FILE *out = NULL;
 	int rc, npids = 0;
@@ -379,6 +380,7 @@ int np_cmd_report(int argc, char **argv)
 	if (!topo)
 		goto cleanup;
 	report.topo = topo;
+	report.measure = np_measure_load(topo, &measure) ? NULL : &measure;
 	rc = choose_device(topo, a.device, &target.forced_device);
 	if (!rc)
 		rc = np_cli_need_root("report", "to load BPF programs (or CAP_BPF, CAP_PERFMON and "

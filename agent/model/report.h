@@ -7,6 +7,7 @@
 #include "model/model.h"
 #include "model/shared_files.h"
 #include "sample/sampler.h"
+#include "topo/measure.h"
 
 #define NP_REPORT_SCHEMA 1
 
@@ -34,6 +35,7 @@ struct np_report {
 	 * (policy/cpuset_fix.h), NULL when none; NULL: not looked at (report fills it)
 	 */
 	char **cpuset_conflicts;
+	const struct np_measure *measure; /* for the predictions; NULL: the SLIT distances */
 };
 
 /* Gather: per-process models from the sampler's data, /proc and move_pages(2). */

@@ -5,6 +5,7 @@
 
 #include "lib/pages.h"
 #include "lib/text_escape.h"
+#include "output/expected_output.h"
 #include "output/json_text.h"
 #include "output/place_output.h"
 #include "output/shared_output.h"
@@ -31,6 +32,15 @@ static void print_balancing(const struct np_place *p, FILE *out)
 				fprintf(out, "; %s %ld -> %ld", np_knob_names[i], k->knobs[i],
 					b->value[i]);
 	fprintf(out, ")\n");
+}
+
+/* What the plan buys: "expected   remote reads 100% -> 2%, read rate x1.8 (from ...)". */
+static void print_expected(const struct np_place *p, FILE *out)
+{
+	char text[256];
+
+	np_expected_text(&p->plan->expected, text, sizeof(text));
+	fprintf(out, "  expected   %s\n", text);
 }
 
 void np_place_print_plan(const struct np_place *p, FILE *out)
@@ -93,8 +103,15 @@ void np_place_print_plan(const struct np_place *p, FILE *out)
 	}
 	if (only & NP_PLAN_ONLY_BALANCING)
 		print_balancing(p, out);
+	print_expected(p, out);
 	for (int i = 0; i < plan->nwarnings; i++)
 		fprintf(out, "  warning:   %s\n", plan->warnings[i]);
+	if (p->guard && p->guard->declined) {
+		np_guard_print(p->guard, "  ", out);
+		fprintf(out, "%s\n",
+			p->dry_run ? "without --force, place declines this plan"
+				   : "nothing changed (--force carries the plan out)");
+	}
 }
 
 void np_place_print_outcome(const struct np_place *p, FILE *out)
@@ -221,6 +238,7 @@ static struct json_object *plan_json(const struct np_place *p)
 		json_object_array_add(warnings, json_object_new_string(plan->warnings[i]));
 	json_object_object_add(o, "warnings", warnings);
 	json_object_object_add(o, "shared_files", np_shared_files_json(p->shared));
+	json_object_object_add(o, "expected", np_expected_json(&plan->expected));
 	return o;
 }
 
@@ -241,6 +259,7 @@ struct json_object *np_place_to_json(const struct np_place *p)
 			json_object_array_add(only, json_object_new_string(parts[i]));
 	json_object_object_add(o, "only", only);
 	json_object_object_add(o, "plan", plan_json(p));
+	json_object_object_add(o, "declined", np_guard_json(p->guard));
 	if (!out->done) {
 		json_object_object_add(o, "result", NULL);
 		return o;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "output/expected_output.h"
 #include "output/json_text.h"
 #include "output/report_output.h"
 #include "output/shared_output.h"
@@ -118,6 +119,17 @@ static void add_identity(struct json_object *o, const struct np_proc_model *p)
 			       p->cgroup.path[0] ? np_json_text(p->cgroup.path) : NULL);
 }
 
+/* "expected": the prediction of its recommended plan (place --node TARGET), null without. */
+static void add_expected(struct json_object *o, const struct np_report *r,
+			 const struct np_proc_model *p)
+{
+	struct np_expected e;
+
+	json_object_object_add(o, "expected",
+			       np_report_expected(r, p, &e) && e.valid ? np_expected_json(&e)
+								       : NULL);
+}
+
 static struct json_object *proc_json(const struct np_report *report, const struct np_proc_model *p)
 {
 	struct json_object *o = json_object_new_object(), *threads = json_object_new_array();
@@ -155,6 +167,7 @@ static struct json_object *proc_json(const struct np_report *report, const struc
 		report->cpuset_conflicts && report->cpuset_conflicts[p - report->procs]
 			? json_object_new_string(report->cpuset_conflicts[p - report->procs])
 			: NULL);
+	add_expected(o, report, p);
 	for (int i = 0; i < p->accel.ndevices; i++)
 		json_object_array_add(devices, json_object_new_string(
 						       report->topo->devices[p->accel.devices[i]].pci));

@@ -7,6 +7,7 @@
 #include "lib/pages.h"
 #include "lib/text_escape.h"
 #include "output/identity_text.h"
+#include "output/expected_output.h"
 #include "output/report_output.h"
 #include "output/shared_output.h"
 
@@ -219,6 +220,18 @@ static void print_worst_threads(const struct np_report *r, FILE *out)
 	free(all);
 }
 
+/* What the recommended placement buys, predicted. */
+static void print_expected(const struct np_report *r, const struct np_proc_model *p, FILE *out)
+{
+	struct np_expected e;
+	char text[256];
+
+	if (!np_report_expected(r, p, &e) || !e.valid)
+		return;
+	np_expected_text(&e, text, sizeof(text));
+	fprintf(out, "    expected:     %s\n", text);
+}
+
 static void print_recommendations(const struct np_report *r, FILE *out)
 {
 	bool any = false;
@@ -248,6 +261,7 @@ static void print_recommendations(const struct np_report *r, FILE *out)
 		else
 			fprintf(out, "    now:          numaplace place --pid %d --node %d\n",
 				p->info.pid, p->target_node);
+		print_expected(r, p, out);
 		fprintf(out, "    next start:   numactl --cpunodebind=%d --membind=%d %s\n",
 			p->target_node, p->target_node, p->info.cmdline[0] ? p->info.cmdline : comm);
 		if (p->totals.numa_migrated || p->totals.numa_moves)

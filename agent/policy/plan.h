@@ -9,6 +9,7 @@
 
 #include "policy/balancing.h"
 #include "model/model.h"
+#include "policy/predict.h"
 
 /* Migration budget when --max-rate is not given (see README: "Why 1024 MB/s"). */
 #define NP_DEFAULT_MAX_RATE_MBPS 1024
@@ -43,6 +44,9 @@ struct np_plan_opts {
 	 * (policy/cpuset_fix.h), the words of the refusal; NULL when there is none
 	 */
 	const char *cpuset_conflict;
+	const struct np_measure *measure; /* for the prediction; NULL: the SLIT distances */
+	/* its main thread's affinity: where it runs when no CPU time was sampled (NULL: allowed) */
+	const struct np_cpuset *affinity;
 };
 
 struct np_plan {
@@ -60,6 +64,7 @@ struct np_plan {
 	struct np_balancing balancing; /* choice KEEP when balancing is not in --only */
 	int nwarnings;
 	char warnings[NP_PLAN_MAX_WARNINGS][256];
+	struct np_expected expected; /* what it buys (predict.h) */
 };
 
 /* "threads,memory": some of threads,memory,irqs,balancing, none twice. 0 or -EINVAL. */
@@ -75,5 +80,16 @@ long np_plan_default_reserve_mb(const struct np_node *node);
  */
 int np_plan_make(const struct np_topo *topo, const struct np_proc_model *proc,
 		 const struct np_plan_opts *opts, struct np_plan *plan, char *msg, size_t msglen);
+
+/*
+ * plan->expected for a single-target plan (plan_expect.c); without sampled CPU time the
+ * threads count as spread over the CPUs they may use.
+ */
+void np_plan_expect(const struct np_topo *topo, const struct np_proc_model *proc,
+		    const struct np_plan_opts *opts, struct np_plan *plan);
+
+/* The same for report's recommendation: all of it to its target node, the default reserve. */
+void np_plan_expect_recommended(const struct np_topo *topo, const struct np_measure *m,
+				const struct np_proc_model *proc, struct np_expected *e);
 
 #endif

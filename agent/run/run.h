@@ -65,6 +65,8 @@ struct np_managed {
 	/* for the metrics */
 	__u64 pages_moved;
 	__u64 pages_pinned; /* pinned long-term, found by its last memory move */
+	bool declined;	   /* its last plan left most of its memory off the node: left alone */
+	int declined_node; /* that plan's node: said once, again for another node */
 	__u64 actions[NP_METRICS_ACT_KINDS];
 	bool seen; /* internal to discovery */
 };

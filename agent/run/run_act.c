@@ -23,6 +23,7 @@
 #include "act/place.h"
 #include "act/place_cgroup.h"
 #include "model/report.h"
+#include "policy/guard.h"
 #include "run/run.h"
 
 static void count_failures(struct np_run *r, const struct np_act_result *res, const char *what,
@@ -171,6 +172,60 @@ static int act_all(struct np_run *r, struct np_managed *mp, struct np_place_cgro
 	return err;
 }
 
+/* The placement's line (the accelerator and who named it, what it should buy) and counts. */
+static void placed(struct np_run *r, struct np_managed *mp, const struct np_fleet_decision *d,
+		   const struct np_place *place)
+{
+	const struct np_place_outcome *o = &place->outcome;
+	char expected[256];
+
+	np_expected_text(&place->plan->expected, expected, sizeof(expected));
+	np_log(NP_LOG_INFO,
+	       "placed pid %d (%s) on node %d: %s%s%s%s; threads pinned %d, IRQs steered %d, "
+	       "memory %.0f of %.0f MB moved in %.1f s; expected: %s",
+	       mp->pid, mp->comm, d->node, d->reason, mp->accel_note[0] ? " [" : "", mp->accel_note,
+	       mp->accel_note[0] ? "]" : "", o->threads.changed, o->irqs.changed,
+	       np_pages_mb(o->memory.pages_moved), np_pages_mb(o->memory.pages_misplaced),
+	       o->memory.seconds, expected);
+	mp->actions[NP_METRICS_ACT_THREADS] += o->threads.changed > 0;
+	mp->actions[NP_METRICS_ACT_IRQS] += o->irqs.changed > 0;
+	count_failures(r, &o->threads, "threads", mp);
+	count_failures(r, &o->irqs, "IRQs", mp);
+	count_failures(r, &o->irqbalance, "irqbalance", mp);
+	if (o->memory_ran || o->memory.error[0]) /* error alone: refused by the cpuset */
+		memory_done(r, mp, &o->memory);
+}
+
+/*
+ * Never worse: a plan leaving most of its memory off the target leaves the process alone,
+ * said once (again for another node, or after a plan carried out), and checked again at its
+ * next follow-up.
+ */
+static bool declined(struct np_managed *mp, const struct np_proc_model *proc,
+		     const struct np_plan *plan, unsigned int only)
+{
+	struct np_guard g;
+	char expected[256];
+	bool was;
+
+	np_guard_check(proc, plan, only, mp->pages_pinned, &g);
+	was = mp->declined && mp->declined_node == plan->target_node;
+	mp->declined = g.declined;
+	mp->declined_node = plan->target_node;
+	if (!g.declined)
+		return false;
+	/* the figures move with every MB of free memory: the verdict is the news, not they */
+	if (!was) {
+		np_expected_text(&plan->expected, expected, sizeof(expected));
+		np_log(NP_LOG_WARNING,
+		       "pid %d (%s): not placed on node %d: %s (expected: %s); better: %s%s%s",
+		       mp->pid, mp->comm, plan->target_node, g.why, expected, g.alternatives[0],
+		       g.nalternatives > 2 ? "; or " : "",
+		       g.nalternatives > 2 ? g.alternatives[1] : "");
+	}
+	return true;
+}
+
 static void place_process(struct np_run *r, struct np_managed *mp,
 			  const struct np_fleet_decision *d, const struct np_sample_data *snap)
 {
@@ -183,10 +238,11 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 	struct np_shared_files shared;
 	struct np_plan *plan = calloc(1, sizeof(*plan));
 	struct np_place_cgroup *pc = calloc(1, sizeof(*pc));
+	struct np_measure *measure = calloc(1, sizeof(*measure));
 	const struct np_proc_model *proc = NULL;
 	int irqs[NP_PLAN_MAX_IRQS], nirqs = 0, nhot = 0, err;
 	unsigned long *hot = NULL;
-	struct np_cpuset allowed;
+	struct np_cpuset allowed, affinity;
 	char msg[256];
 
 	if (!plan || !pc || own_data(snap, mp->pid, &report.data) ||
@@ -206,8 +262,13 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 		np_place_irqs(r->topo, proc, mp->forced_device, NULL, irqs, &nirqs,
 			      place.irq_sources, sizeof(place.irq_sources), msg, sizeof(msg));
 	}
+	if (measure && !np_measure_load(r->topo, measure))
+		popts.measure = measure;
+	popts.affinity = np_thread_affinity(mp->pid, &affinity) ? NULL : &affinity;
 	if (make_plan(r, mp, d->node, proc, irqs, nirqs, snap->window_ns, pc, &allowed, &popts,
 		      plan))
+		goto out;
+	if (declined(mp, proc, plan, popts.only))
 		goto out;
 	nhot = np_place_hot_addresses(snap, mp->pid, &hot);
 	if ((popts.only & NP_PLAN_ONLY_MEMORY) && !np_run_shared_files(r, mp, d->node, &shared))
@@ -229,26 +290,7 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 
 		err = act_all(r, mp, pc, &place, &ao, hot, nhot);
 	}
-	{
-		const struct np_place_outcome *o = &place.outcome;
-
-		/* the accelerator and who named it (nvml, kfd, env, files) */
-		np_log(NP_LOG_INFO,
-		       "placed pid %d (%s) on node %d: %s%s%s%s; threads pinned %d, IRQs steered "
-		       "%d, "
-		       "memory %.0f of %.0f MB moved in %.1f s",
-		       mp->pid, mp->comm, d->node, d->reason, mp->accel_note[0] ? " [" : "",
-		       mp->accel_note, mp->accel_note[0] ? "]" : "", o->threads.changed,
-		       o->irqs.changed, np_pages_mb(o->memory.pages_moved),
-		       np_pages_mb(o->memory.pages_misplaced), o->memory.seconds);
-		mp->actions[NP_METRICS_ACT_THREADS] += o->threads.changed > 0;
-		mp->actions[NP_METRICS_ACT_IRQS] += o->irqs.changed > 0;
-		count_failures(r, &o->threads, "threads", mp);
-		count_failures(r, &o->irqs, "IRQs", mp);
-		count_failures(r, &o->irqbalance, "irqbalance", mp);
-		if (o->memory_ran || o->memory.error[0]) /* error alone: refused by the cpuset */
-			memory_done(r, mp, &o->memory);
-	}
+	placed(r, mp, d, &place);
 	if (err) {
 		r->actions_failed++;
 		np_log(NP_LOG_ERR, "pid %d (%s): journal %s: %s; that change was not made",
@@ -259,6 +301,7 @@ out:
 	free(hot);
 	free(plan);
 	free(pc);
+	free(measure);
 }
 
 static void follow_up(struct np_run *r, struct np_managed *mp, const struct np_fleet_decision *d,
@@ -371,9 +414,11 @@ void np_run_act(struct np_run *r, struct np_managed *mp, const struct np_fleet_d
 		       d->node, d->reason);
 		return;
 	}
-	if (d->action == NP_FLEET_PLACE) {
+	/* a declined placement is no placement: the whole check again, not a follow-up */
+	if (d->action == NP_FLEET_PLACE || (mp->declined && snap)) {
 		place_process(r, mp, d, snap);
-		np_run_count_placement(r, mp);
+		if (!mp->declined)
+			np_run_count_placement(r, mp);
 	} else
 		follow_up(r, mp, d, snap);
 }

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Predictions and declined plans on paper (see expected_output.h). */
+#include <math.h>
+#include <stdio.h>
+
+#include "lib/pages.h"
+#include "output/expected_output.h"
+
+/* Three decimals, like report's ratios: estimates, more digits would be noise. */
+static struct json_object *figure(double value)
+{
+	char text[32];
+
+	if (isnan(value))
+		return NULL;
+	snprintf(text, sizeof(text), "%.3f", value);
+	return json_object_new_double_s(value, text);
+}
+
+struct json_object *np_expected_json(const struct np_expected *e)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "remote_share_before", figure(e->remote_share_before));
+	json_object_object_add(o, "remote_share_after", figure(e->remote_share_after));
+	json_object_object_add(o, "accelerator_local_share_before",
+			       figure(e->accel_local_share_before));
+	json_object_object_add(o, "accelerator_local_share_after",
+			       figure(e->accel_local_share_after));
+	json_object_object_add(o, "read_rate_change", figure(e->read_rate_change));
+	json_object_object_add(o, "source", json_object_new_string(e->source ? e->source : "slit"));
+	return o;
+}
+
+struct json_object *np_guard_json(const struct np_guard *g)
+{
+	struct json_object *o, *alts;
+
+	if (!g || !g->declined)
+		return NULL;
+	o = json_object_new_object();
+	alts = json_object_new_array();
+	json_object_object_add(o, "why", json_object_new_string(g->why));
+	json_object_object_add(o, "resident_pages", json_object_new_uint64(g->resident));
+	json_object_object_add(o, "on_target_pages", json_object_new_uint64(g->on_target));
+	json_object_object_add(
+		o, "free_mb_needed",
+		g->free_pages ? json_object_new_int64((int64_t)(np_pages_mb(g->free_pages) + 0.5))
+			      : NULL);
+	for (int i = 0; i < g->nalternatives; i++)
+		json_object_array_add(alts, json_object_new_string(g->alternatives[i]));
+	json_object_object_add(o, "alternatives", alts);
+	return o;
+}
+
+void np_guard_print(const struct np_guard *g, const char *prefix, FILE *out)
+{
+	fprintf(out, "%sdeclined: %s\n", prefix, g->why);
+	for (int i = 0; i < g->nalternatives; i++)
+		fprintf(out, "%s  better: %s\n", prefix, g->alternatives[i]);
+}
+
+bool np_report_expected(const struct np_report *r, const struct np_proc_model *p,
+			struct np_expected *e)
+{
+	if (p->exited || p->target_node < 0 || p->target_node >= NP_BPF_MAX_NODES ||
+	    !p->has_residency)
+		return false;
+	np_plan_expect_recommended(r->topo, r->measure, p, e);
+	return true;
+}
