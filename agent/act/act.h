@@ -16,6 +16,7 @@
 
 #include "lib/cpulist.h"
 #include "lib/journal.h"
+#include "lib/np_common.h" /* NP_MAX_NODES */
 #include "act/pacer.h" /* NP_PAUSE_BELOW_MBPS */
 
 struct np_kstate;
@@ -91,8 +92,20 @@ struct np_mem_range {
 	unsigned long start, end;
 };
 
+/*
+ * An interleave: every 2 MB region of the process goes whole to one node of the set, chosen as
+ * the mover meets it so that each node's part stays near its share (the node it is on when
+ * that one is behind): pages move only where their region's node is another.
+ */
+struct np_move_spread {
+	__u64 nodes;			      /* bit n: node n */
+	double share[NP_MAX_NODES];	      /* by node id, summing to 1 */
+	__u64 reserve_pages[NP_MAX_NODES]; /* by node id: the free memory each node keeps */
+};
+
 struct np_move_opts {
-	int target_node;
+	int target_node; /* with spread: where the movers run, the lowest node of the set */
+	const struct np_move_spread *spread; /* NULL: every page to target_node */
 	double max_rate_mbps;	 /* 0: no limit */
 	__u64 max_pages;	 /* what the plan allows (the reserve); ~0: no limit */
 	__u64 expected_pages;	 /* misplaced when planned: the progress line's total */

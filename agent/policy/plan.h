@@ -8,6 +8,7 @@
 #define NP_PLAN_H
 
 #include "policy/balancing.h"
+#include "policy/interleave.h"
 #include "model/model.h"
 
 /* Migration budget when --max-rate is not given (see README: "Why 1024 MB/s"). */
@@ -55,6 +56,7 @@ struct np_plan {
 	struct np_balancing balancing; /* choice KEEP when balancing is not in --only */
 	int nwarnings;
 	char warnings[NP_PLAN_MAX_WARNINGS][256];
+	struct np_interleave interleave; /* on: the process is spread over nodes (cpus: theirs) */
 };
 
 /* "threads,memory": some of threads,memory,irqs,balancing, none twice. 0 or -EINVAL. */
@@ -69,5 +71,14 @@ long np_plan_default_reserve_mb(const struct np_node *node);
  */
 int np_plan_make(const struct np_topo *topo, const struct np_proc_model *proc,
 		 const struct np_plan_opts *opts, struct np_plan *plan, char *msg, size_t msglen);
+
+/*
+ * (plan_interleave.c) The plan of an interleave over nodes (bit n: node n, checked by
+ * np_interleave_parse): threads on all their CPUs, memory by each node's share, IRQs and
+ * balancing as np_plan_make has them. opts->target_node is not used. 0 or -EINVAL with msg.
+ */
+int np_plan_interleave(const struct np_topo *topo, const struct np_proc_model *proc,
+		       const struct np_plan_opts *opts, __u64 nodes, struct np_plan *plan, char *msg,
+		       size_t msglen);
 
 #endif
