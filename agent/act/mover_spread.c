@@ -18,14 +18,17 @@ static int region_node(struct np_mover *m, int cur, uint64_t pages)
 {
 	const struct np_move_spread *s = m->opts->spread;
 	double total, best_gap = 0;
+	bool stays;
 	int best = -1;
 
 	pthread_mutex_lock(&m->lock);
 	total = (double)(m->assigned_total + pages);
-	if (cur >= 0 && cur < NP_MAX_NODES && (s->nodes >> cur & 1) &&
-	    (double)m->assigned[cur] + (double)pages / 2 <= s->share[cur] * total)
+	/* where it is, while that node is not ahead of its share with it */
+	stays = cur >= 0 && cur < NP_MAX_NODES && (s->nodes >> cur & 1) &&
+		(double)m->assigned[cur] + (double)pages / 2 <= s->share[cur] * total;
+	if (stays)
 		best = cur;
-	for (int n = 0; best < 0 && n < NP_MAX_NODES; n++) {
+	for (int n = 0; !stays && n < NP_MAX_NODES; n++) {
 		double gap = s->share[n] * total - (double)m->assigned[n];
 
 		if ((s->nodes >> n & 1) && (best < 0 || gap > best_gap)) {
