@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "policy/balancing.h"
+#include "policy/interleave.h"
 #include "lib/log.h"
 #include "lib/pattern.h"
 #include "topo/device_name.h"
@@ -49,6 +50,7 @@ struct np_match {
 	double remote_threshold;       /* act when the remote ratio stays above this ... */
 	int sustain;		       /* ... for this many intervals in a row */
 	double min_move_interval_s;    /* between two moves of one process */
+	enum np_placement placement;   /* one node, interleaved over all, or as suits it */
 };
 
 struct np_config {

@@ -29,6 +29,7 @@ const char *const np_config_match_keys[] = {
 	"nic",	       "min_rss_mb",
 	"min_cpu",     "remote_threshold",
 	"sustain",     "min_move_interval",
+	"placement",
 };
 
 _Static_assert(NP_ARRAY_SIZE(np_config_global_keys) == NP_G_COUNT, "a name per [global] key");
@@ -243,6 +244,12 @@ int np_config_set_match_key(struct np_match *m, enum np_match_key key, const cha
 			return np_config_reason(msg, msglen,
 						"expected seconds in 0..604800, got \"%s\"", value);
 		m->min_move_interval_s = number;
+		return 0;
+	case NP_M_PLACEMENT:
+		if (np_placement_parse(value, &m->placement))
+			return np_config_reason(msg, msglen,
+						"expected node, interleave or auto, got \"%s\"",
+						value);
 		return 0;
 	case NP_M_COUNT:
 		break;

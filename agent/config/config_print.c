@@ -75,6 +75,7 @@ static void print_match(FILE *out, const struct np_match *m)
 	print_decimal(out, "remote_threshold", m->remote_threshold);
 	fprintf(out, "sustain = %d\n", m->sustain);
 	print_decimal(out, "min_move_interval", m->min_move_interval_s);
+	fprintf(out, "placement = %s\n", np_placement_name(m->placement));
 }
 
 void np_config_print(FILE *out, const struct np_config *cfg)

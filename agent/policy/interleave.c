@@ -16,6 +16,23 @@ void np_interleave_format(__u64 nodes, char *buf, size_t len)
 		buf[0] = '\0';
 }
 
+static const char *const placement_names[] = { "node", "interleave", "auto" };
+
+int np_placement_parse(const char *text, enum np_placement *p)
+{
+	for (size_t i = 0; i < NP_ARRAY_SIZE(placement_names); i++)
+		if (!strcmp(text, placement_names[i])) {
+			*p = (enum np_placement)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *np_placement_name(enum np_placement p)
+{
+	return (unsigned int)p < NP_ARRAY_SIZE(placement_names) ? placement_names[p] : "?";
+}
+
 /* The online nodes with memory (within allowed_mems when known). */
 static __u64 memory_nodes(const struct np_topo *topo, __u64 allowed_mems)
 {

@@ -16,6 +16,17 @@
 #include "model/model.h"
 #include "topo/topo.h"
 
+/* How a run section places its processes (placement = node|interleave|auto). */
+enum np_placement {
+	NP_PLACEMENT_NODE,	 /* on one node (the default) */
+	NP_PLACEMENT_INTERLEAVE, /* over every node with CPUs and memory it may use */
+	NP_PLACEMENT_AUTO,	 /* interleaved when no one node suits it (see fleet.h) */
+};
+
+/* "node", "interleave", "auto" into *p; -EINVAL for anything else. */
+int np_placement_parse(const char *text, enum np_placement *p);
+const char *np_placement_name(enum np_placement p);
+
 /* Pages are planned and moved by 2 MB region, so a transparent huge page stays whole. */
 #define NP_INTERLEAVE_GRAIN_PAGES 512 /* 4 KiB pages of 2 MB */
 

@@ -106,6 +106,47 @@ static const struct np_cpuset *cpuset_of(pid_t pid, struct np_cpuset *cpus, __u6
 	return np_cpuset_bounds_read("/", pid, cpus, mems) == 0 ? cpus : NULL;
 }
 
+/* The outcome of a placement in the log and the counts. */
+static void placed(struct np_run *r, struct np_managed *mp, const struct np_fleet_decision *d,
+		   const struct np_place_outcome *o)
+{
+	char where[96];
+
+	if (d->interleave) {
+		char nodes[64];
+
+		np_interleave_format(d->interleave, nodes, sizeof(nodes));
+		snprintf(where, sizeof(where), "interleaved over nodes %s", nodes);
+	} else {
+		snprintf(where, sizeof(where), "on node %d", d->node);
+	}
+	/* the accelerator and who named it (nvml, kfd, env, files) */
+	np_log(NP_LOG_INFO,
+	       "placed pid %d (%s) %s: %s%s%s%s; threads pinned %d, IRQs steered %d, memory %.0f "
+	       "of %.0f MB moved in %.1f s",
+	       mp->pid, mp->comm, where, d->reason, mp->accel_note[0] ? " [" : "", mp->accel_note,
+	       mp->accel_note[0] ? "]" : "", o->threads.changed, o->irqs.changed,
+	       np_pages_mb(o->memory.pages_moved), np_pages_mb(o->memory.pages_misplaced),
+	       o->memory.seconds);
+	mp->actions[NP_METRICS_ACT_THREADS] += o->threads.changed > 0;
+	mp->actions[NP_METRICS_ACT_IRQS] += o->irqs.changed > 0;
+	count_failures(r, &o->threads, "threads", mp);
+	count_failures(r, &o->irqs, "IRQs", mp);
+	count_failures(r, &o->irqbalance, "irqbalance", mp);
+	if (o->memory_ran || o->memory.error[0]) /* error alone: refused by the cpuset */
+		memory_done(r, mp, &o->memory);
+}
+
+/* One node's plan, or an interleave's over the decision's nodes. */
+static int plan_for(const struct np_run *r, const struct np_proc_model *proc,
+		    const struct np_plan_opts *popts, const struct np_fleet_decision *d,
+		    struct np_plan *plan, char *msg, size_t msglen)
+{
+	if (d->interleave)
+		return np_plan_interleave(r->topo, proc, popts, d->interleave, plan, msg, msglen);
+	return np_plan_make(r->topo, proc, popts, plan, msg, msglen);
+}
+
 static void place_process(struct np_run *r, struct np_managed *mp,
 			  const struct np_fleet_decision *d, const struct np_sample_data *snap)
 {
@@ -150,7 +191,7 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 	popts.nirqs = nirqs;
 	popts.irqbalance_running = r->topo->kernel.irqbalance_pid > 0;
 	popts.window_ns = snap->window_ns;
-	if (np_plan_make(r->topo, proc, &popts, plan, msg, sizeof(msg))) {
+	if (plan_for(r, proc, &popts, d, plan, msg, sizeof(msg))) {
 		r->actions_failed++;
 		np_log_ratelimited("plan", NP_LOG_WARNING, "pid %d (%s): cannot place it: %s",
 				   mp->pid, mp->comm, msg);
@@ -161,7 +202,9 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 		np_log_ratelimited("plan", NP_LOG_WARNING, "pid %d (%s) on node %d: %s", mp->pid,
 				   mp->comm, d->node, plan->warnings[i]);
 	nhot = np_place_hot_addresses(snap, mp->pid, &hot);
-	if ((popts.only & NP_PLAN_ONLY_MEMORY) && !np_run_shared_files(r, mp, d->node, &shared))
+	/* interleaved, it moves only its own pages: shared ones stay */
+	if ((popts.only & NP_PLAN_ONLY_MEMORY) && !d->interleave &&
+	    !np_run_shared_files(r, mp, d->node, &shared))
 		place.shared = &shared;
 	place.topo = r->topo;
 	place.proc = proc;
@@ -180,26 +223,7 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 
 		err = np_place_act(&place, &ao, hot, nhot);
 	}
-	{
-		const struct np_place_outcome *o = &place.outcome;
-
-		/* the accelerator and who named it (nvml, kfd, env, files) */
-		np_log(NP_LOG_INFO,
-		       "placed pid %d (%s) on node %d: %s%s%s%s; threads pinned %d, IRQs steered "
-		       "%d, "
-		       "memory %.0f of %.0f MB moved in %.1f s",
-		       mp->pid, mp->comm, d->node, d->reason, mp->accel_note[0] ? " [" : "",
-		       mp->accel_note, mp->accel_note[0] ? "]" : "", o->threads.changed,
-		       o->irqs.changed, np_pages_mb(o->memory.pages_moved),
-		       np_pages_mb(o->memory.pages_misplaced), o->memory.seconds);
-		mp->actions[NP_METRICS_ACT_THREADS] += o->threads.changed > 0;
-		mp->actions[NP_METRICS_ACT_IRQS] += o->irqs.changed > 0;
-		count_failures(r, &o->threads, "threads", mp);
-		count_failures(r, &o->irqs, "IRQs", mp);
-		count_failures(r, &o->irqbalance, "irqbalance", mp);
-		if (o->memory_ran || o->memory.error[0]) /* error alone: refused by the cpuset */
-			memory_done(r, mp, &o->memory);
-	}
+	placed(r, mp, d, &place.outcome);
 	if (err) {
 		r->actions_failed++;
 		np_log(NP_LOG_ERR, "pid %d (%s): journal %s: %s; that change was not made",
@@ -316,9 +340,10 @@ void np_run_act(struct np_run *r, struct np_managed *mp, const struct np_fleet_d
 	if (r->dry_run) {
 		/* the fleet counts a PLACE as done: its follow-ups would repeat every interval */
 		np_log(d->action == NP_FLEET_PLACE ? NP_LOG_INFO : NP_LOG_DEBUG,
-		       "dry run: would %s pid %d (%s) on node %d: %s",
+		       "dry run: would %s pid %d (%s) on node %d%s: %s",
 		       d->action == NP_FLEET_PLACE ? "place" : "follow up", mp->pid, mp->comm,
-		       d->node, d->reason);
+		       d->node, d->interleave ? " and the others it interleaves over" : "",
+		       d->reason);
 		return;
 	}
 	if (d->action == NP_FLEET_PLACE)

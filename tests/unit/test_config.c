@@ -436,12 +436,12 @@ TEST(config_structure_errors)
 	CHECK_LOAD_ERROR("[match a]\ncomm = x\nthreshold = 0.5\n",
 			 "3: [match a] threshold: unknown key (known: process, comm, cmdline, "
 			 "cgroup, accelerator, node, device, only, nic, min_rss_mb, min_cpu, "
-			 "remote_threshold, sustain, min_move_interval)");
+			 "remote_threshold, sustain, min_move_interval, placement)");
 	/* a global key in a match section is not silently taken */
 	CHECK_LOAD_ERROR("[match a]\ncomm = x\ninterval = 5\n",
 			 "3: [match a] interval: unknown key (known: process, comm, cmdline, "
 			 "cgroup, accelerator, node, device, only, nic, min_rss_mb, min_cpu, "
-			 "remote_threshold, sustain, min_move_interval)");
+			 "remote_threshold, sustain, min_move_interval, placement)");
 	CHECK_LOAD_ERROR("interval = 5\n[global]\n",
 			 "1: interval: outside a section; put it under [global] or [match NAME]");
 	CHECK_LOAD_ERROR("[global]\ninterval = 5\n; again\ninterval = 6\n",
