@@ -93,14 +93,16 @@ struct np_mem_range {
 };
 
 /*
- * An interleave: every 2 MB region of the process goes whole to one node of the set, chosen as
- * the mover meets it so that each node's part stays near its share (the node it is on when
- * that one is behind): pages move only where their region's node is another.
+ * An interleave: every 2 MB region of the process goes whole to one node of the set. The nodes
+ * holding more than their share give regions, spread evenly over their part of the address
+ * space, to the nodes holding less, each up to its share: no page moves that need not.
+ * Counts by node id, in 4 KiB pages.
  */
 struct np_move_spread {
-	__u64 nodes;			      /* bit n: node n */
-	double share[NP_MAX_NODES];	      /* by node id, summing to 1 */
-	__u64 reserve_pages[NP_MAX_NODES]; /* by node id: the free memory each node keeps */
+	__u64 nodes;			   /* bit n: node n */
+	__u64 pages_before[NP_MAX_NODES];  /* the process's pages on each node when planned */
+	__u64 pages_target[NP_MAX_NODES];  /* its share of them (0 off the set) */
+	__u64 reserve_pages[NP_MAX_NODES]; /* the free memory each node keeps */
 };
 
 struct np_move_opts {

@@ -291,8 +291,11 @@ static void mover_init(struct np_mover *m, pid_t pid, const struct np_move_opts 
 	m->budget = opts->max_pages == ~0ULL ? ~0ULL : np_pages_to_base(opts->max_pages, page_kb);
 	m->reserve_pages =
 		opts->reserve_mb > 0 ? np_pages_to_base(np_mb_pages(opts->reserve_mb), page_kb) : 0;
-	for (int n = 0; opts->spread && n < NP_MAX_NODES; n++)
+	for (int n = 0; opts->spread && n < NP_MAX_NODES; n++) {
 		m->spread_reserve[n] = np_pages_to_base(opts->spread->reserve_pages[n], page_kb);
+		m->spread_before[n] = np_pages_to_base(opts->spread->pages_before[n], page_kb);
+		m->spread_target[n] = np_pages_to_base(opts->spread->pages_target[n], page_kb);
+	}
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_mutex_init(&m->file_lock, NULL);
 	pthread_cond_init(&m->file_turn_changed, NULL);

@@ -26,7 +26,10 @@ struct np_mover {
 	long slots; /* addresses in one window */
 	double t0;
 	uint64_t reserve_pages; /* base pages the target node keeps free */
-	uint64_t spread_reserve[NP_MAX_NODES]; /* with opts->spread: each node's, base pages */
+	/* with opts->spread, by node id, in base pages: its reserve, the pages the node holds
+	 * when planned and those it is to hold (act.h) */
+	uint64_t spread_reserve[NP_MAX_NODES], spread_before[NP_MAX_NODES],
+		spread_target[NP_MAX_NODES];
 
 	pthread_mutex_t lock; /* what follows, up to file_lock */
 	pthread_cond_t finished;
@@ -38,8 +41,9 @@ struct np_mover {
 	bool stop, stopped_by_reserve, exited;
 	bool move_all_denied; /* MOVE_ALL refused (no CAP_SYS_NICE): moved as MOVE */
 	char error[128];
-	/* with opts->spread: base pages of the regions given to each node so far, and in all */
-	uint64_t assigned[NP_MAX_NODES], assigned_total;
+	/* with opts->spread, by node id, base pages of regions: met on the node, given away from
+	 * it, given to it */
+	uint64_t seen[NP_MAX_NODES], given[NP_MAX_NODES], received[NP_MAX_NODES];
 
 	int file_tickets; /* file windows handed out (under lock): their order */
 

@@ -172,10 +172,13 @@ static void spread_opts(const struct np_topo *topo, const struct np_interleave *
 	for (int i = 0; i < topo->nnodes; i++) {
 		int id = topo->nodes[i].id;
 
-		if (id >= NP_MAX_NODES || !(il->nodes >> id & 1))
+		if (id >= NP_MAX_NODES)
+			continue;
+		s->pages_before[id] = il->pages_before[i];
+		if (!(il->nodes >> id & 1))
 			continue;
 		s->nodes |= 1ULL << id;
-		s->share[id] = il->share[i];
+		s->pages_target[id] = il->pages_target[i];
 		s->reserve_pages[id] = il->reserve_pages[i];
 	}
 }

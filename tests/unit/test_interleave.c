@@ -163,7 +163,7 @@ TEST(interleave_plan_spreads_threads_over_the_nodes_cpus)
 	CHECK_STR(msg, "no CPU of nodes 3 is in the process's cpuset");
 }
 
-TEST(interleave_mover_alternates_regions_and_keeps_those_in_place)
+TEST(interleave_mover_gives_away_every_other_region_of_a_full_node)
 {
 	struct np_move_spread spread = { .nodes = 0x3 };
 	struct np_move_opts opts = { .target_node = 0, .spread = &spread };
@@ -173,29 +173,34 @@ TEST(interleave_mover_alternates_regions_and_keeps_those_in_place)
 	unsigned int weights[8], busy_weights[8];
 	int status[8], nodes[8], dest[8];
 
-	spread.share[0] = spread.share[1] = 0.5;
 	wk.addrs = addrs, wk.weights = weights, wk.status = status, wk.nodes = nodes;
 	wk.busy = busy, wk.busy_weights = busy_weights, wk.dest = dest;
 	pthread_mutex_init(&m.lock, NULL);
-	/* four huge pages on node 0, one on node 1, in address order */
+	/* four huge pages on node 0, one on node 1; node 0 is to keep two, node 1 to hold three */
+	m.spread_before[0] = 4 * 512, m.spread_target[0] = 2 * 512;
+	m.spread_before[1] = 512, m.spread_target[1] = 3 * 512;
 	for (int i = 0; i < 5; i++) {
 		addrs[i] = (void *)((i + 1) * NP_MEM_HUGE);
 		weights[i] = 512;
 		status[i] = i == 4 ? 1 : 0;
 	}
 	CHECK_INT(np_mover_spread_misplaced(&wk, 5), 2);
-	/* region 1 stays, 2 goes, 3 stays, 4 goes to node 1, 5 is on node 1 and stays */
-	CHECK(addrs[0] == (void *)(2 * NP_MEM_HUGE));
-	CHECK(addrs[1] == (void *)(4 * NP_MEM_HUGE));
+	/* regions 1 and 3 go, 2 and 4 stay: alternating; 5 is on node 1 already */
+	CHECK(addrs[0] == (void *)(1 * NP_MEM_HUGE));
+	CHECK(addrs[1] == (void *)(3 * NP_MEM_HUGE));
 	CHECK_INT(dest[0], 1);
 	CHECK_INT(dest[1], 1);
-	CHECK_INT(m.assigned[0], 1024);
-	CHECK_INT(m.assigned[1], 1536);
+	CHECK_INT(m.given[0], 1024);
+	CHECK_INT(m.received[1], 1024);
+	CHECK_INT(m.received[0], 0);
 	CHECK_INT(wk.res.pages_misplaced, 1024);
 
 	/* base pages of one region follow its majority; the odd one out moves to it */
-	memset(&m.assigned, 0, sizeof(m.assigned));
-	m.assigned_total = 0;
+	memset(m.seen, 0, sizeof(m.seen));
+	memset(m.given, 0, sizeof(m.given));
+	memset(m.received, 0, sizeof(m.received));
+	m.spread_before[0] = 1, m.spread_target[0] = 0;
+	m.spread_before[1] = 2, m.spread_target[1] = 3;
 	for (int i = 0; i < 3; i++) {
 		addrs[i] = (void *)(NP_MEM_HUGE + i * 4096);
 		weights[i] = 1;
@@ -204,5 +209,16 @@ TEST(interleave_mover_alternates_regions_and_keeps_those_in_place)
 	CHECK_INT(np_mover_spread_misplaced(&wk, 3), 1);
 	CHECK_INT(dest[0], 1);
 	CHECK(addrs[0] == (void *)(NP_MEM_HUGE + 2 * 4096));
+
+	/* a region on a node off the set goes to the node short of its share by the most */
+	spread.nodes = 0x6;
+	m.spread_before[0] = 512, m.spread_target[0] = 0;
+	m.spread_before[1] = 0, m.spread_target[1] = 0;
+	m.spread_before[2] = 0, m.spread_target[2] = 512;
+	addrs[0] = (void *)(4 * NP_MEM_HUGE);
+	weights[0] = 512;
+	status[0] = 0;
+	CHECK_INT(np_mover_spread_misplaced(&wk, 1), 1);
+	CHECK_INT(dest[0], 2);
 	pthread_mutex_destroy(&m.lock);
 }
