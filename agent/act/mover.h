@@ -44,6 +44,7 @@ struct np_mover {
 	/* with opts->spread, by node id, base pages of regions: met on the node, given away from
 	 * it, given to it */
 	uint64_t seen[NP_MAX_NODES], given[NP_MAX_NODES], received[NP_MAX_NODES];
+	uint64_t full_nodes; /* with opts->spread: nodes at their reserve, moved to no more */
 
 	int file_tickets; /* file windows handed out (under lock): their order */
 

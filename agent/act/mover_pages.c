@@ -188,7 +188,9 @@ static void count_moved(struct np_mover_worker *wk, void **addrs, const unsigned
 /*
  * Book a batch of `pages` against its target node: MemFree as it is after the rate's wait,
  * less what the other mover is moving right now (two batches checked at once must not take
- * the node below its reserve together). False: the reserve is reached, all stop.
+ * the node below its reserve together). False: the reserve is reached, all stop; in an
+ * interleave only the moves to that node do (a region kept on a full node must not stop the
+ * others from giving theirs).
  */
 static bool book_node(struct np_mover *m, int node, uint64_t pages)
 {
@@ -197,9 +199,17 @@ static bool book_node(struct np_mover *m, int node, uint64_t pages)
 	reserve = m->opts->spread && node >= 0 && node < NP_MAX_NODES ? m->spread_reserve[node]
 								      : m->reserve_pages;
 	pthread_mutex_lock(&m->lock);
+	if (m->opts->spread && node >= 0 && node < NP_MAX_NODES && (m->full_nodes >> node & 1)) {
+		pthread_mutex_unlock(&m->lock);
+		return false;
+	}
 	free_pages = node_free_pages(m, node);
 	if (free_pages != ~0ULL && free_pages < reserve + m->in_flight + pages) {
-		m->stopped_by_reserve = m->stop = true;
+		m->stopped_by_reserve = true;
+		if (m->opts->spread && node >= 0 && node < NP_MAX_NODES)
+			m->full_nodes |= 1ULL << node;
+		else
+			m->stop = true;
 		pthread_mutex_unlock(&m->lock);
 		return false;
 	}

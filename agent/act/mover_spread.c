@@ -25,7 +25,8 @@ static int neediest(const struct np_mover *m)
 		long long need = (long long)m->spread_target[n] - (long long)m->spread_before[n] -
 				 (long long)m->received[n];
 
-		if ((m->opts->spread->nodes >> n & 1) && need > best_need) {
+		if ((m->opts->spread->nodes >> n & 1) && !(m->full_nodes >> n & 1) &&
+		    need > best_need) {
 			best = n;
 			best_need = need;
 		}

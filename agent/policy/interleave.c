@@ -148,11 +148,15 @@ void np_interleave_shares(const struct np_topo *topo, const struct np_residency 
 			continue;
 		il->nnodes++;
 		il->reserve_pages[i] = np_mb_pages((__u64)mb);
-		/* its own pages there stay: they are room it has already */
-		room[i] = (double)(free_pages > il->reserve_pages[i]
-					   ? free_pages - il->reserve_pages[i]
-					   : 0) +
-			  (double)il->pages_before[i];
+		/*
+		 * its own pages there are room it has already; what it may hold in all leaves
+		 * the reserve free once the moves are done (a node it filled below its reserve
+		 * gives some back)
+		 */
+		room[i] = (double)free_pages + (double)il->pages_before[i] -
+			  (double)il->reserve_pages[i];
+		if (room[i] < 0)
+			room[i] = 0;
 		all_room += room[i];
 	}
 	for (int i = 0; i < topo->nnodes && all_room > 0; i++) {

@@ -52,8 +52,8 @@ int np_interleave_parse(const char *text, const struct np_topo *topo, __u64 allo
 			__u64 *nodes, char *msg, size_t msglen);
 
 /*
- * Each node's share of res's resident pages: proportional to its room (MemFree above its
- * reserve plus the process's own pages on it, which stay), at 2 MB granularity. reserve_mb < 0:
+ * Each node's share of res's resident pages: proportional to its room (MemFree and the
+ * process's own pages on it, less its reserve), at 2 MB granularity. reserve_mb < 0:
  * np_plan_default_reserve_mb of each node. Nodes absent from the topology are skipped.
  */
 void np_interleave_shares(const struct np_topo *topo, const struct np_residency *res, __u64 nodes,

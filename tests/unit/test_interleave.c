@@ -87,6 +87,12 @@ TEST(interleave_shares_follow_free_memory_above_the_reserve)
 	CHECK_INT(il.reserve_pages[0], np_mb_pages(10240));
 	CHECK(il.share[0] > 0.2856 && il.share[0] < 0.2858); /* 8/28 */
 
+	/* a node the process filled below its reserve gives some back: 12 GB reserve, node 0
+	 * 10 + 8 - 12 = 6 GB of room, node 1 30 - 12 = 18 */
+	np_interleave_shares(topo, &res, 0x3, 12 * 1024, &il);
+	CHECK(il.share[0] > 0.2499 && il.share[0] < 0.2501);
+	CHECK_INT(il.pages_target[0], np_mb_pages(2048));
+
 	/* equal nodes, default reserve (5% of 64 GB): half and half */
 	topo->nodes[0].mem_free_kb = topo->nodes[1].mem_free_kb = 32 * GB_KB;
 	res.pages[0] = res.pages[1] = np_mb_pages(2048);
