@@ -501,7 +501,7 @@ static int plan(struct place_job *j)
 	po->irqbalance_running = j->topo->kernel.irqbalance_pid > 0;
 	po->window_ns = j->report.data.window_ns;
 	err = j->a.interleave ? np_plan_interleave(j->topo, j->proc, po, j->a.interleave_nodes,
-						  j->plan, msg, sizeof(msg))
+						   j->plan, msg, sizeof(msg))
 			      : np_plan_make(j->topo, j->proc, po, j->plan, msg, sizeof(msg));
 	if (err) {
 		np_err("place: %s; nothing changed", msg);

@@ -22,10 +22,12 @@ void np_interleave_print_memory(const struct np_place *p, FILE *out)
 	if (p->opts->max_rate_mbps > 0)
 		snprintf(pace, sizeof(pace), ">= %.1f s at %.0f MB/s", p->plan->est_seconds,
 			 p->opts->max_rate_mbps);
-	fprintf(out, "  memory     interleave %.0f MB over nodes %s by 2 MB region, move %.0f MB, %s:",
+	fprintf(out,
+		"  memory     interleave %.0f MB over nodes %s by 2 MB region, move %.0f MB, %s:",
 		MB(il->pages_total), nodes, MB(p->plan->pages_to_move), pace);
 	for (int i = 0; i < topo->nnodes; i++) {
-		if (!il->pages_target[i] && !(topo->nodes[i].id < 64 && il->nodes >> topo->nodes[i].id & 1))
+		if (!il->pages_target[i] &&
+		    !(topo->nodes[i].id < 64 && il->nodes >> topo->nodes[i].id & 1))
 			continue;
 		fprintf(out, "%s node %d %.1f%% (%.0f MB, now %.1f%%, keeps %.0f MB free)",
 			i ? "," : "", topo->nodes[i].id, 100 * il->share[i],
@@ -79,11 +81,13 @@ struct json_object *np_interleave_plan_json(const struct np_place *p)
 		s = json_object_new_object();
 		json_object_object_add(s, "node", json_object_new_int(id));
 		json_object_object_add(s, "share", json_object_new_double(il->share[i]));
-		json_object_object_add(s, "share_before",
-				       json_object_new_double(part(il->pages_before[i],
-								   il->pages_total) / 100));
-		json_object_object_add(s, "pages_before", json_object_new_uint64(il->pages_before[i]));
-		json_object_object_add(s, "pages_target", json_object_new_uint64(il->pages_target[i]));
+		json_object_object_add(
+			s, "share_before",
+			json_object_new_double(part(il->pages_before[i], il->pages_total) / 100));
+		json_object_object_add(s, "pages_before",
+				       json_object_new_uint64(il->pages_before[i]));
+		json_object_object_add(s, "pages_target",
+				       json_object_new_uint64(il->pages_target[i]));
 		json_object_object_add(s, "reserve_pages",
 				       json_object_new_uint64(il->reserve_pages[i]));
 		json_object_array_add(shares, s);
@@ -112,7 +116,8 @@ struct json_object *np_interleave_result_json(const struct np_place *p)
 		s = json_object_new_object();
 		json_object_object_add(s, "node", json_object_new_int(id));
 		json_object_object_add(s, "pages", json_object_new_uint64(pages));
-		json_object_object_add(s, "share", json_object_new_double(part(pages, total) / 100));
+		json_object_object_add(s, "share",
+				       json_object_new_double(part(pages, total) / 100));
 		json_object_array_add(shares, s);
 	}
 	json_object_object_add(o, "pages_total", json_object_new_uint64(total));

@@ -244,9 +244,9 @@ struct json_object *np_place_to_json(const struct np_place *p)
 	json_object_object_add(o, "pid", json_object_new_int(p->proc->info.pid));
 	json_object_object_add(o, "comm", np_json_text(p->proc->info.comm));
 	json_object_object_add(o, "dry_run", json_object_new_boolean(p->dry_run));
-	json_object_object_add(o, "placement", json_object_new_string(p->plan->interleave.on
-									       ? "interleave"
-									       : "node"));
+	json_object_object_add(
+		o, "placement",
+		json_object_new_string(p->plan->interleave.on ? "interleave" : "node"));
 	json_object_object_add(o, "target_node", json_object_new_int(p->plan->target_node));
 	json_object_object_add(o, "target_reason", json_object_new_string(p->proc->target_reason));
 	for (size_t i = 0; i < 4; i++)

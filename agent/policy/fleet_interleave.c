@@ -40,7 +40,8 @@ static __u64 spread_nodes(const struct np_topo *topo, const struct np_fleet_proc
 		const struct np_node *n = &topo->nodes[i];
 
 		if (n->id >= 0 && n->id < NP_BPF_MAX_NODES && n->mem_total_kb &&
-		    np_cpuset_count(&n->cpus) && (!p->allowed_nodes || (p->allowed_nodes >> n->id & 1)))
+		    np_cpuset_count(&n->cpus) &&
+		    (!p->allowed_nodes || (p->allowed_nodes >> n->id & 1)))
 			nodes |= 1ULL << n->id;
 	}
 	return nodes;
@@ -125,14 +126,14 @@ void np_fleet_decide_interleave(struct np_fleet_pass *pass, struct np_fleet_work
 	if (!np_node_sum(w->proc->cpu_ns) || !w->resident) {
 		e->above = 0;
 		put(d->reason, sizeof(d->reason),
-			 "no CPU time or no resident memory this interval (%s)", w->why);
+		    "no CPU time or no resident memory this interval (%s)", w->why);
 		return;
 	}
 	e->above = e->above < sustain ? e->above + 1 : sustain;
 	if (e->above < sustain) {
 		put(d->reason, sizeof(d->reason),
-			 "waiting: %d of %d intervals with CPU time to interleave over nodes %s (%s)",
-			 e->above, sustain, nodes, w->why);
+		    "waiting: %d of %d intervals with CPU time to interleave over nodes %s (%s)",
+		    e->above, sustain, nodes, w->why);
 		return;
 	}
 	d->action = NP_FLEET_PLACE;

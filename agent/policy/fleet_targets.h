@@ -27,7 +27,8 @@ struct np_fleet_work {
 	int memory_node; /* holds most of its pages; NP_NO_NODE without pages */
 	int target;	 /* NP_NO_NODE: none */
 	bool kept;	 /* the target is a node it left: it stays on its assigned node */
-	__u64 interleave; /* to be interleaved over these nodes: no one target (fleet_interleave.c) */
+	__u64 interleave; /* to be interleaved over these nodes: no one target (fleet_interleave.c)
+			   */
 	char why[192];	 /* why the target */
 };
 

@@ -81,8 +81,8 @@ int np_interleave_parse(const char *text, const struct np_topo *topo, __u64 allo
 			return -EINVAL;
 		}
 		if (allowed_mems && !(allowed_mems >> id & 1)) {
-			snprintf(msg, msglen, "node %d is not a memory node of the process's cpuset",
-				 id);
+			snprintf(msg, msglen,
+				 "node %d is not a memory node of the process's cpuset", id);
 			return -EINVAL;
 		}
 		*nodes |= 1ULL << id;
@@ -190,7 +190,7 @@ void np_interleave_cpus(const struct np_topo *topo, __u64 nodes, const struct np
 		if (topo->nodes[i].id >= 64 || !(nodes >> topo->nodes[i].id & 1))
 			continue;
 		for (size_t w = 0; w < NP_ARRAY_SIZE(cpus->bits); w++)
-			cpus->bits[w] |= topo->nodes[i].cpus.bits[w] & (allowed ? allowed->bits[w]
-										: ~0ULL);
+			cpus->bits[w] |=
+				topo->nodes[i].cpus.bits[w] & (allowed ? allowed->bits[w] : ~0ULL);
 	}
 }

@@ -78,7 +78,7 @@ int np_plan_make(const struct np_topo *topo, const struct np_proc_model *proc,
  * balancing as np_plan_make has them. opts->target_node is not used. 0 or -EINVAL with msg.
  */
 int np_plan_interleave(const struct np_topo *topo, const struct np_proc_model *proc,
-		       const struct np_plan_opts *opts, __u64 nodes, struct np_plan *plan, char *msg,
-		       size_t msglen);
+		       const struct np_plan_opts *opts, __u64 nodes, struct np_plan *plan,
+		       char *msg, size_t msglen);
 
 #endif

@@ -67,8 +67,9 @@ static void plan_memory(const struct np_topo *topo, const struct np_proc_model *
 	for (int i = 0; i < topo->nnodes; i++)
 		plan->reserve_pages += il->reserve_pages[i];
 	if (il->pages_short)
-		warn(plan, "the nodes keep their reserves: %llu of its %llu MB find no room there "
-			   "and stay",
+		warn(plan,
+		     "the nodes keep their reserves: %llu of its %llu MB find no room there "
+		     "and stay",
 		     (unsigned long long)np_pages_mb_floor(il->pages_short),
 		     (unsigned long long)np_pages_mb_floor(il->pages_total));
 	if (opts->max_rate_mbps > 0)
@@ -76,8 +77,8 @@ static void plan_memory(const struct np_topo *topo, const struct np_proc_model *
 }
 
 int np_plan_interleave(const struct np_topo *topo, const struct np_proc_model *proc,
-		       const struct np_plan_opts *opts, __u64 nodes, struct np_plan *plan, char *msg,
-		       size_t msglen)
+		       const struct np_plan_opts *opts, __u64 nodes, struct np_plan *plan,
+		       char *msg, size_t msglen)
 {
 	struct np_plan_opts rest = *opts;
 	int err;

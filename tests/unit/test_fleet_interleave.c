@@ -48,8 +48,8 @@ static struct np_fleet_proc server(int placement, double gb)
 	return p;
 }
 
-static struct np_fleet_decision step(struct np_fleet *fleet, const struct np_topo *topo,
-				     double now, struct np_fleet_proc *p)
+static struct np_fleet_decision step(struct np_fleet *fleet, const struct np_topo *topo, double now,
+				     struct np_fleet_proc *p)
 {
 	struct np_fleet_params pr;
 	struct np_fleet_decision d;
@@ -160,7 +160,7 @@ TEST(fleet_interleave_uses_the_nodes_with_cpus_and_memory_in_the_cpuset)
 	struct np_fleet_decision d;
 
 	topo_of(&topo, 4, 10);
-	topo.nodes[2].mem_total_kb = 0; /* CPU-only node */
+	topo.nodes[2].mem_total_kb = 0;				    /* CPU-only node */
 	memset(&topo.nodes[3].cpus, 0, sizeof(topo.nodes[3].cpus)); /* memory-only node */
 	p.policy.sustain = 1;
 	np_fleet_init(&fleet);

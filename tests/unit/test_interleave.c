@@ -47,7 +47,7 @@ TEST(interleave_parses_numactl_node_lists)
 	CHECK_INT(nodes, 0x2);
 	CHECK_INT(np_interleave_parse("all", topo, 0x4, &nodes, msg, sizeof(msg)), -EINVAL);
 	/* bad lists */
-	const char *bad[] = { "", "x", "0-", "1-0", "0,,1", "0-3:2", "0 1", "-1", ",0", "0,"};
+	const char *bad[] = { "", "x", "0-", "1-0", "0,,1", "0-3:2", "0 1", "-1", ",0", "0," };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		msg[0] = '\0';
