@@ -136,11 +136,34 @@ expect_exit "place: unknown --cgroup mode" 2 "--cgroup 'replace': expected keep,
 expect_exit "place: empty --cgroup mode" 2 "--cgroup '': expected keep, move or extend" "$np" place --pid $victim --cgroup '' --journal "$j"
 expect_exit "place: unknown NIC" 2 "--nic nosuch0: no such network interface" "$np" place --pid $victim --node 0 --nic nosuch0 --journal "$j"
 expect_exit "place: kernel thread" 2 "kernel thread" "$np" place --pid 2 --node 0 --journal "$j"
+expect_exit "place: --interleave not a node list" 2 "--interleave 0-x: expected a node list like 0,1 or 0-2, or all; nothing changed" \
+	"$np" place --pid $victim --interleave 0-x --journal "$j"
+expect_exit "place: --interleave empty item" 2 "--interleave 0,,1: expected a node list" \
+	"$np" place --pid $victim --interleave 0,,1 --journal "$j"
+expect_exit "place: --interleave unknown node" 2 "--interleave 0,9: node 9 is not an online node of this host" \
+	"$np" place --pid $victim --interleave 0,9 --journal "$j"
+expect_exit "place: --interleave with --node" 2 "give it without --node or --device" \
+	"$np" place --pid $victim --interleave all --node 0 --journal "$j"
 expect_exit "place: unknown flag" 2 "unknown option '--fast'" "$np" place --pid $victim --fast
 expect_exit "restore: unknown flag" 2 "unknown option '--all'" "$np" restore --all
 check_eq "place: bad input left the thread mask alone" \
 	"$(awk '/^Cpus_allowed_list/ { print $2 }' /proc/$victim/status)" "$mask_before"
 check "place: bad input wrote no journal" test ! -e "$j"
+# --interleave all on this host: whatever its nodes, a placement that succeeds, says interleave
+# and ends with every page on a node of the set; restore puts the thread mask back
+"$np" place --pid $victim --interleave all --sample 0 --json --journal "$j" >"$tmp/il.json" 2>"$tmp/il.err"
+check_eq "place --interleave all: exit 0" "$?" 0
+check "place --interleave all: JSON says interleave with shares planned and reached" \
+	jq -e '.placement == "interleave" and (.plan.interleave.shares | length) >= 1 and
+		((.result.interleave.shares | map(.share) | add) > 0.99)' "$tmp/il.json"
+check_eq "place --interleave all: threads on the nodes' CPUs" "$(jq -r .plan.cpus "$tmp/il.json")" \
+	"$("$np" topo --json | jq -r '[.nodes[] | select(.mem_total_mb > 0) | .cpus] | join(",")')"
+"$np" restore --journal "$j" >/dev/null 2>&1
+check_eq "place --interleave all: restore puts the mask back" \
+	"$(awk '/^Cpus_allowed_list/ { print $2 }' /proc/$victim/status)" "$mask_before"
+"$np" place --pid $victim --interleave all --dry-run --sample 0 >"$tmp/il.txt" 2>&1
+check "place --interleave all --dry-run: the plan names the nodes and the shares" \
+	grep -qE "interleave over nodes .*|memory +interleave .* node [0-9]+ [0-9.]+%" "$tmp/il.txt"
 kill $victim
 
 # Every command reads its options through the same wrapper: the same words for the same mistake,
@@ -265,6 +288,7 @@ run() { timeout -s KILL 30 "$np" run --journal "$tmp/run-journal" "$@"; }
 "$np" run --check-config --config "$top/dist/numaplace.conf" >"$tmp/effective.conf" 2>"$tmp/check.err"
 check_eq "run --check-config on the example config: exit 0, nothing on stderr" "$?:$(cat "$tmp/check.err")" "0:"
 check "run --check-config prints every default" grep -q -E '^min_move_interval = ' "$tmp/effective.conf"
+check "run --check-config prints the placement" grep -q -E '^placement = node$' "$tmp/effective.conf"
 "$np" run --check-config --config "$tmp/effective.conf" >"$tmp/effective2.conf" 2>&1
 check_eq "run --check-config: the printed configuration loads back" "$?" 0
 check "run --check-config: ... to the same configuration" \

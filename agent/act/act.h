@@ -16,6 +16,7 @@
 
 #include "lib/cpulist.h"
 #include "lib/journal.h"
+#include "lib/np_common.h" /* NP_MAX_NODES */
 #include "act/pacer.h" /* NP_PAUSE_BELOW_MBPS */
 
 struct np_kstate;
@@ -91,8 +92,22 @@ struct np_mem_range {
 	unsigned long start, end;
 };
 
+/*
+ * An interleave: every 2 MB region of the process goes whole to one node of the set. The nodes
+ * holding more than their share give regions, spread evenly over their part of the address
+ * space, to the nodes holding less, each up to its share: no page moves that need not.
+ * Counts by node id, in 4 KiB pages.
+ */
+struct np_move_spread {
+	__u64 nodes;			   /* bit n: node n */
+	__u64 pages_before[NP_MAX_NODES];  /* the process's pages on each node when planned */
+	__u64 pages_target[NP_MAX_NODES];  /* its share of them (0 off the set) */
+	__u64 reserve_pages[NP_MAX_NODES]; /* the free memory each node keeps */
+};
+
 struct np_move_opts {
-	int target_node;
+	int target_node; /* with spread: where the movers run, the lowest node of the set */
+	const struct np_move_spread *spread; /* NULL: every page to target_node */
 	double max_rate_mbps;	 /* 0: no limit */
 	__u64 max_pages;	 /* what the plan allows (the reserve); ~0: no limit */
 	__u64 expected_pages;	 /* misplaced when planned: the progress line's total */

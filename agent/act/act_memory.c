@@ -109,8 +109,10 @@ static int worker_init(struct np_mover_worker *wk, struct np_mover *m)
 	wk->nodes = calloc(slots, sizeof(*wk->nodes));
 	wk->busy = calloc(slots, sizeof(*wk->busy));
 	wk->busy_weights = calloc(slots, sizeof(*wk->busy_weights));
+	wk->dest = calloc(slots, sizeof(*wk->dest));
+	wk->target = m->opts->target_node;
 	if (!wk->pm || !wk->addrs || !wk->weights || !wk->status || !wk->nodes || !wk->busy ||
-	    !wk->busy_weights)
+	    !wk->busy_weights || !wk->dest)
 		return -ENOMEM;
 	for (long i = 0; i < slots; i++)
 		wk->nodes[i] = m->opts->target_node;
@@ -126,6 +128,7 @@ static void worker_free(struct np_mover_worker *wk)
 	free(wk->nodes);
 	free(wk->busy);
 	free(wk->busy_weights);
+	free(wk->dest);
 }
 
 /* A mover's counts, in base pages, added to the result in 4 KiB pages. */
@@ -244,7 +247,8 @@ static int run_movers(struct np_mover *m, struct np_mover_worker *workers, int *
 	sigaddset(&block, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &block, &saved);
 	pthread_attr_init(&attr);
-	if (mover_cpus(m->opts->target_node, &cpus))
+	/* an interleave writes to several nodes: the scheduler decides */
+	if (!m->opts->spread && mover_cpus(m->opts->target_node, &cpus))
 		pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus);
 	/* the movers wait on the lock for their first window until all are counted */
 	pthread_mutex_lock(&m->lock);
@@ -287,6 +291,11 @@ static void mover_init(struct np_mover *m, pid_t pid, const struct np_move_opts 
 	m->budget = opts->max_pages == ~0ULL ? ~0ULL : np_pages_to_base(opts->max_pages, page_kb);
 	m->reserve_pages =
 		opts->reserve_mb > 0 ? np_pages_to_base(np_mb_pages(opts->reserve_mb), page_kb) : 0;
+	for (int n = 0; opts->spread && n < NP_MAX_NODES; n++) {
+		m->spread_reserve[n] = np_pages_to_base(opts->spread->reserve_pages[n], page_kb);
+		m->spread_before[n] = np_pages_to_base(opts->spread->pages_before[n], page_kb);
+		m->spread_target[n] = np_pages_to_base(opts->spread->pages_target[n], page_kb);
+	}
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_mutex_init(&m->file_lock, NULL);
 	pthread_cond_init(&m->file_turn_changed, NULL);

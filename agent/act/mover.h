@@ -26,6 +26,10 @@ struct np_mover {
 	long slots; /* addresses in one window */
 	double t0;
 	uint64_t reserve_pages; /* base pages the target node keeps free */
+	/* with opts->spread, by node id, in base pages: its reserve, the pages the node holds
+	 * when planned and those it is to hold (act.h) */
+	uint64_t spread_reserve[NP_MAX_NODES], spread_before[NP_MAX_NODES],
+		spread_target[NP_MAX_NODES];
 
 	pthread_mutex_t lock; /* what follows, up to file_lock */
 	pthread_cond_t finished;
@@ -37,6 +41,10 @@ struct np_mover {
 	bool stop, stopped_by_reserve, exited;
 	bool move_all_denied; /* MOVE_ALL refused (no CAP_SYS_NICE): moved as MOVE */
 	char error[128];
+	/* with opts->spread, by node id, base pages of regions: met on the node, given away from
+	 * it, given to it */
+	uint64_t seen[NP_MAX_NODES], given[NP_MAX_NODES], received[NP_MAX_NODES];
+	uint64_t full_nodes; /* with opts->spread: nodes at their reserve, moved to no more */
 
 	int file_tickets; /* file windows handed out (under lock): their order */
 
@@ -70,6 +78,8 @@ struct np_mover_worker {
 	void **addrs;
 	unsigned int *weights; /* base pages behind each address: 1, or a huge page's */
 	int *status, *nodes;
+	int *dest;  /* with opts->spread: the node each misplaced page goes to */
+	int target; /* the node of the batch being moved */
 	void **busy;
 	unsigned int *busy_weights;
 	bool all; /* this window moves other processes' pages too (MPOL_MF_MOVE_ALL) */
@@ -79,6 +89,13 @@ struct np_mover_worker {
 
 /* (mover_pages.c) Move window w's misplaced pages, in batches, within the budgets. */
 void np_mover_window(struct np_mover_worker *wk, const struct np_mem_window *w);
+
+/*
+ * (mover_spread.c) An interleave's window: the n resident pages in wk->addrs (statuses in
+ * wk->status, address order) each given its 2 MB region's node; those not there are kept in
+ * front, grouped by node (wk->dest), and counted misplaced. Their count.
+ */
+int np_mover_spread_misplaced(struct np_mover_worker *wk, int n);
 
 /* (proc_pause.c) The process's state letter (0: gone), and its address space size in bytes. */
 char np_proc_state(pid_t pid, unsigned long *vsize);

@@ -59,12 +59,12 @@ static void fail(struct np_mover *m, const char *what, int err)
 	pthread_mutex_unlock(&m->lock);
 }
 
-/* The target node's MemFree in base pages; ~0 when unreadable (it was checked when planning). */
-static uint64_t node_free_pages(const struct np_mover *m)
+/* A target node's MemFree in base pages; ~0 when unreadable (it was checked when planning). */
+static uint64_t node_free_pages(const struct np_mover *m, int node)
 {
 	uint64_t kb;
 
-	if (np_node_mem_free_kb("/", m->opts->target_node, &kb))
+	if (np_node_mem_free_kb("/", node, &kb))
 		return ~0ULL;
 	return np_pages_to_base(np_kb_pages(kb), m->pacer.page_kb);
 }
@@ -140,7 +140,7 @@ static void call_failed(struct np_mover_worker *wk, const char *what, int err, u
 /* Pages reported busy, asked once more: a huge page's tail is busy while its head is queued. */
 static uint64_t count_busy(struct np_mover_worker *wk, int nbusy)
 {
-	int target = wk->m->opts->target_node;
+	int target = wk->target;
 	uint64_t moved = 0;
 
 	if (!nbusy || pages_call(wk->m, wk->busy, nbusy, NULL, wk->status, false))
@@ -165,7 +165,7 @@ static void add_moved(struct np_mover_worker *wk, uint64_t moved, bool hot)
 static void count_moved(struct np_mover_worker *wk, void **addrs, const unsigned int *weights,
 			int n, bool hot)
 {
-	int target = wk->m->opts->target_node, nbusy = 0;
+	int target = wk->target, nbusy = 0;
 	uint64_t moved = 0;
 
 	for (int i = 0; i < n; i++) {
@@ -186,18 +186,30 @@ static void count_moved(struct np_mover_worker *wk, void **addrs, const unsigned
 }
 
 /*
- * Book a batch of `pages` against the target node: MemFree as it is after the rate's wait,
- * less what the other mover is moving there right now (two batches checked at once must not
- * take the node below its reserve together). False: the reserve is reached, all stop.
+ * Book a batch of `pages` against its target node: MemFree as it is after the rate's wait,
+ * less what the other mover is moving right now (two batches checked at once must not take
+ * the node below its reserve together). False: the reserve is reached, all stop; in an
+ * interleave only the moves to that node do (a region kept on a full node must not stop the
+ * others from giving theirs).
  */
-static bool book_node(struct np_mover *m, uint64_t pages)
+static bool book_node(struct np_mover *m, int node, uint64_t pages)
 {
-	uint64_t free_pages;
+	uint64_t free_pages, reserve;
 
+	reserve = m->opts->spread && node >= 0 && node < NP_MAX_NODES ? m->spread_reserve[node]
+								      : m->reserve_pages;
 	pthread_mutex_lock(&m->lock);
-	free_pages = node_free_pages(m);
-	if (free_pages != ~0ULL && free_pages < m->reserve_pages + m->in_flight + pages) {
-		m->stopped_by_reserve = m->stop = true;
+	if (m->opts->spread && node >= 0 && node < NP_MAX_NODES && (m->full_nodes >> node & 1)) {
+		pthread_mutex_unlock(&m->lock);
+		return false;
+	}
+	free_pages = node_free_pages(m, node);
+	if (free_pages != ~0ULL && free_pages < reserve + m->in_flight + pages) {
+		m->stopped_by_reserve = true;
+		if (m->opts->spread && node >= 0 && node < NP_MAX_NODES)
+			m->full_nodes |= 1ULL << node;
+		else
+			m->stop = true;
 		pthread_mutex_unlock(&m->lock);
 		return false;
 	}
@@ -277,7 +289,7 @@ static int stored_first(struct np_mover_worker *wk, void **addrs, unsigned int *
 static int still_off(struct np_mover_worker *wk, void **addrs, unsigned int *weights, int n,
 		     uint64_t *moved)
 {
-	int target = wk->m->opts->target_node, k = 0, err;
+	int target = wk->target, k = 0, err;
 
 	*moved = 0;
 	err = pages_call(wk->m, addrs, n, NULL, wk->status, false);
@@ -348,7 +360,7 @@ static void move_batch(struct np_mover_worker *wk, void **addrs, unsigned int *w
 	int err;
 
 	pace(wk->m, pages);
-	if (!book_node(wk->m, pages))
+	if (!book_node(wk->m, wk->target, pages))
 		return;
 	err = move_call(wk, addrs, n, w->file);
 	unbook_node(wk->m, pages);
@@ -401,6 +413,8 @@ static int misplaced(struct np_mover_worker *wk, const struct np_mem_window *w)
 		call_failed(wk, "move_pages (query)", err, 0);
 		return 0;
 	}
+	if (wk->m->opts->spread)
+		return np_mover_spread_misplaced(wk, n);
 	for (int i = 0; i < n; i++) {
 		if (wk->status[i] < 0 || wk->status[i] == target)
 			continue;
@@ -433,14 +447,21 @@ void np_mover_window(struct np_mover_worker *wk, const struct np_mem_window *w)
 		int limit = np_pacer_batch_limit(&m->pacer, w->file), cnt = 0;
 		uint64_t pages = 0, allowed;
 
+		/* an interleave's batch goes to one node (the pages are grouped by node) */
 		while (done + cnt < nmis &&
-		       (!cnt || pages + wk->weights[done + cnt] <= (uint64_t)limit))
+		       (!cnt || pages + wk->weights[done + cnt] <= (uint64_t)limit) &&
+		       (!m->opts->spread || wk->dest[done + cnt] == wk->dest[done]))
 			pages += wk->weights[done + cnt++];
 		allowed = take_budget(m, pages);
 		while (cnt > 0 && pages > allowed) /* the budget ends inside this batch */
 			pages -= wk->weights[done + --cnt];
 		if (!cnt)
 			break;
+		if (m->opts->spread) {
+			wk->target = wk->dest[done];
+			for (int i = 0; i < cnt; i++)
+				wk->nodes[i] = wk->target;
+		}
 		move_batch(wk, wk->addrs + done, wk->weights + done, cnt, pages, w);
 		done += cnt;
 	}

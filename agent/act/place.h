@@ -20,6 +20,9 @@ struct np_place_outcome {
 	struct np_act_result threads, irqs, irqbalance, settings;
 	bool memory_ran;
 	struct np_move_result memory;
+	/* an interleave: where its pages are once the move ended (numa_maps), for the shares */
+	bool residency_after_read;
+	struct np_residency residency_after;
 };
 
 struct np_place {

@@ -164,12 +164,32 @@ static int move_all_ranges(const struct np_shared_files *sf, struct np_mem_range
 	return n;
 }
 
+/* An interleave plan's shares and reserves, by node id, for the mover. */
+static void spread_opts(const struct np_topo *topo, const struct np_interleave *il,
+			struct np_move_spread *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (int i = 0; i < topo->nnodes; i++) {
+		int id = topo->nodes[i].id;
+
+		if (id >= NP_MAX_NODES)
+			continue;
+		s->pages_before[id] = il->pages_before[i];
+		if (!(il->nodes >> id & 1))
+			continue;
+		s->nodes |= 1ULL << id;
+		s->pages_target[id] = il->pages_target[i];
+		s->reserve_pages[id] = il->reserve_pages[i];
+	}
+}
+
 int np_place_act(struct np_place *p, const struct np_act_opts *a, const unsigned long *hot,
 		 int nhot)
 {
 	struct np_mem_range all[NP_SHARED_MAX_FILES * NP_SHARED_MAX_RANGES];
 	struct np_place_outcome *o = &p->outcome;
 	const struct np_plan *plan = p->plan;
+	struct np_move_spread spread;
 	pid_t pid = p->proc->info.pid;
 	int err = 0;
 
@@ -215,9 +235,17 @@ int np_place_act(struct np_place *p, const struct np_act_opts *a, const unsigned
 			.nmove_all = move_all_ranges(p->shared, all, NP_ARRAY_SIZE(all)),
 		};
 
+		if (plan->interleave.on) {
+			/* the shares bound each node: no overall page budget */
+			spread_opts(p->topo, &plan->interleave, &spread);
+			mopts.spread = &spread;
+			mopts.max_pages = ~0ULL;
+		}
 		o->memory_ran = true;
 		err = np_act_memory(pid, &mopts, &o->memory);
 	}
+	if (!err && plan->interleave.on && (a->only & NP_PLAN_ONLY_MEMORY))
+		o->residency_after_read = !np_numa_maps_read("/", pid, 0, &o->residency_after);
 	return err;
 }
 

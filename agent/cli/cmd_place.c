@@ -46,6 +46,8 @@ struct place_args {
 	int pause_below_mbps;
 	const char *journal;
 	enum np_cgroup_mode cgroup_mode;
+	const char *interleave; /* --interleave NODES, as given */
+	__u64 interleave_nodes; /* checked against the host and the process's cpuset */
 };
 
 /* One placement, from the options to the outcome: what the steps below hand on. */
@@ -71,7 +73,8 @@ struct place_job {
 static void place_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: numaplace place --pid PID [--node N | --device DEV] [--only LIST] [--dry-run]\n"
+		"usage: numaplace place --pid PID [--node N | --device DEV | --interleave NODES]\n"
+		"                       [--only LIST] [--dry-run]\n"
 		"                       [--json] [--max-rate MBPS] [--reserve MB] [--balancing MODE]\n"
 		"                       [--nic IFACE,...] [--sample SECS|auto] [--pause-ms MS]\n"
 		"                       [--pause-below MBPS] [--progress] [--journal FILE] [--force]\n"
@@ -82,6 +85,9 @@ static void place_usage(FILE *out)
 		"                     holding most of its memory)\n"
 		"  --device DEV       target the node of this PCI device: 0000:41:00.0,\n"
 		"                     nvidia-smi's 00000000:41:00.0, the short 41:00.0, or a GPU UUID\n"
+		"  --interleave NODES spread it over these nodes instead (0,1 or 0-2 or all): each\n"
+		"                     holds a share of its memory by free memory, its threads\n"
+		"                     run on all their CPUs\n"
 		"  --only LIST        some of threads,memory,irqs,balancing (default: all)\n"
 		"  --dry-run          print the plan and change nothing\n"
 		"  --json             plan and outcome as one JSON document (schema in README.md)\n"
@@ -130,6 +136,9 @@ static bool set_plain_option(int opt, struct place_args *a)
 		return true;
 	case 'N':
 		a->nics = optarg;
+		return true;
+	case 'I':
+		a->interleave = optarg;
 		return true;
 	}
 	return false;
@@ -210,6 +219,7 @@ static int parse_args(int argc, char **argv, struct place_args *a, int *exit_cod
 		{ "pid", required_argument, NULL, 'p' },
 		{ "node", required_argument, NULL, 'n' },
 		{ "device", required_argument, NULL, 'D' },
+		{ "interleave", required_argument, NULL, 'I' },
 		{ "only", required_argument, NULL, 'o' },
 		{ "dry-run", no_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
@@ -244,6 +254,9 @@ static int parse_args(int argc, char **argv, struct place_args *a, int *exit_cod
 	} else if (opt == 0 && a->device && a->node != NP_NO_NODE) {
 		np_err("place: --node and --device both name the target: give one");
 		opt = np_args_stop(&p, NP_EXIT_USAGE);
+	} else if (opt == 0 && a->interleave && (a->device || a->node != NP_NO_NODE)) {
+		np_err("place: --interleave names the nodes: give it without --node or --device");
+		opt = np_args_stop(&p, NP_EXIT_USAGE);
 	}
 	*exit_code = p.exit_code;
 	return opt ? NP_ARGS_STOP : 0;
@@ -266,6 +279,22 @@ static int check_process(const struct place_args *a)
 	return NP_EXIT_OK;
 }
 
+/* --interleave NODES: online nodes with memory the process's cpuset allows. */
+static int check_interleave(struct place_job *j)
+{
+	struct np_cpuset cpus;
+	__u64 mems = 0;
+	char why[256];
+
+	if (np_cpuset_bounds_read("/", j->a.pid, &cpus, &mems))
+		mems = 0;
+	if (!np_interleave_parse(j->a.interleave, j->topo, mems, &j->a.interleave_nodes, why,
+				 sizeof(why)))
+		return NP_EXIT_OK;
+	np_err("place: --interleave %s: %s; nothing changed", j->a.interleave, why);
+	return NP_EXIT_USAGE;
+}
+
 /* --node or --device: on this host, into the target options. */
 static int check_target(struct place_job *j)
 {
@@ -279,6 +308,8 @@ static int check_target(struct place_job *j)
 		       a->node, topo->nnodes);
 		return NP_EXIT_USAGE;
 	}
+	if (a->interleave)
+		return check_interleave(j);
 	j->target.forced_node = a->node;
 	if (!a->device)
 		return NP_EXIT_OK;
@@ -442,7 +473,7 @@ static int model(struct place_job *j)
 		np_err("place: pid %d exited before it could be placed", j->a.pid);
 		return NP_EXIT_RUNTIME;
 	}
-	if (j->proc->target_node < 0) {
+	if (j->proc->target_node < 0 && !j->a.interleave) {
 		np_err("place: pid %d: no target node (no resident memory, no accelerator); give "
 		       "--node",
 		       j->a.pid);
@@ -459,7 +490,8 @@ static int model(struct place_job *j)
  */
 static void shared_files(struct place_job *j)
 {
-	if (!(j->a.only & NP_PLAN_ONLY_MEMORY) ||
+	/* an interleave moves only the process's own pages: shared ones stay where they are */
+	if (!(j->a.only & NP_PLAN_ONLY_MEMORY) || j->plan->interleave.on ||
 	    np_shared_files_read("/", j->topo, j->a.pid, &j->shared))
 		return;
 	np_shared_decide(&j->shared, j->plan->target_node, NULL, 0);
@@ -509,6 +541,8 @@ static void guard(struct place_job *j)
 {
 	__u64 stay = 0;
 
+	if (j->a.interleave)
+		return; /* over the nodes that have room: no single target to fall short of */
 	for (int i = 0; j->place.shared && i < j->shared.nfiles; i++)
 		stay += j->shared.files[i].conflict ? j->shared.files[i].pages : 0;
 	np_guard_check(j->proc, j->plan, j->a.only, stay, &j->guard);
@@ -552,7 +586,9 @@ static int plan(struct place_job *j)
 	po->affinity = np_thread_affinity(j->a.pid, &j->affinity) ? NULL : &j->affinity;
 	if (cgroup_decide(j))
 		return NP_EXIT_USAGE;
-	err = np_plan_make(j->topo, j->proc, po, j->plan, msg, sizeof(msg));
+	err = j->a.interleave ? np_plan_interleave(j->topo, j->proc, po, j->a.interleave_nodes,
+						   j->plan, msg, sizeof(msg))
+			      : np_plan_make(j->topo, j->proc, po, j->plan, msg, sizeof(msg));
 	if (err) {
 		np_err("place: %s; nothing changed", msg);
 		return NP_EXIT_USAGE;

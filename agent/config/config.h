@@ -19,6 +19,7 @@
 #include "lib/pattern.h"
 #include "policy/balancing.h"
 #include "policy/cpuset_fix.h"
+#include "policy/interleave.h"
 #include "topo/device_name.h"
 
 #define NP_CONFIG_DEFAULT_PATH "/etc/numaplace/numaplace.conf"
@@ -60,6 +61,7 @@ struct np_match {
 	double min_move_interval_s;    /* between two moves of one process */
 	/* a cpuset that leaves the target node out: keep (refused, logged), move, extend */
 	enum np_cgroup_mode cgroup_cpuset;
+	enum np_placement placement;   /* one node, interleaved over all, or as suits it */
 };
 
 struct np_config {

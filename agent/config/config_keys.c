@@ -31,6 +31,7 @@ const char *const np_config_match_keys[] = {
 	"min_cpu",     "remote_threshold",
 	"sustain",     "min_move_interval",
 	"cgroup_cpuset",
+	"placement",
 };
 
 _Static_assert(NP_ARRAY_SIZE(np_config_global_keys) == NP_G_COUNT, "a name per [global] key");
@@ -274,6 +275,12 @@ int np_config_set_match_key(struct np_match *m, enum np_match_key key, const cha
 	case NP_M_SUSTAIN:
 	case NP_M_MIN_MOVE_INTERVAL:
 		return set_threshold_key(m, key, value, msg, msglen);
+	case NP_M_PLACEMENT:
+		if (np_placement_parse(value, &m->placement))
+			return np_config_reason(msg, msglen,
+						"expected node, interleave or auto, got \"%s\"",
+						value);
+		return 0;
 	case NP_M_COUNT:
 		break;
 	}

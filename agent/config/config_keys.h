@@ -43,6 +43,7 @@ enum np_match_key {
 	NP_M_SUSTAIN,
 	NP_M_MIN_MOVE_INTERVAL,
 	NP_M_CGROUP_CPUSET,
+	NP_M_PLACEMENT,
 	NP_M_COUNT,
 };
 

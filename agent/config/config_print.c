@@ -81,6 +81,7 @@ static void print_match(FILE *out, const struct np_match *m)
 	print_decimal(out, "min_move_interval", m->min_move_interval_s);
 	if (m->cgroup_cpuset != NP_CGROUP_KEEP)
 		fprintf(out, "cgroup_cpuset = %s\n", np_cgroup_mode_name(m->cgroup_cpuset));
+	fprintf(out, "placement = %s\n", np_placement_name(m->placement));
 }
 
 void np_config_print(FILE *out, const struct np_config *cfg)

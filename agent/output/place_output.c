@@ -6,6 +6,7 @@
 #include "lib/pages.h"
 #include "lib/text_escape.h"
 #include "output/expected_output.h"
+#include "output/interleave_output.h"
 #include "output/json_text.h"
 #include "output/place_output.h"
 #include "output/shared_output.h"
@@ -52,16 +53,23 @@ void np_place_print_plan(const struct np_place *p, FILE *out)
 
 	np_cpulist_format(&plan->cpus, cpus, sizeof(cpus)); /* fits: NP_CPULIST_MAX */
 	np_text_escape(proc->info.comm, comm, sizeof(comm)); /* any bytes: no raw control ones */
-	fprintf(out, "%splan for pid %d (%s): node %d, %s\n",
-		p->dry_run ? "dry run, nothing changes. " : "", proc->info.pid, comm,
-		plan->target_node, proc->target_reason);
+	np_interleave_format(plan->interleave.nodes, irqs, sizeof(irqs));
+	if (plan->interleave.on)
+		fprintf(out, "%splan for pid %d (%s): interleave over nodes %s\n",
+			p->dry_run ? "dry run, nothing changes. " : "", proc->info.pid, comm, irqs);
+	else
+		fprintf(out, "%splan for pid %d (%s): node %d, %s\n",
+			p->dry_run ? "dry run, nothing changes. " : "", proc->info.pid, comm,
+			plan->target_node, proc->target_reason);
 	if ((only & NP_PLAN_ONLY_THREADS) && p->opts->window_ns)
 		fprintf(out, "  threads    %d threads onto CPUs %s (%d busy)\n", plan->nthreads, cpus,
 			np_busy_threads(proc, p->opts->window_ns));
 	else if (only & NP_PLAN_ONLY_THREADS)
 		fprintf(out, "  threads    %d threads onto CPUs %s (busy threads not sampled)\n",
 			plan->nthreads, cpus);
-	if (only & NP_PLAN_ONLY_MEMORY) {
+	if ((only & NP_PLAN_ONLY_MEMORY) && plan->interleave.on && proc->has_residency) {
+		np_interleave_print_memory(p, out);
+	} else if (only & NP_PLAN_ONLY_MEMORY) {
 		if (!proc->has_residency)
 			fprintf(out, "  memory     residency unreadable: nothing planned\n");
 		else if (!plan->pages_to_move)
@@ -157,6 +165,7 @@ void np_place_print_outcome(const struct np_place *p, FILE *out)
 		if (m->error[0])
 			fprintf(out, "             stopped: %s\n", m->error);
 	}
+	np_interleave_print_reached(p, out);
 	if (!o->memory_ran && m->error[0])
 		fprintf(out, "  memory     not moved: %s\n", m->error);
 	if (m->process_exited)
@@ -239,6 +248,7 @@ static struct json_object *plan_json(const struct np_place *p)
 	json_object_object_add(o, "warnings", warnings);
 	json_object_object_add(o, "shared_files", np_shared_files_json(p->shared));
 	json_object_object_add(o, "expected", np_expected_json(&plan->expected));
+	json_object_object_add(o, "interleave", np_interleave_plan_json(p));
 	return o;
 }
 
@@ -252,6 +262,9 @@ struct json_object *np_place_to_json(const struct np_place *p)
 	json_object_object_add(o, "pid", json_object_new_int(p->proc->info.pid));
 	json_object_object_add(o, "comm", np_json_text(p->proc->info.comm));
 	json_object_object_add(o, "dry_run", json_object_new_boolean(p->dry_run));
+	json_object_object_add(
+		o, "placement",
+		json_object_new_string(p->plan->interleave.on ? "interleave" : "node"));
 	json_object_object_add(o, "target_node", json_object_new_int(p->plan->target_node));
 	json_object_object_add(o, "target_reason", json_object_new_string(p->proc->target_reason));
 	for (size_t i = 0; i < 4; i++)
@@ -275,6 +288,7 @@ struct json_object *np_place_to_json(const struct np_place *p)
 								       : NULL);
 	json_object_object_add(r, "process_exited",
 			       json_object_new_boolean(out->memory.process_exited));
+	json_object_object_add(r, "interleave", np_interleave_result_json(p));
 	json_object_object_add(o, "result", r);
 	return o;
 }

@@ -141,7 +141,8 @@ static int check_input(double now_s, const struct np_fleet_proc *procs, int npro
 static bool same_policy(const struct np_fleet_policy *a, const struct np_fleet_policy *b)
 {
 	return a->fixed_node == b->fixed_node && a->remote_threshold == b->remote_threshold &&
-	       a->sustain == b->sustain && a->min_move_interval_s == b->min_move_interval_s;
+	       a->sustain == b->sustain && a->min_move_interval_s == b->min_move_interval_s &&
+	       a->placement == b->placement;
 }
 
 static void start_history(struct np_fleet_entry *e, const struct np_fleet_policy *policy)
@@ -152,6 +153,7 @@ static void start_history(struct np_fleet_entry *e, const struct np_fleet_policy
 	e->last_move_s = NAN;
 	e->left_nodes = 0;
 	e->moves = 0;
+	e->interleaved = 0;
 }
 
 static void start_entry(struct np_fleet_entry *e, const struct np_fleet_proc *p)
@@ -386,9 +388,13 @@ int np_fleet_step(struct np_fleet *fleet, const struct np_topo *topo,
 	}
 	track(fleet, procs, nprocs, pass.work);
 	np_fleet_rooms_init(&pass, topo);
+	np_fleet_choose_interleave(&pass, topo);
 	np_fleet_choose_targets(&pass, order);
 	for (int i = 0; i < nprocs; i++)
-		decide(&pass, &pass.work[i], &decisions[i]);
+		if (pass.work[i].interleave)
+			np_fleet_decide_interleave(&pass, &pass.work[i], &decisions[i]);
+		else
+			decide(&pass, &pass.work[i], &decisions[i]);
 	free(pass.work);
 	free(order);
 	return 0;

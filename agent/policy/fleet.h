@@ -29,6 +29,11 @@
  *     threads appeared that are not pinned or its pages off that node exceed the smaller of
  *     followup_share of its resident pages and followup_pages.
  *
+ *  6. Placement (fleet_interleave.c): `interleave` spreads a process over every node with
+ *     CPUs and memory its cpuset allows, `auto` does so for a CPU-only process that fits on no
+ *     single node within the reserve and for one whose accelerators span nodes; it is placed
+ *     once, after `sustain` intervals with CPU time, and then left alone.
+ *
  * A PLACE counts as done when decided: if acting fails, next interval's figures show the
  * threads or pages still off the node, and a FOLLOW_UP to the same node retries.
  */
@@ -47,6 +52,7 @@ struct np_fleet_policy {
 	double remote_threshold;    /* 0..1 */
 	int sustain;		    /* K >= 1 consecutive intervals above the threshold */
 	double min_move_interval_s; /* >= 0 */
+	int placement;		    /* enum np_placement (interleave.h) */
 };
 
 /*
@@ -65,6 +71,7 @@ struct np_fleet_proc {
 	double busy_cpus;		/* CPUs it keeps busy (CPU time / interval) */
 	int unpinned_threads;		/* threads (and children) not pinned to its assigned node */
 	__u64 allowed_nodes; /* nodes its cgroup cpuset has CPUs and memory on; 0: not bounded */
+	int accel_nodes;     /* distinct nodes of its accelerators (np_accel_pick's nnodes) */
 };
 
 /* Host-wide settings of the fleet policy. */
@@ -91,6 +98,7 @@ struct np_fleet_entry {
 	__u32 left_nodes;   /* bit n: it was moved away from node n, never to return */
 	double left_at_s[NP_BPF_MAX_NODES];
 	int moves; /* PLACE decisions under this policy */
+	__u64 interleaved; /* the nodes it was interleaved over (then placed stays false) */
 	bool seen; /* internal to np_fleet_step */
 };
 
@@ -114,6 +122,7 @@ struct np_fleet_decision {
 	 * assigned node, else NP_NO_NODE */
 	int node;
 	double remote_ratio; /* to that node (np_fleet_remote_ratio); NAN when unknown */
+	__u64 interleave;    /* PLACE: interleave over these nodes (node: the lowest); 0: one node */
 	char reason[256];    /* one line for the log */
 };
 

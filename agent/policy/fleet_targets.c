@@ -237,6 +237,8 @@ void np_fleet_choose_targets(struct np_fleet_pass *pass, struct np_fleet_work **
 		struct np_fleet_work *w = &pass->work[i];
 		const struct np_fleet_proc *p = w->proc;
 
+		if (w->interleave) /* spread over nodes: it takes no one node's room */
+			continue;
 		if (p->policy.fixed_node != NP_NO_NODE || p->device_node != NP_NO_NODE)
 			target_settled(pass, w);
 		else if (w->entry->placed && (w->memory_node == NP_NO_NODE ||

@@ -27,6 +27,8 @@ struct np_fleet_work {
 	int memory_node; /* holds most of its pages; NP_NO_NODE without pages */
 	int target;	 /* NP_NO_NODE: none */
 	bool kept;	 /* the target is a node it left: it stays on its assigned node */
+	__u64 interleave; /* to be interleaved over these nodes: no one target (fleet_interleave.c)
+			   */
 	char why[192];	 /* why the target */
 };
 
@@ -41,6 +43,16 @@ struct np_fleet_pass {
 
 /* Destinations: the nodes with CPUs, their free pages above the reserve and their CPUs. */
 void np_fleet_rooms_init(struct np_fleet_pass *pass, const struct np_topo *topo);
+
+/*
+ * (fleet_interleave.c) Which processes are to be interleaved, and over which nodes: sets
+ * interleave and why of those (before np_fleet_choose_targets, which skips them).
+ */
+void np_fleet_choose_interleave(struct np_fleet_pass *pass, const struct np_topo *topo);
+
+/* (fleet_interleave.c) The decision for a process to be interleaved. */
+void np_fleet_decide_interleave(struct np_fleet_pass *pass, struct np_fleet_work *w,
+				struct np_fleet_decision *d);
 
 /* Set target and why of every work item; order has room for 2 * nwork pointers. */
 void np_fleet_choose_targets(struct np_fleet_pass *pass, struct np_fleet_work **order);

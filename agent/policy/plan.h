@@ -8,6 +8,7 @@
 #define NP_PLAN_H
 
 #include "policy/balancing.h"
+#include "policy/interleave.h"
 #include "model/model.h"
 #include "policy/predict.h"
 
@@ -65,6 +66,7 @@ struct np_plan {
 	int nwarnings;
 	char warnings[NP_PLAN_MAX_WARNINGS][256];
 	struct np_expected expected; /* what it buys (predict.h) */
+	struct np_interleave interleave; /* on: the process is spread over nodes (cpus: theirs) */
 };
 
 /* "threads,memory": some of threads,memory,irqs,balancing, none twice. 0 or -EINVAL. */
@@ -91,5 +93,14 @@ void np_plan_expect(const struct np_topo *topo, const struct np_proc_model *proc
 /* The same for report's recommendation: all of it to its target node, the default reserve. */
 void np_plan_expect_recommended(const struct np_topo *topo, const struct np_measure *m,
 				const struct np_proc_model *proc, struct np_expected *e);
+
+/*
+ * (plan_interleave.c) The plan of an interleave over nodes (bit n: node n, checked by
+ * np_interleave_parse): threads on all their CPUs, memory by each node's share, IRQs and
+ * balancing as np_plan_make has them. opts->target_node is not used. 0 or -EINVAL with msg.
+ */
+int np_plan_interleave(const struct np_topo *topo, const struct np_proc_model *proc,
+		       const struct np_plan_opts *opts, __u64 nodes, struct np_plan *plan,
+		       char *msg, size_t msglen);
 
 #endif

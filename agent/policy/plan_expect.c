@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* What a single-target plan buys: the plan described to predict.h. Pure. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "policy/plan.h"
 
@@ -21,6 +22,11 @@ void np_plan_expect(const struct np_topo *topo, const struct np_proc_model *proc
 	if (!np_node_sum(cpu)) {
 		np_predict_cpu_guess(topo, opts->affinity ? opts->affinity : opts->allowed, guess);
 		cpu = guess;
+	}
+	/* an interleave: over its nodes, each holding its share */
+	if (plan->interleave.on) {
+		pp.interleave = plan->interleave.nodes;
+		memcpy(pp.share, plan->interleave.share, sizeof(pp.share));
 	}
 	np_accel_pick(topo, &proc->accel, &pick);
 	np_predict(topo, opts->measure, cpu, proc->residency.pages,

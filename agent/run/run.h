@@ -40,6 +40,7 @@ struct np_managed {
 	int fixed_node;		       /* node= or device='s node, NP_NO_NODE */
 	int forced_device;	       /* device= as an index into topo->devices, -1 */
 	int device_node;	       /* node of the accelerators it has open, NP_NO_NODE */
+	int accel_nodes;	       /* distinct nodes of those accelerators */
 	__u64 allowed_nodes; /* nodes with CPUs and memory in its cgroup cpuset; 0: not bounded */
 	bool allowed_read;
 	struct np_accel_use accel;

@@ -102,17 +102,27 @@ static int own_data(const struct np_sample_data *snap, pid_t pid, struct np_samp
 	return 0;
 }
 
+/* One node's plan, or an interleave's over the decision's nodes. */
+static int plan_for(const struct np_run *r, const struct np_proc_model *proc,
+		    const struct np_plan_opts *popts, const struct np_fleet_decision *d,
+		    struct np_plan *plan, char *msg, size_t msglen)
+{
+	if (d->interleave)
+		return np_plan_interleave(r->topo, proc, popts, d->interleave, plan, msg, msglen);
+	return np_plan_make(r->topo, proc, popts, plan, msg, msglen);
+}
+
 /*
  * The plan of a placement, within the process's cgroup cpuset or, with the section's
  * cgroup_cpuset = move|extend, the one it gets; its warnings go to the log. A cpuset that
  * leaves the node out refuses it (counted in numaplace_cpuset_conflicts_total). 0 or -1.
  */
-static int make_plan(struct np_run *r, struct np_managed *mp, int node,
+static int make_plan(struct np_run *r, struct np_managed *mp, const struct np_fleet_decision *d,
 		     const struct np_proc_model *proc, const int *irqs, int nirqs, __u64 window_ns,
 		     struct np_place_cgroup *pc, struct np_cpuset *allowed,
 		     struct np_plan_opts *popts, struct np_plan *plan)
 {
-	int idx = np_topo_node_index(r->topo, node), err;
+	int node = d->node, idx = np_topo_node_index(r->topo, node), err;
 	char msg[1200];
 
 	popts->target_node = node;
@@ -135,7 +145,7 @@ static int make_plan(struct np_run *r, struct np_managed *mp, int node,
 	popts->cpuset_conflict = pc->conflict_text[0] ? pc->conflict_text : NULL;
 	np_place_cgroup_plan_bounds(pc, node, popts);
 	if (!err)
-		err = np_plan_make(r->topo, proc, popts, plan, msg, sizeof(msg));
+		err = plan_for(r, proc, popts, d, plan, msg, sizeof(msg));
 	if (err) {
 		r->actions_failed++;
 		r->cpuset_conflicts += err == -EXDEV || err == -EPERM;
@@ -177,13 +187,19 @@ static void placed(struct np_run *r, struct np_managed *mp, const struct np_flee
 		   const struct np_place *place)
 {
 	const struct np_place_outcome *o = &place->outcome;
-	char expected[256];
+	char expected[256], where[96], nodes[64];
 
 	np_expected_text(&place->plan->expected, expected, sizeof(expected));
+	if (d->interleave) {
+		np_interleave_format(d->interleave, nodes, sizeof(nodes));
+		snprintf(where, sizeof(where), "interleaved over nodes %s", nodes);
+	} else {
+		snprintf(where, sizeof(where), "on node %d", d->node);
+	}
 	np_log(NP_LOG_INFO,
-	       "placed pid %d (%s) on node %d: %s%s%s%s; threads pinned %d, IRQs steered %d, "
+	       "placed pid %d (%s) %s: %s%s%s%s; threads pinned %d, IRQs steered %d, "
 	       "memory %.0f of %.0f MB moved in %.1f s; expected: %s",
-	       mp->pid, mp->comm, d->node, d->reason, mp->accel_note[0] ? " [" : "", mp->accel_note,
+	       mp->pid, mp->comm, where, d->reason, mp->accel_note[0] ? " [" : "", mp->accel_note,
 	       mp->accel_note[0] ? "]" : "", o->threads.changed, o->irqs.changed,
 	       np_pages_mb(o->memory.pages_moved), np_pages_mb(o->memory.pages_misplaced),
 	       o->memory.seconds, expected);
@@ -226,6 +242,7 @@ static bool declined(struct np_managed *mp, const struct np_proc_model *proc,
 	return true;
 }
 
+
 static void place_process(struct np_run *r, struct np_managed *mp,
 			  const struct np_fleet_decision *d, const struct np_sample_data *snap)
 {
@@ -265,13 +282,15 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 	if (measure && !np_measure_load(r->topo, measure))
 		popts.measure = measure;
 	popts.affinity = np_thread_affinity(mp->pid, &affinity) ? NULL : &affinity;
-	if (make_plan(r, mp, d->node, proc, irqs, nirqs, snap->window_ns, pc, &allowed, &popts,
-		      plan))
+	if (make_plan(r, mp, d, proc, irqs, nirqs, snap->window_ns, pc, &allowed, &popts, plan))
 		goto out;
-	if (declined(mp, proc, plan, popts.only))
+	/* an interleave is over the nodes that have room: no single target to fall short of */
+	if (!d->interleave && declined(mp, proc, plan, popts.only))
 		goto out;
 	nhot = np_place_hot_addresses(snap, mp->pid, &hot);
-	if ((popts.only & NP_PLAN_ONLY_MEMORY) && !np_run_shared_files(r, mp, d->node, &shared))
+	/* interleaved, it moves only its own pages: shared ones stay */
+	if ((popts.only & NP_PLAN_ONLY_MEMORY) && !d->interleave &&
+	    !np_run_shared_files(r, mp, d->node, &shared))
 		place.shared = &shared;
 	place.topo = r->topo;
 	place.proc = proc;
@@ -409,9 +428,10 @@ void np_run_act(struct np_run *r, struct np_managed *mp, const struct np_fleet_d
 	if (r->dry_run) {
 		/* the fleet counts a PLACE as done: its follow-ups would repeat every interval */
 		np_log(d->action == NP_FLEET_PLACE ? NP_LOG_INFO : NP_LOG_DEBUG,
-		       "dry run: would %s pid %d (%s) on node %d: %s",
+		       "dry run: would %s pid %d (%s) on node %d%s: %s",
 		       d->action == NP_FLEET_PLACE ? "place" : "follow up", mp->pid, mp->comm,
-		       d->node, d->reason);
+		       d->node, d->interleave ? " and the others it interleaves over" : "",
+		       d->reason);
 		return;
 	}
 	/* a declined placement is no placement: the whole check again, not a follow-up */

@@ -129,6 +129,7 @@ static void note_accel(struct np_run *r, struct np_managed *mp, const struct np_
 
 	np_accel_pick(r->topo, &mp->accel, &pick);
 	mp->device_node = accel_node(r->topo, &mp->accel, &pick, driver);
+	mp->accel_nodes = pick.nnodes;
 	mp->accel_note[0] = '\0';
 	if (pick.device < 0)
 		return;
@@ -269,6 +270,8 @@ void np_run_fleet_input(const struct np_run *r, struct np_fleet_proc *procs)
 		p->policy.min_move_interval_s = mp->policy->min_move_interval_s;
 		p->device_node = mp->device_node;
 		p->allowed_nodes = mp->allowed_nodes;
+		p->policy.placement = (int)mp->policy->placement;
+		p->accel_nodes = mp->accel_nodes;
 		memcpy(p->cpu_ns, mp->cpu_ns, sizeof(p->cpu_ns));
 		memcpy(p->pages, mp->residency.pages, sizeof(p->pages));
 		p->busy_cpus = mp->busy_cpus;

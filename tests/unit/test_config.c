@@ -437,13 +437,13 @@ TEST(config_structure_errors)
 			 "3: [match a] threshold: unknown key (known: process, comm, cmdline, "
 			 "cgroup, container, unit, accelerator, node, device, only, nic, "
 			 "min_rss_mb, min_cpu, "
-			 "remote_threshold, sustain, min_move_interval, cgroup_cpuset)");
+			 "remote_threshold, sustain, min_move_interval, cgroup_cpuset, placement)");
 	/* a global key in a match section is not silently taken */
 	CHECK_LOAD_ERROR("[match a]\ncomm = x\ninterval = 5\n",
 			 "3: [match a] interval: unknown key (known: process, comm, cmdline, "
 			 "cgroup, container, unit, accelerator, node, device, only, nic, "
 			 "min_rss_mb, min_cpu, "
-			 "remote_threshold, sustain, min_move_interval, cgroup_cpuset)");
+			 "remote_threshold, sustain, min_move_interval, cgroup_cpuset, placement)");
 	CHECK_LOAD_ERROR("interval = 5\n[global]\n",
 			 "1: interval: outside a section; put it under [global] or [match NAME]");
 	CHECK_LOAD_ERROR("[global]\ninterval = 5\n; again\ninterval = 6\n",

@@ -26,5 +26,23 @@ check "S4: the NIC's IRQs ($nic_irqs) steered to $cpus2" irqs_within "$nic_irqs"
 jq -c '.result.memory' /tmp/place.json
 numaplace restore >/dev/null
 check_eq "S4: restore puts every recorded value back" "$(snapshot "$pid")" "$before"
+
+# S5: interleaved over three of the four nodes (its memory now on node 2, off the set): each
+# node of the set within 0.08 of its planned share, threads on their CPUs, node 2 emptied
+numaplace place --pid "$pid" --interleave 0,1,3 --json >/tmp/place.json 2>/tmp/place.err
+check_eq "S5: place --interleave 0,1,3 exit code" "$?" 0
+jq -c '.plan.interleave.shares, .result.interleave' /tmp/place.json
+for n in 0 1 3; do
+	planned=$(jq -r ".plan.interleave.shares[] | select(.node == $n) | .share" /tmp/place.json)
+	share=$(share_on "$pid" "$n")
+	check "S5: node $n holds its planned share ($share of $planned, within 0.08)" \
+		awk -v a="$share" -v b="$planned" 'BEGIN { d = a - b; exit !(b > 0.1 && d < 0.08 && d > -0.08) }'
+done
+check "S5: node 2 keeps almost nothing ($(share_on "$pid" 2))" in_range "$(share_on "$pid" 2)" 0 0.05
+cpus013=$(jq -r .plan.cpus /tmp/place.json)
+check "S5: the plan's CPUs ($cpus013) are not node 2's ($cpus2)" test "$cpus013" != "$cpus2"
+check "S5: every thread on them" all_threads_on "$pid" "$cpus013"
+numaplace restore >/dev/null
+check_eq "S5: restore puts every recorded value back" "$(snapshot "$pid")" "$before"
 stop_stream
 finish
