@@ -707,4 +707,56 @@ if [ "$(id -u)" = 0 ]; then
 	kill $skipped
 fi
 
+# topo --measure (issue 14): this host's matrix, nodes x nodes, within its budget (7.5 s for
+# one node, 30 s for more) and plausible; kept in /var/cache/numaplace and shown by a plain
+# `topo`; a bad cache file is ignored with a warning; without root: measured, not kept.
+expect_exit "topo --measure with --root: refused" 2 "not with --root" \
+	"$np" topo --measure --root "$fixtures/laptop"
+cache=/var/cache/numaplace
+start=$(date +%s.%N)
+"$np" topo --measure --json >"$tmp/measure.json" 2>"$tmp/measure.err"
+check_eq "topo --measure --json exit code ($(cat "$tmp/measure.err"))" "$?" 0
+took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+nn=$(jq '.nodes | length' "$tmp/measure.json")
+limit=$([ "$nn" -ge 2 ] && echo 45 || echo 20) # the budget, and slack for a busy host
+check "topo --measure took $took s, within $limit s" in_range "$took" 0 "$limit"
+mshape() { jq -r "[.measure.$1 | length, (.[] | length)] | unique | map(tostring) | join(\",\")" "$2"; }
+check_eq "latency matrix is $nn x $nn" "$(mshape latency_ns "$tmp/measure.json")" "$nn"
+check_eq "bandwidth matrix is $nn x $nn" "$(mshape read_gbps "$tmp/measure.json")" "$nn"
+jqe() { jq -e "$@" >/dev/null; }
+check "latencies within 20-1000 ns" jqe 'all(.measure.latency_ns[][]; . >= 20 and . <= 1000)' \
+	"$tmp/measure.json"
+check "read bandwidths within 0.1-1000 GB/s" \
+	jqe 'all(.measure.read_gbps[][]; . >= 0.1 and . <= 1000)' "$tmp/measure.json"
+check_eq "source of a fresh measure" "$(jq -r .measure.source "$tmp/measure.json")" measured
+file=$(ls -t "$cache"/measure-*.json 2>/dev/null | head -1)
+check "the matrix is kept in $cache" test -n "$file" -a "$(stat -c %Y "${file:-/}")" -ge "${start%.*}"
+"$np" topo --json >"$tmp/cached.json" 2>"$tmp/cached.err"
+check_eq "plain topo shows the cached matrix" "$(jq -c '[.measure.source, .measure.latency_ns,
+	.measure.read_gbps, .measure.measured_at]' "$tmp/cached.json")" \
+	"$(jq -c '["cache", .measure.latency_ns, .measure.read_gbps, .measure.measured_at]' \
+		"$tmp/measure.json")"
+"$np" topo >"$tmp/cached.txt"
+check "plain topo prints both tables" grep -q '^read GB/s' "$tmp/cached.txt"
+check "the tables' lines within 100 columns" \
+	awk '/^measured/ { m = 1 } m && length > 100 { exit 1 }' "$tmp/cached.txt"
+if [ -n "$file" ]; then
+	cp "$file" "$tmp/measure.keep"
+	printf '{"version":1,"key":' >"$file"
+	"$np" topo --json >"$tmp/bad.json" 2>"$tmp/bad.err"
+	check_eq "bad cache file: topo still exits 0" "$?" 0
+	check "... with a warning naming it" grep -q "measure cache ignored: not JSON ($file)" \
+		"$tmp/bad.err"
+	check_eq "... and no matrix" "$(jq -c '.measure | [.source, .latency_ns]' "$tmp/bad.json")" \
+		"[null,null]"
+	cp "$tmp/measure.keep" "$file"
+fi
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$np" topo --measure --json \
+		>"$tmp/user.json" 2>"$tmp/user.err"
+	check_eq "topo --measure without root: exit 0" "$?" 0
+	check "... says the matrix is not kept" grep -q "not root, so not kept" "$tmp/user.err"
+	check_eq "... and prints it" "$(mshape latency_ns "$tmp/user.json")" "$nn"
+fi
+
 finish

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * `numaplace topo`: the measured latency and bandwidth matrix (topo --measure), as two tables
- * of at most 10 memory nodes across (so that a line stays within 100 columns), and as the JSON
+ * of at most 8 memory nodes across (so that a line stays within 100 columns), and as the JSON
  * "measure" object.
  */
 #include <math.h>
@@ -10,7 +10,7 @@
 
 #include "output/topo_output.h"
 
-#define COLS 10 /* 12 + 10 * 8 columns */
+#define COLS 8 /* 12 + 8 * 10 columns */
 
 static void print_matrix(const struct np_measure *m, const char *title, const char *fmt,
 			 const double cells[NP_MAX_NODES][NP_MAX_NODES], FILE *out)
@@ -23,7 +23,7 @@ static void print_matrix(const struct np_measure *m, const char *title, const ch
 			char head[16];
 
 			snprintf(head, sizeof(head), "mem %d", m->node_ids[j]);
-			fprintf(out, "%9s", head);
+			fprintf(out, "%10s", head);
 		}
 		fputc('\n', out);
 		for (int i = 0; i < m->nnodes; i++) {
@@ -32,7 +32,7 @@ static void print_matrix(const struct np_measure *m, const char *title, const ch
 				if (isfinite(cells[i][j]))
 					fprintf(out, fmt, cells[i][j]);
 				else
-					fprintf(out, "%9s", "-");
+					fprintf(out, "%10s", "-");
 			}
 			fputc('\n', out);
 		}
@@ -54,8 +54,8 @@ void np_measure_print_text(const struct np_measure *m, FILE *out)
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
 	fprintf(out, "measured         %s (%s), %.1f s, %.0f MB buffer per node\n", when,
 		m->source, m->seconds, m->buffer_mb);
-	print_matrix(m, "latency ns", "%9.1f", m->latency_ns, out);
-	print_matrix(m, "read GB/s", "%9.2f", m->read_gbps, out);
+	print_matrix(m, "latency ns", "%10.1f", m->latency_ns, out);
+	print_matrix(m, "read GB/s", "%10.2f", m->read_gbps, out);
 }
 
 struct json_object *np_measure_to_json(const struct np_measure *m)
