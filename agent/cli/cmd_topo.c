@@ -16,14 +16,15 @@
 
 static void topo_usage(FILE *out)
 {
-	fprintf(out, "usage: numaplace topo [--json] [--root DIR | --measure]\n"
-		     "\n"
-		     "  --json       one JSON document (schema in README.md)\n"
-		     "  --root DIR   read sys/ and proc/ below DIR instead of / (fixtures);\n"
-		     "               BPF attach probes run only against the live system\n"
-		     "  --measure    measure memory latency and read bandwidth from every node to\n"
-		     "               every node (about 30 s in all), kept in %s\n"
-		     "               (as root) and shown by later `topo` runs\n",
+	fprintf(out,
+		"usage: numaplace topo [--json] [--root DIR | --measure]\n"
+		"\n"
+		"  --json       one JSON document (schema in README.md)\n"
+		"  --root DIR   read sys/ and proc/ below DIR instead of / (fixtures);\n"
+		"               BPF attach probes run only against the live system\n"
+		"  --measure    measure memory latency and read bandwidth from every node to\n"
+		"               every node (about 30 s in all), kept in %s\n"
+		"               (as root) and shown by later `topo` runs\n",
 		NP_MEASURE_CACHE_DIR);
 }
 

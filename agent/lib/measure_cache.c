@@ -47,8 +47,8 @@ static bool get_matrix(struct json_object *o, const char *k, int n, double max,
 {
 	struct json_object *rows, *row, *c;
 
-	if (!json_object_object_get_ex(o, k, &rows) || !json_object_is_type(rows, json_type_array) ||
-	    (int)json_object_array_length(rows) != n)
+	if (!json_object_object_get_ex(o, k, &rows) ||
+	    !json_object_is_type(rows, json_type_array) || (int)json_object_array_length(rows) != n)
 		return false;
 	for (int i = 0; i < n; i++) {
 		row = json_object_array_get_idx(rows, i);
@@ -121,9 +121,11 @@ static int parse_object(struct json_object *o, const char *key, struct np_measur
 		return bad(msg, msglen, "no key");
 	if (strcmp(json_object_get_string(x), key))
 		return bad(msg, msglen, "measured on another topology, kernel or CPU");
-	if (!get_num(o, "measured_at", 0, 1e11, &at) || !get_num(o, "seconds", 0, 1e6, &m->seconds) ||
+	if (!get_num(o, "measured_at", 0, 1e11, &at) ||
+	    !get_num(o, "seconds", 0, 1e6, &m->seconds) ||
 	    !get_num(o, "buffer_mb", 0, 1e9, &m->buffer_mb))
-		return bad(msg, msglen, "measured_at, seconds or buffer_mb missing or out of range");
+		return bad(msg, msglen,
+			   "measured_at, seconds or buffer_mb missing or out of range");
 	m->measured_at = (long long)at;
 	if (!get_nodes(o, m))
 		return bad(msg, msglen, "bad node list");
@@ -135,8 +137,8 @@ static int parse_object(struct json_object *o, const char *key, struct np_measur
 	return 0;
 }
 
-int np_measure_parse(const char *text, size_t len, const char *key, struct np_measure *m,
-		     char *msg, size_t msglen)
+int np_measure_parse(const char *text, size_t len, const char *key, struct np_measure *m, char *msg,
+		     size_t msglen)
 {
 	struct json_tokener *tok;
 	struct json_object *o;
@@ -156,8 +158,8 @@ int np_measure_parse(const char *text, size_t len, const char *key, struct np_me
 	} else {
 		size_t end = json_tokener_get_parse_end(tok);
 
-		err = only_space(text + end, len - end) ? parse_object(o, key, m, msg, msglen) :
-							  bad(msg, msglen, "text after the object");
+		err = only_space(text + end, len - end) ? parse_object(o, key, m, msg, msglen)
+							: bad(msg, msglen, "text after the object");
 	}
 	json_object_put(o);
 	json_tokener_free(tok);
@@ -174,9 +176,9 @@ struct json_object *np_measure_matrix_json(const struct np_measure *m,
 	for (int i = 0; i < m->nnodes; i++) {
 		row = json_object_new_array();
 		for (int j = 0; j < m->nnodes; j++)
-			json_object_array_add(row, isfinite(cells[i][j]) ?
-							   json_object_new_double(cells[i][j]) :
-							   NULL);
+			json_object_array_add(row, isfinite(cells[i][j])
+							   ? json_object_new_double(cells[i][j])
+							   : NULL);
 		json_object_array_add(rows, row);
 	}
 	return rows;
@@ -231,8 +233,8 @@ static ssize_t read_bounded(int fd, char *buf)
 	return (ssize_t)got;
 }
 
-int np_measure_cache_read(const char *dir, const char *name, const char *key,
-			  struct np_measure *m, char *msg, size_t msglen)
+int np_measure_cache_read(const char *dir, const char *name, const char *key, struct np_measure *m,
+			  char *msg, size_t msglen)
 {
 	char path[4096], base[256], *buf;
 	int dfd, fd, err;

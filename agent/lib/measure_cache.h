@@ -16,7 +16,7 @@
 /* A cache file longer than this is not ours: 64 nodes of figures fit in well under it. */
 #define NP_MEASURE_FILE_MAX (512 * 1024)
 /* Sanity bounds of a cached cell; outside them the file is refused. */
-#define NP_MEASURE_MAX_NS 1e6
+#define NP_MEASURE_MAX_NS   1e6
 #define NP_MEASURE_MAX_GBPS 1e5
 
 struct np_measure {
@@ -26,18 +26,18 @@ struct np_measure {
 	double latency_ns[NP_MAX_NODES][NP_MAX_NODES];
 	double read_gbps[NP_MAX_NODES][NP_MAX_NODES];
 	bool valid;
-	char source[16];   /* "measured" (this run) or "cache" */
+	char source[16];       /* "measured" (this run) or "cache" */
 	long long measured_at; /* Unix time, seconds */
-	double seconds;	   /* how long the measuring took */
-	double buffer_mb;  /* buffer per memory node */
+	double seconds;	       /* how long the measuring took */
+	double buffer_mb;      /* buffer per memory node */
 };
 
 /*
  * Parse a cache file's text (len bytes, need not be NUL-terminated) into m, which is valid
  * only when the file's key equals key. 0, or -EINVAL with msg saying why (a bad file).
  */
-int np_measure_parse(const char *text, size_t len, const char *key, struct np_measure *m,
-		     char *msg, size_t msglen);
+int np_measure_parse(const char *text, size_t len, const char *key, struct np_measure *m, char *msg,
+		     size_t msglen);
 
 struct json_object;
 /* cells as n rows of n numbers, null where NAN (the cache file and topo --json). */
@@ -51,8 +51,8 @@ char *np_measure_format(const struct np_measure *m, const char *key);
  * The cache file dir/name (opened through lib/safe_open.h) parsed as above. 0, -ENOENT when
  * absent, -EINVAL for a bad file, another -errno; msg says why.
  */
-int np_measure_cache_read(const char *dir, const char *name, const char *key,
-			  struct np_measure *m, char *msg, size_t msglen);
+int np_measure_cache_read(const char *dir, const char *name, const char *key, struct np_measure *m,
+			  char *msg, size_t msglen);
 
 /* Replace dir/name (dir made 0700 when missing) with m, atomically. 0 or -errno, msg. */
 int np_measure_cache_write(const char *dir, const char *name, const char *key,

@@ -52,8 +52,8 @@ void np_measure_print_text(const struct np_measure *m, FILE *out)
 	}
 	if (gmtime_r(&at, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
-	fprintf(out, "measured         %s (%s), %.1f s, %.0f MB buffer per node\n", when,
-		m->source, m->seconds, m->buffer_mb);
+	fprintf(out, "measured         %s (%s), %.1f s, %.0f MB buffer per node\n", when, m->source,
+		m->seconds, m->buffer_mb);
 	print_matrix(m, "latency ns", "%10.1f", m->latency_ns, out);
 	print_matrix(m, "read GB/s", "%10.2f", m->read_gbps, out);
 }
@@ -66,8 +66,8 @@ struct json_object *np_measure_to_json(const struct np_measure *m)
 	struct tm tm;
 
 	if (!m->valid || !gmtime_r(&at, &tm)) {
-		static const char *const keys[] = { "source", "measured_at", "seconds",
-						    "buffer_mb", "latency_ns", "read_gbps" };
+		static const char *const keys[] = { "source",	 "measured_at", "seconds",
+						    "buffer_mb", "latency_ns",	"read_gbps" };
 
 		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
 			json_object_object_add(o, keys[k], NULL);

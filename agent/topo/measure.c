@@ -51,7 +51,8 @@ static const char *cpuinfo_field(char *text, const char *field, size_t *vlen)
 {
 	size_t flen = strlen(field);
 
-	for (char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : 0) {
+	for (char *line = text; line && *line;
+	     line = strchr(line, '\n'), line = line ? line + 1 : 0) {
 		if (strncmp(line, field, flen) || !strchr(" \t:", line[flen]))
 			continue;
 		char *v = strchr(line, ':');

@@ -16,8 +16,8 @@
 #include "lib/clock.h"
 #include "topo/measure_run.h"
 
-#define LINE 64
-#define CHUNK_LOADS 4096	 /* loads between two clock reads */
+#define LINE	     64
+#define CHUNK_LOADS  4096	 /* loads between two clock reads */
 #define STREAM_CHUNK (256 << 10) /* bytes between two clock reads */
 
 static uint64_t xorshift(uint64_t *s)
@@ -84,7 +84,15 @@ struct chase {
 };
 
 #define HOP p = *(void **)p
-#define HOP8 HOP; HOP; HOP; HOP; HOP; HOP; HOP; HOP
+#define HOP8                                                                                       \
+	HOP;                                                                                       \
+	HOP;                                                                                       \
+	HOP;                                                                                       \
+	HOP;                                                                                       \
+	HOP;                                                                                       \
+	HOP;                                                                                       \
+	HOP;                                                                                       \
+	HOP
 
 static void *chase_thread(void *arg)
 {

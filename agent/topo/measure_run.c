@@ -20,9 +20,9 @@
 #include "lib/sysfs.h"
 #include "topo/measure_run.h"
 
-#define LINE 64
-#define CHECK_PAGES 64 /* pages of a buffer whose node move_pages checks */
-#define MIN_CELL_S 0.2 /* below this the figures are noise */
+#define LINE	    64
+#define CHECK_PAGES 64	/* pages of a buffer whose node move_pages checks */
+#define MIN_CELL_S  0.2 /* below this the figures are noise */
 
 uint64_t np_llc_bytes(const char *root)
 {
@@ -216,7 +216,10 @@ int np_measure_run(const struct np_topo *topo, const struct np_measure_opts *o,
 		snprintf(msg, msglen, "libnuma: this kernel has no NUMA support");
 		return -ENOSYS;
 	}
-	*r = (struct run){ .topo = topo, .o = o, .m = m, .setsize = CPU_ALLOC_SIZE(NP_MAX_CPUS),
+	*r = (struct run){ .topo = topo,
+			   .o = o,
+			   .m = m,
+			   .setsize = CPU_ALLOC_SIZE(NP_MAX_CPUS),
 			   .deadline_ns = t0 + (uint64_t)(budget * 1e9),
 			   .ncells = topo->nnodes * topo->nnodes };
 	r->allowed = CPU_ALLOC(NP_MAX_CPUS);
