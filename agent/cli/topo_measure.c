@@ -24,7 +24,7 @@ int np_cli_measure(const struct np_topo *topo, struct np_measure *m)
 	int err;
 
 	if (tty) {
-		fprintf(stderr, "measuring %d x %d nodes, budget %.0f s\n", topo->nnodes,
+		fprintf(stderr, "measuring %d x %d nodes, budget %g s\n", topo->nnodes,
 			topo->nnodes, o.budget_s);
 		o.progress = progress;
 	}

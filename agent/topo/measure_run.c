@@ -22,7 +22,7 @@
 
 #define LINE	    64
 #define CHECK_PAGES 64	/* pages of a buffer whose node move_pages checks */
-#define MIN_CELL_S  0.2 /* below this the figures are noise */
+#define MIN_CELL_S  1.0 /* below this the figures are noise: over the budget rather */
 
 uint64_t np_llc_bytes(const char *root)
 {

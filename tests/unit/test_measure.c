@@ -162,7 +162,7 @@ TEST(measure_budget_and_buffer)
 	CHECK(np_measure_budget(1) == 7.5 && np_measure_budget(2) == 30 &&
 	      np_measure_budget(8) == 30);
 	CHECK(np_measure_cell_budget(30, 4) == 7.5);
-	CHECK(np_measure_cell_budget(-3, 4) == 0.2); /* over budget: the floor */
+	CHECK(np_measure_cell_budget(-3, 4) == 1.0); /* over budget: the floor */
 	CHECK(np_measure_buffer_bytes(32ULL << 20, 64ULL << 30) == 256ULL << 20);
 	CHECK(np_measure_buffer_bytes(480ULL << 20, 64ULL << 30) == 1920ULL << 20);
 	CHECK(np_measure_buffer_bytes(32ULL << 20, 301ULL << 20) == 150ULL << 20);
