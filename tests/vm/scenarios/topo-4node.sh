@@ -24,7 +24,8 @@ numaplace topo
 mkdir -p /var/cache
 start=$(date +%s)
 numaplace topo --measure --json >/tmp/measure.json 2>/tmp/measure.err
-check_eq "topo --measure --json exit code ($(cat /tmp/measure.err))" "$?" 0
+rc=$?
+check_eq "topo --measure --json exit code ($(cat /tmp/measure.err))" "$rc" 0
 took=$(($(date +%s) - start))
 check "measure within the 30 s budget and some slack (took $took s)" test "$took" -le 60
 check_eq "latency matrix 4x4" \
