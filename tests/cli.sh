@@ -743,23 +743,79 @@ sleep 60 &
 predicted=$!
 "$np" place --pid $predicted --node 0 --dry-run --sample 0 --journal "$tmp/p14.journal" \
 	>"$tmp/p14.txt" 2>&1
-check "place: the plan's prediction (text)" grep -q \
-	"^  expected   remote reads 0% -> 0%, read rate x1.0 (from SLIT distances)$" "$tmp/p14.txt"
+# (from the SLIT distances, or from the matrix once `topo --measure` has kept one here)
+check "place: the plan's prediction (text)" grep -Eq \
+	"^  expected   remote reads 0% -> 0%, read rate x1.0 \(from (SLIT distances|the measured matrix)\)$" \
+	"$tmp/p14.txt"
 check "place: no plan declined on one node" test "$(grep -c declined "$tmp/p14.txt")" -eq 0
 "$np" place --pid $predicted --node 0 --dry-run --sample 0 --json --force \
 	--journal "$tmp/p14.journal" >"$tmp/p14.json" 2>/dev/null
 check_eq "place --force --json: exit 0" "$?" 0
 check_eq "place --json: plan.expected" \
-	"$(jq -c '.plan.expected | [.remote_share_before, .remote_share_after, .read_rate_change, .source, .accelerator_local_share_after]' "$tmp/p14.json")" \
-	'[0,0,1,"slit",null]'
+	"$(jq -c '.plan.expected | [.remote_share_before, .remote_share_after, .read_rate_change, (.source == "slit" or .source == "measured"), .accelerator_local_share_after]' "$tmp/p14.json")" \
+	'[0,0,1,true,null]'
 check_eq "place --json: not declined" "$(jq -c .declined "$tmp/p14.json")" null
 check "place --help names --force" sh -c "'$np' place --help | grep -q -- '--force'"
 if [ "$(id -u)" = 0 ]; then
 	"$np" report --pid $predicted --duration 0.3 --json >"$tmp/p14r.json" 2>/dev/null
 	check_eq "report --json: each process's expected (its recommended plan)" \
-		"$(jq -c '.processes[0].expected | [.remote_share_after, .source]' "$tmp/p14r.json")" \
-		'[0,"slit"]'
+		"$(jq -c '.processes[0].expected | [.remote_share_after, (.source == "slit" or .source == "measured")]' "$tmp/p14r.json")" \
+		'[0,true]'
 fi
 kill $predicted
+# topo --measure (issue 14): this host's matrix, nodes x nodes, within its budget (7.5 s for
+# one node, 30 s for more) and plausible; kept in /var/cache/numaplace and shown by a plain
+# `topo`; a bad cache file is ignored with a warning; without root: measured, not kept.
+expect_exit "topo --measure with --root: refused" 2 "not with --root" \
+	"$np" topo --measure --root "$fixtures/laptop"
+cache=/var/cache/numaplace
+start=$(date +%s.%N)
+"$np" topo --measure --json >"$tmp/measure.json" 2>"$tmp/measure.err"
+rc=$?
+check_eq "topo --measure --json exit code ($(cat "$tmp/measure.err"))" "$rc" 0
+took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+nn=$(jq '.nodes | length' "$tmp/measure.json" 2>/dev/null)
+check "topo --measure --json printed the nodes" test "${nn:-0}" -ge 1
+limit=$([ "${nn:-0}" -ge 2 ] && echo 45 || echo 20) # the budget, and slack for a busy host
+check "topo --measure took $took s, within $limit s" in_range "$took" 0 "$limit"
+mshape() { jq -r "[.measure.$1 | length, (.[] | length)] | unique | map(tostring) | join(\",\")" "$2"; }
+check_eq "latency matrix is $nn x $nn" "$(mshape latency_ns "$tmp/measure.json")" "$nn"
+check_eq "bandwidth matrix is $nn x $nn" "$(mshape read_gbps "$tmp/measure.json")" "$nn"
+jtrue() { [ "$(jq -r "$1" "$2" 2>/dev/null)" = true ]; }
+check "latencies within 20-1000 ns" jtrue 'all(.measure.latency_ns[][]; . >= 20 and . <= 1000)' \
+	"$tmp/measure.json"
+check "read bandwidths within 0.1-1000 GB/s" \
+	jtrue 'all(.measure.read_gbps[][]; . >= 0.1 and . <= 1000)' "$tmp/measure.json"
+check_eq "source of a fresh measure" "$(jq -r .measure.source "$tmp/measure.json")" measured
+file=$(ls -t "$cache"/measure-*.json 2>/dev/null | head -1)
+check "the matrix is kept in $cache" test -n "$file" -a "$(stat -c %Y "${file:-/}")" -ge "${start%.*}"
+"$np" topo --json >"$tmp/cached.json" 2>"$tmp/cached.err"
+check_eq "plain topo shows the cached matrix" "$(jq -c '[.measure.source, .measure.latency_ns,
+	.measure.read_gbps, .measure.measured_at]' "$tmp/cached.json")" \
+	"$(jq -c '["cache", .measure.latency_ns, .measure.read_gbps, .measure.measured_at]' \
+		"$tmp/measure.json")"
+"$np" topo >"$tmp/cached.txt"
+check "plain topo prints both tables" grep -q '^read GB/s' "$tmp/cached.txt"
+check "the tables' lines within 100 columns" \
+	awk '/^measured/ { m = 1 } m && length > 100 { exit 1 }' "$tmp/cached.txt"
+if [ -n "$file" ]; then
+	cp "$file" "$tmp/measure.keep"
+	printf '{"version":1,"key":' >"$file"
+	"$np" topo --json >"$tmp/bad.json" 2>"$tmp/bad.err"
+	check_eq "bad cache file: topo still exits 0" "$?" 0
+	check "... with a warning naming it" grep -q "measure cache ignored: not JSON ($file)" \
+		"$tmp/bad.err"
+	check_eq "... and no matrix" "$(jq -c '.measure | [.source, .latency_ns]' "$tmp/bad.json")" \
+		"[null,null]"
+	cp "$tmp/measure.keep" "$file"
+fi
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$np" topo --measure --json \
+		>"$tmp/user.json" 2>"$tmp/user.err"
+	rc=$?
+	check_eq "topo --measure without root: exit 0" "$rc" 0
+	check "... says the matrix is not kept" grep -q "not root, so not kept" "$tmp/user.err"
+	check_eq "... and prints it" "$(mshape latency_ns "$tmp/user.json")" "$nn"
+fi
 
 finish

@@ -1,29 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0
-/* `numaplace topo [--json] [--root DIR]` */
+/* `numaplace topo [--json] [--root DIR | --measure]` */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/topo_measure.h"
 #include "output/topo_output.h"
 #include "sample/bpf_ready.h"
+#include "topo/measure.h"
 
 static void topo_usage(FILE *out)
 {
-	fprintf(out, "usage: numaplace topo [--json] [--root DIR]\n"
-		     "\n"
-		     "  --json       one JSON document (schema in README.md)\n"
-		     "  --root DIR   read sys/ and proc/ below DIR instead of / (fixtures);\n"
-		     "               BPF attach probes run only against the live system\n");
+	fprintf(out,
+		"usage: numaplace topo [--json] [--root DIR | --measure]\n"
+		"\n"
+		"  --json       one JSON document (schema in README.md)\n"
+		"  --root DIR   read sys/ and proc/ below DIR instead of / (fixtures);\n"
+		"               BPF attach probes run only against the live system\n"
+		"  --measure    measure memory latency and read bandwidth from every node to\n"
+		"               every node (about 30 s in all), kept in %s\n"
+		"               (as root) and shown by later `topo` runs\n",
+		NP_MEASURE_CACHE_DIR);
 }
 
-static int parse_args(int argc, char **argv, bool *json, const char **root, int *exit_code)
+static int parse_args(int argc, char **argv, bool *json, bool *measure, const char **root,
+		      int *exit_code)
 {
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "measure", no_argument, NULL, 'm' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -39,6 +49,8 @@ static int parse_args(int argc, char **argv, bool *json, const char **root, int 
 	while ((opt = np_args_next(&p)) > 0) {
 		if (opt == 'j')
 			*json = true;
+		else if (opt == 'm')
+			*measure = true;
 		else
 			*root = optarg;
 	}
@@ -62,27 +74,52 @@ static int check_root(const char *root)
 	return NP_EXIT_OK;
 }
 
+/* The matrix for the live system: measured now (and cached as root), else the cached one. */
+static int topo_measure(const struct np_topo *topo, bool measure, struct np_measure *m)
+{
+	if (!measure) {
+		np_measure_load(topo, m);
+		return NP_EXIT_OK;
+	}
+	return np_cli_measure(topo, m);
+}
+
 int np_cmd_topo(int argc, char **argv)
 {
+	bool json = false, measure = false, live;
 	const char *root = "/";
+	struct np_measure m;
 	struct np_topo *topo;
-	bool json = false;
 	int rc;
 
-	if (parse_args(argc, argv, &json, &root, &rc))
+	if (parse_args(argc, argv, &json, &measure, &root, &rc))
 		return rc;
 	rc = check_root(root);
 	if (rc)
 		return rc;
+	live = !strcmp(root, "/");
+	if (measure && !live) {
+		np_err("topo: --measure measures this host's memory: not with --root");
+		return NP_EXIT_USAGE;
+	}
 	topo = np_cli_topo("topo", root);
 	if (!topo)
 		return NP_EXIT_RUNTIME;
-	if (!strcmp(root, "/"))
+	if (live)
 		np_bpf_probe_all(&topo->kernel);
-	if (json)
-		np_cli_print_json(stdout, np_topo_to_json(topo));
-	else
+	rc = live ? topo_measure(topo, measure, &m) : NP_EXIT_OK;
+	if (rc == NP_EXIT_OK && json) {
+		struct json_object *doc = np_topo_to_json(topo);
+
+		/* --root trees are fixtures of other hosts: no measure of this one there */
+		if (live)
+			json_object_object_add(doc, "measure", np_measure_to_json(&m));
+		np_cli_print_json(stdout, doc);
+	} else if (rc == NP_EXIT_OK) {
 		np_topo_print_text(topo, stdout);
+		if (live)
+			np_measure_print_text(&m, stdout);
+	}
 	np_cli_topo_free(topo);
-	return NP_EXIT_OK;
+	return rc;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <json-c/json.h>
 
+#include "topo/measure.h"
 #include "topo/topo.h"
 
 /* Version of the JSON layout; bumped only on incompatible changes. */
@@ -13,5 +14,10 @@
 
 struct json_object *np_topo_to_json(const struct np_topo *topo);
 void np_topo_print_text(const struct np_topo *topo, FILE *out);
+
+/* The measured matrix (topo_measure.c): two tables, and the "measure" object (all null when
+ * !m->valid: never measured). */
+void np_measure_print_text(const struct np_measure *m, FILE *out);
+struct json_object *np_measure_to_json(const struct np_measure *m);
 
 #endif
