@@ -95,11 +95,16 @@ check_eq "C4: restore puts the cpuset back exactly" "$(cpuset_of "$scope")" "$cs
 gpu=$(numaplace topo --json | jq -r '.devices[] | select(.kind == "accelerator") | .pci')
 runconf() {
 	printf '[global]\ninterval = 1\nmetrics_file = /tmp/m.prom\n[match server]\n'
-	printf 'comm = ^np-stream$\ndevice = %s\nmin_rss_mb = 32\nsustain = 1\n%s\n' "$gpu" "$1"
+	# the container rule: its 12-digit short id, as `docker ps` shows it
+	printf 'container = ^%s\ndevice = %s\nmin_rss_mb = 32\nsustain = 1\n%s\n' \
+		"$(echo "$id" | cut -c1-12)" "$gpu" "$1"
 }
 runconf "" >/tmp/run.conf
 numaplace run --config /tmp/run.conf --once >/tmp/run.out 2>/tmp/run.log
 check_eq "C6: run --once: exit 0" "$?" 0
+check "C6: run manages it by its container rule, naming the container" grep -q \
+	"managing pid $pid (np-stream) \\[match server\\]: container $(echo "$id" | cut -c1-12) (docker)" \
+	/tmp/run.log
 check "C6: run logs the conflict and the docker fix" grep -q \
 	"cannot place it: node 1 .*fix: docker update --cpuset-cpus $cpus1 --cpuset-mems 1" /tmp/run.log
 check "C6: numaplace_cpuset_conflicts_total counts it" grep -q \
