@@ -212,7 +212,8 @@ int np_act_cgroup_cpuset(const char *journal, pid_t pid, const struct np_cgroup 
 	 * ancestor when it ends at a '/') while this one stays changed.
 	 */
 	if (strlen(path) >= sizeof(((struct np_change *)0)->path)) {
-		np_act_fail(res, "cgroup %.60s...: path too long to journal; the cpuset stays", path);
+		np_act_fail(res, "cgroup %.60s...: path too long to journal; the cpuset stays",
+			    path);
 		return 0;
 	}
 	if (np_cpulist_format(cpus, cpu_text, sizeof(cpu_text)) < 0 ||
