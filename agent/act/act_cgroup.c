@@ -206,6 +206,16 @@ int np_act_cgroup_cpuset(const char *journal, pid_t pid, const struct np_cgroup 
 	bool mems_first = (mems & cg->mems) == cg->mems;
 	int err;
 
+	/*
+	 * The journal keeps the path in sizeof(np_change.path): a longer one would be journaled
+	 * cut, and restore would write the old cpuset to whatever cgroup the cut path names (an
+	 * ancestor when it ends at a '/') while this one stays changed.
+	 */
+	if (strlen(path) >= sizeof(((struct np_change *)0)->path)) {
+		np_act_fail(res, "cgroup %.60s...: path too long to journal; the cpuset stays",
+			    path);
+		return 0;
+	}
 	if (np_cpulist_format(cpus, cpu_text, sizeof(cpu_text)) < 0 ||
 	    np_cpulist_format(&nodes, mem_text, sizeof(mem_text)) < 0 || !cpu_text[0] ||
 	    !mem_text[0]) {

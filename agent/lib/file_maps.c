@@ -198,5 +198,11 @@ int np_file_users(const char *root, pid_t self, const struct np_file_key *keys, 
 		free(maps);
 	}
 	free(pids);
+	if (err) {
+		/* out of memory: no half list, which the caller would not free */
+		free(*out);
+		*out = NULL;
+		*count = 0;
+	}
 	return err;
 }

@@ -121,3 +121,32 @@ TEST(act_cgroup_v1_cpuset_widened_refused_and_restored)
 	}
 	CHECK_INT(rmdir(dir), 0);
 }
+
+/*
+ * A cgroup path longer than the journal's path field: refused before anything is read or
+ * written, never journaled cut (a cut path names another cgroup, which restore would write).
+ */
+TEST(act_cgroup_path_too_long_to_journal_refused)
+{
+	char jdir[] = "/tmp/np-actcg-XXXXXX", journal[64];
+	struct np_cgroup *cg = calloc(1, sizeof(*cg));
+	struct np_act_result res = { 0 };
+	struct np_cpuset cpus = { 0 };
+	size_t n;
+
+	CHECK(mkdtemp(jdir) != NULL);
+	snprintf(journal, sizeof(journal), "%s/journal", jdir);
+	cg->cpuset_version = NP_CGROUP_V2;
+	n = (size_t)snprintf(cg->unified, sizeof(cg->unified), "/system.slice");
+	while (n < 300)
+		n += (size_t)snprintf(cg->unified + n, sizeof(cg->unified) - n, "/abcdefghij");
+	cg->mems = 1;
+	np_cpuset_set(&cpus, 0);
+	CHECK_INT(np_act_cgroup_cpuset(journal, getpid(), cg, &cpus, 1, &res), 0);
+	CHECK_INT(res.failed, 1);
+	CHECK_INT(res.changed, 0);
+	CHECK(strstr(res.first_error, "too long to journal") != NULL);
+	CHECK(access(journal, F_OK) != 0); /* nothing journaled */
+	rmdir(jdir);
+	free(cg);
+}
