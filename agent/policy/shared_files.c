@@ -48,11 +48,13 @@ static size_t sharers_text(const struct np_shared_file *f, char *buf, size_t len
 			snprintf(node, sizeof(node), "node %d", sh->node);
 		else
 			snprintf(node, sizeof(node), "no single node");
-		used += snprintf(buf + used, used < len ? len - used : 0, "%spid %d (%.16s) on %s",
+		if (used >= len)
+			break; /* full: the text stops here (no pointer past the buffer) */
+		used += snprintf(buf + used, len - used, "%spid %d (%.16s) on %s",
 				 s ? ", " : "", (int)sh->pid, sh->comm, node);
 	}
-	if (f->sharers_cut)
-		used += snprintf(buf + used, used < len ? len - used : 0, " and others");
+	if (f->sharers_cut && used < len)
+		used += snprintf(buf + used, len - used, " and others");
 	return used;
 }
 
