@@ -48,7 +48,7 @@ static void report_usage(FILE *out)
 		"                     nvidia-smi's 00000000:41:00.0, the short 41:00.0, or a GPU UUID\n"
 		"  --sample-every N   record 1 in N user page faults with its address (64)\n"
 		"  --json             one JSON document (schema in README.md)\n"
-		"  -o FILE            write the report to FILE instead of stdout (a regular file or a\n"
+		"  -o, --output FILE  write the report to FILE instead of stdout (a regular file or a\n"
 		"                     character device; a symlink is not followed)\n",
 		NP_REPORT_MIN_RSS_MB, NP_REPORT_MIN_CPU_SHARE * 100);
 }

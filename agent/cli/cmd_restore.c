@@ -15,10 +15,10 @@ static void restore_usage(FILE *out)
 	fprintf(out,
 		"usage: numaplace restore [--journal FILE]\n"
 		"\n"
-		"Puts back every thread mask, IRQ mask, irqbalance ban and kernel setting that\n"
-		"'numaplace place' changed, newest first, and clears the journal. Threads that\n"
-		"exited (or whose id now belongs to another thread) are skipped. Safe to run twice.\n"
-		"Memory moves are not undone.\n"
+		"Puts back every thread mask, IRQ mask, irqbalance ban, kernel setting and cgroup\n"
+		"cpuset file that 'numaplace place' or 'run' changed, newest first, and clears the\n"
+		"journal. Threads that exited (or whose id now belongs to another thread) are\n"
+		"skipped. Safe to run twice. Memory moves are not undone.\n"
 		"\n"
 		"  --journal FILE     undo journal (%s)\n",
 		NP_JOURNAL_DEFAULT);
