@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/cgroup.h"
 #include "lib/cpulist.h"
+#include "lib/cpuset_bounds.h"
 #include "lib/pages.h"
 #include "lib/procfs.h"
 #include "lib/sysfs.h"
@@ -242,18 +242,9 @@ int np_thread_start_time(const char *root, pid_t pid, pid_t tid, unsigned long l
 
 int np_proc_cpuset(const char *root, pid_t pid, struct np_cpuset *cpus)
 {
-	struct np_cgroup *cg = malloc(sizeof(*cg));
-	int err;
+	__u64 mems;
 
-	if (!cg)
-		return -ENOMEM;
-	err = np_cgroup_read(root, pid, cg);
-	if (!err && cg->cpuset_err)
-		err = -ENOENT;
-	if (!err)
-		*cpus = cg->cpus;
-	free(cg);
-	return err;
+	return np_cpuset_bounds_read(root, pid, cpus, &mems);
 }
 
 int np_comm_read(const char *root, pid_t pid, pid_t tid, char *comm, size_t len)

@@ -15,9 +15,7 @@ long np_plan_default_reserve_mb(const struct np_node *node)
 	return five_percent > 256 ? five_percent : 256;
 }
 
-static void warn(struct np_plan *plan, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void warn(struct np_plan *plan, const char *fmt, ...)
+void np_plan_warn(struct np_plan *plan, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -98,11 +96,11 @@ static void warn_policy(struct np_plan *plan, const struct np_residency *res, un
 			 res->policy_kind == NP_MPOL_BIND ? "--membind" : "--preferred",
 			 plan->target_node);
 	if (only & NP_PLAN_ONLY_MEMORY)
-		warn(plan, "%s: pages moved to node %d stay there, but new ones %s; %s", lead,
-		     plan->target_node, fate, advice);
+		np_plan_warn(plan, "%s: pages moved to node %d stay there, but new ones %s; %s",
+			     lead, plan->target_node, fate, advice);
 	else
-		warn(plan, "%s: with its threads on node %d, new pages %s; %s", lead,
-		     plan->target_node, fate, advice);
+		np_plan_warn(plan, "%s: with its threads on node %d, new pages %s; %s", lead,
+			     plan->target_node, fate, advice);
 }
 
 /*
@@ -122,7 +120,7 @@ static void plan_mems(struct np_plan *plan, const struct np_plan_opts *opts)
 		 "refuse every page",
 		 plan->target_node, mems);
 	plan->pages_planned = 0;
-	warn(plan, "memory stays: %s", plan->memory_refused);
+	np_plan_warn(plan, "memory stays: %s", plan->memory_refused);
 }
 
 int np_plan_make(const struct np_topo *topo, const struct np_proc_model *proc,
@@ -156,12 +154,16 @@ int np_plan_make(const struct np_topo *topo, const struct np_proc_model *proc,
 		plan->nthreads = proc->nthreads;
 		busy = np_busy_threads(proc, opts->window_ns);
 		if (busy > np_cpuset_count(&plan->cpus))
-			warn(plan, "node %d offers %d CPUs for %d busy threads: they will share",
-			     node->id, np_cpuset_count(&plan->cpus), busy);
+			np_plan_warn(plan,
+				     "node %d offers %d CPUs for %d busy threads: they will share",
+				     node->id, np_cpuset_count(&plan->cpus), busy);
 		if (opts->allowed && np_cpuset_count(&plan->cpus) < np_cpuset_count(&node->cpus))
-			warn(plan, "the process is bound by a cpuset: %d of node %d's %d CPUs are "
-				   "allowed",
-			     np_cpuset_count(&plan->cpus), node->id, np_cpuset_count(&node->cpus));
+			np_plan_warn(
+				plan,
+				"the process is bound by a cpuset: %d of node %d's %d CPUs are "
+				"allowed",
+				np_cpuset_count(&plan->cpus), node->id,
+				np_cpuset_count(&node->cpus));
 	}
 
 	/* memory: everything off the target, as far as the reserve allows */
@@ -181,11 +183,13 @@ int np_plan_make(const struct np_topo *topo, const struct np_proc_model *proc,
 			plan->pages_planned = plan->pages_to_move;
 		plan_mems(plan, opts);
 		if (plan->pages_planned < plan->pages_to_move && !plan->memory_refused[0])
-			warn(plan, "node %d has %llu MB free and keeps %ld MB in reserve: %llu of "
-				   "%llu MB can move",
-			     node->id, (unsigned long long)node->mem_free_kb / 1024, reserve_mb,
-			     (unsigned long long)np_pages_mb_floor(plan->pages_planned),
-			     (unsigned long long)np_pages_mb_floor(plan->pages_to_move));
+			np_plan_warn(
+				plan,
+				"node %d has %llu MB free and keeps %ld MB in reserve: %llu of "
+				"%llu MB can move",
+				node->id, (unsigned long long)node->mem_free_kb / 1024, reserve_mb,
+				(unsigned long long)np_pages_mb_floor(plan->pages_planned),
+				(unsigned long long)np_pages_mb_floor(plan->pages_to_move));
 		if (opts->max_rate_mbps > 0 && !plan->memory_refused[0])
 			plan->est_seconds = np_pages_mb(plan->pages_planned) / opts->max_rate_mbps;
 	}
@@ -200,8 +204,8 @@ int np_plan_make(const struct np_topo *topo, const struct np_proc_model *proc,
 		for (int i = 0; i < opts->nirqs && plan->nirqs < NP_PLAN_MAX_IRQS; i++)
 			plan->irqs[plan->nirqs++] = opts->irqs[i];
 		if (plan->nirqs && opts->irqbalance_running)
-			warn(plan, "irqbalance runs: its ban list will hold these %d IRQs",
-			     plan->nirqs);
+			np_plan_warn(plan, "irqbalance runs: its ban list will hold these %d IRQs",
+				     plan->nirqs);
 	}
 
 	/* balancing: AutoNUMA scanning fights pinning and stalls serving latency */
@@ -209,8 +213,9 @@ int np_plan_make(const struct np_topo *topo, const struct np_proc_model *proc,
 		plan->balancing = opts->balancing;
 	if (plan->balancing.choice == NP_BALANCING_KEEP && topo->kernel.numa_balancing > 0 &&
 	    (opts->only & NP_PLAN_ONLY_THREADS))
-		warn(plan, "numa_balancing is on: with the process pinned, its scanning only "
-			   "costs latency; --balancing off is advised");
+		np_plan_warn(plan,
+			     "numa_balancing is on: with the process pinned, its scanning only "
+			     "costs latency; --balancing off is advised");
 	np_plan_expect(topo, proc, opts, plan);
 	return 0;
 }

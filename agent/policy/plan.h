@@ -83,6 +83,9 @@ long np_plan_default_reserve_mb(const struct np_node *node);
 int np_plan_make(const struct np_topo *topo, const struct np_proc_model *proc,
 		 const struct np_plan_opts *opts, struct np_plan *plan, char *msg, size_t msglen);
 
+/* A warning among the plan's (dropped when it has NP_PLAN_MAX_WARNINGS already). */
+void np_plan_warn(struct np_plan *plan, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /*
  * plan->expected for a single-target plan (plan_expect.c); without sampled CPU time the
  * threads count as spread over the CPUs they may use.

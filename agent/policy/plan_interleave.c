@@ -12,19 +12,6 @@
 #include "lib/pages.h"
 #include "policy/plan.h"
 
-static void warn(struct np_plan *plan, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void warn(struct np_plan *plan, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (plan->nwarnings == NP_PLAN_MAX_WARNINGS)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(plan->warnings[plan->nwarnings++], sizeof(plan->warnings[0]), fmt, ap);
-	va_end(ap);
-}
-
 /* Threads: every CPU of the nodes within the cpuset. */
 static int plan_threads(const struct np_topo *topo, const struct np_proc_model *proc,
 			const struct np_plan_opts *opts, __u64 nodes, struct np_plan *plan,
@@ -45,11 +32,12 @@ static int plan_threads(const struct np_topo *topo, const struct np_proc_model *
 	plan->nthreads = proc->nthreads;
 	busy = np_busy_threads(proc, opts->window_ns);
 	if (busy > ncpus)
-		warn(plan, "nodes %s offer %d CPUs for %d busy threads: they will share", list,
-		     ncpus, busy);
+		np_plan_warn(plan, "nodes %s offer %d CPUs for %d busy threads: they will share",
+			     list, ncpus, busy);
 	if (topo->kernel.numa_balancing > 0 && plan->balancing.choice == NP_BALANCING_KEEP)
-		warn(plan, "numa_balancing is on: it moves interleaved pages back to the node "
-			   "reading them most; --balancing off is advised");
+		np_plan_warn(plan,
+			     "numa_balancing is on: it moves interleaved pages back to the node "
+			     "reading them most; --balancing off is advised");
 	return 0;
 }
 
@@ -67,11 +55,12 @@ static void plan_memory(const struct np_topo *topo, const struct np_proc_model *
 	for (int i = 0; i < topo->nnodes; i++)
 		plan->reserve_pages += il->reserve_pages[i];
 	if (il->pages_short)
-		warn(plan,
-		     "the nodes keep their reserves: %llu of its %llu MB find no room there "
-		     "and stay",
-		     (unsigned long long)np_pages_mb_floor(il->pages_short),
-		     (unsigned long long)np_pages_mb_floor(il->pages_total));
+		np_plan_warn(
+			plan,
+			"the nodes keep their reserves: %llu of its %llu MB find no room there "
+			"and stay",
+			(unsigned long long)np_pages_mb_floor(il->pages_short),
+			(unsigned long long)np_pages_mb_floor(il->pages_total));
 	if (opts->max_rate_mbps > 0)
 		plan->est_seconds = np_pages_mb(plan->pages_planned) / opts->max_rate_mbps;
 }
