@@ -2,6 +2,7 @@
 /* Runs every TEST() linked in; `unit-tests NAME` runs the tests whose name contains NAME. */
 #include <stdarg.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "test.h"
 
@@ -59,4 +60,15 @@ int main(int argc, char **argv)
 	}
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
+}
+
+int np_test_paused_child(void)
+{
+	pid_t child = fork();
+
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	return child;
 }

@@ -14,6 +14,8 @@ void np_test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Directory of the fixture trees built by tests/fixtures/mkfixtures.sh. */
 const char *np_test_fixtures(void);
+/* A child that waits in pause() until it is killed (-1 when fork fails). */
+int np_test_paused_child(void);
 
 #define TEST(name)                                                                         \
 	static void name(void);                                                            \

@@ -106,11 +106,7 @@ TEST(act_cgroup_v1_cpuset_widened_refused_and_restored)
 	node[strcspn(node, ",-")] = '\0';
 	put(dir, "cpuset.cpus", first);
 	put(dir, "cpuset.mems", node);
-	child = fork();
-	if (child == 0) {
-		pause();
-		_exit(0);
-	}
+	child = np_test_paused_child();
 	CHECK(child > 0);
 	if (child > 0) {
 		snprintf(pid, sizeof(pid), "%d", child);

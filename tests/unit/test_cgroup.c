@@ -335,11 +335,7 @@ TEST(cgroup_this_host_v1_cpuset_of_one_cpu)
 		printf("    (no v1 cpuset hierarchy to write here; skipped)\n");
 		return;
 	}
-	child = fork();
-	if (child == 0) {
-		pause();
-		_exit(0);
-	}
+	child = np_test_paused_child();
 	CHECK(child > 0);
 	if (child > 0) {
 		confine_child(dir, &m, child);

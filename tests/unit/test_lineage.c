@@ -10,12 +10,8 @@
 TEST(lineage_holds_self_and_ancestors_not_others)
 {
 	struct np_lineage mine;
-	pid_t child = fork();
+	pid_t child = np_test_paused_child();
 
-	if (child == 0) {
-		pause();
-		_exit(0);
-	}
 	np_lineage_read("/", getpid(), &mine);
 	CHECK(mine.n >= 2);
 	CHECK_INT(mine.pids[0], getpid());
@@ -30,12 +26,8 @@ TEST(lineage_holds_self_and_ancestors_not_others)
 TEST(lineage_of_a_child_holds_its_parent)
 {
 	struct np_lineage theirs;
-	pid_t child = fork();
+	pid_t child = np_test_paused_child();
 
-	if (child == 0) {
-		pause();
-		_exit(0);
-	}
 	np_lineage_read("/", child, &theirs);
 	CHECK(theirs.n >= 2);
 	CHECK_INT(theirs.pids[0], child);

@@ -102,11 +102,7 @@ TEST(readback_thread_narrowed_by_a_v1_cpuset_fails)
 		printf("    (no v1 cpuset hierarchy, root or two CPUs here; skipped)\n");
 		return;
 	}
-	child = fork();
-	if (child == 0) {
-		pause();
-		_exit(0);
-	}
+	child = np_test_paused_child();
 	CHECK(child > 0);
 	if (child > 0) {
 		snprintf(path, sizeof(path), "%s/journal", journal);
