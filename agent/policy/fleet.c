@@ -66,9 +66,9 @@ const struct np_fleet_entry *np_fleet_find(const struct np_fleet *fleet, pid_t p
 	return NULL;
 }
 
-static void put(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void put(char *buf, size_t len, const char *fmt, ...)
+/* The reason or error line, cut where it must be (vsnprintf: the cut is expected, not warned of).
+ */
+void np_fleet_put(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -84,32 +84,32 @@ static int check_proc(const struct np_fleet_proc *p, char *msg, size_t msglen)
 	const struct np_fleet_policy *pol = &p->policy;
 
 	if (p->pid <= 0) {
-		put(msg, msglen, "pid %d is not a process id", (int)p->pid);
+		np_fleet_put(msg, msglen, "pid %d is not a process id", (int)p->pid);
 		return -EINVAL;
 	}
 	if (!(pol->remote_threshold >= 0 && pol->remote_threshold <= 1)) {
-		put(msg, msglen, "pid %d: remote threshold %g is not within 0..1", (int)p->pid,
-		    pol->remote_threshold);
+		np_fleet_put(msg, msglen, "pid %d: remote threshold %g is not within 0..1",
+			     (int)p->pid, pol->remote_threshold);
 		return -EINVAL;
 	}
 	if (pol->sustain < 1) {
-		put(msg, msglen, "pid %d: sustain %d is below 1 interval", (int)p->pid,
-		    pol->sustain);
+		np_fleet_put(msg, msglen, "pid %d: sustain %d is below 1 interval", (int)p->pid,
+			     pol->sustain);
 		return -EINVAL;
 	}
 	if (!(pol->min_move_interval_s >= 0 && isfinite(pol->min_move_interval_s))) {
-		put(msg, msglen, "pid %d: minimum move interval %g s is not a duration",
-		    (int)p->pid, pol->min_move_interval_s);
+		np_fleet_put(msg, msglen, "pid %d: minimum move interval %g s is not a duration",
+			     (int)p->pid, pol->min_move_interval_s);
 		return -EINVAL;
 	}
 	if (pol->fixed_node < NP_NO_NODE || p->device_node < NP_NO_NODE) {
-		put(msg, msglen, "pid %d: node %d is not a node id", (int)p->pid,
-		    pol->fixed_node < NP_NO_NODE ? pol->fixed_node : p->device_node);
+		np_fleet_put(msg, msglen, "pid %d: node %d is not a node id", (int)p->pid,
+			     pol->fixed_node < NP_NO_NODE ? pol->fixed_node : p->device_node);
 		return -EINVAL;
 	}
 	if (!(p->busy_cpus >= 0 && isfinite(p->busy_cpus)) || p->unpinned_threads < 0) {
-		put(msg, msglen, "pid %d: busy CPUs %g or unpinned threads %d negative",
-		    (int)p->pid, p->busy_cpus, p->unpinned_threads);
+		np_fleet_put(msg, msglen, "pid %d: busy CPUs %g or unpinned threads %d negative",
+			     (int)p->pid, p->busy_cpus, p->unpinned_threads);
 		return -EINVAL;
 	}
 	return 0;
@@ -119,7 +119,8 @@ static int check_input(double now_s, const struct np_fleet_proc *procs, int npro
 		       size_t msglen)
 {
 	if (!isfinite(now_s) || nprocs < 0) {
-		put(msg, msglen, "time %g or process count %d out of range", now_s, nprocs);
+		np_fleet_put(msg, msglen, "time %g or process count %d out of range", now_s,
+			     nprocs);
 		return -EINVAL;
 	}
 	for (int i = 0; i < nprocs; i++) {
@@ -129,7 +130,8 @@ static int check_input(double now_s, const struct np_fleet_proc *procs, int npro
 			return err;
 		for (int j = 0; j < i; j++)
 			if (procs[j].pid == procs[i].pid) {
-				put(msg, msglen, "pid %d appears twice", (int)procs[i].pid);
+				np_fleet_put(msg, msglen, "pid %d appears twice",
+					     (int)procs[i].pid);
 				return -EINVAL;
 			}
 	}
@@ -243,7 +245,7 @@ static bool decide_move(struct np_fleet_pass *pass, struct np_fleet_work *w, cha
 	if (w->target == NP_NO_NODE || (e->placed && w->target == e->assigned_node)) {
 		e->above = 0;
 		e->candidate_node = w->target;
-		put(note, len, "%s", w->why);
+		np_fleet_put(note, len, "%s", w->why);
 		return false;
 	}
 	ratio = np_fleet_remote_ratio(w->proc->cpu_ns, w->proc->pages, w->target);
@@ -257,39 +259,44 @@ static bool decide_move(struct np_fleet_pass *pass, struct np_fleet_work *w, cha
 		e->above = 0;
 
 	if (isnan(ratio)) {
-		put(note, len, "no CPU time or no resident memory this interval (%s)", w->why);
+		np_fleet_put(note, len, "no CPU time or no resident memory this interval (%s)",
+			     w->why);
 		return false;
 	}
 	if (!e->above) {
-		put(note, len, "remote ratio %.2f to node %d, at or below %.2f (%s)", ratio,
-		    w->target, pol->remote_threshold, w->why);
+		np_fleet_put(note, len, "remote ratio %.2f to node %d, at or below %.2f (%s)",
+			     ratio, w->target, pol->remote_threshold, w->why);
 		return false;
 	}
 	*pending = true;
 	if (e->above < pol->sustain) {
-		put(note, len,
-		    "waiting: %d of %d intervals above %.2f (remote ratio %.2f to node %d; %s)",
-		    e->above, pol->sustain, pol->remote_threshold, ratio, w->target, w->why);
+		np_fleet_put(
+			note, len,
+			"waiting: %d of %d intervals above %.2f (remote ratio %.2f to node %d; %s)",
+			e->above, pol->sustain, pol->remote_threshold, ratio, w->target, w->why);
 		return false;
 	}
 	if (w->kept) {
-		put(note, len,
-		    "kept on node %d: moving it to node %d would undo the move at t=%.0f s (%s)",
-		    e->assigned_node, w->target, e->left_at_s[w->target], w->why);
+		np_fleet_put(note, len,
+			     "kept on node %d: moving it to node %d would undo the move at t=%.0f "
+			     "s (%s)",
+			     e->assigned_node, w->target, e->left_at_s[w->target], w->why);
 		return false;
 	}
 	since = pass->now_s - e->last_move_s;
 	if (e->placed && !isnan(e->last_move_s) && since < pol->min_move_interval_s) {
-		put(note, len,
-		    "held: last move %.0f s ago, minimum %.0f s (remote ratio %.2f to "
-		    "node %d; %s)",
-		    since, pol->min_move_interval_s, ratio, w->target, w->why);
+		np_fleet_put(note, len,
+			     "held: last move %.0f s ago, minimum %.0f s (remote ratio %.2f to "
+			     "node %d; %s)",
+			     since, pol->min_move_interval_s, ratio, w->target, w->why);
 		return false;
 	}
-	put(note, len, "remote ratio %.2f to node %d above %.2f for %d of %d intervals; %s", ratio,
-	    w->target, pol->remote_threshold, e->above, pol->sustain, w->why);
+	np_fleet_put(note, len,
+		     "remote ratio %.2f to node %d above %.2f for %d of %d intervals; %s", ratio,
+		     w->target, pol->remote_threshold, e->above, pol->sustain, w->why);
 	if (e->placed)
-		put(note + strlen(note), len - strlen(note), "; from node %d", e->assigned_node);
+		np_fleet_put(note + strlen(note), len - strlen(note), "; from node %d",
+			     e->assigned_node);
 	return true;
 }
 
@@ -329,22 +336,23 @@ static void decide(struct np_fleet_pass *pass, struct np_fleet_work *w, struct n
 		record_move(pass, w);
 		d->action = NP_FLEET_PLACE;
 		d->node = w->target;
-		put(d->reason, sizeof(d->reason), "%s", note);
+		np_fleet_put(d->reason, sizeof(d->reason), "%s", note);
 	} else if (e->placed && follow_up(pass, w, d->reason, sizeof(d->reason))) {
 		d->action = NP_FLEET_FOLLOW_UP;
 		d->node = e->assigned_node;
 		if (pending)
-			put(d->reason + strlen(d->reason), sizeof(d->reason) - strlen(d->reason),
-			    "; %s", note);
+			np_fleet_put(d->reason + strlen(d->reason),
+				     sizeof(d->reason) - strlen(d->reason), "; %s", note);
 	} else {
 		d->action = NP_FLEET_NONE;
 		d->node = pending && !w->kept ? w->target
 			  : e->placed	      ? e->assigned_node
 					      : w->target;
 		if (e->placed && !pending && w->target == e->assigned_node)
-			put(d->reason, sizeof(d->reason), "%s; nothing to follow up", note);
+			np_fleet_put(d->reason, sizeof(d->reason), "%s; nothing to follow up",
+				     note);
 		else
-			put(d->reason, sizeof(d->reason), "%s", note);
+			np_fleet_put(d->reason, sizeof(d->reason), "%s", note);
 	}
 	d->remote_ratio = np_fleet_remote_ratio(w->proc->cpu_ns, w->proc->pages, d->node);
 }
@@ -383,7 +391,7 @@ int np_fleet_step(struct np_fleet *fleet, const struct np_topo *topo,
 	if (!pass.work || !order || grow(fleet, fleet->nentries + nprocs)) {
 		free(pass.work);
 		free(order);
-		put(msg, msglen, "out of memory for %d processes", nprocs);
+		np_fleet_put(msg, msglen, "out of memory for %d processes", nprocs);
 		return -ENOMEM;
 	}
 	track(fleet, procs, nprocs, pass.work);

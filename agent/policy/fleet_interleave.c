@@ -9,7 +9,6 @@
  * they were put, and the node rules (hysteresis, follow-ups) do not apply to it.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,18 +17,6 @@
 #include "policy/interleave.h"
 
 #define PAGES_PER_GB (NP_PAGES_PER_MB * 1024.0)
-
-/* The reason line, cut where it must be (vsnprintf: the cut is expected, not warned of). */
-static void put(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void put(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
 
 /* Nodes with CPUs and memory, within its cpuset (allowed_nodes already means both). */
 static __u64 spread_nodes(const struct np_topo *topo, const struct np_fleet_proc *p)
@@ -120,20 +107,21 @@ void np_fleet_decide_interleave(struct np_fleet_pass *pass, struct np_fleet_work
 	np_interleave_format(w->interleave, nodes, sizeof(nodes));
 	e->candidate_node = NP_NO_NODE;
 	if (e->interleaved) {
-		put(d->reason, sizeof(d->reason), "interleaved over nodes %s", nodes);
+		np_fleet_put(d->reason, sizeof(d->reason), "interleaved over nodes %s", nodes);
 		return;
 	}
 	if (!np_node_sum(w->proc->cpu_ns) || !w->resident) {
 		e->above = 0;
-		put(d->reason, sizeof(d->reason),
-		    "no CPU time or no resident memory this interval (%s)", w->why);
+		np_fleet_put(d->reason, sizeof(d->reason),
+			     "no CPU time or no resident memory this interval (%s)", w->why);
 		return;
 	}
 	e->above = e->above < sustain ? e->above + 1 : sustain;
 	if (e->above < sustain) {
-		put(d->reason, sizeof(d->reason),
-		    "waiting: %d of %d intervals with CPU time to interleave over nodes %s (%s)",
-		    e->above, sustain, nodes, w->why);
+		np_fleet_put(d->reason, sizeof(d->reason),
+			     "waiting: %d of %d intervals with CPU time to interleave over nodes "
+			     "%s (%s)",
+			     e->above, sustain, nodes, w->why);
 		return;
 	}
 	d->action = NP_FLEET_PLACE;
@@ -142,5 +130,5 @@ void np_fleet_decide_interleave(struct np_fleet_pass *pass, struct np_fleet_work
 	e->last_move_s = pass->now_s;
 	e->moves++;
 	e->above = 0;
-	put(d->reason, sizeof(d->reason), "interleave over nodes %s: %s", nodes, w->why);
+	np_fleet_put(d->reason, sizeof(d->reason), "interleave over nodes %s: %s", nodes, w->why);
 }

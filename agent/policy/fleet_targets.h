@@ -11,6 +11,10 @@
 
 #include "policy/fleet.h"
 
+/* A reason or error line into buf, cut to len (fleet.c). */
+void np_fleet_put(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* A node as a destination: what the processes heading there may still take. */
 struct np_fleet_room {
 	int id;
