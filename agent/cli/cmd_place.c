@@ -194,12 +194,12 @@ static int parse_option(struct np_args *p, struct place_args *a)
 			return NP_ARGS_STOP;
 		break;
 	case 'P':
-		if (np_args_ulong(p, 0, 10000, "0 to 10000", &v))
+		if (np_args_ulong(p, 0, 10000, "milliseconds, 0 for never", &v))
 			return NP_ARGS_STOP;
 		a->pause_ms = (int)v;
 		break;
 	case 'B':
-		if (np_args_ulong(p, 1, 1000000, "MB/s, 1 to 1000000", &v))
+		if (np_args_ulong(p, 1, 1000000, "MB per second", &v))
 			return NP_ARGS_STOP;
 		a->pause_below_mbps = (int)v;
 		break;
