@@ -58,7 +58,7 @@ check "man: place --sample defaults to auto (as --help says)" \
 check "man: run --once runs two intervals (as --help says)" \
 	sh -c "grep -q 'two intervals' '$tmp/run.help' && grep -A2 '^.B --once' '$tmp/page.txt' | grep -q 'two intervals'"
 check "man: the default configuration file, as run --help names it" \
-	sh -c "grep -q /etc/numaplace/numaplace.conf '$tmp/run.help' && grep -q 'without --config and' '$tmp/run.help' && grep -q 'when that file exists' '$tmp/run.man'"
+	sh -c "grep -q /etc/numaplace/numaplace.conf '$tmp/run.help' && grep -q 'without it and' '$tmp/run.help' && grep -q 'when that file exists' '$tmp/run.man'"
 check "man: the process match rule" grep -q '^\.BI process " = REGEX"' "$tmp/page.txt"
 
 # rendered without a warning, as the install test renders the installed copy

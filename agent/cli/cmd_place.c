@@ -70,7 +70,7 @@ struct place_job {
 	int nhot;
 	struct np_place place;
 	struct np_place_cgroup cgroup; /* its cgroup cpuset: conflict, --cgroup move|extend */
-	int lock;		       /* the host lock, from validate() to the end of act(); or -1 */
+	int lock; /* the host lock, from validate() to the end of act(); or -1 */
 };
 
 static void place_usage(FILE *out)
@@ -375,8 +375,8 @@ static int check_readable(pid_t pid)
 
 	if (err != -EACCES && err != -EPERM)
 		return NP_EXIT_OK;
-	np_err("place: needs root to read /proc/%d/numa_maps (%s; pid %d is another user's)",
-	       pid, strerror(-err), pid);
+	np_err("place: needs root to read /proc/%d/numa_maps (%s; pid %d is another user's)", pid,
+	       strerror(-err), pid);
 	return NP_EXIT_RUNTIME;
 }
 

@@ -99,8 +99,7 @@ int np_cmd_restore(int argc, char **argv)
 	rc = np_cli_need_root("restore", "to put thread and IRQ masks back");
 	if (rc)
 		return rc;
-	lock = np_cli_lock("restore", journal,
-			   "a numaplace place or run is changing the system");
+	lock = np_cli_lock("restore", journal, "a numaplace place or run is changing the system");
 	if (lock < 0)
 		return -lock;
 	err = np_restore_all(journal, &sum, msg, sizeof(msg));

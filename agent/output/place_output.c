@@ -175,8 +175,9 @@ void np_place_print_outcome(const struct np_place *p, FILE *out)
 		fprintf(out, "  the process exited during placement\n");
 	np_journal_undo_command(p->journal, undo, sizeof(undo));
 	/* the command alone on its line: copied as it stands, --journal included */
-	fprintf(out, "undo: %s\n      (thread and IRQ masks, irqbalance bans, settings; memory "
-		     "moves are not undone)\n",
+	fprintf(out,
+		"undo: %s\n      (thread and IRQ masks, irqbalance bans, settings; memory "
+		"moves are not undone)\n",
 		undo);
 }
 

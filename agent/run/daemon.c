@@ -97,7 +97,8 @@ int np_run_load_config(const struct np_run_source *a, const struct np_topo *topo
 	if (!cfg->nmatches) {
 		if (a->config)
 			snprintf(msg, msglen,
-				 "nothing to manage: no --match REGEX, no [match NAME] section in %s",
+				 "nothing to manage: no --match REGEX, no [match NAME] section in "
+				 "%s",
 				 a->config);
 		else
 			snprintf(msg, msglen, "nothing to manage: no --match, no --config, no %s",
