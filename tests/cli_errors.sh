@@ -32,6 +32,8 @@ expect_exit "errors: place --pause-below: its range" 2 "(1 to 1000000)" \
 expect_exit "errors: place --node: its range" 2 "(0 to 63)" "$np" place --pid 1 --node 64
 expect_exit "errors: place --pid: its range" 2 "(1 to 4194304)" "$np" place --pid 5000000
 expect_exit "errors: run --node: its range" 2 "(0 to 63)" "$np" run --match x --node 99
+expect_exit "errors: place --balancing tune: a knob's range" 2 "(1 to 100000000)" \
+	"$np" place --pid 1 --balancing tune:scan_delay_ms=999999999
 
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	e=$tmp/errors
