@@ -86,7 +86,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 		>"$e/run.out" 2>"$e/run.err" &
 	edaemon=$!
 	holder=""
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		holder=$(cat /proc/$edaemon/task/$edaemon/children 2>/dev/null | tr -d ' ')
 		[ -n "$holder" ] && ls -l /proc/$holder/fd 2>/dev/null | grep -q /run/numaplace/lock &&
 			break
