@@ -736,6 +736,7 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 . "$here/cli_identity.sh"
+. "$here/cli_errors.sh"
 
 # Issue 14: every plan says what it buys (one node here: nothing remote, source SLIT); the
 # never-worse guard cannot trigger on one node, and --force is an option of place.

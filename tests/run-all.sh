@@ -23,6 +23,7 @@ stage() {
 stage layout "$here/layout.sh"
 stage unit "$top/build/unit-tests"
 stage cli "$here/cli.sh"
+stage man "$here/man.sh"
 stage host-bpf "$here/host-bpf.sh"
 stage nvml "$here/nvml.sh"
 stage dist "$here/dist.sh"

@@ -31,6 +31,7 @@ struct np_place {
 	const struct np_plan_opts *opts;
 	const struct np_plan *plan;
 	bool dry_run;
+	const char *journal;	/* where the undo is: named in the undo line */
 	int hot_regions;	/* 2 MB regions with fault samples, moved first */
 	bool sample_auto;	/* --sample auto decided not to sample */
 	char irq_sources[256];	/* "0000:40:02.0 (eth0), 0000:40:01.0" */

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,15 +17,54 @@ int np_args_stop(struct np_args *a, int exit_code)
 	return NP_ARGS_STOP;
 }
 
-/* getopt_long leaves optind just past the argument it could not use. */
+/* A word of short options ("-xv") whose last letter is c. */
+static bool ends_with_letter(const char *word, int c)
+{
+	size_t len = strlen(word);
+
+	return len >= 2 && word[0] == '-' && word[1] != '-' && word[len - 1] == c;
+}
+
+/*
+ * The word the mistake is in. getopt_long leaves optind just past it, except after an unknown
+ * letter that is not the last of its word ("-json" to topo, which knows -j: 's'), where it
+ * stays on that word.
+ */
+static const char *mistaken_word(const struct np_args *a)
+{
+	const char *prev = optind > 1 && optind <= a->argc ? a->argv[optind - 1] : NULL;
+	const char *here = optind < a->argc ? a->argv[optind] : NULL;
+
+	if (!optopt || (prev && ends_with_letter(prev, optopt)))
+		return prev ? prev : "?";
+	if (here && here[0] == '-' && here[1] != '-' && strchr(here + 1, optopt))
+		return here;
+	return prev ? prev : "?";
+}
+
+/* "-json" for "--json": the long option a word typed with one dash stands for, or NULL. */
+static const char *one_dash_long(const struct np_args *a, const char *word)
+{
+	size_t len = strcspn(word + 1, "=");
+
+	if (word[0] != '-' || word[1] == '-' || len < 2)
+		return NULL;
+	for (const struct option *o = a->options; o && o->name; o++)
+		if (!strncmp(o->name, word + 1, len) && (!o->name[len] || len >= 3))
+			return o->name;
+	return NULL;
+}
+
 static int mistake(struct np_args *a, int opt)
 {
-	const char *arg = optind > 0 && optind <= a->argc ? a->argv[optind - 1] : "?";
+	const char *word = mistaken_word(a), *meant = one_dash_long(a, word);
 
 	if (opt == ':')
-		np_err("%s: option '%s' needs a value", a->command, arg);
+		np_err("%s: option '%s' needs a value", a->command, word);
+	else if (meant)
+		np_err("%s: unknown option '%s' (did you mean --%s?)", a->command, word, meant);
 	else
-		np_err("%s: unknown option '%s' (try 'numaplace %s --help')", a->command, arg,
+		np_err("%s: unknown option '%s' (try 'numaplace %s --help')", a->command, word,
 		       a->command);
 	return np_args_stop(a, NP_EXIT_USAGE);
 }
@@ -86,7 +126,7 @@ int np_args_ulong(struct np_args *a, unsigned long min, unsigned long max, const
 		  unsigned long *out)
 {
 	if (np_parse_ulong(optarg, min, max, out))
-		return np_args_bad(a, "expected %s", what);
+		return np_args_bad(a, "expected %s (%lu to %lu)", what, min, max);
 	return 0;
 }
 
@@ -101,7 +141,7 @@ int np_args_file(struct np_args *a, const char **out)
 int np_args_seconds(struct np_args *a, double max, const char *what, double *out)
 {
 	if (np_parse_seconds(optarg, max, out))
-		return np_args_bad(a, "expected %s", what);
+		return np_args_bad(a, "expected %s (at most %g)", what, max);
 	return 0;
 }
 

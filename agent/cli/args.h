@@ -40,7 +40,7 @@ int np_args_bad(struct np_args *a, const char *fmt, ...) __attribute__((format(p
 
 /*
  * The value of the option being read as a decimal integer in [min, max]; else "CMD: --OPTION
- * 'VALUE': expected WHAT" and NP_ARGS_STOP.
+ * 'VALUE': expected WHAT (MIN to MAX)" and NP_ARGS_STOP.
  */
 int np_args_ulong(struct np_args *a, unsigned long min, unsigned long max, const char *what,
 		  unsigned long *out);
@@ -48,7 +48,7 @@ int np_args_ulong(struct np_args *a, unsigned long min, unsigned long max, const
 /* ... as a file name: not empty (which would name files like ".lock" in the working directory). */
 int np_args_file(struct np_args *a, const char **out);
 
-/* ... as seconds ("10", "2.5"), > 0 and <= max. */
+/* ... as seconds ("10", "2.5"), > 0 and <= max; else "... expected WHAT (at most MAX)". */
 int np_args_seconds(struct np_args *a, double max, const char *what, double *out);
 
 /* A decimal integer in [min, max]. Returns 0 or -EINVAL / -ERANGE. */

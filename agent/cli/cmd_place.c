@@ -6,6 +6,7 @@
  * target), IRQs, and memory last, the long part.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include "cli/signals.h"
 #include "config/config.h"
 #include "lib/cpuset_bounds.h"
+#include "lib/journal.h"
 #include "lib/pages.h"
 #include "output/progress.h"
 #include "model/report.h"
@@ -68,6 +70,7 @@ struct place_job {
 	int nhot;
 	struct np_place place;
 	struct np_place_cgroup cgroup; /* its cgroup cpuset: conflict, --cgroup move|extend */
+	int lock; /* the host lock, from validate() to the end of act(); or -1 */
 };
 
 static void place_usage(FILE *out)
@@ -194,12 +197,12 @@ static int parse_option(struct np_args *p, struct place_args *a)
 			return NP_ARGS_STOP;
 		break;
 	case 'P':
-		if (np_args_ulong(p, 0, 10000, "0 to 10000", &v))
+		if (np_args_ulong(p, 0, 10000, "milliseconds, 0 for never", &v))
 			return NP_ARGS_STOP;
 		a->pause_ms = (int)v;
 		break;
 	case 'B':
-		if (np_args_ulong(p, 1, 1000000, "MB/s, 1 to 1000000", &v))
+		if (np_args_ulong(p, 1, 1000000, "MB per second", &v))
 			return NP_ARGS_STOP;
 		a->pause_below_mbps = (int)v;
 		break;
@@ -339,17 +342,42 @@ static int check_balancing(const struct place_args *a, const struct np_topo *top
 	return NP_EXIT_USAGE;
 }
 
-/* Validate everything before touching anything. */
-/* Not a file numaplace may use as its journal (or a damaged one): refused before sampling. */
-static int check_journal(const char *journal)
+/*
+ * The host lock, then the journal (a file numaplace may use, not damaged): both before the
+ * sampling and the plan, so a place that cannot act says so before it prints what it would do.
+ */
+static int lock_and_check_journal(struct place_job *j)
 {
 	char msg[512];
-	int err = np_journal_check(journal, msg, sizeof(msg));
+	int err;
 
+	j->lock = np_cli_lock("place", j->a.journal, NULL);
+	if (j->lock < 0) {
+		err = -j->lock;
+		j->lock = -1;
+		return err;
+	}
+	err = np_journal_check(j->a.journal, msg, sizeof(msg));
 	if (!err)
 		return NP_EXIT_OK;
 	np_err("place: %s; nothing changed", msg);
 	return err == -EPERM || err == -EINVAL ? NP_EXIT_USAGE : NP_EXIT_RUNTIME;
+}
+
+/*
+ * Without root (a dry run) another user's process cannot be read: its memory would look
+ * empty and the plan say nothing true, so that is the message, not a missing target.
+ */
+static int check_readable(pid_t pid)
+{
+	struct np_residency res;
+	int err = np_numa_maps_read("/", pid, 0, &res);
+
+	if (err != -EACCES && err != -EPERM)
+		return NP_EXIT_OK;
+	np_err("place: needs root to read /proc/%d/numa_maps (%s; pid %d is another user's)", pid,
+	       strerror(-err), pid);
+	return NP_EXIT_RUNTIME;
 }
 
 static int validate(struct place_job *j)
@@ -376,7 +404,9 @@ static int validate(struct place_job *j)
 						   "--dry-run --sample 0' shows the plan without"
 						 : "(it changes the system); 'place --dry-run "
 						   "--sample 0' shows the plan without");
-	return rc || a->dry_run ? rc : check_journal(a->journal);
+	if (!rc && geteuid() != 0)
+		rc = check_readable(a->pid);
+	return rc || a->dry_run ? rc : lock_and_check_journal(j);
 }
 
 /*
@@ -602,6 +632,7 @@ static int plan(struct place_job *j)
 	j->place.opts = po;
 	j->place.plan = j->plan;
 	j->place.dry_run = j->a.dry_run;
+	j->place.journal = j->a.journal;
 	j->place.hot_regions = j->nhot;
 	return NP_EXIT_OK;
 }
@@ -610,11 +641,10 @@ static int plan(struct place_job *j)
 static int act(struct place_job *j)
 {
 	const struct place_args *a = &j->a;
-	int lock, err;
+	char undo[2 * PATH_MAX]; /* a path quoted for a shell */
+	int err;
 
-	lock = np_cli_lock("place", a->journal, NULL);
-	if (lock < 0)
-		return -lock;
+	np_journal_undo_command(a->journal, undo, sizeof(undo));
 	struct np_progress_out po = np_progress_out(stderr, isatty(STDERR_FILENO));
 	struct np_act_opts ao = {
 		.journal = a->journal,
@@ -629,20 +659,18 @@ static int act(struct place_job *j)
 	/* the cpuset first: threads and pages may go only where it allows */
 	err = np_place_cgroup_act(&j->cgroup, a->journal, a->pid, false);
 	if (!err && j->cgroup.res.failed) {
-		close(lock);
 		np_err("place: the cgroup's cpuset: %s; threads and memory stay; what was done is "
-		       "journaled, 'numaplace restore' undoes it",
-		       j->cgroup.res.first_error);
+		       "journaled, '%s' undoes it",
+		       j->cgroup.res.first_error, undo);
 		return NP_EXIT_RUNTIME;
 	}
 	if (!err)
 		err = np_place_act(&j->place, &ao, j->hot, j->nhot);
 	if (!err)
 		err = np_place_cgroup_act(&j->cgroup, a->journal, a->pid, true);
-	close(lock);
 	if (err) {
-		np_err("place: %s: %s; what was done is journaled, 'numaplace restore' undoes it",
-		       a->journal, strerror(-err));
+		np_err("place: %s: %s; what was done is journaled, '%s' undoes it", a->journal,
+		       strerror(-err), undo);
 		return NP_EXIT_RUNTIME;
 	}
 	return NP_EXIT_OK;
@@ -738,8 +766,11 @@ int np_cmd_place(int argc, char **argv)
 	};
 	j->target = (struct np_target_opts){ .forced_device = -1, .forced_node = NP_NO_NODE };
 	j->report.scope = NP_SCOPE_PIDS;
+	j->lock = -1;
 	if (!parse_args(argc, argv, &j->a, &rc))
 		rc = place_steps(j);
+	if (j->lock >= 0)
+		close(j->lock);
 	free(j->hot);
 	np_report_free(&j->report);
 	np_cli_topo_free(j->topo);

@@ -79,11 +79,11 @@ static int parse_args(int argc, char **argv, struct report_args *a, int *exit_co
 	while ((opt = np_args_next(&p)) > 0) {
 		switch (opt) {
 		case 'd':
-			if (np_args_seconds(&p, 86400, "seconds, > 0", &a->duration))
+			if (np_args_seconds(&p, 86400, "seconds, more than 0", &a->duration))
 				goto stop;
 			break;
 		case 's':
-			if (np_args_ulong(&p, 1, 1000000, "1 to 1000000", &value))
+			if (np_args_ulong(&p, 1, 1000000, "one in N page faults", &value))
 				goto stop;
 			a->sample_every = (unsigned int)value;
 			break;

@@ -2,12 +2,14 @@
 /* `numaplace restore`: put back everything the journal recorded, then clear it. */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "act/restore.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "lib/journal.h"
 #include "lib/np_common.h"
 
 static void restore_usage(FILE *out)
@@ -62,6 +64,25 @@ static void print_summary(const char *journal, const struct np_restore_summary *
 		np_act_result_print(stdout, "cgroups", "restored", &sum->cgroups);
 }
 
+/*
+ * No journal where restore looked: nothing to undo there, said so that a journal kept
+ * elsewhere (place --journal F) is not mistaken for a host with nothing changed.
+ */
+static void nothing_to_restore(const char *journal)
+{
+	printf("nothing to restore: no journal at %s\n", journal);
+	if (!strcmp(journal, NP_JOURNAL_DEFAULT)) {
+		printf("  (a place or run given --journal FILE keeps its journal there: 'numaplace "
+		       "restore --journal FILE')\n");
+		return;
+	}
+	printf("  (place and run keep their journal where --journal says, by default at %s)\n",
+	       NP_JOURNAL_DEFAULT);
+	if (!access(NP_JOURNAL_DEFAULT, F_OK))
+		printf("  %s exists: 'numaplace restore' undoes what it holds\n",
+		       NP_JOURNAL_DEFAULT);
+}
+
 int np_cmd_restore(int argc, char **argv)
 {
 	const char *journal = NP_JOURNAL_DEFAULT;
@@ -72,14 +93,13 @@ int np_cmd_restore(int argc, char **argv)
 	if (parse_args(argc, argv, &journal, &rc))
 		return rc;
 	if (access(journal, F_OK) && errno == ENOENT) {
-		printf("nothing to restore (no journal at %s)\n", journal);
+		nothing_to_restore(journal);
 		return NP_EXIT_OK;
 	}
 	rc = np_cli_need_root("restore", "to put thread and IRQ masks back");
 	if (rc)
 		return rc;
-	lock = np_cli_lock("restore", journal,
-			   "a numaplace place or run is changing the system; stop it first");
+	lock = np_cli_lock("restore", journal, "a numaplace place or run is changing the system");
 	if (lock < 0)
 		return -lock;
 	err = np_restore_all(journal, &sum, msg, sizeof(msg));

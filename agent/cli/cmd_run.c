@@ -44,8 +44,8 @@ static void run_usage(FILE *out)
 		"IRQs, memory), every change journaled. SIGTERM/SIGINT undo everything and exit 0;\n"
 		"SIGHUP reloads the configuration.\n"
 		"\n"
-		"  --config FILE         INI configuration (see numaplace(8)), installed as\n"
-		"                        %s; without it no file is read\n"
+		"  --config FILE         INI configuration (see numaplace(8)); without it and\n"
+		"                        without --match, %s if it exists\n"
 		"  --interval SECS       seconds between two looks (default 5)\n"
 		"  --dry-run             log what would be done, change nothing\n"
 		"  --once                two intervals (one finds, one measures; sustain not\n"
@@ -149,6 +149,13 @@ static int parse_args(int argc, char **argv, struct run_args *a, int *exit_code)
 	while ((opt = np_args_next(&p)) > 0)
 		if (parse_option(&p, a))
 			break;
+	/*
+	 * The installed configuration when nothing else says what to manage: `numaplace run`
+	 * alone does what the service does. --match alone is the whole configuration (the
+	 * example file's [match accelerated] would otherwise join it unasked).
+	 */
+	if (opt == 0 && !src->config && !src->match && !access(NP_CONFIG_DEFAULT_PATH, F_OK))
+		a->src.config = NP_CONFIG_DEFAULT_PATH;
 	if (opt == 0 && (src->device || src->node != NP_NO_NODE) && !src->match) {
 		np_err("run: --device and --node go with --match REGEX");
 		opt = np_args_stop(&p, NP_EXIT_USAGE);

@@ -53,6 +53,8 @@ int np_cli_lock(const char *command, const char *journal, const char *busy)
 	if (lock == -EBUSY) {
 		np_err("%s: %s: %s", command, NP_HOST_LOCK,
 		       busy ? busy : "another numaplace is changing the system");
+		if (msg[0]) /* a line of its own: both fit 100 columns */
+			np_err("%s: the lock is held by %s", command, msg);
 		return -NP_EXIT_RUNTIME;
 	}
 	if (lock < 0) {

@@ -6,9 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "lib/host_lock.h"
+#include "lib/procfs.h"
 #include "lib/safe_open.h"
 
 /* The lock file, made when missing; never removed, so everyone locks the same inode. */
@@ -23,6 +26,60 @@ static int open_lock(int dirfd, const char *name, char *msg, size_t msglen)
 			fd = np_safe_create(dirfd, name, 0600, false, msg, msglen);
 	}
 	return fd;
+}
+
+/*
+ * The pid holding the flock on fd's file, from /proc/locks: a flock carries the pid that took
+ * it there (F_GETLK sees POSIX locks only, F_OFD_GETLK gives no pid). 0 when it cannot be told:
+ * released meanwhile, or /proc/locks hidden.
+ */
+static pid_t lock_holder(int fd)
+{
+	unsigned int major_nr, minor_nr;
+	unsigned long ino;
+	char line[256], kind[16];
+	struct stat st;
+	pid_t pid = 0;
+	int holder;
+	FILE *f;
+
+	if (fstat(fd, &st))
+		return 0;
+	f = fopen("/proc/locks", "re");
+	if (!f)
+		return 0;
+	/* "1: FLOCK  ADVISORY  WRITE 1234 00:1a:5678 0 EOF"; a waiter's line has "->" for kind */
+	while (!pid && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*d: %15s %*s %*s %d %x:%x:%lu", kind, &holder, &major_nr,
+			   &minor_nr, &ino) == 5 &&
+		    !strcmp(kind, "FLOCK") && ino == st.st_ino &&
+		    makedev(major_nr, minor_nr) == st.st_dev && holder > 0)
+			pid = holder;
+	fclose(f);
+	return pid;
+}
+
+/* "pid 1234 (numaplace run --match llama)" into msg, or "" when the holder is unknown. */
+static void describe_holder(int fd, char *msg, size_t msglen)
+{
+	struct np_proc_info info;
+	pid_t pid = lock_holder(fd);
+	const char *cmd;
+
+	msg[0] = '\0';
+	if (!pid)
+		return;
+	if (np_proc_read("/", pid, &info)) {
+		snprintf(msg, msglen, "pid %d", pid);
+		return;
+	}
+	/* its program by name, not path, and a few words of its arguments: a line of a message */
+	cmd = info.cmdline[0] ? info.cmdline : info.comm;
+	if (cmd[0] == '/')
+		for (const char *c = cmd; *c && *c != ' '; c++)
+			if (*c == '/')
+				cmd = c + 1;
+	snprintf(msg, msglen, "pid %d (%.48s%s)", pid, cmd, strlen(cmd) > 48 ? "..." : "");
 }
 
 int np_host_lock(char *msg, size_t msglen)
@@ -43,7 +100,10 @@ int np_host_lock(char *msg, size_t msglen)
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB)) {
 		err = errno == EWOULDBLOCK ? -EBUSY : -errno;
-		snprintf(msg, msglen, "%s: %s", NP_HOST_LOCK, strerror(-err));
+		if (err == -EBUSY)
+			describe_holder(fd, msg, msglen);
+		else
+			snprintf(msg, msglen, "%s: %s", NP_HOST_LOCK, strerror(-err));
 		close(fd);
 		return err;
 	}

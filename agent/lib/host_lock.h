@@ -13,7 +13,8 @@
 
 /*
  * Take the lock (its directory created 0700, the file opened as safe_open.h says). The fd, or
- * -EBUSY when another numaplace holds it, or another -errno with msg saying why.
+ * -EBUSY when another numaplace holds it, msg then naming the holder ("pid 1234 (numaplace run
+ * ...)", "" when it cannot be told), or another -errno with msg saying why.
  */
 int np_host_lock(char *msg, size_t msglen);
 

@@ -542,3 +542,25 @@ int np_journal_clear(const char *path)
 	jfile_close(&j);
 	return err;
 }
+
+void np_journal_undo_command(const char *journal, char *buf, size_t len)
+{
+	const char *plain = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789_./,:=@%+-";
+	size_t at;
+
+	if (!journal || !strcmp(journal, NP_JOURNAL_DEFAULT)) {
+		snprintf(buf, len, "numaplace restore");
+		return;
+	}
+	if (journal[strspn(journal, plain)] == '\0') {
+		snprintf(buf, len, "numaplace restore --journal %s", journal);
+		return;
+	}
+	/* '...' with each ' as '\'' */
+	at = (size_t)snprintf(buf, len, "numaplace restore --journal '");
+	for (const char *c = journal; *c && at + 5 < len; c++)
+		at += (size_t)snprintf(buf + at, len - at, *c == '\'' ? "'\\''" : "%c", *c);
+	if (at + 1 < len)
+		snprintf(buf + at, len - at, "'");
+}

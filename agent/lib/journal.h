@@ -112,4 +112,10 @@ int np_journal_clear(const char *path);
 
 const char *np_change_kind_name(enum np_change_kind kind);
 
+/*
+ * The command that undoes what journal holds, as one types it: "numaplace restore", or with
+ * "--journal PATH" when it is not the default (quoted for a shell where it needs to be).
+ */
+void np_journal_undo_command(const char *journal, char *buf, size_t len);
+
 #endif

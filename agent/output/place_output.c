@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `numaplace place` output: the plan (also what --dry-run shows), then what was done. */
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
+#include "lib/journal.h"
 #include "lib/pages.h"
 #include "lib/text_escape.h"
 #include "output/expected_output.h"
@@ -127,6 +129,7 @@ void np_place_print_outcome(const struct np_place *p, FILE *out)
 	const struct np_place_outcome *o = &p->outcome;
 	const struct np_move_result *m = &o->memory;
 	unsigned int only = p->opts->only;
+	char undo[2 * PATH_MAX]; /* a path quoted for a shell */
 
 	fprintf(out, "done:\n");
 	if (only & NP_PLAN_ONLY_BALANCING)
@@ -170,8 +173,12 @@ void np_place_print_outcome(const struct np_place *p, FILE *out)
 		fprintf(out, "  memory     not moved: %s\n", m->error);
 	if (m->process_exited)
 		fprintf(out, "  the process exited during placement\n");
-	fprintf(out, "undo: numaplace restore (thread and IRQ masks, irqbalance bans, settings; "
-		     "memory moves are not undone)\n");
+	np_journal_undo_command(p->journal, undo, sizeof(undo));
+	/* the command alone on its line: copied as it stands, --journal included */
+	fprintf(out,
+		"undo: %s\n      (thread and IRQ masks, irqbalance bans, settings; memory "
+		"moves are not undone)\n",
+		undo);
 }
 
 static struct json_object *act_json(const struct np_act_result *r)

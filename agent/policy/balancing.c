@@ -38,8 +38,8 @@ static int parse_tune(const char *list, struct np_balancing *b, char *msg, size_
 		errno = 0;
 		value = strtol(eq + 1, &end, 10);
 		if (errno || end == eq + 1 || *end || value < 1 || value > 100000000) {
-			snprintf(msg, msglen, "tune: %s=%s: expected a whole number >= 1", item,
-				 eq + 1);
+			snprintf(msg, msglen, "tune: %s=%s: expected a whole number (1 to 100000000)",
+				 item, eq + 1);
 			return -EINVAL;
 		}
 		if (b->set[knob]) {

@@ -95,9 +95,14 @@ int np_run_load_config(const struct np_run_source *a, const struct np_topo *topo
 		}
 	}
 	if (!cfg->nmatches) {
-		snprintf(msg, msglen,
-			 "nothing to manage: give --match REGEX, or [match NAME] "
-			 "sections in a --config file");
+		if (a->config)
+			snprintf(msg, msglen,
+				 "nothing to manage: no --match REGEX, no [match NAME] section in "
+				 "%s",
+				 a->config);
+		else
+			snprintf(msg, msglen, "nothing to manage: no --match, no --config, no %s",
+				 NP_CONFIG_DEFAULT_PATH);
 		err = -EINVAL;
 		goto fail;
 	}
