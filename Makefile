@@ -1,8 +1,8 @@
 # numaplace: BPF programs -> skeletons -> one agent binary, plus tests and the VM test bed.
 #
-#   make            build build/numaplace (installs missing packages via scripts/deps.sh)
+#   make            build build/numaplace (installs missing build packages: scripts/deps.sh)
 #   make check      all tests: unit, CLI + fixtures, host BPF, fuzzers (a few seconds each),
-#                   VM scenarios
+#                   VM scenarios (check, demo, bench and fuzz install the test packages first)
 #   make fuzz       the libFuzzer harnesses, FUZZ_SECONDS (60) each; FUZZ=NAME runs one
 #   make bench      BPF cost per event, traced/untraced slowdown, and placement speed in the
 #                   2-node guest against AutoNUMA and numad (figures, not pass/fail)
@@ -48,17 +48,20 @@ LDLIBS := -lbpf -lelf -lz -lnuma -ljson-c -linih -lpcre2-8
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Iinclude \
 	-Wall -Werror -Wno-unused-function
 
-# Packages are checked once per build tree; deps.sh itself installs only what is missing.
-DEPS_OK := $(BUILD)/.deps-ok
+# Packages are checked once per build tree and group; deps.sh itself installs only what is
+# missing. Building needs the build group only; tests, the VM test bed, fuzzing and make deb
+# add theirs.
+DEPS_OK := $(BUILD)/.deps-build-ok
+DEPS_TEST := $(BUILD)/.deps-test-ok
 
 # Keep BPF objects and skeletons: make would otherwise delete them as intermediates.
 .SECONDARY: $(BPF_OBJS) $(SKELS)
 
 all: $(BUILD)/numaplace
 
-$(DEPS_OK): scripts/deps.sh
+$(BUILD)/.deps-%-ok: scripts/deps.sh
 	$(Q)mkdir -p $(@D)
-	$(Q)scripts/deps.sh
+	$(Q)scripts/deps.sh --$*
 	$(Q)touch $@
 
 # BPF object: CO-RE against the committed vmlinux.h
@@ -165,7 +168,7 @@ FUZZ_OBJS := $(patsubst agent/%.c,$(BUILD)/fuzz/agent/%.o,$(FUZZ_AGENT))
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-std=gnu11 -Wall -Wextra -Iagent -Iinclude -I$(BUILD) -MMD -MP
 
-$(BUILD)/fuzz/agent/%.o: agent/%.c | $(DEPS_OK)
+$(BUILD)/fuzz/agent/%.o: agent/%.c | $(DEPS_OK) $(DEPS_TEST)
 	$(call msg,CC-FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
@@ -186,14 +189,15 @@ fuzz: $(FUZZ_BINS)
 # VM test bed: Debian's kernel (fetched, not installed) and an initramfs with numaplace in it
 VM_INITRD := $(BUILD)/vm/initramfs.cpio.gz
 $(VM_INITRD): $(BUILD)/numaplace $(BUILD)/np-stream $(BUILD)/np-irq $(BUILD)/np-move $(ENGINES) \
-		$(NVML_DOUBLE) tests/lib.sh $(wildcard tests/vm/init tests/vm/*.sh tests/vm/scenarios/*.sh tests/vm/demo/*.sh tests/vm/lib/*.sh tests/vm/bench/*.sh tests/bench/footprint.sh)
+		$(NVML_DOUBLE) tests/lib.sh $(wildcard tests/vm/init tests/vm/*.sh tests/vm/scenarios/*.sh tests/vm/demo/*.sh tests/vm/lib/*.sh tests/vm/bench/*.sh tests/bench/footprint.sh) \
+		| $(DEPS_TEST)
 	$(call msg,INITRD,$@)
 	$(Q)tests/vm/mkinitramfs.sh "$$(scripts/guest-kernel.sh)" $@
 
 vm-image: $(VM_INITRD)
 
 check: $(BUILD)/numaplace $(BUILD)/unit-tests $(BUILD)/np-snap $(NVML_DOUBLE) $(BUILD)/np-nvml-check \
-	$(FUZZ_BINS) $(VM_INITRD)
+	$(FUZZ_BINS) $(VM_INITRD) | $(DEPS_TEST)
 	$(Q)tests/run-all.sh
 
 # Container image (dist/Containerfile): podman, a Debian 12 base debootstrapped from the mirror
