@@ -189,8 +189,7 @@ elsewhere() {
 		echo "deps.sh: installs packages only on Debian and Ubuntu; on $family, as root:" >&2
 		echo "$tool ${all[*]}" | fold -s -w 90 | sed 's/ *$//; s/^/    /' >&2
 	else
-		echo "deps.sh: unknown distribution '$family' ($os_release); the names above are" \
-			"Debian's:" >&2
+		echo "deps.sh: unknown distribution '$family'; the names above are Debian's:" >&2
 		echo "    install their equivalents, then build with NP_SKIP_DEPS=1 make" >&2
 	fi
 	exit 1
