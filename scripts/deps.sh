@@ -16,12 +16,12 @@
 # NP_OS_RELEASE reads another os-release file (tests); NP_SKIP_DEPS=1 checks nothing.
 set -euo pipefail
 
-mode=test check=
+mode="test" check=''
 for arg in "$@"; do
 	case "$arg" in
 	--build) mode=build ;;
 	--deb) mode=deb ;;
-	--test) mode=test ;;
+	--test) mode="test" ;;
 	--image) mode=image ;;
 	--check) check=1 ;;
 	*)
@@ -34,7 +34,7 @@ done
 
 # The distribution's family: debian, fedora, arch, or its own ID
 os_family() {
-	local ID= ID_LIKE= word
+	local ID='' ID_LIKE='' word
 	# shellcheck disable=SC1090
 	[[ -r "$os_release" ]] && . "$os_release"
 	for word in $ID $ID_LIKE; do
@@ -80,7 +80,7 @@ apt_group() {
 	build)
 		local bpftool=bpftool
 		apt_known bpftool || ! apt_known linux-tools-common || bpftool=linux-tools-common
-		echo make gcc clang llvm $bpftool pkg-config libbpf-dev libelf-dev zlib1g-dev \
+		echo make gcc clang llvm "$bpftool" pkg-config libbpf-dev libelf-dev zlib1g-dev \
 			libnuma-dev libjson-c-dev libinih-dev libpcre2-dev
 		;;
 	deb) echo dpkg-dev binutils ;;
@@ -94,7 +94,7 @@ apt_group() {
 		apt_known "$rt" || ! apt_known "libclang-common-${n:-14}-dev" ||
 			rt=libclang-common-${n:-14}-dev
 		echo python3-yaml numactl jq busybox-static cpio kmod qemu-system-x86 irqbalance numad \
-			groff-base man-db lintian $rt
+			groff-base man-db lintian "$rt"
 		;;
 	image) echo podman debootstrap ;;
 	esac
