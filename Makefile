@@ -11,7 +11,9 @@
 #   make image-test that image built and run as the DaemonSet runs it (tests/dist-image.sh)
 #   make vmlinux    regenerate vmlinux/$(ARCH)/vmlinux.h from this kernel's BTF
 #   make install    binary, man page, systemd unit, and the example config when there is none
-#                   (PREFIX=/usr/local, DESTDIR for staging); make uninstall removes them
+#                   (PREFIX=/usr/local, DESTDIR for staging); make uninstall stops the service
+#                   and removes them
+#   make deb        build/numaplace_<version>_<arch>.deb (scripts/deb.sh), for apt install
 #   V=1             show every command
 .DELETE_ON_ERROR:
 .SUFFIXES:
@@ -21,6 +23,9 @@ BUILD := build
 CLANG ?= clang
 BPFTOOL ?= bpftool
 CC ?= gcc
+# One home for the version: git describe (a tag, or the commit's hash), 0.0.0 outside git.
+# scripts/deb.sh makes the Debian version of it.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.0.0)
 
 ifeq ($(V),1)
 Q :=
@@ -249,7 +254,13 @@ install: $(BUILD)/numaplace
 		install -D -m 0644 dist/numaplace.conf $(CONF); \
 	fi
 
+# The service is stopped first (where systemd runs it), so that the daemon undoes its placements
+# while its binary is still there; nothing to do without systemd or under DESTDIR.
 uninstall:
+	$(Q)if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ] && \
+		systemctl --quiet is-active numaplace.service 2>/dev/null; then \
+		printf '  %-8s %s\n' STOP numaplace.service; systemctl stop numaplace.service; \
+	fi
 	$(call msg,REMOVE,$(DESTDIR)$(SBINDIR)/numaplace)
 	$(Q)rm -f $(DESTDIR)$(SBINDIR)/numaplace $(DESTDIR)$(MANDIR)/man8/numaplace.8 \
 		$(DESTDIR)$(UNITDIR)/numaplace.service
@@ -258,6 +269,10 @@ uninstall:
 	elif [ -e $(CONF) ]; then \
 		printf '  %-8s %s\n' KEEP "$(CONF) (changed from the example)"; \
 	fi
+
+# Debian package (scripts/deb.sh): dpkg-deb, with dpkg-shlibdeps for its Depends
+deb: $(BUILD)/numaplace | $(BUILD)/.deps-deb-ok
+	$(Q)out=$$(scripts/deb.sh '$(VERSION)' $(BUILD)) && printf '  %-8s %s\n' DEB "$${out#$(CURDIR)/}"
 
 # Format the lines changed since FORMAT_BASE (HEAD: what is not committed yet; main~3: the last
 # three commits), not whole files: clang-format 14 lays out some untouched code differently
@@ -269,8 +284,8 @@ format:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all bench check demo fuzz fuzz-build image image-test nvml-double vm-image vmlinux install \
-	uninstall format clean
+.PHONY: all bench check deb demo fuzz fuzz-build image image-test nvml-double vm-image vmlinux \
+	install uninstall format clean
 
 -include $(wildcard $(BUILD)/agent/*/*.d $(BUILD)/tests/*.d $(BUILD)/fuzz/agent/*/*.d \
 	$(BUILD)/fuzz/*.d)
