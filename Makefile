@@ -26,6 +26,8 @@ CC ?= gcc
 # One home for the version: git describe (a tag, or the commit's hash), 0.0.0 outside git.
 # scripts/deb.sh makes the Debian version of it.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.0.0)
+# evaluated once here, not at every use
+VERSION := $(VERSION)
 
 ifeq ($(V),1)
 Q :=
