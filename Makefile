@@ -272,9 +272,15 @@ uninstall:
 		printf '  %-8s %s\n' KEEP "$(CONF) (changed from the example)"; \
 	fi
 
-# Debian package (scripts/deb.sh): dpkg-deb, with dpkg-shlibdeps for its Depends
-deb: $(BUILD)/numaplace | $(BUILD)/.deps-deb-ok
-	$(Q)out=$$(scripts/deb.sh '$(VERSION)' $(BUILD)) && printf '  %-8s %s\n' DEB "$${out#$(CURDIR)/}"
+# Debian package (scripts/deb.sh): the binary built again in build/hardened with Debian's
+# hardening flags (dpkg-buildflags: stack protector, _FORTIFY_SOURCE, relro, bindnow), packaged
+# with dpkg-deb; dpkg-shlibdeps gives its Depends
+DEB_BIN := $(BUILD)/hardened/numaplace
+deb: | $(BUILD)/.deps-deb-ok
+	$(Q)eval "$$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --export=sh)" && \
+		CFLAGS="$$CFLAGS $$CPPFLAGS" $(MAKE) --no-print-directory BUILD=$(BUILD)/hardened $(DEB_BIN)
+	$(Q)out=$$(scripts/deb.sh '$(VERSION)' $(BUILD) $(DEB_BIN)) && \
+		printf '  %-8s %s\n' DEB "$${out#$(CURDIR)/}"
 
 # Format the lines changed since FORMAT_BASE (HEAD: what is not committed yet; main~3: the last
 # three commits), not whole files: clang-format 14 lays out some untouched code differently

@@ -4,7 +4,8 @@
 # configuration as a conffile and maintainer scripts (dist/deb/) that tell systemd and stop
 # the service before removal. `make deb` runs it.
 #
-#   scripts/deb.sh VERSION [BUILD_DIR]   -> BUILD_DIR/numaplace_<debian version>_<arch>.deb
+#   scripts/deb.sh VERSION [BUILD_DIR [BINARY]]
+#                   BUILD_DIR/numaplace_<debian version>_<arch>.deb of BINARY (BUILD_DIR/numaplace)
 #   scripts/deb.sh --version VERSION     the Debian version made of VERSION, printed
 #
 # VERSION is the Makefile's (git describe). A Debian version starts with a digit: a tag v1.2
@@ -28,12 +29,12 @@ if [[ "${1:-}" == "--version" ]]; then
 	exit 0
 fi
 if (($# < 1)) || [[ "$1" == -* ]]; then
-	echo "usage: scripts/deb.sh VERSION [BUILD_DIR]" >&2
+	echo "usage: scripts/deb.sh VERSION [BUILD_DIR [BINARY]]" >&2
 	exit 2
 fi
 version=$(deb_version "$1")
 build=$(cd "${2:-$top/build}" && pwd)
-bin=$build/numaplace
+bin=${3:-$build/numaplace}
 [[ -x "$bin" ]] || { echo "deb.sh: no $bin (make first)" >&2; exit 2; }
 for tool in dpkg-deb dpkg-shlibdeps strip gzip; do
 	command -v "$tool" >/dev/null || {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Debian package (make deb, scripts/deb.sh): its files, their modes and owner, the conffile,
-# Depends against the libraries the binary links, lintian without errors or warnings; then the
-# package installed on this host with apt-get, enabled, reinstalled, removed and purged, and
-# `make uninstall`, leaving the host as it was.
+# Depends against the libraries the binary links, lintian without errors, warnings or hardening
+# findings (the packaged binary is built with dpkg-buildflags); then the package installed on
+# this host with apt-get, enabled, reinstalled, removed and purged, and `make uninstall`,
+# leaving the host as it was.
 #
 # This test host does not run systemd as PID 1, so the maintainer scripts are run twice: as
 # they are (no systemd: they must call no systemctl at all), and in a private mount namespace
@@ -125,9 +126,11 @@ cp "$deb" "$tmp/first.deb"
 make -s -C "$top" deb >/dev/null 2>&1
 check "a rebuild from the same tree gives the same bytes" cmp -s "$deb" "$tmp/first.deb"
 
-lintian "$deb" 2>&1 | grep -v 'running with root privileges' >"$tmp/lintian.out"
+lintian -I "$deb" 2>&1 | grep -v 'running with root privileges' >"$tmp/lintian.out"
 check "lintian: no error or warning ($(grep '^[EW]:' "$tmp/lintian.out" | head -n 3 |
 	tr '\n' ';'))" sh -c "! grep -q '^[EW]:' '$tmp/lintian.out'"
+check "lintian: the binary is built with the hardening flags" \
+	sh -c "! grep -q 'hardening-' '$tmp/lintian.out'"
 
 # --- installed and removed on this host
 if dpkg-query -W numaplace >/dev/null 2>&1 || [[ -e /usr/sbin/numaplace || -e /etc/numaplace ]] ||
