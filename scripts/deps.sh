@@ -48,6 +48,8 @@ os_family() {
 }
 os_release=${NP_OS_RELEASE:-/etc/os-release}
 family=$(os_family)
+# shellcheck disable=SC1090
+os_name=$(ID='' && . "$os_release" 2>/dev/null; echo "${ID:-unknown}")
 
 # The groups a mode needs, in order
 case "$mode" in
@@ -186,7 +188,7 @@ elsewhere() {
 	*) tool= ;;
 	esac
 	if [[ -n "$tool" ]]; then
-		echo "deps.sh: installs packages only on Debian and Ubuntu; on $family, as root:" >&2
+		echo "deps.sh: installs packages only on Debian and Ubuntu; on $os_name, as root:" >&2
 		echo "$tool ${all[*]}" | fold -s -w 90 | sed 's/ *$//; s/^/    /' >&2
 	else
 		echo "deps.sh: unknown distribution '$family'; the names above are Debian's:" >&2
