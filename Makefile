@@ -1,8 +1,8 @@
 # numaplace: BPF programs -> skeletons -> one agent binary, plus tests and the VM test bed.
 #
-#   make            build build/numaplace (installs missing packages via scripts/deps.sh)
+#   make            build build/numaplace (installs missing build packages: scripts/deps.sh)
 #   make check      all tests: unit, CLI + fixtures, host BPF, fuzzers (a few seconds each),
-#                   VM scenarios
+#                   VM scenarios (check, demo, bench and fuzz install the test packages first)
 #   make fuzz       the libFuzzer harnesses, FUZZ_SECONDS (60) each; FUZZ=NAME runs one
 #   make bench      BPF cost per event, traced/untraced slowdown, and placement speed in the
 #                   2-node guest against AutoNUMA and numad (figures, not pass/fail)
@@ -11,7 +11,9 @@
 #   make image-test that image built and run as the DaemonSet runs it (tests/dist-image.sh)
 #   make vmlinux    regenerate vmlinux/$(ARCH)/vmlinux.h from this kernel's BTF
 #   make install    binary, man page, systemd unit, and the example config when there is none
-#                   (PREFIX=/usr/local, DESTDIR for staging); make uninstall removes them
+#                   (PREFIX=/usr/local, DESTDIR for staging); make uninstall stops the service
+#                   and removes them
+#   make deb        build/numaplace_<version>_<arch>.deb (scripts/deb.sh), for apt install
 #   V=1             show every command
 .DELETE_ON_ERROR:
 .SUFFIXES:
@@ -21,6 +23,11 @@ BUILD := build
 CLANG ?= clang
 BPFTOOL ?= bpftool
 CC ?= gcc
+# One home for the version: git describe (a tag, or the commit's hash), 0.0.0 outside git.
+# scripts/deb.sh makes the Debian version of it.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.0.0)
+# evaluated once here, not at every use
+VERSION := $(VERSION)
 
 ifeq ($(V),1)
 Q :=
@@ -48,17 +55,20 @@ LDLIBS := -lbpf -lelf -lz -lnuma -ljson-c -linih -lpcre2-8
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Iinclude \
 	-Wall -Werror -Wno-unused-function
 
-# Packages are checked once per build tree; deps.sh itself installs only what is missing.
-DEPS_OK := $(BUILD)/.deps-ok
+# Packages are checked once per build tree and group; deps.sh itself installs only what is
+# missing. Building needs the build group only; tests, the VM test bed, fuzzing and make deb
+# add theirs.
+DEPS_OK := $(BUILD)/.deps-build-ok
+DEPS_TEST := $(BUILD)/.deps-test-ok
 
 # Keep BPF objects and skeletons: make would otherwise delete them as intermediates.
 .SECONDARY: $(BPF_OBJS) $(SKELS)
 
 all: $(BUILD)/numaplace
 
-$(DEPS_OK): scripts/deps.sh
+$(BUILD)/.deps-%-ok: scripts/deps.sh
 	$(Q)mkdir -p $(@D)
-	$(Q)scripts/deps.sh
+	$(Q)scripts/deps.sh --$*
 	$(Q)touch $@
 
 # BPF object: CO-RE against the committed vmlinux.h
@@ -165,7 +175,7 @@ FUZZ_OBJS := $(patsubst agent/%.c,$(BUILD)/fuzz/agent/%.o,$(FUZZ_AGENT))
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-std=gnu11 -Wall -Wextra -Iagent -Iinclude -I$(BUILD) -MMD -MP
 
-$(BUILD)/fuzz/agent/%.o: agent/%.c | $(DEPS_OK)
+$(BUILD)/fuzz/agent/%.o: agent/%.c | $(DEPS_OK) $(DEPS_TEST)
 	$(call msg,CC-FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
@@ -186,14 +196,15 @@ fuzz: $(FUZZ_BINS)
 # VM test bed: Debian's kernel (fetched, not installed) and an initramfs with numaplace in it
 VM_INITRD := $(BUILD)/vm/initramfs.cpio.gz
 $(VM_INITRD): $(BUILD)/numaplace $(BUILD)/np-stream $(BUILD)/np-irq $(BUILD)/np-move $(ENGINES) \
-		$(NVML_DOUBLE) tests/lib.sh $(wildcard tests/vm/init tests/vm/*.sh tests/vm/scenarios/*.sh tests/vm/demo/*.sh tests/vm/lib/*.sh tests/vm/bench/*.sh tests/bench/footprint.sh)
+		$(NVML_DOUBLE) tests/lib.sh $(wildcard tests/vm/init tests/vm/*.sh tests/vm/scenarios/*.sh tests/vm/demo/*.sh tests/vm/lib/*.sh tests/vm/bench/*.sh tests/bench/footprint.sh) \
+		| $(DEPS_TEST)
 	$(call msg,INITRD,$@)
 	$(Q)tests/vm/mkinitramfs.sh "$$(scripts/guest-kernel.sh)" $@
 
 vm-image: $(VM_INITRD)
 
 check: $(BUILD)/numaplace $(BUILD)/unit-tests $(BUILD)/np-snap $(NVML_DOUBLE) $(BUILD)/np-nvml-check \
-	$(FUZZ_BINS) $(VM_INITRD)
+	$(FUZZ_BINS) $(VM_INITRD) | $(DEPS_TEST)
 	$(Q)tests/run-all.sh
 
 # Container image (dist/Containerfile): podman, a Debian 12 base debootstrapped from the mirror
@@ -245,7 +256,13 @@ install: $(BUILD)/numaplace
 		install -D -m 0644 dist/numaplace.conf $(CONF); \
 	fi
 
+# The service is stopped first (where systemd runs it), so that the daemon undoes its placements
+# while its binary is still there; nothing to do without systemd or under DESTDIR.
 uninstall:
+	$(Q)if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ] && \
+		systemctl --quiet is-active numaplace.service 2>/dev/null; then \
+		printf '  %-8s %s\n' STOP numaplace.service; systemctl stop numaplace.service; \
+	fi
 	$(call msg,REMOVE,$(DESTDIR)$(SBINDIR)/numaplace)
 	$(Q)rm -f $(DESTDIR)$(SBINDIR)/numaplace $(DESTDIR)$(MANDIR)/man8/numaplace.8 \
 		$(DESTDIR)$(UNITDIR)/numaplace.service
@@ -254,6 +271,16 @@ uninstall:
 	elif [ -e $(CONF) ]; then \
 		printf '  %-8s %s\n' KEEP "$(CONF) (changed from the example)"; \
 	fi
+
+# Debian package (scripts/deb.sh): the binary built again in build/hardened with Debian's
+# hardening flags (dpkg-buildflags: stack protector, _FORTIFY_SOURCE, relro, bindnow), packaged
+# with dpkg-deb; dpkg-shlibdeps gives its Depends
+DEB_BIN := $(BUILD)/hardened/numaplace
+deb: | $(BUILD)/.deps-deb-ok
+	$(Q)eval "$$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --export=sh)" && \
+		CFLAGS="$$CFLAGS $$CPPFLAGS" $(MAKE) --no-print-directory BUILD=$(BUILD)/hardened $(DEB_BIN)
+	$(Q)out=$$(scripts/deb.sh '$(VERSION)' $(BUILD) $(DEB_BIN)) && \
+		printf '  %-8s %s\n' DEB "$${out#$(CURDIR)/}"
 
 # Format the lines changed since FORMAT_BASE (HEAD: what is not committed yet; main~3: the last
 # three commits), not whole files: clang-format 14 lays out some untouched code differently
@@ -265,8 +292,8 @@ format:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all bench check demo fuzz fuzz-build image image-test nvml-double vm-image vmlinux install \
-	uninstall format clean
+.PHONY: all bench check deb demo fuzz fuzz-build image image-test nvml-double vm-image vmlinux \
+	install uninstall format clean
 
 -include $(wildcard $(BUILD)/agent/*/*.d $(BUILD)/tests/*.d $(BUILD)/fuzz/agent/*/*.d \
 	$(BUILD)/fuzz/*.d)

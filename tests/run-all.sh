@@ -21,12 +21,15 @@ stage() {
 
 "$here/fixtures/mkfixtures.sh" "$NP_FIXTURES"
 stage layout "$here/layout.sh"
+stage deps "$here/deps.sh"
 stage unit "$top/build/unit-tests"
 stage cli "$here/cli.sh"
 stage man "$here/man.sh"
 stage host-bpf "$here/host-bpf.sh"
 stage nvml "$here/nvml.sh"
 stage dist "$here/dist.sh"
+# make deb, the package's contents and lintian, then installed and purged on this host
+stage deb "$here/deb.sh"
 # each libFuzzer harness for a few seconds (make fuzz runs them a minute each)
 stage fuzz env FUZZ_SECONDS="${FUZZ_SECONDS:-5}" "$here/fuzz.sh"
 stage vm "$here/vm/run-all.sh"
