@@ -783,7 +783,7 @@ if [ "$(id -u)" = 0 ]; then
 	sleep 1.2 # a second interval measures it
 	"$np" status >"$tmp/status.txt" 2>&1
 	check_eq "status with a daemon: exit 0" "$?" 0
-	check "status: the daemon's pid" grep -q "^numaplace run: pid $daemon on " "$tmp/status.txt"
+	check "status: the daemon's pid" grep -q "^numaplace run: pid $daemon, up " "$tmp/status.txt"
 	check "status: the managed process, its section and state" grep -q \
 		"^ *$busy np-expl-busy *busy  *- *watching  *-$" "$tmp/status.txt"
 	check "status: the journal's records" grep -q "^journal: $tmp/status-journal, [0-9]* record" \

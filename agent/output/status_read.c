@@ -80,9 +80,12 @@ static int time_field(struct json_object *o, const char *key, double *out, char 
 		return 0;
 	s = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
 	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (!end || *end)
+	/* from 1970 to 9999: what the daemon writes, and what reads back the same */
+	if (!end || *end || tm.tm_year < 70 || tm.tm_year > 9999 - 1900)
 		return bad(msg, msglen, "\"%s\": not a time (YYYY-MM-DDTHH:MM:SSZ)", key);
 	*out = (double)timegm(&tm);
+	if (*out <= 0)
+		return bad(msg, msglen, "\"%s\": not a time after 1970", key);
 	return 0;
 }
 

@@ -21,31 +21,35 @@ static const char *shown(const char *s, char *buf, size_t cols)
 
 static void fmt_age(double secs, char *buf, size_t len)
 {
-	long s = secs > 0 ? (long)secs : 0;
+	long long s = secs > 0 && secs < 1e12 ? (long long)secs : 0;
 
-	if (s >= 86400)
-		snprintf(buf, len, "%ldd%02ldh", s / 86400, s % 86400 / 3600);
+	if (s >= 9999LL * 86400)
+		snprintf(buf, len, ">9999d");
+	else if (s >= 86400)
+		snprintf(buf, len, "%lldd%02lldh", s / 86400, s % 86400 / 3600);
 	else if (s >= 3600)
-		snprintf(buf, len, "%ldh%02ldm", s / 3600, s % 3600 / 60);
+		snprintf(buf, len, "%lldh%02lldm", s / 3600, s % 3600 / 60);
 	else if (s >= 60)
-		snprintf(buf, len, "%ldm%02lds", s / 60, s % 60);
+		snprintf(buf, len, "%lldm%02llds", s / 60, s % 60);
 	else
-		snprintf(buf, len, "%lds", s);
+		snprintf(buf, len, "%llds", s);
 }
 
+/* Four lines: the daemon, its host, its last interval, its journal (each within 100). */
 static void print_daemon(const struct np_status *st, double now_s, FILE *out)
 {
-	char host[48], ver[24], up[24], ago[24], when[32], path[72];
+	char host[64], ver[32], up[24], ago[24], when[32], path[72];
 
 	fmt_age(now_s - st->started_s, up, sizeof(up));
-	fprintf(out, "numaplace run%s: pid %d on %s, version %s, up %s, every %g s\n",
-		st->dry_run ? " (dry run)" : "", (int)st->pid, shown(st->hostname, host, 40),
-		shown(st->version, ver, 16), up, st->interval_s);
+	fprintf(out, "numaplace run%s: pid %d, up %s, every %.3g s, %llu intervals\n",
+		st->dry_run ? " (dry run)" : "", (int)st->pid, up, st->interval_s, st->intervals);
+	fprintf(out, "host %s, version %s\n", shown(st->hostname, host, 56),
+		shown(st->version, ver, 24));
 	if (st->last_interval_s > 0) {
 		np_status_time_text(st->last_interval_s, when, sizeof(when));
 		fmt_age(now_s - st->last_interval_s, ago, sizeof(ago));
-		fprintf(out, "last interval: %s (%s ago), took %.0f ms; %llu intervals\n", when,
-			ago, st->last_interval_ms, st->intervals);
+		fprintf(out, "last interval: %s (%s ago), took %.0f ms\n", when, ago,
+			st->last_interval_ms < 1e9 ? st->last_interval_ms : 1e9);
 	} else {
 		fprintf(out, "last interval: none yet\n");
 	}
