@@ -27,9 +27,9 @@ static void status_usage(FILE *out)
 	fprintf(out,
 		"usage: numaplace status [--json]\n"
 		"\n"
-		"What the running 'numaplace run' manages now: each process with its node, its\n"
-		"state and its last placement, the journal's records, the last interval. Read from\n"
-		"the status file the daemon rewrites every interval (%s).\n"
+		"What the running 'numaplace run' manages now: each process with its node,\n"
+		"its state and its last placement, the journal's records, the last interval.\n"
+		"Read from the status file the daemon rewrites every interval (%s).\n"
 		"Exit 1 with 'not running' when no daemon runs (a dry run keeps no status).\n"
 		"\n"
 		"  --json    the status document (schema in numaplace(8))\n",

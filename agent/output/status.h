@@ -13,11 +13,11 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#define NP_STATUS_FILE	   "/run/numaplace/status.json"
-#define NP_STATUS_SCHEMA   1
-#define NP_STATUS_MAX_SIZE (4 << 20) /* bytes: a file larger than this is refused */
+#define NP_STATUS_FILE	    "/run/numaplace/status.json"
+#define NP_STATUS_SCHEMA    1
+#define NP_STATUS_MAX_SIZE  (4 << 20) /* bytes: a file larger than this is refused */
 #define NP_STATUS_MAX_PROCS 4096
-#define NP_STATUS_WHY_MAX  192
+#define NP_STATUS_WHY_MAX   192
 
 /* Where a managed process stands (words: np_status_state_name). */
 enum np_status_state {
@@ -55,18 +55,18 @@ struct np_status_proc {
 };
 
 struct np_status {
-	pid_t pid;		 /* the daemon */
+	pid_t pid; /* the daemon */
 	char hostname[256];
 	char version[32];
-	double time_s;		 /* when the file was written */
+	double time_s; /* when the file was written */
 	double started_s;
 	bool dry_run;
-	double interval_s;	 /* configured */
+	double interval_s; /* configured */
 	unsigned long long intervals;
 	double last_interval_s;	 /* when the last interval ended, 0: none yet */
 	double last_interval_ms; /* how long it took */
 	char journal[256];
-	long journal_records;	 /* -1: unknown */
+	long journal_records; /* -1: unknown */
 	int nprocs;
 	struct np_status_proc *procs;
 };
@@ -81,8 +81,7 @@ int np_status_to_json(const struct np_status *st, char **text);
  * A status document (len bytes, not necessarily NUL-terminated) into *st (free it with
  * np_status_free, also on error). 0, or -EINVAL with msg saying what is wrong, -ENOMEM.
  */
-int np_status_parse(const char *text, size_t len, struct np_status *st, char *msg,
-		    size_t msglen);
+int np_status_parse(const char *text, size_t len, struct np_status *st, char *msg, size_t msglen);
 void np_status_free(struct np_status *st);
 
 /* For people, every line within 100 columns. now_s: the time it is printed at. */

@@ -16,16 +16,22 @@
 #include "output/status.h"
 
 static const char *const state_names[NP_STATE_COUNT] = {
-	[NP_STATE_NEW] = "new",		    [NP_STATE_IDLE] = "idle",
-	[NP_STATE_WATCHING] = "watching",   [NP_STATE_WAITING] = "waiting",
-	[NP_STATE_NO_TARGET] = "no-target", [NP_STATE_PLACED] = "placed",
-	[NP_STATE_DECLINED] = "declined",   [NP_STATE_REFUSED] = "refused",
+	[NP_STATE_NEW] = "new",
+	[NP_STATE_IDLE] = "idle",
+	[NP_STATE_WATCHING] = "watching",
+	[NP_STATE_WAITING] = "waiting",
+	[NP_STATE_NO_TARGET] = "no-target",
+	[NP_STATE_PLACED] = "placed",
+	[NP_STATE_DECLINED] = "declined",
+	[NP_STATE_REFUSED] = "refused",
 	[NP_STATE_FAILED] = "failed",
 };
 
 static const char *const result_names[NP_RESULT_COUNT] = {
-	[NP_RESULT_NONE] = "",		     [NP_RESULT_CHANGED] = "changed",
-	[NP_RESULT_UNCHANGED] = "unchanged", [NP_RESULT_VANISHED] = "vanished",
+	[NP_RESULT_NONE] = "",
+	[NP_RESULT_CHANGED] = "changed",
+	[NP_RESULT_UNCHANGED] = "unchanged",
+	[NP_RESULT_VANISHED] = "vanished",
 	[NP_RESULT_FAILED] = "failed",
 };
 
@@ -110,15 +116,14 @@ static struct json_object *daemon_json(const struct np_status *st)
 	if (st->last_interval_s > 0) {
 		last = json_object_new_object();
 		json_object_object_add(last, "time", time_json(st->last_interval_s));
-		json_object_object_add(last, "duration_ms",
-				       fixed3(st->last_interval_ms));
+		json_object_object_add(last, "duration_ms", fixed3(st->last_interval_ms));
 	}
 	json_object_object_add(d, "last_interval", last);
 	journal = json_object_new_object();
 	json_object_object_add(journal, "path", np_json_text(st->journal));
-	json_object_object_add(journal, "records", st->journal_records >= 0
-							   ? json_object_new_int64(st->journal_records)
-							   : NULL);
+	json_object_object_add(journal, "records",
+			       st->journal_records >= 0 ? json_object_new_int64(st->journal_records)
+							: NULL);
 	json_object_object_add(d, "journal", journal);
 	return d;
 }

@@ -53,8 +53,8 @@ static int text_field(struct json_object *o, const char *key, char *buf, size_t 
 }
 
 /* A number within [lo, hi] (a JSON integer or decimal). */
-static int number_field(struct json_object *o, const char *key, double lo, double hi,
-			double *out, char *msg, size_t msglen)
+static int number_field(struct json_object *o, const char *key, double lo, double hi, double *out,
+			char *msg, size_t msglen)
 {
 	struct json_object *v = NULL;
 
@@ -68,8 +68,7 @@ static int number_field(struct json_object *o, const char *key, double lo, doubl
 }
 
 /* RFC 3339 UTC as written (status_json.c), or null: 0. */
-static int time_field(struct json_object *o, const char *key, double *out, char *msg,
-		      size_t msglen)
+static int time_field(struct json_object *o, const char *key, double *out, char *msg, size_t msglen)
 {
 	struct json_object *v = NULL;
 	struct tm tm = { 0 };
@@ -227,8 +226,7 @@ static bool only_space(const char *s, size_t n)
 	return true;
 }
 
-int np_status_parse(const char *text, size_t len, struct np_status *st, char *msg,
-		    size_t msglen)
+int np_status_parse(const char *text, size_t len, struct np_status *st, char *msg, size_t msglen)
 {
 	struct json_tokener *tok;
 	struct json_object *doc;

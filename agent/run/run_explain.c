@@ -15,7 +15,7 @@
 #include "run/run.h"
 
 /* What fits after the log's "numaplace: " within 100 columns. */
-#define LOG_WIDTH 89
+#define LOG_WIDTH  89
 #define LOG_INDENT "    "
 
 int np_run_wrap(const char *text, size_t width, const char *indent, char *out, size_t outlen)
@@ -34,8 +34,8 @@ int np_run_wrap(const char *text, size_t width, const char *indent, char *out, s
 				;
 			n = cut ? cut : room; /* no space: cut inside the word */
 		}
-		used += snprintf(out + used, outlen - used, "%s%.*s\n", lines ? indent : "",
-				 (int)n, text);
+		used += snprintf(out + used, outlen - used, "%s%.*s\n", lines ? indent : "", (int)n,
+				 text);
 		if (used >= outlen)
 			used = outlen - 1;
 		lines++;
@@ -60,8 +60,9 @@ static void rules_text(const struct np_match *m, char *buf, size_t len)
 {
 	const struct {
 		const char *key, *value;
-	} rules[] = { { "process", m->process }, { "comm", m->comm },	      { "cmdline", m->cmdline },
-		      { "cgroup", m->cgroup },	 { "container", m->container }, { "unit", m->unit } };
+	} rules[] = { { "process", m->process },     { "comm", m->comm },
+		      { "cmdline", m->cmdline },     { "cgroup", m->cgroup },
+		      { "container", m->container }, { "unit", m->unit } };
 	size_t used = 0;
 
 	buf[0] = '\0';
@@ -88,11 +89,12 @@ void np_run_say_sections(const struct np_config *cfg)
 			snprintf(target, sizeof(target), "node %d", m->node);
 		else
 			snprintf(target, sizeof(target), "the model's (accelerator, else memory)");
-		snprintf(text, sizeof(text),
-			 "[match %s] rules: %s; target: %s; thresholds: min_rss_mb %ld, min_cpu %g, "
-			 "remote_threshold %.2f for %d interval%s, min_move_interval %g s",
-			 m->name, rules, target, m->min_rss_mb, m->min_cpu, m->remote_threshold,
-			 m->sustain, m->sustain == 1 ? "" : "s", m->min_move_interval_s);
+		snprintf(
+			text, sizeof(text),
+			"[match %s] rules: %s; target: %s; thresholds: min_rss_mb %ld, min_cpu %g, "
+			"remote_threshold %.2f for %d interval%s, min_move_interval %g s",
+			m->name, rules, target, m->min_rss_mb, m->min_cpu, m->remote_threshold,
+			m->sustain, m->sustain == 1 ? "" : "s", m->min_move_interval_s);
 		log_wrapped(NP_LOG_INFO, text);
 	}
 }
@@ -112,7 +114,7 @@ static enum np_status_state state_of(const struct np_run *r, const struct np_man
 
 	if (mp->plan_err)
 		return mp->plan_err == -EXDEV || mp->plan_err == -EPERM ? NP_STATE_REFUSED
-									 : NP_STATE_FAILED;
+									: NP_STATE_FAILED;
 	if (mp->declined)
 		return NP_STATE_DECLINED;
 	if (d->action != NP_FLEET_NONE || (e && (e->placed || e->interleaved)))

@@ -14,8 +14,13 @@
 #include "test.h"
 
 static struct np_status_proc procs[2] = {
-	{ .pid = 4321, .comm = "llama-server", .match = "llama", .node = 1,
-	  .state = NP_STATE_PLACED, .placed_at_s = 1764625628, .result = NP_RESULT_CHANGED,
+	{ .pid = 4321,
+	  .comm = "llama-server",
+	  .match = "llama",
+	  .node = 1,
+	  .state = NP_STATE_PLACED,
+	  .placed_at_s = 1764625628,
+	  .result = NP_RESULT_CHANGED,
 	  .why = "remote ratio 0.62 to node 1 above 0.30 for 3 of 3 intervals" },
 	{ .pid = 4400, .comm = "vllm", .match = "vllm", .node = -1, .state = NP_STATE_WATCHING },
 };
@@ -103,8 +108,7 @@ TEST(status_refuses_what_is_not_a_status)
 	strcpy(bad, text);
 	memcpy(strstr(bad, "\"pid\":4321"), "\"pid\":-432", 10);
 	refused(bad, "process 0: \"pid\": -432 out of range");
-	CHECK_INT(np_status_parse(text, NP_STATUS_MAX_SIZE + 1, &st, msg, sizeof(msg)),
-		  -EINVAL);
+	CHECK_INT(np_status_parse(text, NP_STATUS_MAX_SIZE + 1, &st, msg, sizeof(msg)), -EINVAL);
 	free(bad);
 	free(text);
 }
