@@ -746,8 +746,9 @@ if [ "$(id -u)" = 0 ]; then
 	busy=$!
 	printf '[match small]\ncomm = ^np-expl-small$\nmin_rss_mb = 100000\nmin_cpu = 0\n' \
 		>"$tmp/explain.conf"
-	printf '[match busy]\ncomm = ^np-expl-busy$\nmin_rss_mb = 0\nmin_cpu = 0.1\n' \
+	printf '[match busy]\ncomm = ^np-expl-busy$\nmin_rss_mb = 0\nmin_cpu = 0\nsustain = 2\n' \
 		>>"$tmp/explain.conf"
+	sleep 0.5 # both have exec'd: matched from the first interval
 	run --config "$tmp/explain.conf" --dry-run --once --interval 0.5 >/dev/null \
 		2>"$tmp/explain.err"
 	check_eq "run --once explains: exit 0" "$?" 0
@@ -759,7 +760,7 @@ if [ "$(id -u)" = 0 ]; then
 		'^numaplace: \[match small\] rules: comm ^np-expl-small\$; target: the model.s (accelerator, else memory); thresholds: min_rss_mb 100000, min_cpu 0, remote_threshold 0.30 for 3 intervals, min_move_interval 300 s$' \
 		"$tmp/explain.joined"
 	check "... and one for the other section (busy)" grep -q \
-		'^numaplace: \[match busy\] rules: comm ^np-expl-busy\$; .*thresholds: min_rss_mb 0, min_cpu 0.1,' \
+		'^numaplace: \[match busy\] rules: comm ^np-expl-busy\$; .*thresholds: min_rss_mb 0, min_cpu 0, remote_threshold 0.30 for 2 intervals,' \
 		"$tmp/explain.joined"
 	check "... wrapped onto continuation lines" grep -q '^numaplace:     ' "$tmp/explain.err"
 	check_eq "run: why the busy process is not placed, once" "$(grep -c \
