@@ -735,6 +735,91 @@ if [ "$(id -u)" = 0 ]; then
 	kill $skipped
 fi
 
+# Issue 15, item 5: run says at its start what each section takes (rules, target, thresholds),
+# once per process why it is not placed, and --once ends with a summary counted by reason.
+if [ "$(id -u)" = 0 ]; then
+	cp "$(command -v sleep)" "$tmp/np-expl-small"
+	cp "$(command -v sh)" "$tmp/np-expl-busy"
+	"$tmp/np-expl-small" 60 &
+	small=$!
+	"$tmp/np-expl-busy" -c 'while :; do :; done' &
+	busy=$!
+	printf '[match small]\ncomm = ^np-expl-small$\nmin_rss_mb = 100000\nmin_cpu = 0\n' \
+		>"$tmp/explain.conf"
+	printf '[match busy]\ncomm = ^np-expl-busy$\nmin_rss_mb = 0\nmin_cpu = 0\nsustain = 2\n' \
+		>>"$tmp/explain.conf"
+	sleep 0.5 # both have exec'd: matched from the first interval
+	run --config "$tmp/explain.conf" --dry-run --once --interval 0.5 >/dev/null \
+		2>"$tmp/explain.err"
+	check_eq "run --once explains: exit 0" "$?" 0
+	# long lines go on in continuation lines ("numaplace:     "): joined again to read them
+	awk '/^numaplace:     / { sub(/^numaplace:     /, " "); line = line $0; next }
+		{ if (NR > 1) print line; line = $0 } END { print line }' "$tmp/explain.err" \
+		>"$tmp/explain.joined"
+	check "run: a line per section with its rules, target and thresholds (small)" grep -q \
+		'^numaplace: \[match small\] rules: comm ^np-expl-small\$; target: the model.s (accelerator, else memory); thresholds: min_rss_mb 100000, min_cpu 0, remote_threshold 0.30 for 3 intervals, min_move_interval 300 s$' \
+		"$tmp/explain.joined"
+	check "... and one for the other section (busy)" grep -q \
+		'^numaplace: \[match busy\] rules: comm ^np-expl-busy\$; .*thresholds: min_rss_mb 0, min_cpu 0, remote_threshold 0.30 for 2 intervals,' \
+		"$tmp/explain.joined"
+	check "... wrapped onto continuation lines" grep -q '^numaplace:     ' "$tmp/explain.err"
+	check_eq "run: why the busy process is not placed, once" "$(grep -c \
+		"^numaplace: pid $busy (np-expl-busy) \[match busy\] not placed (watching): remote ratio 0.00 to node 0, at or below 0.30" \
+		"$tmp/explain.joined")" 1
+	check "run --once: a summary counted by reason" grep -q \
+		'^numaplace: summary: 2 matched, 0 would be placed, 2 skipped; 1 below min_rss_mb; 1 remote ratio at or below remote_threshold$' \
+		"$tmp/explain.joined"
+	check_eq "run: every new line of the log fits 100 columns" \
+		"$(grep -v '^numaplace: running' "$tmp/explain.err" | awk 'length > 100')" ""
+	sed 's/^/    /' "$tmp/explain.err" | grep -e summary -e match -e '^     *numaplace:   '
+
+	# item 6: numaplace status reads what the daemon keeps in its status file
+	rm -f /run/numaplace/status.json
+	expect_exit "status without a daemon: not running, exit 1" 1 "numaplace: not running" \
+		"$np" status
+	"$np" run --config "$tmp/explain.conf" --journal "$tmp/status-journal" --interval 0.5 \
+		>/dev/null 2>"$tmp/status-run.err" &
+	daemon=$!
+	wait_for /run/numaplace/status.json 100
+	sleep 1.2 # a second interval measures it
+	"$np" status >"$tmp/status.txt" 2>&1
+	check_eq "status with a daemon: exit 0" "$?" 0
+	check "status: the daemon's pid" grep -q "^numaplace run: pid $daemon, up " "$tmp/status.txt"
+	check "status: the managed process, its section and state" grep -q \
+		"^ *$busy np-expl-busy *busy  *- *watching  *-$" "$tmp/status.txt"
+	check "status: the journal's records" grep -q "^journal: $tmp/status-journal, [0-9]* record" \
+		"$tmp/status.txt"
+	check_eq "status: every line fits 100 columns" "$(awk 'length > 100' "$tmp/status.txt")" ""
+	sed 's/^/    /' "$tmp/status.txt"
+	"$np" status --json >"$tmp/status.json"
+	check_eq "status --json: schema, hostname, time, version, the daemon's pid" \
+		"$(jq -r '[.schema, (.hostname | length > 0), (.time | test("Z$")), .version,
+			.daemon.pid] | map(tostring) | join(" ")' "$tmp/status.json")" "1 true true $("$np" --version | cut -d' ' -f2) $daemon"
+	check_eq "status --json: the process, its state, no placement yet" \
+		"$(jq -r ".processes[] | select(.pid == $busy) | [.comm, .match, .state,
+			(.last_placement == null), (.node == null)] | map(tostring) | join(\" \")" "$tmp/status.json")" \
+		"np-expl-busy busy watching true true"
+	check "status --json: the last interval's time and duration" \
+		jq -e '.daemon.last_interval.duration_ms >= 0 and (.daemon.intervals >= 2)' \
+		"$tmp/status.json" >/dev/null
+	check_eq "status file: 0644" "$(stat -c %a /run/numaplace/status.json)" 644
+	kill -KILL $daemon
+	wait $daemon 2>/dev/null
+	check "a killed daemon leaves its status file" test -e /run/numaplace/status.json
+	expect_exit "status of a killed daemon: not running, exit 1" 1 "numaplace: not running" \
+		"$np" status
+	"$np" restore --journal "$tmp/status-journal" >/dev/null 2>&1
+	"$np" run --config "$tmp/explain.conf" --journal "$tmp/status-journal" --interval 0.5 \
+		>/dev/null 2>"$tmp/status-run.err" &
+	daemon=$!
+	sleep 1.5
+	kill -TERM $daemon
+	wait $daemon
+	check_eq "a daemon that ends removes its status file" \
+		"$(ls /run/numaplace/status.json 2>/dev/null)" ""
+	kill $small $busy
+fi
+
 . "$here/cli_identity.sh"
 . "$here/cli_errors.sh"
 

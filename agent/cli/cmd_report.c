@@ -23,6 +23,7 @@
 #include "lib/pattern.h"
 #include "output/report_output.h"
 #include "policy/shared_files.h"
+#include "policy/thresholds.h"
 #include "sample/window.h"
 #include "topo/device_name.h"
 
@@ -50,7 +51,7 @@ static void report_usage(FILE *out)
 		"  --json             one JSON document (schema in README.md)\n"
 		"  -o, --output FILE  write the report to FILE instead of stdout (a regular file or a\n"
 		"                     character device; a symlink is not followed)\n",
-		NP_REPORT_MIN_RSS_MB, NP_REPORT_MIN_CPU_SHARE * 100);
+		NP_DEFAULT_MIN_RSS_MB, NP_DEFAULT_MIN_CPU * 100);
 }
 
 static int parse_args(int argc, char **argv, struct report_args *a, int *exit_code)
@@ -393,6 +394,9 @@ int np_cmd_report(int argc, char **argv)
 		goto cleanup;
 
 	report.scope = a.all ? NP_SCOPE_ALL : npids ? NP_SCOPE_PIDS : NP_SCOPE_DEFAULT;
+	/* the default scope shows what run would look at: run's thresholds */
+	report.min_rss_mb = NP_DEFAULT_MIN_RSS_MB;
+	report.min_cpu = NP_DEFAULT_MIN_CPU;
 	if (!sample(&report, &a, pids, npids))
 		rc = build_and_print(&report, &target, &a, pids, npids, out);
 	/* the report reached its file, or the command fails (main checks stdout) */

@@ -25,6 +25,7 @@ static const struct command {
 	{ "place", np_cmd_place, "move a process, its memory and its IRQs to its node" },
 	{ "run", np_cmd_run, "keep inference servers placed, as a daemon (journaled, undone on exit)" },
 	{ "restore", np_cmd_restore, "undo every change place made (from the journal)" },
+	{ "status", np_cmd_status, "what the running daemon manages now (its status file)" },
 };
 
 static void usage(FILE *out)

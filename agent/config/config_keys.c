@@ -14,6 +14,7 @@
 #include "lib/listen.h"
 #include "model/model.h"
 #include "policy/plan.h"
+#include "policy/thresholds.h"
 
 const char *const np_config_global_keys[] = {
 	"interval",	"journal",	  "balancing",
@@ -301,15 +302,19 @@ void np_config_defaults(struct np_config *cfg)
 
 static void match_defaults(struct np_match *m, const char *name, int line)
 {
+	struct np_thresholds t;
+
 	memset(m, 0, sizeof(*m));
 	snprintf(m->name, sizeof(m->name), "%s", name);
 	m->line = line;
 	m->node = NP_NO_NODE;
 	/* the host's numa_balancing is [global] policy, not one process's */
 	m->only = NP_PLAN_ALL & ~NP_PLAN_ONLY_BALANCING;
-	m->min_rss_mb = 256;
-	m->min_cpu = 0.5;
-	m->remote_threshold = 0.30;
+	/* run's and report's one set (policy/thresholds.h) */
+	np_thresholds_default(&t);
+	m->min_rss_mb = t.min_rss_mb;
+	m->min_cpu = t.min_cpu;
+	m->remote_threshold = t.remote_threshold;
 	m->sustain = 3;
 	m->min_move_interval_s = 300;
 }

@@ -11,10 +11,6 @@
 
 #define NP_REPORT_SCHEMA 1
 
-/* Default selection when no --pid/--match/--all: big, busy or accelerator-using processes. */
-#define NP_REPORT_MIN_RSS_MB 512
-#define NP_REPORT_MIN_CPU_SHARE 0.5 /* of one CPU over the window */
-
 enum np_report_scope {
 	NP_SCOPE_DEFAULT, /* every process traced, the interesting ones reported */
 	NP_SCOPE_PIDS,	  /* --pid / --match: those and their children */
@@ -36,6 +32,13 @@ struct np_report {
 	 */
 	char **cpuset_conflicts;
 	const struct np_measure *measure; /* for the predictions; NULL: the SLIT distances */
+	/*
+	 * The default scope's selection: processes holding min_rss_mb, or keeping min_cpu CPUs
+	 * busy over the window, or using an accelerator. The caller sets run's thresholds
+	 * (policy/thresholds.h), so report shows what run would look at.
+	 */
+	long min_rss_mb;
+	double min_cpu;
 };
 
 /* Gather: per-process models from the sampler's data, /proc and move_pages(2). */

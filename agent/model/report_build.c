@@ -142,9 +142,9 @@ static bool keep(const struct np_report *report, const struct np_proc_model *pro
 	default:
 		if (proc->info.pid == getpid())
 			return false;
-		return proc->info.rss_kb >= NP_REPORT_MIN_RSS_MB * 1024L ||
+		return proc->info.rss_kb >= report->min_rss_mb * 1024L ||
 		       np_node_sum(proc->totals.cpu_ns) >=
-			       NP_REPORT_MIN_CPU_SHARE * (double)report->data.window_ns ||
+			       report->min_cpu * (double)report->data.window_ns ||
 		       proc->accel.ndevices || proc->accel.unidentified;
 	}
 }

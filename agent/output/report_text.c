@@ -10,6 +10,7 @@
 #include "output/expected_output.h"
 #include "output/report_output.h"
 #include "output/shared_output.h"
+#include "policy/thresholds.h"
 
 #define WORST_THREADS 10
 
@@ -33,7 +34,7 @@ bool np_report_misplaced(const struct np_proc_model *p)
 	if (p->exited || p->target_node < 0 || p->target_node >= NP_BPF_MAX_NODES ||
 	    !p->has_residency)
 		return false;
-	if (!isnan(p->remote_ratio) && p->remote_ratio >= 0.10)
+	if (np_remote_above(p->remote_ratio, NP_DEFAULT_REMOTE_THRESHOLD))
 		return true;
 	/* local today, but not where it belongs (its GPU's node) */
 	return target_share(p) < 0.9;
@@ -139,9 +140,9 @@ static void print_processes(const struct np_report *r, FILE *out)
 	double cpu_scale = r->data.window_ns ? 100.0 / (double)r->data.window_ns : 0;
 
 	if (!r->nprocs) {
-		fprintf(out, "\nno process to report (default: RSS >= %d MB, >= %.0f%% of a CPU, "
+		fprintf(out, "\nno process to report (default: RSS >= %ld MB, >= %.0f%% of a CPU, "
 			     "or using an accelerator; see --pid, --match, --all)\n",
-			NP_REPORT_MIN_RSS_MB, NP_REPORT_MIN_CPU_SHARE * 100);
+			r->min_rss_mb, r->min_cpu * 100);
 		return;
 	}
 	fprintf(out, "\n%7s %-15s %4s  %-18s %-20s %6s %7s %6s  %-6s %s\n", "PID", "COMM", "THR",
@@ -247,7 +248,7 @@ static void print_recommendations(const struct np_report *r, FILE *out)
 		any = true;
 		shown(p->info.comm, comm, sizeof(comm));
 		fprintf(out, "  pid %d (%s): ", p->info.pid, comm);
-		if (!isnan(p->remote_ratio) && p->remote_ratio >= 0.10)
+		if (np_remote_above(p->remote_ratio, NP_DEFAULT_REMOTE_THRESHOLD))
 			fprintf(out, "%.0f%% of its reads are expected to be remote; ",
 				p->remote_ratio * 100);
 		else

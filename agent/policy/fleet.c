@@ -16,6 +16,7 @@
 #include "model/model.h"
 #include "policy/fleet.h"
 #include "policy/fleet_targets.h"
+#include "policy/thresholds.h"
 
 void np_fleet_params_default(struct np_fleet_params *params)
 {
@@ -253,7 +254,7 @@ static bool decide_move(struct np_fleet_pass *pass, struct np_fleet_work *w, cha
 		e->above = 0;
 		e->candidate_node = w->target;
 	}
-	if (ratio > pol->remote_threshold) /* false for NAN */
+	if (np_remote_above(ratio, pol->remote_threshold))
 		e->above = e->above < pol->sustain ? e->above + 1 : pol->sustain;
 	else
 		e->above = 0;

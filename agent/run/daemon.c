@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "act/act.h"
@@ -213,6 +214,7 @@ static void interval(struct np_run *r, __u64 *last_window_ns)
 			    (sigismember(&pending, SIGTERM) || sigismember(&pending, SIGINT)))
 				break;
 			np_run_act(r, mp, &decisions[i], &snap);
+			np_run_note(r, mp, &decisions[i]);
 			/* the metrics of this interval already show a placement made in it */
 			e = np_fleet_find(&r->fleet, mp->pid, mp->start_time);
 			mp->assigned_node = e && e->placed ? e->assigned_node : NP_NO_NODE;
@@ -224,7 +226,9 @@ static void interval(struct np_run *r, __u64 *last_window_ns)
 	r->intervals++;
 	r->interval_no++;
 	r->last_interval_s = np_now_s() - t0;
+	r->last_interval_at_s = (double)time(NULL);
 	np_run_metrics(r, &snap);
+	np_run_write_status(r);
 	np_sample_data_free(&snap);
 	np_log_ratelimit_flush();
 }
@@ -267,6 +271,7 @@ static void reload(struct np_run *r, const struct np_run_source *a)
 		apply_balancing(r);
 	np_log(NP_LOG_INFO, "reloaded %s: %d match section%s", a->config, r->cfg.nmatches,
 	       r->cfg.nmatches == 1 ? "" : "s");
+	np_run_say_sections(&r->cfg);
 }
 
 int np_run_undo(const char *journal, const char *when)
@@ -326,6 +331,8 @@ int np_run_start(struct np_run *r, char *msg, size_t msglen)
 	int err;
 
 	msg[0] = '\0';
+	r->started_at_s = (double)time(NULL);
+	r->journal_records = -1;
 	np_fleet_init(&r->fleet);
 	np_fleet_params_default(&r->fleet_params);
 	r->fleet_params.reserve_mb = r->cfg.reserve_mb;
@@ -357,6 +364,7 @@ int np_run_loop(struct np_run *r, const struct np_run_source *src, int sigfd)
 	np_log(NP_LOG_INFO, "running%s: %d match section%s, every %.3g s, journal %s",
 	       r->dry_run ? " (dry run: nothing is changed)" : "", r->cfg.nmatches,
 	       r->cfg.nmatches == 1 ? "" : "s", r->cfg.interval_s, r->cfg.journal);
+	np_run_say_sections(&r->cfg);
 	for (;;) {
 		/* signals first: one that came during the start ends the run before any interval */
 		err = wait_next(r, sigfd, next, &signo);
@@ -378,6 +386,8 @@ int np_run_loop(struct np_run *r, const struct np_run_source *src, int sigfd)
 		if (r->once && r->interval_no >= 2)
 			break;
 	}
+	if (r->once)
+		np_run_summary(r);
 	if (r->once && r->dry_run)
 		np_log(NP_LOG_INFO, "done (dry run: nothing was changed)");
 	else if (r->once)
@@ -390,6 +400,7 @@ int np_run_loop(struct np_run *r, const struct np_run_source *src, int sigfd)
 
 void np_run_free(struct np_run *r)
 {
+	np_run_remove_status(r);
 	np_metrics_http_close(r->http);
 	np_sampler_destroy(r->sampler);
 	for (int i = 0; i < r->nmanaged; i++)

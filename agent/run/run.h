@@ -23,9 +23,21 @@
 #include "policy/fleet.h"
 #include "policy/shared_files.h"
 #include "output/metrics.h"
+#include "output/status.h"
 #include "model/model.h"
 #include "sample/sampler.h"
 #include "topo/topo.h"
+
+/*
+ * What run last said about a process it leaves alone for its size (the section it
+ * matches, the thresholds it falls below as NP_BELOW_* bits) or, managed, where it stands:
+ * said once, not each interval.
+ */
+struct np_skip_note {
+	const struct np_match *m;
+	int below;
+	int state; /* a managed process: 1 + the enum np_status_state last said, 0 none */
+};
 
 struct np_managed {
 	pid_t pid;
@@ -69,19 +81,18 @@ struct np_managed {
 	bool declined;	   /* its last plan left most of its memory off the node: left alone */
 	int declined_node; /* that plan's node: said once, again for another node */
 	__u64 actions[NP_METRICS_ACT_KINDS];
+
+	/* where it stands (run_explain.c): said in the log once per change, and in the status */
+	struct np_skip_note note;
+	enum np_status_state state;
+	char why[NP_STATUS_WHY_MAX]; /* the last decision's words */
+	int plan_err;		     /* its last placement's plan: 0, or -errno (-EXDEV: cpuset) */
+	double placed_at_s;	     /* wall clock of its last placement, 0 never */
+	enum np_status_result result;
 	bool seen; /* internal to discovery */
 };
 
 /* A process seen by discovery that is not managed: why, so it is not read again. */
-/*
- * What run last said about a process it leaves alone for its size: the section it matches and
- * the thresholds it falls below (NP_BELOW_* bits), so that it says so once, not each interval.
- */
-struct np_skip_note {
-	const struct np_match *m;
-	int below;
-};
-
 struct np_seen_proc {
 	pid_t pid;
 	char comm[16];
@@ -121,6 +132,11 @@ struct np_run {
 	bool journal_stale;
 	__u64 compacted_at; /* interval_no of the last compaction */
 	double last_interval_s;
+	/* for `numaplace status` (run_status.c): wall clock times, the journal's record count */
+	double started_at_s, last_interval_at_s;
+	long journal_records;
+	long long journal_key; /* size and mtime of the journal when it was counted */
+	bool status_written;
 	struct np_metrics_http *http;
 	struct np_accel_snapshot *accel; /* the drivers' view, taken at most once an interval */
 	__u64 accel_at;			 /* interval_no + 1 of it; 0 never */
@@ -216,6 +232,31 @@ const struct np_match *np_run_match(const struct np_config *cfg, const char *com
 bool np_run_skip_news(struct np_skip_note *last, const struct np_match *m, int below);
 void np_run_skip_words(const struct np_match *m, int below, double rss_mb, double busy_cpus,
 		       char *buf, size_t len);
+/*
+ * (run_explain.c) The log at the start: one line per section, its rules, target and
+ * thresholds, wrapped within the log's width.
+ */
+void np_run_say_sections(const struct np_config *cfg);
+/* Where mp stands after decision d was carried out (or not); said when that changed. */
+void np_run_note(struct np_run *r, struct np_managed *mp, const struct np_fleet_decision *d);
+/* --once: what it did, matched, placed and skipped by reason, in the log. */
+void np_run_summary(const struct np_run *r);
+/*
+ * Pure: text as lines of at most width bytes, cut at spaces where it can; the lines after the
+ * first start with indent. Lines separated by '\n' in out. Returns the number of lines.
+ */
+int np_run_wrap(const char *text, size_t width, const char *indent, char *out, size_t outlen);
+/* Pure: whether state is news for a managed process (another state than last said). */
+bool np_run_state_news(struct np_skip_note *last, int state);
+
+/*
+ * (run_status.c) The status file of this interval, NP_STATUS_FILE, replaced as one step; a
+ * dry run writes none (it holds no lock and may run beside the real daemon).
+ */
+void np_run_write_status(struct np_run *r);
+/* Remove it as the daemon ends. */
+void np_run_remove_status(struct np_run *r);
+
 /* node= or device= of a section as a node id and device index (-1 when unset). */
 int np_run_match_target(const struct np_topo *topo, const struct np_match *m, int *node,
 			int *device, char *msg, size_t msglen);

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "act/act.h"
 #include "lib/cpuset_bounds.h"
@@ -149,6 +150,8 @@ static int make_plan(struct np_run *r, struct np_managed *mp, const struct np_fl
 	if (err) {
 		r->actions_failed++;
 		r->cpuset_conflicts += err == -EXDEV || err == -EPERM;
+		mp->plan_err = err < 0 ? err : -EINVAL;
+		snprintf(mp->why, sizeof(mp->why), "cannot place it: %.170s", msg);
 		np_log_ratelimited("plan", NP_LOG_WARNING, "pid %d (%s): cannot place it: %s",
 				   mp->pid, mp->comm, msg);
 		return -1;
@@ -212,6 +215,22 @@ static void placed(struct np_run *r, struct np_managed *mp, const struct np_flee
 		memory_done(r, mp, &o->memory);
 }
 
+/* The placement's result for the status: failed, changed or unchanged; err: the journal's. */
+static void placement_result(struct np_managed *mp, const struct np_place *place, int err)
+{
+	const struct np_place_outcome *o = &place->outcome;
+
+	mp->placed_at_s = (double)time(NULL);
+	if (err || o->threads.failed || o->irqs.failed || o->irqbalance.failed ||
+	    o->memory.error[0])
+		mp->result = NP_RESULT_FAILED;
+	else if (o->threads.changed || o->irqs.changed || o->irqbalance.changed ||
+		 o->memory.pages_moved)
+		mp->result = NP_RESULT_CHANGED;
+	else
+		mp->result = NP_RESULT_UNCHANGED;
+}
+
 /*
  * Never worse: a plan leaving most of its memory off the target leaves the process alone,
  * said once (again for another node, or after a plan carried out), and checked again at its
@@ -262,6 +281,7 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 	struct np_cpuset allowed, affinity;
 	char msg[256];
 
+	mp->plan_err = 0;
 	if (!plan || !pc || own_data(snap, mp->pid, &report.data) ||
 	    np_report_build(&report, &mp->pid, 1, &target))
 		goto out;
@@ -269,8 +289,11 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 		if (report.procs[i].info.pid == mp->pid && !report.procs[i].exited &&
 		    report.procs[i].info.start_time == mp->start_time)
 			proc = &report.procs[i];
-	if (!proc)
+	if (!proc) {
+		mp->placed_at_s = (double)time(NULL);
+		mp->result = NP_RESULT_VANISHED;
 		goto out; /* exited meanwhile: the next scan forgets it */
+	}
 	if (np_place_irqs(r->topo, proc, mp->forced_device,
 			  mp->policy->nics[0] ? mp->policy->nics : NULL, irqs, &nirqs,
 			  place.irq_sources, sizeof(place.irq_sources), msg, sizeof(msg))) {
@@ -310,6 +333,7 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 		err = act_all(r, mp, pc, &place, &ao, hot, nhot);
 	}
 	placed(r, mp, d, &place);
+	placement_result(mp, &place, err);
 	if (err) {
 		r->actions_failed++;
 		np_log(NP_LOG_ERR, "pid %d (%s): journal %s: %s; that change was not made",

@@ -378,9 +378,11 @@ static void examine(struct np_run *r, pid_t pid, const char *comm, struct np_see
 	 * verdict taken that young is looked at once more at the next scan.
 	 */
 	seen->young = uptime_s() - (double)info.start_time / sysconf(_SC_CLK_TCK) < YOUNG_S;
-	if (!m)
+	if (!m) {
 		seen->skip = (struct np_skip_note){ 0 }; /* matching again later is news again */
-	else if (take_or_skip(r, m, &info, &cg->id, seen, now))
+		/* every process of the host once: only when asked for */
+		np_log(NP_LOG_DEBUG, "pid %d (%s) matches no [match] section", pid, info.comm);
+	} else if (take_or_skip(r, m, &info, &cg->id, seen, now))
 		seen->pid = 0; /* managed now: dropped from this table after the scan */
 	free(cg);
 }

@@ -60,6 +60,8 @@ check "A --once: >= 95% of the pages on node 1 ($(share_on "$pid" 1))" share_at_
 check "A --once: the NIC's IRQs ($nic_irqs) on node 1's CPUs" irqs_within "$nic_irqs" "$cpus1"
 check_eq "A --once: numa_balancing off, kept after exit" "$(cat /proc/sys/kernel/numa_balancing)" 0
 check "A --once: the changes are in the journal" test -s $journal
+check "A --once: its summary (1 matched, 1 placed)" \
+	grep -q "summary: 1 matched, 1 placed, 0 skipped$" /tmp/once.log
 numaplace restore >/tmp/restore.out 2>&1
 check_eq "A --once then restore: exit code" "$?" 0
 check_eq "A --once then restore: everything back" "$(snapshot "$pid")" "$before"
@@ -126,7 +128,20 @@ check "B: follow-ups that move nothing are not logged every interval ($(log_coun
 check_eq "B: placed once, never again (follow-ups only)" \
 	"$(log_count "placed pid $pid \(")" 1
 check "B: the agent still runs" agent_alive
+numaplace status >/tmp/status.txt 2>&1
+check_eq "B: status: exit 0" "$?" 0
+check "B: status: the server, placed on node 1, its placement changed it" grep -q -E \
+	"^ *$pid np-stream +server +1 placed +[0-9T:-]+Z changed$" /tmp/status.txt
+sed 's/^/    status: /' /tmp/status.txt
+numaplace status --json >/tmp/status.json
+check_eq "B: status --json: its node, state and last placement's result" \
+	"$(jq -r ".processes[] | select(.pid == $pid) | [.node, .state, .last_placement.result] | map(tostring) | join(\" \")" /tmp/status.json)" \
+	"1 placed changed"
+check "B: status --json: the journal's records" jq -e '.daemon.journal.records > 0' /tmp/status.json
 stop_agent TERM
+numaplace status >/dev/null 2>/tmp/status.err
+check_eq "B: status after SIGTERM: not running, exit 1" "$?:$(cat /tmp/status.err)" \
+	"1:numaplace: not running"
 check_eq "B: SIGTERM: exit code 0" "$agent_rc" 0
 check "B: SIGTERM: logged that it restored the changes" grep -q -E "restored [0-9]+ changes" "$agent_log"
 check_eq "B: SIGTERM: numa_balancing, knobs and IRQ masks as before" "$(snapshot)" "$before"
