@@ -124,6 +124,7 @@ struct np_move_opts {
 	 */
 	int pause_ms;
 	int pause_below_mbps; /* 0: NP_PAUSE_BELOW_MBPS */
+	long pause_total_ms;  /* all stops together at most (the plan's pause bound); 0: none */
 	/* called about every 100 ms while the movers run (the daemon answers scrapes meanwhile) */
 	void (*tick)(void *ctx);
 	void *tick_ctx;

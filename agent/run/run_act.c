@@ -129,6 +129,7 @@ static int make_plan(struct np_run *r, struct np_managed *mp, const struct np_fl
 	popts->only = mp->policy->only & ~NP_PLAN_ONLY_BALANCING;
 	popts->max_rate_mbps = r->cfg.max_rate_mbps;
 	popts->reserve_mb = r->cfg.reserve_mb;
+	popts->pause_ms = NP_DEFAULT_PAUSE_MS;
 	popts->balancing.choice = NP_BALANCING_KEEP;
 	popts->allowed = np_cpuset_bounds_read("/", mp->pid, allowed, &popts->allowed_mems) == 0
 				 ? allowed
