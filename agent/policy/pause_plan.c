@@ -8,6 +8,7 @@ void np_pause_plan_make(int pause_ms, int pause_below_mbps, __u64 file_pages,
 			struct np_pause_plan *pp)
 {
 	int below = pause_below_mbps > 0 ? pause_below_mbps : NP_PAUSE_BELOW_MBPS;
+	int rate = below < NP_PAUSE_BELOW_MBPS ? below : NP_PAUSE_BELOW_MBPS;
 	double ms;
 	long slices;
 
@@ -22,7 +23,7 @@ void np_pause_plan_make(int pause_ms, int pause_below_mbps, __u64 file_pages,
 		pp->never = "no mapped file pages to move";
 		return;
 	}
-	ms = np_pages_mb(file_pages) * 1000 / below;
+	ms = np_pages_mb(file_pages) * 1000 / rate;
 	slices = (long)(ms / pause_ms);
 	if (slices * pause_ms < ms)
 		slices++;

@@ -24,9 +24,10 @@ struct np_pause_plan {
 
 /*
  * The bound for file_pages of mapped file pages to move, stopped pause_ms at a time when they
- * move slower than pause_below_mbps (0: NP_PAUSE_BELOW_MBPS): as long as moving them at that
- * rate would take, in whole slices, one slice at least. Stopped longer, the process would have
- * waited as long as the slow move it was stopped to avoid. pause_ms 0: never.
+ * move slower than pause_below_mbps (0: NP_PAUSE_BELOW_MBPS): as long as moving them at
+ * NP_PAUSE_BELOW_MBPS (or at pause_below_mbps, when lower) would take, in whole slices, one
+ * slice at least. Stopped longer, the process would have waited about as long as the slow move
+ * it was stopped to avoid; a higher --pause-below stops it sooner, not longer. pause_ms 0: never.
  */
 void np_pause_plan_make(int pause_ms, int pause_below_mbps, __u64 file_pages,
 			struct np_pause_plan *pp);

@@ -22,9 +22,13 @@ TEST(pause_plan_bound_is_the_move_at_the_threshold_in_whole_slices)
 	CHECK_INT(pp.max_total_ms, 50);
 	np_pause_plan_make(50, 20, 1, &pp);
 	CHECK_INT(pp.max_total_ms, 50);
-	/* rounded up to whole slices: 256 MB at 30 MB/s is 8533 ms, 86 slices of 100 ms */
-	np_pause_plan_make(100, 30, np_mb_pages(256), &pp);
-	CHECK_INT(pp.max_total_ms, 8600);
+	/* rounded up to whole slices: 256 MB at 15 MB/s is 17067 ms, 171 slices of 100 ms */
+	np_pause_plan_make(100, 15, np_mb_pages(256), &pp);
+	CHECK_INT(pp.max_total_ms, 17100);
+	/* a higher threshold stops it sooner, not longer: still at 20 MB/s */
+	np_pause_plan_make(50, 1000000, np_mb_pages(256), &pp);
+	CHECK_INT(pp.max_total_ms, 12800);
+	CHECK_INT(pp.below_mbps, 1000000);
 }
 
 TEST(pause_plan_never)
