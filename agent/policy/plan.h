@@ -17,7 +17,11 @@
 #define NP_DEFAULT_MAX_RATE_MBPS 1024
 /* Sampling window of --sample auto, when the move outlasts it. */
 #define NP_PLACE_SAMPLE_S 1.0
-/* Longest stop of the process per batch of slow file pages (see act_memory.c). */
+/*
+ * The stop of the process per batch of slow file pages aims at this (act/pacer.c; the plan's
+ * bound: pause_plan.h). On by default: where mapped pages crawl while read, the crawl stalls
+ * the readers longer than 50 ms stops do (dist/numaplace.conf, pause_ms: `make bench`).
+ */
 #define NP_DEFAULT_PAUSE_MS 50
 
 #define NP_PLAN_ONLY_THREADS (1u << 0)

@@ -64,14 +64,16 @@ umount /weights
 # side by side: the median and the range of each figure over the rounds
 echo "-- $rounds rounds each: median (min-max)"
 printf '  %-28s %22s %22s\n' "" "--pause-ms 50" "--pause-ms 0"
+# med MODE COLUMN [DECIMALS]: "median (min-max)"
 med() { awk -v m="$1" -v c="$2" '$1 == m { print $c }' "$results" | sort -n |
-	awk '{ v[NR] = $1 } END { printf "%.1f (%.1f-%.1f)", v[int((NR + 1) / 2)], v[1], v[NR] }'; }
-row() { printf '  %-28s %22s %22s\n' "$1" "$(med pause-50 "$2")" "$(med no-pause "$2")"; }
+	awk -v d="${3:-1}" '{ v[NR] = $1 } END {
+		f = "%." d "f"; printf f " (" f "-" f ")", v[int((NR + 1) / 2)], v[1], v[NR] }'; }
+row() { printf '  %-28s %22s %22s\n' "$1" "$(med pause-50 "$2" "${3:-1}")" "$(med no-pause "$2" "${3:-1}")"; }
 row "longest reader stall, ms" 3
 row "  before place (jitter), ms" 2
 row "time to move, s" 4
-row "pages moved" 5
-row "pages misplaced" 6
-row "stops" 7
-row "time stopped, s" 8
+row "pages moved" 5 0
+row "pages misplaced" 6 0
+row "stops" 7 0
+row "time stopped, s" 8 2
 finish
