@@ -80,8 +80,10 @@ stop_stream
 # how long at most it stops the process; --pause-below makes every file batch after the probe
 # move with it stopped, and the readers' longest stall (np-stream --stalls: the longest gap
 # between two 256 KB chunks read, since the last SIGUSR2) stays within one stop: the plan's
-# slice, the guest's own jitter (measured before) and 250 ms of slack for the emulated CPUs.
-# Back to back, stops of 50 ms were one stall of 0.5 s to the readers (`make bench`).
+# slice, twice the guest's own jitter (the longest stall in 2 s before; it grows with the
+# host's load as the stalls do) and 100 ms for the emulated CPUs. Measured: 109 ms with 46 ms
+# of jitter. Back to back, stops of 50 ms were one stall of 0.2 s (20 ms of jitter) to 0.7 s
+# to the readers.
 stall() { # the longest stall since the last call, in ms
 	_n=$(grep -c '^stalls ' /tmp/stream.log)
 	kill -USR2 "$pid"
@@ -110,8 +112,8 @@ check "S5: the plan's pause total in the JSON ($(field .plan.pause.max_total_ms)
 	in_range "$(field .plan.pause.max_total_ms)" 12800 14000
 echo "S5: $(field .result.memory.pauses) stops, $(field .result.memory.paused_seconds) s in all; longest reader stall $longest ms ($jitter ms before)"
 check "S5: the process was stopped ($(field .result.memory.pauses) times)" test "$(field .result.memory.pauses)" -gt 0
-check "S5: the readers' longest stall ($longest ms) within a stop: $slice + $jitter + 250 ms" \
-	in_range "$longest" 0 "$(awk -v s="$slice" -v j="$jitter" 'BEGIN { print s + j + 250 }')"
+check "S5: the readers' longest stall ($longest ms) within a stop: $slice + 2 x $jitter + 100 ms" \
+	in_range "$longest" 0 "$(awk -v s="$slice" -v j="$jitter" 'BEGIN { print s + 2 * j + 100 }')"
 share=$(file_share_on "$pid" 1)
 check "S5: >= 95% of the mapped file pages on node 1 ($share)" in_range "$share" 0.95 1
 echo "S5: $(field '.result.memory | "moved \(.pages_moved) of \(.pages_misplaced) in \(.seconds) s, busy \(.pages_busy)"')"
