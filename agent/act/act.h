@@ -120,10 +120,12 @@ struct np_move_opts {
 	/*
 	 * Mapped file pages the process keeps reading can move very slowly (each migration
 	 * unmaps the page and flushes TLBs while readers fault it back in). When they do, the
-	 * process is stopped for at most pause_ms per batch while they move (0: never).
+	 * process is stopped for about pause_ms per batch while they move (0: never), all stops
+	 * together at most pause_total_ms.
 	 */
 	int pause_ms;
 	int pause_below_mbps; /* 0: NP_PAUSE_BELOW_MBPS */
+	long pause_total_ms;  /* the plan's pause bound (policy/pause_plan.h); 0: none */
 	/* called about every 100 ms while the movers run (the daemon answers scrapes meanwhile) */
 	void (*tick)(void *ctx);
 	void *tick_ctx;

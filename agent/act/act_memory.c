@@ -285,6 +285,7 @@ static void mover_init(struct np_mover *m, pid_t pid, const struct np_move_opts 
 	*m = (struct np_mover){ .pid = pid, .opts = opts, .t0 = t0 };
 	np_pacer_init(&m->pacer, opts->max_rate_mbps, opts->pause_ms, opts->pause_below_mbps,
 		      page_kb);
+	m->pacer.pause_total_ms = opts->pause_total_ms;
 	/* stopped by someone else (T), or held by a debugger (t): theirs to continue, not ours */
 	state = np_proc_state(pid, NULL);
 	m->pacer.already_stopped = state == 'T' || state == 't';

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "act/mover.h"
 #include "lib/clock.h"
@@ -233,10 +234,15 @@ static int move_call(struct np_mover_worker *wk, void **addrs, int n, bool file)
 {
 	struct np_mover *m = wk->m;
 	bool paused = false;
-	double t0;
+	double t0 = 0;
 	int err;
 
 	if (file && m->pacer.pausing) {
+		double wait = np_pacer_stop_wait_s(&m->pacer, np_now_s());
+
+		if (wait > 0)
+			usleep((useconds_t)(wait * 1e6));
+		t0 = np_now_s(); /* the stop counts from here: holding the threads takes time too */
 		err = np_mover_stop_process(wk);
 		if (err == -ESRCH)
 			return err;
@@ -244,13 +250,15 @@ static int move_call(struct np_mover_worker *wk, void **addrs, int n, bool file)
 		if (err)
 			np_pacer_no_pause(&m->pacer); /* cannot journal the pause: do without it */
 	}
-	t0 = np_now_s();
+	if (!paused)
+		t0 = np_now_s();
 	err = pages_call(m, addrs, n, wk->nodes, wk->status, wk->all);
 	if (paused) {
 		double ms = (np_now_s() - t0) * 1000;
 
 		np_mover_continue_process(wk, ms);
 		np_pacer_paused(&m->pacer, n, ms);
+		np_pacer_released(&m->pacer, np_now_s(), ms);
 	} else if (file) {
 		np_pacer_file_moved(&m->pacer, n, np_now_s() - t0);
 	}

@@ -5,8 +5,10 @@
  * Why stop the process at all: mapped file pages that the process keeps reading can crawl
  * (measured in the TCG guest: 5 ms a page, each migration unmapping the page with a TLB flush
  * the readers' CPUs must answer), while the process stopped moves 128 MB in about a second.
- * The first file batch is a small probe; below the threshold the process is stopped for at most
- * pause_ms per batch, batch sizes adapting to that budget.
+ * The first file batch is a small probe, and every file batch moved with the process running is
+ * judged; below the threshold the process is stopped for about pause_ms per batch, batch sizes
+ * adapting to that aim, runs as long between two stops, and stops no more once its stops add up
+ * to the plan's total (policy/pause_plan.h).
  */
 #include "act/pacer.h"
 
@@ -58,10 +60,10 @@ int np_pacer_batch_limit(const struct np_pacer *p, bool file)
 
 void np_pacer_file_moved(struct np_pacer *p, int n, double seconds)
 {
-	if (p->probed || n < NP_PACER_PROBE_PAGES)
+	if (p->pausing || n < NP_PACER_PROBE_PAGES)
 		return;
 	p->probed = true;
-	p->pausing = p->pause_ms > 0 && !p->already_stopped &&
+	p->pausing = p->pause_ms > 0 && !p->already_stopped && !p->pause_over &&
 		     mb(p, n) / (seconds > 1e-6 ? seconds : 1e-6) < np_pacer_pause_below(p);
 }
 
@@ -74,9 +76,23 @@ void np_pacer_paused(struct np_pacer *p, int n, double ms)
 	if (next > p->batch_pages)
 		next = p->batch_pages;
 	p->pause_batch = next;
+	p->paused_ms += ms;
+	if (p->pause_total_ms > 0 && p->paused_ms + p->pause_ms > p->pause_total_ms)
+		np_pacer_no_pause(p);
+}
+
+void np_pacer_released(struct np_pacer *p, double now_s, double ms)
+{
+	p->next_stop_s = now_s + ms / 1000;
+}
+
+double np_pacer_stop_wait_s(const struct np_pacer *p, double now_s)
+{
+	return p->next_stop_s > now_s ? p->next_stop_s - now_s : 0;
 }
 
 void np_pacer_no_pause(struct np_pacer *p)
 {
 	p->pausing = false;
+	p->pause_over = true;
 }

@@ -16,9 +16,7 @@
 #include <stdint.h>
 
 #include "lib/pages.h"
-
-/* Mapped file pages slower than this (MB/s) move with the process stopped. */
-#define NP_PAUSE_BELOW_MBPS 20
+#include "policy/pause_plan.h" /* NP_PAUSE_BELOW_MBPS */
 
 #define NP_PACER_BATCH_MB    16	 /* one move call at most: the rate budget's grain */
 #define NP_PACER_PROBE_PAGES 64	 /* base pages: the first file batch, to see how they move */
@@ -35,7 +33,11 @@ struct np_pacer {
 	/* the pause policy's state: file windows move one at a time, so one mover owns it */
 	bool probed;	 /* the first file batch has been timed */
 	bool pausing;	 /* file batches move with the process stopped */
+	bool pause_over; /* no more stops: refused, or the plan's total reached */
 	int pause_batch; /* base pages per paused batch, adapted to pause_ms */
+	long pause_total_ms; /* the plan's bound on all stops together (pause_plan.h); 0: none */
+	double paused_ms;    /* the stops so far */
+	double next_stop_s;  /* no stop before then (the caller's clock): the process runs */
 };
 
 /* Fill the fixed fields, the policy state from the start. */
@@ -56,16 +58,31 @@ double np_pacer_wait_s(const struct np_pacer *p, uint64_t booked, double elapsed
 int np_pacer_batch_limit(const struct np_pacer *p, bool file);
 
 /*
- * A file batch of n base pages moved in seconds with the process running. The first one of
- * at least NP_PACER_PROBE_PAGES decides: slower than the threshold, later file batches move
- * with the process stopped (unless pause_ms is 0 or it was stopped already).
+ * A file batch of n base pages moved in seconds with the process running. Each one of at
+ * least NP_PACER_PROBE_PAGES (the first is a probe of that size) is judged: slower than the
+ * threshold, later file batches move with the process stopped (unless pause_ms is 0, it was
+ * stopped already, or stops are over). Not the first alone: in the TCG guest a fast probe was
+ * followed by 256 MB that crawled for 42 s (`make bench`).
  */
 void np_pacer_file_moved(struct np_pacer *p, int n, double seconds);
 
-/* A batch of n base pages moved in ms with the process stopped: the next aims at pause_ms. */
+/*
+ * A batch of n base pages moved in ms with the process stopped: the next aims at pause_ms.
+ * Once another stop could take the stops past pause_total_ms, file pages move without.
+ */
 void np_pacer_paused(struct np_pacer *p, int n, double ms);
 
-/* Stopping the process failed (its pause could not be journaled): move on without. */
+/*
+ * The process was let go at now_s after a stop of ms (the whole stop: holding its threads, the
+ * batch, letting go): it runs as long before the next one. Back to back, stops of 50 ms each
+ * were one long stall to its threads (measured in the TCG guest: 0.5 s, `make bench`).
+ */
+void np_pacer_released(struct np_pacer *p, double now_s, double ms);
+
+/* Seconds to wait at now_s before the process may be stopped again (0: now). */
+double np_pacer_stop_wait_s(const struct np_pacer *p, double now_s);
+
+/* No more stops: stopping failed (the pause could not be journaled), or the total is reached. */
 void np_pacer_no_pause(struct np_pacer *p);
 
 #endif

@@ -228,6 +228,7 @@ int np_place_act(struct np_place *p, const struct np_act_opts *a, const unsigned
 			.progress_ctx = a->progress_ctx,
 			.pause_ms = a->pause_ms,
 			.pause_below_mbps = a->pause_below_mbps,
+			.pause_total_ms = plan->pause.max_total_ms,
 			.tick = a->tick,
 			.tick_ctx = a->tick_ctx,
 			.journal = a->journal,

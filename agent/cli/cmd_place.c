@@ -604,6 +604,8 @@ static int plan(struct place_job *j)
 	po->only = j->a.only;
 	po->max_rate_mbps = j->a.max_rate_mbps;
 	po->reserve_mb = j->a.reserve_mb;
+	po->pause_ms = j->a.pause_ms;
+	po->pause_below_mbps = j->a.pause_below_mbps;
 	po->balancing = j->a.balancing;
 	po->allowed = np_cpuset_bounds_read("/", j->a.pid, &j->allowed, &po->allowed_mems) == 0
 			      ? &j->allowed

@@ -76,6 +76,7 @@ struct np_config {
 	int log_level;	      /* NP_LOG_ERR ... NP_LOG_DEBUG (log.h) */
 	double max_rate_mbps; /* 0: no limit */
 	long reserve_mb;      /* < 0: the plan's default */
+	int pause_ms;	      /* place's --pause-ms for every process run places (0: never) */
 	int nmatches;
 	struct np_match *matches; /* in file order, the command line's last; entries never move */
 };

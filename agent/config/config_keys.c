@@ -20,6 +20,7 @@ const char *const np_config_global_keys[] = {
 	"interval",	"journal",	  "balancing",
 	"metrics_file", "metrics_listen", "metrics_allow_remote",
 	"log_level",	"max_rate",	  "reserve",
+	"pause_ms",
 };
 
 const char *const np_config_match_keys[] = {
@@ -134,6 +135,13 @@ int np_config_set_global_key(struct np_config *cfg, enum np_global_key key, cons
 				"expected MB per second in 0..1000000 (0: no limit), got \"%s\"",
 				value);
 		cfg->max_rate_mbps = number;
+		return 0;
+	case NP_G_PAUSE_MS:
+		if (!np_config_decimal(value, true, 0, 60000, &number))
+			return np_config_reason(
+				msg, msglen,
+				"expected milliseconds in 0..60000 (0: never), got \"%s\"", value);
+		cfg->pause_ms = (int)number;
 		return 0;
 	case NP_G_RESERVE:
 		if (!strcmp(value, "auto") || !strcmp(value, "-1")) {
@@ -298,6 +306,7 @@ void np_config_defaults(struct np_config *cfg)
 	cfg->log_level = NP_LOG_INFO;
 	cfg->max_rate_mbps = NP_DEFAULT_MAX_RATE_MBPS;
 	cfg->reserve_mb = -1;
+	cfg->pause_ms = NP_DEFAULT_PAUSE_MS;
 }
 
 static void match_defaults(struct np_match *m, const char *name, int line)

@@ -22,6 +22,7 @@ enum np_global_key {
 	NP_G_LOG_LEVEL,
 	NP_G_MAX_RATE,
 	NP_G_RESERVE,
+	NP_G_PAUSE_MS,
 	NP_G_COUNT,
 };
 

@@ -101,6 +101,7 @@ void np_config_print(FILE *out, const struct np_config *cfg)
 		fputs("reserve = auto\n", out);
 	else
 		fprintf(out, "reserve = %ld\n", cfg->reserve_mb);
+	fprintf(out, "pause_ms = %d\n", cfg->pause_ms);
 	for (int i = 0; i < cfg->nmatches; i++)
 		print_match(out, &cfg->matches[i]);
 }

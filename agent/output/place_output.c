@@ -10,6 +10,7 @@
 #include "output/expected_output.h"
 #include "output/interleave_output.h"
 #include "output/json_text.h"
+#include "output/pause_output.h"
 #include "output/place_output.h"
 #include "output/shared_output.h"
 
@@ -102,6 +103,7 @@ void np_place_print_plan(const struct np_place *p, FILE *out)
 	if (only & NP_PLAN_ONLY_MEMORY)
 		np_shared_files_print(p->shared, proc->info.pid, proc->info.comm, plan->target_node,
 				      "  shared     ", out);
+	np_pause_print(&plan->pause, out);
 	if (only & NP_PLAN_ONLY_IRQS) {
 		np_rangelist_format(plan->irqs, plan->nirqs, irqs, sizeof(irqs));
 		if (plan->nirqs)
@@ -256,6 +258,7 @@ static struct json_object *plan_json(const struct np_place *p)
 	json_object_object_add(o, "shared_files", np_shared_files_json(p->shared));
 	json_object_object_add(o, "expected", np_expected_json(&plan->expected));
 	json_object_object_add(o, "interleave", np_interleave_plan_json(p));
+	json_object_object_add(o, "pause", np_pause_json(&plan->pause));
 	return o;
 }
 

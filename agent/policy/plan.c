@@ -216,6 +216,7 @@ int np_plan_make(const struct np_topo *topo, const struct np_proc_model *proc,
 		np_plan_warn(plan,
 			     "numa_balancing is on: with the process pinned, its scanning only "
 			     "costs latency; --balancing off is advised");
+	np_plan_pause(proc, opts, plan);
 	np_plan_expect(topo, proc, opts, plan);
 	return 0;
 }

@@ -10,13 +10,18 @@
 #include "policy/balancing.h"
 #include "policy/interleave.h"
 #include "model/model.h"
+#include "policy/pause_plan.h"
 #include "policy/predict.h"
 
 /* Migration budget when --max-rate is not given (see README: "Why 1024 MB/s"). */
 #define NP_DEFAULT_MAX_RATE_MBPS 1024
 /* Sampling window of --sample auto, when the move outlasts it. */
 #define NP_PLACE_SAMPLE_S 1.0
-/* Longest stop of the process per batch of slow file pages (see act_memory.c). */
+/*
+ * The stop of the process per batch of slow file pages aims at this (act/pacer.c; the plan's
+ * bound: pause_plan.h). On by default: where mapped pages crawl while read, the crawl stalls
+ * the readers longer than 50 ms stops do (dist/numaplace.conf, pause_ms: `make bench`).
+ */
 #define NP_DEFAULT_PAUSE_MS 50
 
 #define NP_PLAN_ONLY_THREADS (1u << 0)
@@ -48,6 +53,8 @@ struct np_plan_opts {
 	const struct np_measure *measure; /* for the prediction; NULL: the SLIT distances */
 	/* its main thread's affinity: where it runs when no CPU time was sampled (NULL: allowed) */
 	const struct np_cpuset *affinity;
+	int pause_ms; /* stops of the process for slow file pages (pause_plan.h); 0: never */
+	int pause_below_mbps; /* 0: NP_PAUSE_BELOW_MBPS */
 };
 
 struct np_plan {
@@ -67,6 +74,7 @@ struct np_plan {
 	char warnings[NP_PLAN_MAX_WARNINGS][256];
 	struct np_expected expected; /* what it buys (predict.h) */
 	struct np_interleave interleave; /* on: the process is spread over nodes (cpus: theirs) */
+	struct np_pause_plan pause;	 /* when and how long at most the process is stopped */
 };
 
 /* "threads,memory": some of threads,memory,irqs,balancing, none twice. 0 or -EINVAL. */
@@ -82,6 +90,13 @@ long np_plan_default_reserve_mb(const struct np_node *node);
  */
 int np_plan_make(const struct np_topo *topo, const struct np_proc_model *proc,
 		 const struct np_plan_opts *opts, struct np_plan *plan, char *msg, size_t msglen);
+
+/*
+ * (pause_plan.c) plan->pause from the plan's memory move: its mapped file pages, those of the
+ * pages planned to move.
+ */
+void np_plan_pause(const struct np_proc_model *proc, const struct np_plan_opts *opts,
+		   struct np_plan *plan);
 
 /* A warning among the plan's (dropped when it has NP_PLAN_MAX_WARNINGS already). */
 void np_plan_warn(struct np_plan *plan, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -88,6 +88,7 @@ int np_plan_interleave(const struct np_topo *topo, const struct np_proc_model *p
 	err = plan_threads(topo, proc, opts, nodes, plan, msg, msglen);
 	if (!err) {
 		plan_memory(topo, proc, opts, plan);
+		np_plan_pause(proc, opts, plan);
 		np_plan_expect(topo, proc, opts, plan); /* what spreading it buys */
 	}
 	return err;

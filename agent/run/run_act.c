@@ -130,6 +130,7 @@ static int make_plan(struct np_run *r, struct np_managed *mp, const struct np_fl
 	popts->only = mp->policy->only & ~NP_PLAN_ONLY_BALANCING;
 	popts->max_rate_mbps = r->cfg.max_rate_mbps;
 	popts->reserve_mb = r->cfg.reserve_mb;
+	popts->pause_ms = r->cfg.pause_ms;
 	popts->balancing.choice = NP_BALANCING_KEEP;
 	popts->allowed = np_cpuset_bounds_read("/", mp->pid, allowed, &popts->allowed_mems) == 0
 				 ? allowed
@@ -206,6 +207,12 @@ static void placed(struct np_run *r, struct np_managed *mp, const struct np_flee
 	       mp->accel_note[0] ? "]" : "", o->threads.changed, o->irqs.changed,
 	       np_pages_mb(o->memory.pages_moved), np_pages_mb(o->memory.pages_misplaced),
 	       o->memory.seconds, expected);
+	if (o->memory.pauses) /* the plan's bound on stops, and what they came to */
+		np_log(NP_LOG_INFO,
+		       "pid %d (%s): stopped %d times, %.2f s in all, while its mapped file pages "
+		       "moved (at most %d ms at a time, %.1f s in all: pause_ms)",
+		       mp->pid, mp->comm, o->memory.pauses, o->memory.paused_seconds,
+		       place->plan->pause.slice_ms, place->plan->pause.max_total_ms / 1000.0);
 	mp->actions[NP_METRICS_ACT_THREADS] += o->threads.changed > 0;
 	mp->actions[NP_METRICS_ACT_IRQS] += o->irqs.changed > 0;
 	count_failures(r, &o->threads, "threads", mp);
@@ -325,7 +332,7 @@ static void place_process(struct np_run *r, struct np_managed *mp,
 			.journal = r->cfg.journal,
 			.only = popts.only,
 			.max_rate_mbps = r->cfg.max_rate_mbps,
-			.pause_ms = NP_DEFAULT_PAUSE_MS,
+			.pause_ms = r->cfg.pause_ms,
 			.tick = np_run_serve_metrics,
 			.tick_ctx = r,
 		};
@@ -398,6 +405,7 @@ static void follow_up(struct np_run *r, struct np_managed *mp, const struct np_f
 				       : np_plan_default_reserve_mb(&r->topo->nodes[idx]);
 		unsigned long *hot = NULL;
 		int nhot = snap ? np_place_hot_addresses(snap, mp->pid, &hot) : 0;
+		struct np_pause_plan pause;
 		struct np_move_opts mopts = {
 			.target_node = d->node,
 			.max_rate_mbps = r->cfg.max_rate_mbps,
@@ -406,13 +414,18 @@ static void follow_up(struct np_run *r, struct np_managed *mp, const struct np_f
 			.reserve_mb = reserve,
 			.hot_addrs = hot,
 			.nhot = nhot,
-			.pause_ms = NP_DEFAULT_PAUSE_MS,
+			.pause_ms = r->cfg.pause_ms,
 			.journal = r->cfg.journal,
 			.tick = np_run_serve_metrics,
 			.tick_ctx = r,
 		};
 		struct np_move_result m;
-		int err = np_act_memory(mp->pid, &mopts, &m);
+		int err;
+
+		/* no plan here: all of it off the node bounds its file pages */
+		np_pause_plan_make(r->cfg.pause_ms, 0, off, &pause);
+		mopts.pause_total_ms = pause.max_total_ms;
+		err = np_act_memory(mp->pid, &mopts, &m);
 
 		free(hot);
 		if (err) {

@@ -432,7 +432,7 @@ TEST(config_structure_errors)
 	CHECK_LOAD_ERROR("[global]\nintervall = 5\n",
 			 "2: [global] intervall: unknown key (known: interval, journal, "
 			 "balancing, metrics_file, metrics_listen, metrics_allow_remote, "
-			 "log_level, max_rate, reserve)");
+			 "log_level, max_rate, reserve, pause_ms)");
 	CHECK_LOAD_ERROR("[match a]\ncomm = x\nthreshold = 0.5\n",
 			 "3: [match a] threshold: unknown key (known: process, comm, cmdline, "
 			 "cgroup, container, unit, accelerator, node, device, only, nic, "
@@ -822,7 +822,7 @@ TEST(config_print_round_trip)
 			 "[global]\ninterval = 5\njournal = /run/numaplace/journal\n"
 			 "balancing = keep\nmetrics_file = \nmetrics_listen = \n"
 			 "metrics_allow_remote = false\nlog_level = info\nmax_rate = 1024\n"
-			 "reserve = auto\n");
+			 "reserve = auto\npause_ms = 50\n");
 	free(first);
 }
 
@@ -939,5 +939,23 @@ TEST(config_cgroup_cpuset_key)
 	CHECK_LOAD_ERROR("[global]\ncgroup_cpuset = move\n",
 			 "2: [global] cgroup_cpuset: unknown key (known: interval, journal, "
 			 "balancing, metrics_file, metrics_listen, metrics_allow_remote, "
-			 "log_level, max_rate, reserve)");
+			 "log_level, max_rate, reserve, pause_ms)");
+}
+
+TEST(config_pause_ms_key)
+{
+	struct np_config cfg;
+	char msg[256];
+
+	np_config_defaults(&cfg);
+	CHECK_INT(cfg.pause_ms, NP_DEFAULT_PAUSE_MS);
+	CHECK_INT(load("[global]\npause_ms = 0\n", &cfg, msg, sizeof(msg)), 0);
+	CHECK_INT(cfg.pause_ms, 0);
+	np_config_free(&cfg);
+	CHECK_INT(load("[global]\npause_ms = 100\n", &cfg, msg, sizeof(msg)), 0);
+	CHECK_INT(cfg.pause_ms, 100);
+	np_config_free(&cfg);
+	CHECK(load("[global]\npause_ms = -1\n", &cfg, msg, sizeof(msg)) != 0);
+	CHECK(strstr(msg, "expected milliseconds in 0..60000 (0: never)") != NULL);
+	CHECK(load("[global]\npause_ms = 5.5\n", &cfg, msg, sizeof(msg)) != 0);
 }

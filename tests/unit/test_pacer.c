@@ -155,3 +155,54 @@ TEST(pacer_paused_batches_aim_at_pause_ms)
 	np_pacer_file_moved(&p, 4096, 100); /* decided once only */
 	CHECK(!p.pausing);
 }
+
+TEST(pacer_stops_pausing_at_the_plans_total)
+{
+	struct np_pacer p = pacer(0, 50, 0);
+
+	p.pause_total_ms = 200; /* the plan's bound: four stops of 50 ms */
+	np_pacer_file_moved(&p, 64, 1);
+	CHECK(p.pausing);
+	np_pacer_paused(&p, 256, 50);
+	np_pacer_paused(&p, 256, 50);
+	np_pacer_paused(&p, 256, 50);
+	CHECK(p.pausing); /* 150 ms so far: one more fits */
+	np_pacer_paused(&p, 256, 50);
+	CHECK(!p.pausing); /* 200 ms: another could pass it, the rest moves with it running */
+	CHECK_INT(np_pacer_batch_limit(&p, true), 4096);
+	/* a stop longer than aimed at counts in full */
+	p = pacer(0, 50, 0);
+	p.pause_total_ms = 200;
+	np_pacer_file_moved(&p, 64, 1);
+	np_pacer_paused(&p, 256, 160);
+	CHECK(!p.pausing);
+	/* no bound given: it pauses on */
+	p = pacer(0, 50, 0);
+	np_pacer_file_moved(&p, 64, 1);
+	for (int i = 0; i < 1000; i++)
+		np_pacer_paused(&p, 256, 50);
+	CHECK(p.pausing);
+}
+
+TEST(pacer_lets_the_process_run_between_stops)
+{
+	struct np_pacer p = pacer(0, 50, 0);
+
+	CHECK_NEAR(np_pacer_stop_wait_s(&p, 100), 0); /* the first stop at once */
+	np_pacer_released(&p, 100, 50);
+	CHECK_NEAR(np_pacer_stop_wait_s(&p, 100), 0.05); /* as long as the stop was */
+	CHECK_NEAR(np_pacer_stop_wait_s(&p, 100.03), 0.02);
+	CHECK_NEAR(np_pacer_stop_wait_s(&p, 100.05), 0);
+	CHECK_NEAR(np_pacer_stop_wait_s(&p, 200), 0);
+}
+
+TEST(pacer_a_fast_probe_does_not_decide_for_good)
+{
+	struct np_pacer p = pacer(0, 50, 0);
+
+	np_pacer_file_moved(&p, 64, 0.001); /* the probe: 250 MB/s */
+	CHECK(p.probed);
+	CHECK(!p.pausing);
+	np_pacer_file_moved(&p, 4096, 4); /* then 16 MB in 4 s: 4 MB/s, slow */
+	CHECK(p.pausing);
+}

@@ -7,7 +7,7 @@
  *   np-stream --mb N [--threads T] [--seconds S] [--delay S] [--reader-cpus LIST]
  *             [--file PATH] [--open PATH] [--ready FILE] [--main-exits] [--spawn-every MS
  *             [--spawn-life MS] [--spawn-cpus LIST]] [--child-after S] [--reader-sleep-ms MS]
- *             [--readers-after S] [--grow-mb N]
+ *             [--readers-after S] [--grow-mb N] [--hot-mb N] [--pin-mb N] [--stalls]
  *
  *   --file PATH     map PATH (created and sized to N MB) instead of anonymous memory
  *   --open PATH     keep PATH open (a device file, as a GPU runtime would)
@@ -42,6 +42,12 @@
  *   --pin-mb N      after the fill, the first N MB of the (anonymous) buffer are registered
  *                   with io_uring (IORING_REGISTER_BUFFERS): pinned long-term, as CUDA pins
  *                   host buffers, so move_pages(2) cannot migrate them. The ring stays open.
+ *   --stalls        the readers time each 256 KB chunk they finish; on each SIGUSR2 one line
+ *                   "stalls longest_ms X mean_ms Y chunks N" on stdout: the longest gap a
+ *                   reader saw between two finished chunks since the last SIGUSR2 (a stop of
+ *                   the process, a page it waited for while it migrated), the mean gap, and
+ *                   (per reader) and how many chunks all read; then it starts over (the
+ *                   pause bench)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -75,6 +81,10 @@ static int pin_spawned;
 static double spawn_life_ms = 300;
 static double reader_sleep_ms;
 static volatile unsigned long sink;
+static int track_stalls, nreaders;
+static unsigned long longest_gap_ns, chunks_done; /* --stalls, atomic: every reader adds */
+
+#define STALL_CHUNK (256UL << 10)
 
 static double now(void)
 {
@@ -84,16 +94,61 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* --stalls: a chunk finished; *last is when the one before did */
+static void note_gap(double *last)
+{
+	double t = now();
+	unsigned long gap = (unsigned long)((t - *last) * 1e9);
+	unsigned long seen = __atomic_load_n(&longest_gap_ns, __ATOMIC_RELAXED);
+
+	*last = t;
+	while (gap > seen && !__atomic_compare_exchange_n(&longest_gap_ns, &seen, gap, 0,
+							  __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+	__atomic_add_fetch(&chunks_done, 1, __ATOMIC_RELAXED);
+}
+
+/* --stalls: one line per SIGUSR2 (blocked in every thread, taken here), then start over */
+static void *stall_reporter(void *arg)
+{
+	double since = now();
+	sigset_t usr2;
+	int sig;
+
+	(void)arg;
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	while (!sigwait(&usr2, &sig)) {
+		unsigned long gap = __atomic_exchange_n(&longest_gap_ns, 0, __ATOMIC_RELAXED);
+		unsigned long n = __atomic_exchange_n(&chunks_done, 0, __ATOMIC_RELAXED);
+		double t = now();
+
+		printf("stalls longest_ms %.1f mean_ms %.2f chunks %lu\n", gap / 1e6,
+		       n ? (t - since) * 1e3 * nreaders / n : 0, n);
+		fflush(stdout);
+		since = t;
+	}
+	return NULL;
+}
+
 static void *reader(void *arg)
 {
 	unsigned long sum = 0;
+	double last;
 
 	(void)arg;
 	if (pin_readers && sched_setaffinity(0, sizeof(reader_cpus), &reader_cpus))
 		perror("np-stream: sched_setaffinity");
+	last = now();
 	while (now() < deadline) {
-		for (size_t off = 0; off < size; off += 64)
-			sum += buffer[off];
+		for (size_t at = 0; at < size; at += STALL_CHUNK) {
+			size_t end = at + STALL_CHUNK < size ? at + STALL_CHUNK : size;
+
+			for (size_t off = at; off < end; off += 64)
+				sum += buffer[off];
+			if (track_stalls)
+				note_gap(&last);
+		}
 		if (reader_sleep_ms > 0)
 			usleep((useconds_t)(reader_sleep_ms * 1000));
 	}
@@ -309,13 +364,14 @@ int main(int argc, char **argv)
 		{"grow-mb", required_argument, NULL, 'G'},
 		{"hot-mb", required_argument, NULL, 'H'},
 		{"pin-mb", required_argument, NULL, 'P'},
+		{"stalls", no_argument, NULL, 'T'},
 		{},
 	};
 	const char *file = NULL, *ready = NULL, *dev = NULL;
 	double seconds = 30, delay = 0, spawn_every_ms = 0, child_after_s = -1, readers_after = 0;
 	int threads = 2, opt, main_exits = 0;
 	size_t grow = 0, pin = 0;
-	pthread_t *tids, hot_tid;
+	pthread_t *tids, hot_tid, stall_tid;
 
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
@@ -366,6 +422,9 @@ int main(int argc, char **argv)
 			break;
 		case 'P':
 			pin = strtoul(optarg, NULL, 10) << 20;
+			break;
+		case 'T':
+			track_stalls = 1;
 			break;
 		case 'c':
 			if (parse_cpus(optarg, &reader_cpus))
@@ -441,6 +500,19 @@ int main(int argc, char **argv)
 		sigemptyset(&usr1);
 		sigaddset(&usr1, SIGUSR1);
 		pthread_sigmask(SIG_BLOCK, &usr1, NULL);
+	}
+	nreaders = threads;
+	if (track_stalls) {
+		sigset_t usr2;
+
+		/* blocked in every thread the readers inherit it from: the reporter takes it */
+		sigemptyset(&usr2);
+		sigaddset(&usr2, SIGUSR2);
+		pthread_sigmask(SIG_BLOCK, &usr2, NULL);
+		if (pthread_create(&stall_tid, NULL, stall_reporter, NULL)) {
+			perror("np-stream: pthread_create");
+			return 1;
+		}
 	}
 	tids = calloc(threads, sizeof(*tids));
 	for (int i = 0; i < threads; i++)

@@ -76,12 +76,44 @@ numaplace restore >/dev/null
 check_eq "S3: restore" "$(snapshot "$pid")" "$before"
 stop_stream
 
-# S5: the weights are a 256 MB file on a tmpfs, mmap'ed and read by two threads
+# S5: the weights are a 256 MB file on a tmpfs, mmap'ed and read by two threads. The plan says
+# how long at most it stops the process; --pause-below makes every file batch after the probe
+# move with it stopped, and the readers' longest stall (np-stream --stalls: the longest gap
+# between two 256 KB chunks read, since the last SIGUSR2) stays within one stop: the plan's
+# slice, twice the guest's own jitter (the longest stall in 2 s before; it grows with the
+# host's load as the stalls do) and 100 ms for the emulated CPUs. Measured: 109 ms with 46 ms
+# of jitter. Back to back, stops of 50 ms were one stall of 0.2 s (20 ms of jitter) to 0.7 s
+# to the readers.
+stall() { # the longest stall since the last call, in ms
+	_n=$(grep -c '^stalls ' /tmp/stream.log)
+	kill -USR2 "$pid"
+	for _i in $(seq 50); do
+		[ "$(grep -c '^stalls ' /tmp/stream.log)" -gt "$_n" ] && break
+		sleep 0.1
+	done
+	grep '^stalls ' /tmp/stream.log | tail -n 1 | awk '{ print $3 }'
+}
 mkdir -p /weights && mount -t tmpfs -o size=300m weights /weights
-start_stream --preferred=0 --cpunodebind=0 np-stream --mb 256 --threads 2 --seconds 600 --file /weights/model.gguf
+start_stream --preferred=0 --cpunodebind=0 np-stream --mb 256 --threads 2 --seconds 600 --file /weights/model.gguf --stalls
 check "S5: the file's pages start on node 0" in_range "$(file_share_on $pid 0)" 0.95 1
-place --device "$gpu"
+numaplace place --pid "$pid" --device "$gpu" --dry-run >/tmp/plan.txt 2>&1
+check "S5: the plan says how long at most it stops the process" \
+	grep -q -E '^  pauses     the process for at most 50 ms at a time and 1[23]\.[0-9] s in all$' /tmp/plan.txt
+stall >/dev/null
+sleep 2
+jitter=$(stall)
+place --device "$gpu" --pause-below 1000000
 check_eq "S5: place exit code" "$?" 0
+longest=$(stall)
+slice=$(field .plan.pause.slice_ms)
+# 256 MB at 20 MB/s, and what the binary and its libraries map from files: 12.8 s and a little
+check_eq "S5: the plan's pause slice in the JSON" "$slice" 50
+check "S5: the plan's pause total in the JSON ($(field .plan.pause.max_total_ms) ms)" \
+	in_range "$(field .plan.pause.max_total_ms)" 12800 14000
+echo "S5: $(field .result.memory.pauses) stops, $(field .result.memory.paused_seconds) s in all; longest reader stall $longest ms ($jitter ms before)"
+check "S5: the process was stopped ($(field .result.memory.pauses) times)" test "$(field .result.memory.pauses)" -gt 0
+check "S5: the readers' longest stall ($longest ms) within a stop: $slice + 2 x $jitter + 100 ms" \
+	in_range "$longest" 0 "$(awk -v s="$slice" -v j="$jitter" 'BEGIN { print s + 2 * j + 100 }')"
 share=$(file_share_on "$pid" 1)
 check "S5: >= 95% of the mapped file pages on node 1 ($share)" in_range "$share" 0.95 1
 echo "S5: $(field '.result.memory | "moved \(.pages_moved) of \(.pages_misplaced) in \(.seconds) s, busy \(.pages_busy)"')"
