@@ -8,5 +8,6 @@ int np_cmd_report(int argc, char **argv);
 int np_cmd_place(int argc, char **argv);
 int np_cmd_restore(int argc, char **argv);
 int np_cmd_run(int argc, char **argv);
+int np_cmd_top(int argc, char **argv);
 
 #endif

@@ -25,6 +25,7 @@ static const struct command {
 	{ "place", np_cmd_place, "move a process, its memory and its IRQs to its node" },
 	{ "run", np_cmd_run, "keep inference servers placed, as a daemon (journaled, undone on exit)" },
 	{ "restore", np_cmd_restore, "undo every change place made (from the journal)" },
+	{ "top", np_cmd_top, "a live view of where processes run and where their memory is" },
 };
 
 static void usage(FILE *out)

@@ -15,7 +15,7 @@
 
 #define NAME_W	15
 #define UNIT_W	20
-#define FIXED_W 62 /* the columns of a row without its two bars */
+#define FIXED_W 63 /* the columns of a row without its two bars */
 
 /* A line being written: text beyond the width is cut, never wrapped. */
 struct line {
@@ -192,7 +192,7 @@ static void row_line(struct line *l, const struct np_top_frame *f, const struct 
 	bar(l, f, r->cpus, c);
 	put(l, " %6s ", mem);
 	bar(l, f, r->mem_mb, c);
-	put(l, " %6s %3s %-7.7s", remote, target, r->run[0] ? r->run : "-");
+	put(l, " %6s %3s %-8.8s", remote, target, r->run[0] ? r->run : "-");
 	if (c->why)
 		put(l, " %.*s", c->why, r->why);
 }
@@ -202,7 +202,7 @@ static void column_header(struct line *l, const struct columns *c)
 	put(l, "%7s %-*s ", "PID", NAME_W, "NAME");
 	if (c->unit)
 		put(l, "%-*s ", UNIT_W, "UNIT");
-	put(l, "%4s %5s %-*.*s %6s %-*.*s %6s %3s %-7s", "THR", "CPUS", c->bar, c->bar, "CPU/NODE",
+	put(l, "%4s %5s %-*.*s %6s %-*.*s %6s %3s %-8s", "THR", "CPUS", c->bar, c->bar, "CPU/NODE",
 	    "MEM MB", c->bar, c->bar, "MEM/NODE", "REMOTE", "TGT", "RUN");
 	if (c->why)
 		put(l, " WHY");

@@ -35,7 +35,7 @@ struct np_top_row {
 	double remote_ratio;		 /* NAN: unknown */
 	int target_node;		 /* NP_NO_NODE: none */
 	char why[192];			 /* the target's reason */
-	char run[32];			 /* `numaplace run`: "node 1 12:03" (its placement), "-" */
+	char run[16]; /* `numaplace run` manages it: "n1 12:03" (node, last placement), "-" */
 };
 
 enum np_top_sort {
