@@ -12,6 +12,7 @@ build_packages=(
 	# build: BPF compiler, skeleton generator, libraries the agent links
 	make gcc clang llvm bpftool pkg-config
 	libbpf-dev libelf-dev zlib1g-dev libnuma-dev libjson-c-dev libinih-dev libpcre2-dev
+	libncurses-dev
 )
 packages=(
 	"${build_packages[@]}"
@@ -19,6 +20,8 @@ packages=(
 	python3-yaml
 	# tests: tools the VM scenarios use, the guest's busybox, initramfs packing
 	numactl jq busybox-static cpio kmod qemu-system-x86 irqbalance numad
+	# tests of top's interactive view (tests/cli_top_tmux.sh)
+	tmux
 	# tests of `make install`: the man page rendered without warnings
 	groff-base man-db
 	# fuzzing (tests/fuzz/): libFuzzer and the sanitizer runtimes for clang

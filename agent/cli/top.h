@@ -66,6 +66,12 @@ void np_top_nodes(const struct np_topo *topo, struct np_top_cpu *cpu,
 		  const struct np_sample_data *interval, struct np_top_node *nodes);
 void np_top_cpu_free(struct np_top_cpu *cpu);
 
+/*
+ * numaplace itself with argv (argv[0] "numaplace"), its stdout and stderr into *output
+ * (caller frees): the exit code, or -errno when it could not run (top_action.c).
+ */
+int np_top_run(char *const argv[], char **output);
+
 /* `numaplace run`'s status file (top_status.c): NULL when absent or unreadable. */
 #define NP_TOP_STATUS_FILE "/run/numaplace/status.json"
 struct json_object *np_top_status_load(const char *path);

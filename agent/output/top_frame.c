@@ -232,8 +232,7 @@ static void node_line(struct line *l, const struct np_top_node *n)
 
 static void keys_line(struct line *l)
 {
-	put(l, "q quit  s/S sort  / filter  Enter/d detail  p plan  P place  r restore  "
-	       "arrows select");
+	put(l, "q quit  s sort  / filter  d detail  p plan  P place  r restore  up/down select");
 }
 
 /* The lines of a frame, appended to out; NULL when memory ran out. */
@@ -312,13 +311,13 @@ static void body(struct layout *y, const struct np_top_frame *f, const struct np
 	for (int i = 0; i < ndetail; i++) {
 		if (!next_line(y, &l))
 			continue;
-		if (i)
+		if (i) {
 			put(&l, "%s", f->detail[i - 1]);
-		else
-			put(&l, "---- pid %d %.*s", f->selected, y->width,
-			    "------------------------"
-			    "--------------------------------------------------------------------"
-			    "--------------------------------------------------------------------");
+			continue;
+		}
+		put(&l, "---- pid %d ", f->selected);
+		while (l.len < l.width)
+			put(&l, "-");
 	}
 }
 
@@ -343,6 +342,10 @@ int np_top_layout(const struct np_top_frame *f, int width, int height, struct np
 		if (next_line(&y, &l))
 			node_line(&l, &f->nodes[i]);
 	body(&y, f, vis, nvis, sel, nrows, ndetail);
+	/* the interactive view keeps its message and keys at the bottom */
+	while (height && f->keys && out->nlines < height - 1 - (f->message ? 1 : 0))
+		if (!next_line(&y, &l))
+			break;
 	if (f->message && next_line(&y, &l))
 		put(&l, "%s", f->message);
 	if (f->keys && next_line(&y, &l))
