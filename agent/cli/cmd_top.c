@@ -293,13 +293,24 @@ void np_top_frame(struct np_top *t, struct np_top_frame *f, bool keys)
 				    .keys = keys };
 }
 
+double np_top_deadline(struct np_top *t)
+{
+	double now = np_now_s();
+
+	/* fallen behind (a slow interval, a long look at a plan): start afresh from now */
+	if (t->next_s < now)
+		t->next_s = now + t->interval;
+	return t->next_s;
+}
+
 /* Wait out an interval while the sampler's fault samples drain; false when stopped. */
 static bool wait_interval(struct np_top *t)
 {
-	double end = np_now_s() + t->interval, left;
+	double end = np_top_deadline(t), left;
 
 	while (!*t->stop && (left = end - np_now_s()) > 0)
 		np_sampler_poll(t->sampler, left < 0.2 ? (int)(left * 1000) + 1 : 200);
+	t->next_s += t->interval;
 	return !*t->stop;
 }
 

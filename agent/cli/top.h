@@ -41,6 +41,7 @@ struct np_top {
 	struct np_top_cpu cpu;
 	struct json_object *status; /* run's status file, NULL when absent */
 	long long time_s;
+	double next_s; /* when the next interval ends (np_now_s), 0 before the first */
 	char host[64];
 	/* the view */
 	enum np_top_sort sort;
@@ -53,6 +54,8 @@ struct np_top {
 	const volatile sig_atomic_t *stop;
 };
 
+/* When the interval being waited for ends: every interval after the last, not after the work. */
+double np_top_deadline(struct np_top *t);
 /* Read the next interval (the sampler's since the last one) into the model, rows and nodes. */
 int np_top_interval_read(struct np_top *t);
 /* The frame of the last interval; builds the selected process's detail pane when open. */

@@ -275,7 +275,7 @@ static int key(struct np_top *t, int ch)
 /* Keys until the interval is over: false on q or a signal. */
 static bool wait_interval(struct np_top *t)
 {
-	double end = np_now_s() + t->interval;
+	double end = np_top_deadline(t);
 
 	while (!*t->stop && np_now_s() < end) {
 		int k;
@@ -287,6 +287,7 @@ static bool wait_interval(struct np_top *t)
 		if (k == TOP_KEY_DONE)
 			draw(t);
 	}
+	t->next_s += t->interval;
 	return !*t->stop;
 }
 
