@@ -257,6 +257,8 @@ static void build_detail(struct np_top *t)
 	cpuset_words(t->selected, cpuset, sizeof(cpuset));
 	np_top_status_words(t->status, t->selected, run, sizeof(run), words, sizeof(words));
 	in.cpuset = cpuset;
+	in.samples = t->report.data.samples;
+	in.nsamples = t->report.data.nsamples;
 	in.run = words;
 	t->ndetail = np_top_detail(&in, t->detail_lines, NP_TOP_DETAIL_MAX);
 }

@@ -75,6 +75,11 @@ static int cmp_rows(const void *a, const void *b)
 
 	if (va != vb)
 		return va < vb ? 1 : -1;
+	/* equals (every local process at 0%): the busiest first */
+	va = row_sum(ra->cpus);
+	vb = row_sum(rb->cpus);
+	if (va != vb)
+		return va < vb ? 1 : -1;
 	return np_int_cmp(&ra->pid, &rb->pid);
 }
 

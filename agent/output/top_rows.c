@@ -74,6 +74,50 @@ static void mem_words(const struct np_proc_model *p, const struct np_topo *topo,
 	}
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* "hot: 0x7f3a40000000 41%, ...": the 2 MB regions holding most of its fault samples. */
+static int hot_lines(const struct np_top_detail_in *in, char **lines, int n, int max)
+{
+	__u64 *regions = calloc(in->nsamples + 1, sizeof(*regions)), best[3] = { 0 };
+	int count = 0, hits[3] = { 0 };
+	char words[160] = "";
+	size_t used = 0;
+
+	if (!regions)
+		return n;
+	for (int i = 0; i < in->nsamples; i++)
+		if (in->samples[i].tgid == (__u32)in->proc->info.pid)
+			regions[count++] = in->samples[i].address >> 21;
+	qsort(regions, count, sizeof(*regions), cmp_u64);
+	for (int i = 0, run = 1; i < count; i++, run++) {
+		if (i + 1 < count && regions[i + 1] == regions[i])
+			continue;
+		/* a region's run ends here: into the three biggest */
+		for (int k = 0; k < 3; k++) {
+			if (run <= hits[k])
+				continue;
+			memmove(&hits[k + 1], &hits[k], sizeof(*hits) * (2 - k));
+			memmove(&best[k + 1], &best[k], sizeof(*best) * (2 - k));
+			hits[k] = run;
+			best[k] = regions[i];
+			break;
+		}
+		run = 0;
+	}
+	for (int k = 0; k < 3 && hits[k] && used < sizeof(words); k++)
+		used += snprintf(words + used, sizeof(words) - used, "%s0x%llx %d%%", k ? ", " : "",
+				 (unsigned long long)best[k] << 21, hits[k] * 100 / count);
+	free(regions);
+	return add(lines, n, max, "hot regions (2 MB, share of %d fault samples): %s", count,
+		   count ? words : "none sampled");
+}
+
 /* Its accelerators with their node and IRQs: "0000:41:00.0 node 1 irqs 45-52". */
 static int accel_lines(const struct np_top_detail_in *in, char **lines, int n, int max)
 {
@@ -159,6 +203,7 @@ int np_top_detail(const struct np_top_detail_in *in, char **lines, int max)
 	n = add(lines, n, max, "memory: %s; policy %s", p->has_residency ? words : "unknown",
 		p->has_residency ? policy : "unknown");
 	n = add(lines, n, max, "cpuset: %s", in->cpuset && in->cpuset[0] ? in->cpuset : "unknown");
+	n = hot_lines(in, lines, n, max);
 	n = accel_lines(in, lines, n, max);
 	n = add(lines, n, max, "numaplace run: %s",
 		in->run && in->run[0] ? in->run : "not managed");

@@ -14,15 +14,18 @@ void np_top_unit(const struct np_cgroup_id *id, char *buf, size_t len);
 
 /*
  * The detail pane of a process, one line each, at most max lines: its target and why, memory
- * policy, cpuset (cpus and mems as given, "" unknown), accelerators and their IRQs, then its
+ * policy, cpuset (cpus and mems as given, "" unknown), hot regions (the 2 MB regions most of
+ * its sampled faults fell in), accelerators and their IRQs, then its
  * threads, busiest first, with their node. Lines are malloc'ed; returns how many.
  */
 struct np_top_detail_in {
 	const struct np_proc_model *proc;
 	const struct np_topo *topo;
 	__u64 window_ns;
-	const char *cpuset; /* "cpus 0-7 mems 0" or "" */
-	const char *run;    /* `numaplace run`'s words on it, "" none */
+	const char *cpuset;		       /* "cpus 0-7 mems 0" or "" */
+	const char *run;		       /* `numaplace run`'s words on it, "" none */
+	const struct np_fault_sample *samples; /* the interval's fault samples (every process) */
+	int nsamples;
 };
 int np_top_detail(const struct np_top_detail_in *in, char **lines, int max);
 
