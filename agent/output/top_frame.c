@@ -198,8 +198,11 @@ static void row_line(struct line *l, const struct np_top_frame *f, const struct 
 	put(l, " %6s ", mem);
 	bar(l, f, r->mem_mb, c);
 	put(l, " %6s %3s %-8.8s", remote, target, r->run[0] ? r->run : "-");
-	if (c->why)
-		put(l, " %.*s", c->why, r->why);
+	/* a reason cut short says so */
+	if (c->why && (int)strlen(r->why) > c->why)
+		put(l, " %.*s...", c->why - 3, r->why);
+	else if (c->why)
+		put(l, " %s", r->why);
 }
 
 static void column_header(struct line *l, const struct columns *c)
