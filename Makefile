@@ -52,6 +52,8 @@ TEST_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(TEST_SRCS))
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Iagent -Iinclude -I$(BUILD) -MMD -MP
 LDLIBS := -lbpf -lelf -lz -lnuma -ljson-c -linih -lpcre2-8
+# top's interactive view: ncurses (Debian's libncurses-dev), the wide build where there is one
+LDLIBS += $(shell pkg-config --libs ncursesw 2>/dev/null || pkg-config --libs ncurses 2>/dev/null || echo -lncurses)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Iinclude \
 	-Wall -Werror -Wno-unused-function
 

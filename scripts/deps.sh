@@ -83,7 +83,7 @@ apt_group() {
 		local bpftool=bpftool
 		apt_known bpftool || ! apt_known linux-tools-common || bpftool=linux-tools-common
 		echo make gcc clang llvm "$bpftool" pkg-config libbpf-dev libelf-dev zlib1g-dev \
-			libnuma-dev libjson-c-dev libinih-dev libpcre2-dev
+			libnuma-dev libjson-c-dev libinih-dev libpcre2-dev libncurses-dev
 		;;
 	deb) echo dpkg-dev binutils ;;
 	test)
@@ -96,7 +96,7 @@ apt_group() {
 		apt_known "$rt" || ! apt_known "libclang-common-${n:-14}-dev" ||
 			rt=libclang-common-${n:-14}-dev
 		echo python3-yaml numactl jq busybox-static cpio kmod qemu-system-x86 irqbalance numad \
-			groff-base man-db lintian "$rt"
+			groff-base man-db lintian tmux "$rt"
 		;;
 	image) echo podman debootstrap ;;
 	esac
@@ -105,23 +105,23 @@ dnf_group() {
 	case "$1" in
 	build)
 		echo make gcc clang llvm bpftool pkgconf-pkg-config libbpf-devel elfutils-libelf-devel \
-			zlib-devel numactl-devel json-c-devel inih-devel pcre2-devel
+			zlib-devel numactl-devel json-c-devel inih-devel pcre2-devel ncurses-devel
 		;;
 	deb) echo dpkg-dev binutils ;;
 	test)
 		echo python3-pyyaml numactl jq busybox cpio kmod qemu-system-x86 irqbalance numad \
-			groff-base man-db lintian compiler-rt
+			groff-base man-db lintian tmux compiler-rt
 		;;
 	image) echo podman debootstrap ;;
 	esac
 }
 pacman_group() {
 	case "$1" in
-	build) echo make gcc clang llvm bpf pkgconf libbpf libelf zlib numactl json-c libinih pcre2 ;;
+	build) echo make gcc clang llvm bpf pkgconf libbpf libelf zlib numactl json-c libinih pcre2 ncurses ;;
 	deb) echo dpkg binutils ;;
 	test)
 		echo python-yaml numactl jq busybox cpio kmod qemu-system-x86 irqbalance groff man-db \
-			lintian compiler-rt
+			lintian tmux compiler-rt
 		;;
 	image) echo podman debootstrap ;;
 	esac

@@ -904,4 +904,7 @@ if command -v setpriv >/dev/null; then
 	check_eq "... and prints it" "$(mshape latency_ns "$tmp/user.json")" "$nn"
 fi
 
+
+. "$here/cli_top.sh"
+
 finish

@@ -17,10 +17,9 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/output.h"
+#include "cli/proc_choose.h"
 #include "cli/signals.h"
-#include "lib/lineage.h"
 #include "lib/log.h"
-#include "lib/pattern.h"
 #include "output/report_output.h"
 #include "policy/shared_files.h"
 #include "policy/thresholds.h"
@@ -119,101 +118,6 @@ static int parse_args(int argc, char **argv, struct report_args *a, int *exit_co
 stop:
 	*exit_code = p.exit_code;
 	return NP_ARGS_STOP;
-}
-
-/* pid (once) into the list. */
-static int add_pid(pid_t **pids, int *npids, pid_t pid)
-{
-	pid_t *grown;
-
-	for (int j = 0; j < *npids; j++)
-		if ((*pids)[j] == pid)
-			return 0;
-	grown = realloc(*pids, sizeof(**pids) * (*npids + 1));
-	if (!grown)
-		return -ENOMEM;
-	*pids = grown;
-	(*pids)[(*npids)++] = pid;
-	return 0;
-}
-
-/* Whether --match takes this process; out of budget (a hostile command line) is no. */
-static bool process_matches(const struct np_pattern *re, const struct np_proc_info *info, pid_t pid)
-{
-	int comm = np_pattern_match(re, info->comm), cmdline = 0;
-
-	if (comm <= 0)
-		cmdline = np_pattern_match(re, info->cmdline);
-	if (comm < 0 || cmdline < 0)
-		np_log(NP_LOG_WARNING, "report: --match: pid %d: the regex ran out of its budget",
-		       pid);
-	return comm > 0 || cmdline > 0;
-}
-
-/* Processes whose comm or command line matches, never ours (lineage.h), added to pids. */
-static int match_processes(const struct np_pattern *re, pid_t **pids, int *npids)
-{
-	struct np_lineage ours;
-	pid_t *all;
-	int n, err;
-
-	np_lineage_read("/", getpid(), &ours);
-	err = np_proc_list("/", &all, &n);
-	if (err)
-		return err;
-	for (int i = 0; !err && i < n; i++) {
-		struct np_proc_info info;
-
-		if (np_lineage_has(&ours, all[i]) || np_proc_read("/", all[i], &info))
-			continue;
-		if (process_matches(re, &info, all[i]))
-			err = add_pid(pids, npids, all[i]);
-	}
-	free(all);
-	return err;
-}
-
-/* --pid's processes, and --match's: they must exist before anything is loaded. */
-static int choose_processes(const struct report_args *a, pid_t **pids, int *npids)
-{
-	struct np_pattern re;
-	char why[128];
-	int err;
-
-	if (a->pid_arg) {
-		if (np_parse_pid_list(a->pid_arg, pids, npids)) {
-			np_err("report: --pid '%s': expected a comma-separated list of distinct "
-			       "pids",
-			       a->pid_arg);
-			return NP_EXIT_USAGE;
-		}
-		for (int i = 0; i < *npids; i++) {
-			struct np_proc_info info;
-
-			if (np_proc_read("/", (*pids)[i], &info)) {
-				np_err("report: --pid %d: no such process", (*pids)[i]);
-				return NP_EXIT_USAGE;
-			}
-		}
-	}
-	if (!a->match)
-		return NP_EXIT_OK;
-	if (np_pattern_compile(&re, a->match, why, sizeof(why))) {
-		np_err("report: --match '%s': not a valid extended regular expression: %s",
-		       a->match, why);
-		return NP_EXIT_USAGE;
-	}
-	err = match_processes(&re, pids, npids);
-	np_pattern_free(&re);
-	if (err) {
-		np_err("report: listing processes: %s", strerror(-err));
-		return NP_EXIT_RUNTIME;
-	}
-	if (!*npids) {
-		np_err("report: --match '%s': no running process matches", a->match);
-		return NP_EXIT_USAGE;
-	}
-	return NP_EXIT_OK;
 }
 
 /* --device: an accelerator of this host, as an index into topo->devices (-1 without). */
@@ -373,7 +277,7 @@ int np_cmd_report(int argc, char **argv)
 	if (parse_args(argc, argv, &a, &rc))
 		return rc;
 	/* Validate everything before touching the kernel. */
-	rc = choose_processes(&a, &pids, &npids);
+	rc = np_cli_choose_processes("report", a.pid_arg, a.match, &pids, &npids);
 	if (rc)
 		goto cleanup;
 	rc = NP_EXIT_RUNTIME;

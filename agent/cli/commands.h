@@ -9,5 +9,6 @@ int np_cmd_place(int argc, char **argv);
 int np_cmd_restore(int argc, char **argv);
 int np_cmd_run(int argc, char **argv);
 int np_cmd_status(int argc, char **argv);
+int np_cmd_top(int argc, char **argv);
 
 #endif

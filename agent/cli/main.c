@@ -26,6 +26,7 @@ static const struct command {
 	{ "run", np_cmd_run, "keep inference servers placed, as a daemon (journaled, undone on exit)" },
 	{ "restore", np_cmd_restore, "undo every change place made (from the journal)" },
 	{ "status", np_cmd_status, "what the running daemon manages now (its status file)" },
+	{ "top", np_cmd_top, "a live view of where processes run and where their memory is" },
 };
 
 static void usage(FILE *out)

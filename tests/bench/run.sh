@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: print the figures. np-bench switches kernel.bpf_stats_enabled on for its
 # cost round only; it is put back as it was here, whatever happens. Then the footprint of
-# `numaplace run` (tests/bench/footprint.sh) on this host and in the 2-node guest, and the
+# `numaplace run` (tests/bench/footprint.sh) on this host and in the 2-node guest, that of
+# `numaplace top -b` (tests/bench/top.sh) on this host, and the
 # placement figures, measured in the 2-node guest (tests/vm/bench/placement.sh): memory for
 # the 512 MB workload, the 256 MB reserve place keeps free by default, and the kernel, on
 # each node. Last, what stopping a server while its mapped model file moves costs its readers
@@ -18,6 +19,9 @@ echo "== numaplace run's own footprint: 10 servers, 1000 threads, 1 s interval (
 echo "-- the same in the 2-node guest, where the servers are placed and followed up (emulated CPUs: its CPU share is inflated 10-50x)"
 "$here/../vm/run.sh" --show --nodes 2 --cpus-per-node 2 --mem-per-node 1024 --dist 10,21/21,10 \
 	--timeout 600 bench/footprint | grep -v '^[0-9]* passed, [0-9]* failed$'
+echo
+echo "== numaplace top's own footprint: 10 servers, 1000 threads, 1 s refresh (targets <= 2% of a core, <= 32 MB)"
+"$here/top.sh"
 echo
 echo "== placement in the 2-node guest (software emulation: booting and filling take a while)"
 "$here/../vm/run.sh" --show --nodes 2 --cpus-per-node 2 --mem-per-node 1536 --dist 10,21/21,10 \

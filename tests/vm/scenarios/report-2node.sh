@@ -134,6 +134,27 @@ echo 1000 >/sys/kernel/debug/sched/numa_balancing/scan_delay_ms
 echo 1000 >/sys/kernel/debug/sched/numa_balancing/scan_period_min_ms
 echo "$balancing" >/proc/sys/kernel/numa_balancing
 
+# Issue 16: `numaplace top -b` shows a misplaced server (memory on 0, threads on 1) with its
+# remote ratio and target, then, after `place`, the same server local.
+echo 0 >/proc/sys/kernel/numa_balancing
+start_stream --membind=0 --cpunodebind=1 np-stream --mb 64 --threads 2 --seconds 300
+numaplace top -b -n 1 --interval 2 --pid "$pid" >/tmp/top1.txt 2>&1
+check_eq "top -b: exit 0" "$?" 0
+cat /tmp/top1.txt
+check "top -b: a header for each node" test "$(grep -c '^node [01]  cpu' /tmp/top1.txt)" -eq 2
+check "top -b: every line fits 100 columns" test "$(awk 'length > 100' /tmp/top1.txt | wc -l)" -eq 0
+check "top -b: the misplaced server remote (95-100%), target node 0" \
+	sh -c "grep -E '^ *$pid np-stream ' /tmp/top1.txt | grep -Eq ' (9[5-9]|100)% +0 '"
+numaplace place --pid "$pid" >/tmp/top-place.txt 2>&1
+check_eq "place: exit 0" "$?" 0
+numaplace top -b -n 1 --interval 2 --pid "$pid" >/tmp/top2.txt 2>&1
+cat /tmp/top2.txt
+check "top -b after place: the same server local (0-5%), target node 0" \
+	sh -c "grep -E '^ *$pid np-stream ' /tmp/top2.txt | grep -Eq ' [0-5]% +0 '"
+numaplace restore >/dev/null
+stop_stream
+echo "$balancing" >/proc/sys/kernel/numa_balancing
+
 # Bad input: exit 2, a message naming the problem, nothing sampled.
 expect_exit "unknown device" 2 "no such accelerator" numaplace report --device 0000:ff:00.0
 expect_exit "NIC is not an accelerator" 2 "no such accelerator" \
