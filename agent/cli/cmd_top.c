@@ -25,6 +25,7 @@
 #include "lib/log.h"
 #include "model/top_interval.h"
 #include "output/top_rows.h"
+#include "policy/thresholds.h"
 
 static void top_usage(FILE *out)
 {
@@ -52,7 +53,7 @@ static void top_usage(FILE *out)
 		"numaplace run's last placement. Keys: q quit, s/S sort, / filter, Enter or d "
 		"detail,\n"
 		"p plan, P place (after a confirmation), r restore, arrows select.\n",
-		NP_REPORT_MIN_RSS_MB, NP_REPORT_MIN_CPU_SHARE * 100);
+		NP_DEFAULT_MIN_RSS_MB, NP_DEFAULT_MIN_CPU * 100);
 }
 
 static int parse_option(struct np_args *p, int opt, struct np_top *t)
@@ -201,6 +202,9 @@ int np_top_interval_read(struct np_top *t)
 	memset(&t->report, 0, sizeof(t->report));
 	t->report.topo = t->topo;
 	t->report.scope = t->scope;
+	/* the default scope shows what run would look at, as report's does */
+	t->report.min_rss_mb = NP_DEFAULT_MIN_RSS_MB;
+	t->report.min_cpu = NP_DEFAULT_MIN_CPU;
 	t->report.sample_every = 64;
 	t->report.data = diff;
 	target.window_ns = diff.window_ns;
