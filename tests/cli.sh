@@ -161,6 +161,13 @@ check_eq "place --interleave all: threads on the nodes' CPUs" "$(jq -r .plan.cpu
 "$np" restore --journal "$j" >/dev/null 2>&1
 check_eq "place --interleave all: restore puts the mask back" \
 	"$(awk '/^Cpus_allowed_list/ { print $2 }' /proc/$victim/status)" "$mask_before"
+# the outcome in text says what place --json says: changed, unchanged, vanished, failed
+"$np" place --pid $victim --node 0 --only threads --sample 0 --journal "$j" >"$tmp/words.txt" 2>&1
+"$np" restore --journal "$j" >>"$tmp/words.txt" 2>&1
+words='changed [0-9]+, unchanged [0-9]+, vanished [0-9]+, failed [0-9]+'
+check "place: the outcome in the JSON's words" grep -Eq "^  threads +pinned: $words" "$tmp/words.txt"
+check "restore: the same words" grep -Eq "^  threads +restored: $words" "$tmp/words.txt"
+check "... and none of the old ones" sh -c "! grep -Eq 'already so|gone [0-9]' '$tmp/words.txt'"
 "$np" place --pid $victim --interleave all --dry-run --sample 0 >"$tmp/il.txt" 2>&1
 check "place --interleave all --dry-run: the plan names the nodes and the shares" \
 	grep -qE "interleave over nodes .*|memory +interleave .* node [0-9]+ [0-9.]+%" "$tmp/il.txt"
