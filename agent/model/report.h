@@ -9,7 +9,7 @@
 #include "sample/sampler.h"
 #include "topo/measure.h"
 
-#define NP_REPORT_SCHEMA 1
+#define NP_REPORT_SCHEMA 2
 
 /* Default selection when no --pid/--match/--all: big, busy or accelerator-using processes. */
 #define NP_REPORT_MIN_RSS_MB 512

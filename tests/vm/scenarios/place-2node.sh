@@ -84,7 +84,7 @@ place --device "$gpu"
 check_eq "S5: place exit code" "$?" 0
 share=$(file_share_on "$pid" 1)
 check "S5: >= 95% of the mapped file pages on node 1 ($share)" in_range "$share" 0.95 1
-echo "S5: $(field '.result.memory | "moved \(.pages_moved) of \(.pages_misplaced) in \(.seconds) s, busy \(.pages_busy)"')"
+echo "S5: $(field '.result.memory | "moved \(.pages_moved) of \(.pages_misplaced) in \(.duration_s) s, busy \(.pages_busy)"')"
 numaplace restore >/dev/null
 stop_stream
 umount /weights
