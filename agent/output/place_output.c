@@ -175,7 +175,7 @@ void np_place_print_outcome(const struct np_place *p, FILE *out)
 		     "memory moves are not undone)\n");
 }
 
-static struct json_object *act_json(const struct np_act_result *r)
+struct json_object *np_act_result_json(const struct np_act_result *r)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -278,10 +278,10 @@ struct json_object *np_place_to_json(const struct np_place *p)
 		return o;
 	}
 	r = json_object_new_object();
-	json_object_object_add(r, "threads", act_json(&out->threads));
-	json_object_object_add(r, "irqs", act_json(&out->irqs));
-	json_object_object_add(r, "irqbalance", act_json(&out->irqbalance));
-	json_object_object_add(r, "settings", act_json(&out->settings));
+	json_object_object_add(r, "threads", np_act_result_json(&out->threads));
+	json_object_object_add(r, "irqs", np_act_result_json(&out->irqs));
+	json_object_object_add(r, "irqbalance", np_act_result_json(&out->irqbalance));
+	json_object_object_add(r, "settings", np_act_result_json(&out->settings));
 	/* a refused move has its reason in error, pages all 0: nothing was tried */
 	json_object_object_add(r, "memory",
 			       out->memory_ran || out->memory.error[0] ? memory_json(&out->memory)
