@@ -10,7 +10,9 @@ trap 'rm -rf "$tmp"' EXIT
 
 for f in epyc-2s-8gpu nps4-1s laptop cloud-vm; do
 	"$np" topo --json --root "$fixtures/$f" >"$tmp/$f.json" 2>"$tmp/$f.err"
-	if diff -u "$here/fixtures/$f.expected.json" "$tmp/$f.json" >"$tmp/$f.diff"; then
+	# where, when and by what it was written differ from run to run (checked at the end)
+	if grep -Ev '^  "(hostname|time|version)": ' "$tmp/$f.json" |
+		diff -u "$here/fixtures/$f.expected.json" - >"$tmp/$f.diff"; then
 		pass "topo --json --root $f matches $f.expected.json"
 	else
 		fail "topo --json --root $f differs:"
@@ -161,6 +163,14 @@ check_eq "place --interleave all: threads on the nodes' CPUs" "$(jq -r .plan.cpu
 "$np" restore --journal "$j" >/dev/null 2>&1
 check_eq "place --interleave all: restore puts the mask back" \
 	"$(awk '/^Cpus_allowed_list/ { print $2 }' /proc/$victim/status)" "$mask_before"
+# the outcome in text says what place --json says: changed, unchanged, vanished, failed
+"$np" place --pid $victim --node 0 --only threads --sample 0 --journal "$j" >"$tmp/words.txt" 2>&1
+"$np" restore --journal "$j" >>"$tmp/words.txt" 2>&1
+words='changed [0-9]+, unchanged [0-9]+, vanished [0-9]+, failed [0-9]+'
+check "place: the outcome in the JSON's words" \
+	grep -Eq "^  threads +pinned: $words" "$tmp/words.txt"
+check "restore: the same words" grep -Eq "^  threads +restored: $words" "$tmp/words.txt"
+check "... and none of the old ones" sh -c "! grep -Eq 'already so|gone [0-9]' '$tmp/words.txt'"
 "$np" place --pid $victim --interleave all --dry-run --sample 0 >"$tmp/il.txt" 2>&1
 check "place --interleave all --dry-run: the plan names the nodes and the shares" \
 	grep -qE "interleave over nodes .*|memory +interleave .* node [0-9]+ [0-9.]+%" "$tmp/il.txt"
@@ -838,7 +848,7 @@ check "place: no plan declined on one node" test "$(grep -c declined "$tmp/p14.t
 	--journal "$tmp/p14.journal" >"$tmp/p14.json" 2>/dev/null
 check_eq "place --force --json: exit 0" "$?" 0
 check_eq "place --json: plan.expected" \
-	"$(jq -c '.plan.expected | [.remote_share_before, .remote_share_after, .read_rate_change, (.source == "slit" or .source == "measured"), .accelerator_local_share_after]' "$tmp/p14.json")" \
+	"$(jq -c '.plan.expected | [.remote_share_before, .remote_share_after, .read_rate_ratio, (.source == "slit" or .source == "measured"), .accelerator_local_share_after]' "$tmp/p14.json")" \
 	'[0,0,1,true,null]'
 check_eq "place --json: not declined" "$(jq -c .declined "$tmp/p14.json")" null
 check "place --help names --force" sh -c "'$np' place --help | grep -q -- '--force'"
@@ -904,6 +914,23 @@ if command -v setpriv >/dev/null; then
 	check_eq "... and prints it" "$(mshape latency_ns "$tmp/user.json")" "$nn"
 fi
 
+# Every JSON document kept above (topo, topo --measure, report, place): the envelope (schema,
+# hostname, time in RFC 3339 UTC, version of the build) and no "" for an absent value (null).
+docs=0 bad=""
+for f in "$tmp"/*.json; do
+	docs=$((docs + 1))
+	jq -e '(.schema | type == "number") and (.hostname | type == "string" and length > 0) and
+		(.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")) and
+		(.version | type == "string" and length > 0) and
+		([.. | select(. == "")] | length == 0)' "$f" >/dev/null 2>&1 && continue
+	bad="$bad ${f##*/}"
+	jq -c '[paths(. == "")] | .[:5]' "$f" 2>&1 | sed "s|^|  ${f##*/}: \"\" at |"
+done
+check "JSON envelope: $docs documents looked at" test "$docs" -ge 15
+check_eq "every JSON document has schema, hostname, time and version, and no \"\"" "$bad" ""
+check_eq "... its version is the build's (numaplace --version)" \
+	"$(jq -r .version "$tmp/laptop.json")" "$("$np" --version | awk '{ print $2 }')"
+check_eq "... its hostname this host's" "$(jq -r .hostname "$tmp/laptop.json")" "$(hostname)"
 
 . "$here/cli_top.sh"
 

@@ -28,14 +28,14 @@ if [ "$(id -u)" = 0 ] && [ -n "$cs" ] && [ -f "$cs/cpuset.cpus" ] && [ "$(nproc)
 	check "place --cgroup extend: the plan says what becomes of the cpuset" grep -q \
 		"cgroup extend: the cpuset of cgroup /np-cli-$$ goes from CPUs 0, memory nodes 0 to CPUs $node0" \
 		"$tmp/cg.out"
-	check "place --cgroup extend: the outcome counts it" grep -q "cgroup  *set 1, already so 1" \
+	check "place --cgroup extend: the outcome counts it" grep -q "cgroup  *set: changed 1, unchanged 1, vanished 0, failed 0" \
 		"$tmp/cg.out"
 	check "place --cgroup extend: journaled with old and new values" grep -q \
 		"\"kind\":\"cgroup_cpuset\",\"id\":2,.*\"path\":\"/np-cli-$$\",\"old_value\":\"0\",\"new_value\":\"$node0\"" "$j"
 	"$np" restore --journal "$j" >"$tmp/cg.out" 2>&1
 	check_eq "restore: exit 0" "$?" 0
 	check_eq "restore: cpuset.cpus back exactly" "$(cat "$cg/cpuset.cpus")" 0
-	check "restore: counts the cgroup" grep -q "cgroups  *restored 1" "$tmp/cg.out"
+	check "restore: counts the cgroup" grep -q "cgroups  *restored: changed 1" "$tmp/cg.out"
 
 	# a kubepods cgroup (the kubelet's cgroupfs driver shape)
 	kp=$cs/kubepods/burstable/pod0f7c3a52-9d1e-4b6a-8c2d-5e4f3a2b1c0d

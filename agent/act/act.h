@@ -29,7 +29,8 @@ struct np_act_result {
 	char first_error[192];
 };
 
-/* "  threads    pinned 3, already so 0, gone 0, failed 0" (verb: what changed means). */
+/* "  threads    pinned: changed 3, unchanged 0, vanished 0, failed 0" (verb: what changed means;
+ * the words are place --json's). */
 void np_act_result_print(FILE *out, const char *what, const char *verb,
 			 const struct np_act_result *res);
 
@@ -161,7 +162,7 @@ int np_act_memory(pid_t pid, const struct np_move_opts *opts, struct np_move_res
 
 /*
  * ---- restore (restore.c and each area's np_restore_*) ----
- * Nothing to return: what was put back, already so, gone or refused is counted in res.
+ * Nothing to return: what was put back (changed), unchanged, vanished or failed is counted in res.
  */
 
 /* Put one journaled change back; a thread whose start time differs counts as vanished. */

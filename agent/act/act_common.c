@@ -19,7 +19,8 @@ void np_act_fail(struct np_act_result *res, const char *fmt, ...)
 void np_act_result_print(FILE *out, const char *what, const char *verb,
 			 const struct np_act_result *res)
 {
-	fprintf(out, "  %-10s %s %d, already so %d, gone %d, failed %d%s%s\n", what, verb,
-		res->changed, res->unchanged, res->vanished, res->failed, res->failed ? ": " : "",
-		res->first_error);
+	/* the words of place --json's "result" (changed, unchanged, vanished, failed) */
+	fprintf(out, "  %-10s %s: changed %d, unchanged %d, vanished %d, failed %d%s%s\n", what,
+		verb, res->changed, res->unchanged, res->vanished, res->failed,
+		res->failed ? ": " : "", res->first_error);
 }

@@ -691,14 +691,9 @@ static void cgroup_outcome(const struct np_place_cgroup *pc, FILE *out, struct j
 	}
 	if (!json_object_object_get_ex(o, "result", &r) || !r)
 		return;
-	c = json_object_new_object();
+	c = np_act_result_json(&pc->res); /* the counts of the other parts, and these two */
 	json_object_object_add(c, "mode", json_object_new_string(np_cgroup_mode_name(pc->mode)));
 	json_object_object_add(c, "cgroup", json_object_new_string(np_cgroup_id_path(&pc->cg)));
-	json_object_object_add(c, "changed", json_object_new_int(pc->res.changed));
-	json_object_object_add(c, "unchanged", json_object_new_int(pc->res.unchanged));
-	json_object_object_add(c, "failed", json_object_new_int(pc->res.failed));
-	json_object_object_add(c, "error",
-			       pc->res.failed ? json_object_new_string(pc->res.first_error) : NULL);
 	json_object_object_add(r, "cgroup", c);
 }
 

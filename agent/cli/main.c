@@ -10,10 +10,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "lib/np_common.h"
-
-#ifndef NP_VERSION
-#define NP_VERSION "0.1.0"
-#endif
+#include "lib/version.h"
 
 static const struct command {
 	const char *name;
@@ -75,7 +72,7 @@ int main(int argc, char **argv)
 		return np_cli_output_done(NULL, stdout, "standard output");
 	}
 	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
-		printf("numaplace %s\n", NP_VERSION);
+		printf("numaplace %s\n", np_version);
 		return np_cli_output_done(NULL, stdout, "standard output");
 	}
 	for (size_t i = 0; i < NP_ARRAY_SIZE(commands); i++)

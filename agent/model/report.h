@@ -9,7 +9,7 @@
 #include "sample/sampler.h"
 #include "topo/measure.h"
 
-#define NP_REPORT_SCHEMA 1
+#define NP_REPORT_SCHEMA 2
 
 enum np_report_scope {
 	NP_SCOPE_DEFAULT, /* every process traced, the interesting ones reported */

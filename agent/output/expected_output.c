@@ -27,7 +27,7 @@ struct json_object *np_expected_json(const struct np_expected *e)
 			       figure(e->accel_local_share_before));
 	json_object_object_add(o, "accelerator_local_share_after",
 			       figure(e->accel_local_share_after));
-	json_object_object_add(o, "read_rate_change", figure(e->read_rate_change));
+	json_object_object_add(o, "read_rate_ratio", figure(e->read_rate_change));
 	json_object_object_add(o, "source", json_object_new_string(e->source ? e->source : "slit"));
 	return o;
 }
@@ -44,7 +44,7 @@ struct json_object *np_guard_json(const struct np_guard *g)
 	json_object_object_add(o, "resident_pages", json_object_new_uint64(g->resident));
 	json_object_object_add(o, "on_target_pages", json_object_new_uint64(g->on_target));
 	json_object_object_add(
-		o, "free_mb_needed",
+		o, "free_needed_mb",
 		g->free_pages ? json_object_new_int64((int64_t)(np_pages_mb(g->free_pages) + 0.5))
 			      : NULL);
 	for (int i = 0; i < g->nalternatives; i++)

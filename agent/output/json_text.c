@@ -10,8 +10,11 @@ struct json_object *np_json_text(const char *text)
 {
 	size_t len = strlen(text) * 3 + 1; /* each byte may become U+FFFD, 3 bytes */
 	struct json_object *o;
-	char *repaired = malloc(len);
+	char *repaired;
 
+	if (!*text) /* absent (a name not read): null, never "" */
+		return NULL;
+	repaired = malloc(len);
 	if (!repaired)
 		return NULL;
 	np_utf8_repair(text, repaired, len);

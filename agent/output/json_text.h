@@ -9,7 +9,7 @@
 
 #include <json-c/json.h>
 
-/* NULL when out of memory (json-c then adds a null). */
+/* NULL (json-c then adds a null) for "", and when out of memory. */
 struct json_object *np_json_text(const char *text);
 
 #endif

@@ -9,6 +9,7 @@
 #include "lib/text_escape.h"
 #include "output/expected_output.h"
 #include "output/interleave_output.h"
+#include "output/json_doc.h"
 #include "output/json_text.h"
 #include "output/pause_output.h"
 #include "output/place_output.h"
@@ -183,7 +184,7 @@ void np_place_print_outcome(const struct np_place *p, FILE *out)
 		undo);
 }
 
-static struct json_object *act_json(const struct np_act_result *r)
+struct json_object *np_act_result_json(const struct np_act_result *r)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -191,7 +192,7 @@ static struct json_object *act_json(const struct np_act_result *r)
 	json_object_object_add(o, "unchanged", json_object_new_int(r->unchanged));
 	json_object_object_add(o, "vanished", json_object_new_int(r->vanished));
 	json_object_object_add(o, "failed", json_object_new_int(r->failed));
-	json_object_object_add(o, "first_error", json_object_new_string(r->first_error));
+	json_object_object_add(o, "first_error", np_json_string_or_null(r->first_error));
 	return o;
 }
 
@@ -209,10 +210,10 @@ static struct json_object *memory_json(const struct np_move_result *m)
 	json_object_object_add(o, "stopped_by_reserve",
 			       json_object_new_boolean(m->stopped_by_reserve));
 	json_object_object_add(o, "process_exited", json_object_new_boolean(m->process_exited));
-	json_object_object_add(o, "seconds", json_object_new_double(m->seconds));
+	json_object_object_add(o, "duration_s", json_object_new_double(m->seconds));
 	json_object_object_add(o, "pauses", json_object_new_int(m->pauses));
-	json_object_object_add(o, "paused_seconds", json_object_new_double(m->paused_seconds));
-	json_object_object_add(o, "error", json_object_new_string(m->error));
+	json_object_object_add(o, "paused_s", json_object_new_double(m->paused_seconds));
+	json_object_object_add(o, "error", np_json_string_or_null(m->error));
 	return o;
 }
 
@@ -236,7 +237,7 @@ static struct json_object *plan_json(const struct np_place *p)
 	json_object_object_add(o, "memory_policy",
 			       p->proc->has_residency ? json_object_new_string(policy) : NULL);
 	json_object_object_add(o, "max_rate_mbps", json_object_new_double(p->opts->max_rate_mbps));
-	json_object_object_add(o, "est_seconds", json_object_new_double(plan->est_seconds));
+	json_object_object_add(o, "est_s", json_object_new_double(plan->est_seconds));
 	json_object_object_add(
 		o, "memory_refused",
 		plan->memory_refused[0] ? json_object_new_string(plan->memory_refused) : NULL);
@@ -244,7 +245,7 @@ static struct json_object *plan_json(const struct np_place *p)
 	for (int i = 0; i < plan->nirqs; i++)
 		json_object_array_add(irqs, json_object_new_int(plan->irqs[i]));
 	json_object_object_add(o, "irqs", irqs);
-	json_object_object_add(o, "irq_sources", json_object_new_string(p->irq_sources));
+	json_object_object_add(o, "irq_sources", np_json_string_or_null(p->irq_sources));
 	json_object_object_add(o, "balancing",
 			       json_object_new_string(balancing_name(&plan->balancing)));
 	for (int i = 0; i < NP_KNOB_COUNT; i++)
@@ -265,10 +266,9 @@ static struct json_object *plan_json(const struct np_place *p)
 struct json_object *np_place_to_json(const struct np_place *p)
 {
 	const struct np_place_outcome *out = &p->outcome;
-	struct json_object *o = json_object_new_object(), *only = json_object_new_array(), *r;
+	struct json_object *o = np_json_doc(NP_PLACE_SCHEMA), *only = json_object_new_array(), *r;
 	static const char *const parts[] = { "threads", "memory", "irqs", "balancing" };
 
-	json_object_object_add(o, "schema", json_object_new_int(1));
 	json_object_object_add(o, "pid", json_object_new_int(p->proc->info.pid));
 	json_object_object_add(o, "comm", np_json_text(p->proc->info.comm));
 	json_object_object_add(o, "dry_run", json_object_new_boolean(p->dry_run));
@@ -276,7 +276,7 @@ struct json_object *np_place_to_json(const struct np_place *p)
 		o, "placement",
 		json_object_new_string(p->plan->interleave.on ? "interleave" : "node"));
 	json_object_object_add(o, "target_node", json_object_new_int(p->plan->target_node));
-	json_object_object_add(o, "target_reason", json_object_new_string(p->proc->target_reason));
+	json_object_object_add(o, "target_reason", np_json_string_or_null(p->proc->target_reason));
 	for (size_t i = 0; i < 4; i++)
 		if (p->opts->only & (1u << i))
 			json_object_array_add(only, json_object_new_string(parts[i]));
@@ -288,10 +288,10 @@ struct json_object *np_place_to_json(const struct np_place *p)
 		return o;
 	}
 	r = json_object_new_object();
-	json_object_object_add(r, "threads", act_json(&out->threads));
-	json_object_object_add(r, "irqs", act_json(&out->irqs));
-	json_object_object_add(r, "irqbalance", act_json(&out->irqbalance));
-	json_object_object_add(r, "settings", act_json(&out->settings));
+	json_object_object_add(r, "threads", np_act_result_json(&out->threads));
+	json_object_object_add(r, "irqs", np_act_result_json(&out->irqs));
+	json_object_object_add(r, "irqbalance", np_act_result_json(&out->irqbalance));
+	json_object_object_add(r, "settings", np_act_result_json(&out->settings));
 	/* a refused move has its reason in error, pages all 0: nothing was tried */
 	json_object_object_add(r, "memory",
 			       out->memory_ran || out->memory.error[0] ? memory_json(&out->memory)

@@ -8,8 +8,14 @@
 
 #include "act/place.h"
 
+/* Version of the place --json layout (numaplace(8), JSON SCHEMAS). */
+#define NP_PLACE_SCHEMA 2
+
 void np_place_print_plan(const struct np_place *p, FILE *out);
 void np_place_print_outcome(const struct np_place *p, FILE *out);
 struct json_object *np_place_to_json(const struct np_place *p);
+
+/* One part's outcome: changed, unchanged, vanished, failed, first_error (null without). */
+struct json_object *np_act_result_json(const struct np_act_result *r);
 
 #endif

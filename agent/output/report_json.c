@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "output/expected_output.h"
+#include "output/json_doc.h"
 #include "output/json_text.h"
 #include "output/report_output.h"
 #include "output/shared_output.h"
@@ -38,6 +39,15 @@ static struct json_object *fixed3(double value)
 	return json_object_new_double_s(value, text);
 }
 
+/* Megabytes with one decimal: a small process's size still shows. */
+static struct json_object *mb1(double mb)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%.1f", mb);
+	return json_object_new_double_s(mb, text);
+}
+
 static struct json_object *ratio(double value)
 {
 	return isnan(value) ? NULL : fixed3(value);
@@ -64,7 +74,7 @@ static struct json_object *thread_json(const struct np_thread_model *t, int span
 }
 
 /* Who said which accelerators it uses, and its GPU memory on each where that source counts it:
- * "accelerator_source", "accelerator_devices": [ { "pci", "node", "gpu_memory_bytes" } ]. */
+ * "accelerator_source", "accelerator_devices": [ { "pci", "node", "gpu_memory_mb" } ]. */
 static void add_accel(struct json_object *o, const struct np_topo *topo,
 		      const struct np_accel_use *use)
 {
@@ -80,9 +90,8 @@ static void add_accel(struct json_object *o, const struct np_topo *topo,
 		json_object_object_add(d, "pci", json_object_new_string(dev->pci));
 		json_object_object_add(d, "node",
 				       dev->node >= 0 ? json_object_new_int(dev->node) : NULL);
-		json_object_object_add(d, "gpu_memory_bytes",
-				       use->bytes[i] >= 0 ? json_object_new_int64(use->bytes[i])
-							  : NULL);
+		json_object_object_add(d, "gpu_memory_mb",
+				       use->bytes[i] >= 0 ? mb1(use->bytes[i] / 1048576.0) : NULL);
 		json_object_array_add(devices, d);
 	}
 	json_object_object_add(o, "accelerator_devices", devices);
@@ -139,13 +148,15 @@ static struct json_object *proc_json(const struct np_report *report, const struc
 
 	json_object_object_add(o, "pid", json_object_new_int(p->info.pid));
 	json_object_object_add(o, "comm", np_json_text(p->info.comm));
-	json_object_object_add(o, "cmdline", np_json_text(p->info.cmdline));
-	json_object_object_add(o, "start_time", json_object_new_int64(p->info.start_time));
+	json_object_object_add(o, "cmdline",
+			       np_json_text(p->info.cmdline)); /* kernel thread: null */
+	json_object_object_add(o, "start_time_ticks",
+			       json_object_new_int64((int64_t)p->info.start_time));
 	json_object_object_add(o, "exited", json_object_new_boolean(p->exited));
 	add_identity(o, p);
 	json_object_object_add(o, "threads", json_object_new_int(p->exited ? p->nthreads
 									     : p->info.nthreads));
-	json_object_object_add(o, "rss_kb", json_object_new_int64(p->info.rss_kb));
+	json_object_object_add(o, "rss_mb", mb1(p->info.rss_kb / 1024.0));
 	json_object_object_add(o, "cpu_ns_by_node", by_node(p->totals.cpu_ns, span));
 	json_object_object_add(o, "faults_by_node", by_node(p->totals.faults, span));
 	json_object_object_add(o, "pages_by_node",
@@ -156,12 +167,12 @@ static struct json_object *proc_json(const struct np_report *report, const struc
 	json_object_object_add(o, "remote_ratio_sampled", ratio(p->remote_ratio_sampled));
 	json_object_object_add(o, "remote_ratio_sampled_source",
 			       p->sampled_source ? json_object_new_string(p->sampled_source) : NULL);
-	json_object_object_add(o, "first_touch_remote", ratio(p->first_touch_remote));
+	json_object_object_add(o, "first_touch_remote_ratio", ratio(p->first_touch_remote));
 	json_object_object_add(o, "samples", json_object_new_int(p->samples));
 	json_object_object_add(o, "samples_resolved", json_object_new_int(p->samples_resolved));
 	json_object_object_add(o, "node_changes", json_object_new_int64(p->totals.node_changes));
 	json_object_object_add(o, "target_node", node_or_null(p->target_node));
-	json_object_object_add(o, "target_reason", json_object_new_string(p->target_reason));
+	json_object_object_add(o, "target_reason", np_json_string_or_null(p->target_reason));
 	json_object_object_add(
 		o, "cpuset_conflict",
 		report->cpuset_conflicts && report->cpuset_conflicts[p - report->procs]
@@ -260,9 +271,8 @@ static struct json_object *host_json(const struct np_report *report)
 struct json_object *np_report_to_json(const struct np_report *report)
 {
 	struct json_object *doc = host_json(report), *procs = json_object_new_array();
-	struct json_object *wrapped = json_object_new_object();
+	struct json_object *wrapped = np_json_doc(NP_REPORT_SCHEMA);
 
-	json_object_object_add(wrapped, "schema", json_object_new_int(NP_REPORT_SCHEMA));
 	json_object_object_add(wrapped, "window_s",
 			       fixed3(report->data.window_ns / 1e9));
 	json_object_object_add(wrapped, "sample_every",

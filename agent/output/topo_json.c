@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "output/json_doc.h"
 #include "output/topo_output.h"
 
 static struct json_object *hex_string(unsigned int value, int width)
@@ -17,11 +18,6 @@ static struct json_object *hex_string(unsigned int value, int width)
 static struct json_object *tristate(enum np_tristate value)
 {
 	return value == NP_UNKNOWN ? NULL : json_object_new_boolean(value == NP_YES);
-}
-
-static struct json_object *string_or_null(const char *s)
-{
-	return s && *s ? json_object_new_string(s) : NULL;
 }
 
 static struct json_object *nodes_json(const struct np_topo *topo)
@@ -64,7 +60,7 @@ static struct json_object *devices_json(const struct np_topo *topo)
 		json_object_object_add(o, "class", hex_string(dev->class, 6));
 		json_object_object_add(o, "kind",
 				       json_object_new_string(np_dev_kind_name(dev->kind)));
-		json_object_object_add(o, "driver", string_or_null(dev->driver));
+		json_object_object_add(o, "driver", np_json_string_or_null(dev->driver));
 		json_object_object_add(o, "node", dev->node == NP_NODE_UNKNOWN
 							  ? NULL
 							  : json_object_new_int(dev->node));
@@ -92,7 +88,7 @@ static struct json_object *numa_balancing_json(const struct np_kstate *k)
 						  : json_object_new_int(k->numa_balancing));
 	json_object_object_add(o, "mode_name", json_object_new_string(np_numa_balancing_mode_name(
 						       k->numa_balancing)));
-	json_object_object_add(o, "knobs_source", string_or_null(k->knobs_source));
+	json_object_object_add(o, "knobs_source", np_json_string_or_null(k->knobs_source));
 	for (int i = 0; i < NP_KNOB_COUNT; i++)
 		if (k->knob_present[i])
 			json_object_object_add(knobs, np_knob_names[i],
@@ -112,8 +108,8 @@ static struct json_object *irqbalance_json(const struct np_kstate *k)
 	cpus[0] = '\0';
 	if (k->irqbalance_banned_cpus_set)
 		np_cpulist_format(&k->irqbalance_banned_cpus, cpus, sizeof(cpus));
-	json_object_object_add(o, "banned_cpus", string_or_null(cpus));
-	json_object_object_add(o, "banned_irqs", string_or_null(k->irqbalance_banned_irqs));
+	json_object_object_add(o, "banned_cpus", np_json_string_or_null(cpus));
+	json_object_object_add(o, "banned_irqs", np_json_string_or_null(k->irqbalance_banned_irqs));
 	/* only when the live daemon's socket failed: bans made at run time may be missing */
 	if (k->irqbalance_socket_error[0])
 		json_object_object_add(o, "socket_error",
@@ -151,10 +147,10 @@ static struct json_object *kernel_json(const struct np_kstate *k)
 {
 	struct json_object *o = json_object_new_object(), *thp = json_object_new_object();
 
-	json_object_object_add(o, "release", string_or_null(k->release));
+	json_object_object_add(o, "release", np_json_string_or_null(k->release));
 	json_object_object_add(o, "numa_balancing", numa_balancing_json(k));
-	json_object_object_add(thp, "enabled", string_or_null(k->thp_enabled));
-	json_object_object_add(thp, "defrag", string_or_null(k->thp_defrag));
+	json_object_object_add(thp, "enabled", np_json_string_or_null(k->thp_enabled));
+	json_object_object_add(thp, "defrag", np_json_string_or_null(k->thp_defrag));
 	json_object_object_add(o, "transparent_hugepage", thp);
 	json_object_object_add(o, "irqbalance", irqbalance_json(k));
 	json_object_object_add(o, "bpf", bpf_json(k));
@@ -163,9 +159,8 @@ static struct json_object *kernel_json(const struct np_kstate *k)
 
 struct json_object *np_topo_to_json(const struct np_topo *topo)
 {
-	struct json_object *doc = json_object_new_object();
+	struct json_object *doc = np_json_doc(NP_TOPO_SCHEMA);
 
-	json_object_object_add(doc, "schema", json_object_new_int(NP_TOPO_SCHEMA));
 	json_object_object_add(doc, "nodes", nodes_json(topo));
 	json_object_object_add(doc, "devices", devices_json(topo));
 	json_object_object_add(doc, "kernel", kernel_json(&topo->kernel));

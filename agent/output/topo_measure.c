@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "output/json_doc.h"
 #include "output/topo_output.h"
 
 #define COLS 8 /* 12 + 8 * 10 columns */
@@ -61,22 +62,19 @@ void np_measure_print_text(const struct np_measure *m, FILE *out)
 struct json_object *np_measure_to_json(const struct np_measure *m)
 {
 	struct json_object *o = json_object_new_object();
-	time_t at = (time_t)m->measured_at;
 	char when[32];
-	struct tm tm;
 
-	if (!m->valid || !gmtime_r(&at, &tm)) {
-		static const char *const keys[] = { "source",	 "measured_at", "seconds",
+	if (!m->valid || !np_json_time((time_t)m->measured_at, when, sizeof(when))) {
+		static const char *const keys[] = { "source",	 "measured_at", "duration_s",
 						    "buffer_mb", "latency_ns",	"read_gbps" };
 
 		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
 			json_object_object_add(o, keys[k], NULL);
 		return o;
 	}
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	json_object_object_add(o, "source", json_object_new_string(m->source));
 	json_object_object_add(o, "measured_at", json_object_new_string(when));
-	json_object_object_add(o, "seconds", json_object_new_double(m->seconds));
+	json_object_object_add(o, "duration_s", json_object_new_double(m->seconds));
 	json_object_object_add(o, "buffer_mb", json_object_new_double(m->buffer_mb));
 	json_object_object_add(o, "latency_ns", np_measure_matrix_json(m, m->latency_ns));
 	json_object_object_add(o, "read_gbps", np_measure_matrix_json(m, m->read_gbps));

@@ -10,7 +10,7 @@
 #include "topo/topo.h"
 
 /* Version of the JSON layout; bumped only on incompatible changes. */
-#define NP_TOPO_SCHEMA 1
+#define NP_TOPO_SCHEMA 2
 
 struct json_object *np_topo_to_json(const struct np_topo *topo);
 void np_topo_print_text(const struct np_topo *topo, FILE *out);

@@ -286,7 +286,8 @@ int np_run_undo(const char *journal, const char *when)
 	}
 	if (sum.records)
 		np_log(NP_LOG_INFO,
-		       "%s: restored %d changes (threads %d, IRQs %d, settings %d, bans lifted %d)",
+		       "%s: restored %d changes (changed: threads %d, IRQs %d, settings %d, bans "
+		       "%d)",
 		       when, sum.records, sum.threads.changed, sum.irqs.changed,
 		       sum.settings.changed, sum.irqbalance.changed);
 	return 0;

@@ -201,7 +201,7 @@ static void placed(struct np_run *r, struct np_managed *mp, const struct np_flee
 		snprintf(where, sizeof(where), "on node %d", d->node);
 	}
 	np_log(NP_LOG_INFO,
-	       "placed pid %d (%s) %s: %s%s%s%s; threads pinned %d, IRQs steered %d, "
+	       "placed pid %d (%s) %s: %s%s%s%s; threads changed %d, IRQs changed %d, "
 	       "memory %.0f of %.0f MB moved in %.1f s; expected: %s",
 	       mp->pid, mp->comm, where, d->reason, mp->accel_note[0] ? " [" : "", mp->accel_note,
 	       mp->accel_note[0] ? "]" : "", o->threads.changed, o->irqs.changed,

@@ -116,7 +116,7 @@ check "S5: the readers' longest stall ($longest ms) within a stop: $slice + 2 x 
 	in_range "$longest" 0 "$(awk -v s="$slice" -v j="$jitter" 'BEGIN { print s + 2 * j + 100 }')"
 share=$(file_share_on "$pid" 1)
 check "S5: >= 95% of the mapped file pages on node 1 ($share)" in_range "$share" 0.95 1
-echo "S5: $(field '.result.memory | "moved \(.pages_moved) of \(.pages_misplaced) in \(.seconds) s, busy \(.pages_busy)"')"
+echo "S5: $(field '.result.memory | "moved \(.pages_moved) of \(.pages_misplaced) in \(.duration_s) s, busy \(.pages_busy)"')"
 numaplace restore >/dev/null
 stop_stream
 umount /weights

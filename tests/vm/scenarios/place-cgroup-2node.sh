@@ -70,7 +70,8 @@ check "C2: every thread on node 1's CPUs ($cpus1)" all_threads_on "$pid" "$cpus1
 share=$(share_on "$pid" 1)
 check "C2: >= 95% of the pages on node 1 ($share)" in_range "$share" 0.95 1
 check_eq "C2: the outcome counts the cgroup files" \
-	"$(jq -c '.result.cgroup | [.mode, .changed, .failed]' /tmp/place.out)" '["move",4,0]'
+	"$(jq -c '.result.cgroup | [.mode, .changed, .failed, .vanished, .first_error]' /tmp/place.out)" \
+	'["move",4,0,0,null]'
 check "C2: journaled as cgroup_cpuset records" grep -q '"kind":"cgroup_cpuset"' /run/numaplace/journal
 
 # C3: restore: the cpuset back exactly, and the threads with it

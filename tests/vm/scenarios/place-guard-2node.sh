@@ -58,8 +58,8 @@ check "G2: accelerator-local before ~0 ($(field .plan.expected.accelerator_local
 	in_range "$(field .plan.expected.accelerator_local_share_before)" 0 0.05
 check "G2: accelerator-local after a fifth or so ($(field .plan.expected.accelerator_local_share_after))" \
 	in_range "$(field .plan.expected.accelerator_local_share_after)" 0.05 0.4
-check "G2: read rate slower (x$(field .plan.expected.read_rate_change), 1/2.1 at worst)" \
-	in_range "$(field .plan.expected.read_rate_change)" 0.47 0.8
+check "G2: read rate slower (x$(field .plan.expected.read_rate_ratio), 1/2.1 at worst)" \
+	in_range "$(field .plan.expected.read_rate_ratio)" 0.47 0.8
 check "G2: declined.why" test -n "$(field '.declined.why // empty')"
 check_eq "G2: no result" "$(field .result)" null
 check_eq "G2: masks still as before" "$(snapshot "$server")" "$before"

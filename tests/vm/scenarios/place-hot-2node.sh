@@ -41,7 +41,7 @@ t0=$(uptime_s) faults0=$(awk '{ print $10 }' "/proc/$pid/stat")
 numaplace place --pid "$pid" --node 1 --only memory --sample 1 --reserve $reserve --force --json \
 	>/tmp/place.json 2>/tmp/place.err
 check_eq "place exit code" "$?" 0
-echo "place took $(elapsed "$t0") s: $(field '.result.memory | "moved \(.pages_moved) (\(.pages_hot_moved) hot) of \(.pages_misplaced) misplaced in \(.seconds) s, \(.pauses) pauses"')"
+echo "place took $(elapsed "$t0") s: $(field '.result.memory | "moved \(.pages_moved) (\(.pages_hot_moved) hot) of \(.pages_misplaced) misplaced in \(.duration_s) s, \(.pauses) pauses"')"
 echo "meanwhile the hot thread took $(awk -v f0="$faults0" -v t="$(elapsed "$t0")" \
 	'{ printf "%d", ($10 - f0) / t }' "/proc/$pid/stat") minor faults a second"
 cat /tmp/place.err

@@ -20,7 +20,7 @@ echo "P1: misplaced $misplaced moved $moved pinned $pinned failed $failed busy $
 # 32 MB is 8192 pages; a huge page the range ends in is pinned whole (up to 2 MB more)
 check "P1: 32-36 MB counted as pinned ($pinned pages)" in_range "$pinned" 8192 9216
 check_eq "P1: no page failed" "$failed" 0
-check_eq "P1: no error" "$(field .result.memory.error)" ""
+check_eq "P1: no error" "$(field .result.memory.error)" null
 check "P1: the rest moved (moved $moved + pinned $pinned of $misplaced)" \
 	test $((moved + pinned)) -ge $((misplaced * 98 / 100))
 check "P1: the pinned pages are still on node 0 ($(share_on $pid 0))" in_range "$(share_on $pid 0)" 0.2 0.35

@@ -86,8 +86,8 @@ numactl --cpunodebind=0 np-stream --mb 32 --threads 2 --seconds 300 --delay 1 --
 	--ready /tmp/ready >/dev/null 2>&1 &
 pid=$!
 report --duration 5 --sample-every 1
-ft=$(field '.processes[0].first_touch_remote')
-check "loader on 0, readers on 1: first_touch_remote $ft >= 0.9" in_range "$ft" 0.9 1
+ft=$(field '.processes[0].first_touch_remote_ratio')
+check "loader on 0, readers on 1: first_touch_remote_ratio $ft >= 0.9" in_range "$ft" 0.9 1
 check "fault samples were resolved" test "$(field '.processes[0].samples_resolved')" -ge 16
 check_eq "no samples dropped" "$(field .drops.fault_samples)" 0
 stop_stream
