@@ -23,10 +23,9 @@ BUILD := build
 CLANG ?= clang
 BPFTOOL ?= bpftool
 CC ?= gcc
-# One home for the version: git describe (a tag, or the commit's hash), 0.0.0 outside git.
-# scripts/deb.sh makes the Debian version of it.
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.0.0)
-# evaluated once here, not at every use
+# One home for the version (scripts/version.sh: from git describe), for the binary and the
+# Debian package alike; evaluated once here, not at every use
+VERSION ?= $(shell scripts/version.sh)
 VERSION := $(VERSION)
 
 ifeq ($(V),1)
@@ -94,15 +93,13 @@ $(BUILD)/agent/%.o: agent/%.c | $(DEPS_OK)
 $(BUILD)/agent/sample/sampler.o: $(BUILD)/sample.skel.h
 $(BUILD)/agent/sample/bpf_ready.o: $(BUILD)/probe.skel.h
 
-# The version (lib/version.c): `git describe` of a v* tag, else 0.1.0 and the commit. The file
-# build/version changes only when the version does (written as the Makefile is read, so that
-# `make -n` sees no change), and only version.o depends on it.
-NP_VERSION ?= $(shell v=$$(git describe --tags --match 'v[0-9]*' 2>/dev/null) && echo "$${v\#v}" || \
-	{ h=$$(git rev-parse --short HEAD 2>/dev/null) && echo "0.1.0+g$$h" || echo 0.1.0; })
-$(shell mkdir -p $(BUILD) && { echo '$(NP_VERSION)' | cmp -s - $(BUILD)/version || \
-	echo '$(NP_VERSION)' >$(BUILD)/version; })
+# The version in the binary (lib/version.c). The file build/version changes only when the
+# version does (written as the Makefile is read, so that `make -n` sees no change), and only
+# version.o depends on it.
+$(shell mkdir -p $(BUILD) && { echo '$(VERSION)' | cmp -s - $(BUILD)/version || \
+	echo '$(VERSION)' >$(BUILD)/version; })
 $(BUILD)/agent/lib/version.o: $(BUILD)/version
-$(BUILD)/agent/lib/version.o: CFLAGS += -DNP_VERSION='"$(NP_VERSION)"'
+$(BUILD)/agent/lib/version.o: CFLAGS += -DNP_VERSION='"$(VERSION)"'
 
 $(BUILD)/libnumaplace.a: $(AGENT_OBJS)
 	$(call msg,AR,$@)

@@ -73,8 +73,9 @@ static struct json_object *time_json(double t)
 }
 
 /*
- * schema, hostname, time (RFC 3339, UTC) and version at the top of the document. Written here
- * until the shared envelope function of agent/output/ exists; then this one call goes to it.
+ * schema, hostname, time (RFC 3339, UTC) and version at the top of the document, as
+ * np_json_doc writes them, but the daemon's: the host, time and version of the run that
+ * wrote the file, not of the status command that prints it again.
  */
 static void envelope(struct json_object *doc, const struct np_status *st)
 {

@@ -17,11 +17,8 @@
 #include "lib/journal.h"
 #include "lib/log.h"
 #include "lib/safe_open.h"
+#include "lib/version.h"
 #include "run/run.h"
-
-#ifndef NP_VERSION
-#define NP_VERSION "0.1.0" /* as cli/main.c has it */
-#endif
 
 #define STATUS_TMP ".status.json.tmp"
 
@@ -52,7 +49,7 @@ static void fill(struct np_run *r, struct np_status *st)
 	if (gethostname(st->hostname, sizeof(st->hostname)))
 		st->hostname[0] = '\0';
 	st->hostname[sizeof(st->hostname) - 1] = '\0';
-	snprintf(st->version, sizeof(st->version), "%s", NP_VERSION);
+	snprintf(st->version, sizeof(st->version), "%s", np_version);
 	st->time_s = (double)time(NULL);
 	st->started_s = r->started_at_s;
 	st->dry_run = r->dry_run;
