@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `numaplace restore`: put back everything the journal recorded, then clear it. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "lib/np_common.h"
+#include "output/text_wrap.h"
 
 static void restore_usage(FILE *out)
 {
@@ -50,7 +52,10 @@ static int parse_args(int argc, char **argv, const char **journal, int *exit_cod
 
 static void print_summary(const char *journal, const struct np_restore_summary *sum)
 {
-	printf("restored from %s (%d records):\n", journal, sum->records);
+	char line[PATH_MAX + 32];
+
+	snprintf(line, sizeof(line), "%s (%d records):", journal, sum->records);
+	np_text_wrap(stdout, "restored from ", 2, line);
 	np_act_result_print(stdout, "threads", "restored", &sum->threads);
 	np_act_result_print(stdout, "irqs", "restored", &sum->irqs);
 	np_act_result_print(stdout, "irqbalance", "restored", &sum->irqbalance);
@@ -66,13 +71,14 @@ int np_cmd_restore(int argc, char **argv)
 {
 	const char *journal = NP_JOURNAL_DEFAULT;
 	struct np_restore_summary sum;
-	char msg[512] = "";
+	char msg[512] = "", line[PATH_MAX + 32];
 	int lock, err, rc;
 
 	if (parse_args(argc, argv, &journal, &rc))
 		return rc;
 	if (access(journal, F_OK) && errno == ENOENT) {
-		printf("nothing to restore (no journal at %s)\n", journal);
+		snprintf(line, sizeof(line), "(no journal at %s)", journal);
+		np_text_wrap(stdout, "nothing to restore ", 2, line);
 		return NP_EXIT_OK;
 	}
 	rc = np_cli_need_root("restore", "to put thread and IRQ masks back");

@@ -114,6 +114,55 @@ size_t np_log_format(char *buf, size_t size, enum np_log_style style, int level,
 	return n;
 }
 
+/* The bytes of the word at s and the columns it takes (one per UTF-8 character). */
+static size_t word_at(const char *s, int *cols)
+{
+	size_t n = 0;
+
+	*cols = 0;
+	for (; s[n] && s[n] != ' ' && s[n] != '\n'; n++)
+		*cols += ((unsigned char)s[n] & 0xc0) != 0x80;
+	return n;
+}
+
+size_t np_log_wrap(char *buf, size_t len, size_t size)
+{
+	char *in = strndup(buf, len);
+	size_t n = 0;
+	int col = 0;
+
+	if (!in)
+		return len;
+	for (const char *s = in; *s;) {
+		int cols;
+		size_t w = word_at(s + (*s == ' '), &cols);
+
+		if (*s == ' ' && col > NP_LOG_INDENT && col + 1 + cols > NP_LOG_COLS) {
+			n += snprintf(buf + n, size > n ? size - n : 0, "\n%*s", NP_LOG_INDENT, "");
+			col = NP_LOG_INDENT;
+			s++;
+		} else if (*s == ' ' || *s == '\n') {
+			if (n + 1 < size)
+				buf[n] = *s;
+			n++;
+			col = *s == '\n' ? 0 : col + 1;
+			s++;
+		}
+		if (n + w + 1 < size)
+			memcpy(buf + n, s, w);
+		n += w;
+		col += cols;
+		s += w;
+	}
+	if (n >= size) { /* no room for the indents: the line as it was */
+		memcpy(buf, in, len + 1);
+		n = len;
+	}
+	buf[n] = '\0';
+	free(in);
+	return n;
+}
+
 /* First line: journald's stream when $JOURNAL_STREAM names our stderr. Under out_lock. */
 static void out_init(void)
 {
@@ -177,7 +226,7 @@ const char *np_log_level_name(int level)
 
 void np_vlog(int level, const char *fmt, va_list ap)
 {
-	char message[NP_LOG_LINE_MAX], line[NP_LOG_LINE_MAX];
+	char message[NP_LOG_LINE_MAX], line[NP_LOG_LINE_MAX + NP_LOG_LINE_MAX / 4];
 	enum np_log_style style;
 	size_t len, off = 0;
 	int fd;
@@ -191,7 +240,10 @@ void np_vlog(int level, const char *fmt, va_list ap)
 	pthread_mutex_unlock(&out_lock);
 
 	vsnprintf(message, sizeof(message), fmt, ap);
-	len = np_log_format(line, sizeof(line), style, level, message);
+	len = np_log_format(line, NP_LOG_LINE_MAX, style, level, message);
+	/* on a terminal or in a file, what run reports fits 100 columns; journald keeps lines */
+	if (style == NP_LOG_PLAIN && level >= NP_LOG_INFO)
+		len = np_log_wrap(line, len, sizeof(line));
 	while (off < len) {
 		ssize_t w = write(fd, line + off, len - off);
 

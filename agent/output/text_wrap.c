@@ -49,8 +49,11 @@ void np_text_cut(const char *in, int cols, char *out, size_t outlen)
 	snprintf(out, outlen, "%.*s...", (int)n, in);
 }
 
-/* One word at col, after a space unless it starts its line; returns the column after it. */
-static int put_word(FILE *out, const char *word, size_t len, int col, int indent, bool fresh)
+/*
+ * One word at col after gap spaces (as many as the text had), or at the start of a new line
+ * when it would pass the edge; returns the column after it.
+ */
+static int put_word(FILE *out, const char *word, size_t len, int col, int indent, int gap)
 {
 	int cols;
 
@@ -61,15 +64,13 @@ static int put_word(FILE *out, const char *word, size_t len, int col, int indent
 		buf[len] = '\0';
 		cols = np_text_cols(buf);
 	}
-	if (!fresh && col + 1 + cols > NP_TEXT_COLS && col > indent) {
+	if (gap && col + gap + cols > NP_TEXT_COLS && col > indent) {
 		fprintf(out, "\n%*s", indent, "");
 		col = indent;
-		fresh = true;
+		gap = 0;
 	}
-	if (!fresh) {
-		fputc(' ', out);
-		col++;
-	}
+	fprintf(out, "%*s", gap, "");
+	col += gap;
 	/* a word wider than a line (a long path): split where the line ends */
 	while (col + cols > NP_TEXT_COLS && NP_TEXT_COLS > indent + 1) {
 		size_t n = bytes_of(word, NP_TEXT_COLS - col);
@@ -90,17 +91,14 @@ static int put_word(FILE *out, const char *word, size_t len, int col, int indent
 void np_text_wrap(FILE *out, const char *first, int indent, const char *text)
 {
 	int col = np_text_cols(first);
-	bool fresh = true;
 
 	fputs(first, out);
 	while (*text) {
-		size_t len = strcspn(text, " ");
+		size_t gap = strspn(text, " "), len = strcspn(text + gap, " ");
 
-		if (len) {
-			col = put_word(out, text, len, col, indent, fresh);
-			fresh = false;
-		}
-		text += len + (text[len] == ' ');
+		if (len)
+			col = put_word(out, text + gap, len, col, indent, (int)gap);
+		text += gap + len;
 	}
 	fputc('\n', out);
 }
