@@ -203,8 +203,11 @@ static struct table table_layout(const struct np_report *r)
 static void proc_details(const struct np_report *r, const struct np_proc_model *p,
 			 const struct table *t, FILE *out)
 {
-	char text[512], cpu[128], mem[128];
+	char text[512], cpu[128], mem[128], comm[NP_COMM_LEN * 4];
 
+	/* a name cut to its column, whole here: two cut names may look alike */
+	if (np_text_cols(shown(p->info.comm, comm, sizeof(comm))) > 15)
+		np_text_wrap(out, "        name: ", 14, comm);
 	if (!t->by_node) {
 		proc_cells(r, p, true, cpu, mem, sizeof(cpu));
 		snprintf(text, sizeof(text), "CPU%% %s; MEM MB %s", cpu, mem);
