@@ -24,6 +24,7 @@ static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool out_ready;
 static int out_fd = 2;
 static enum np_log_style out_style = NP_LOG_PLAIN;
+static bool out_tty; /* out_fd is a terminal: long plain lines wrap */
 static int threshold = NP_LOG_INFO;
 
 /* The global rate limiter; its reports go through np_log(), which takes out_lock only. */
@@ -174,6 +175,7 @@ static void out_init(void)
 	out_style = NP_LOG_PLAIN;
 	if (!fstat(2, &st) && np_log_journal_stream(getenv("JOURNAL_STREAM"), st.st_dev, st.st_ino))
 		out_style = NP_LOG_JOURNAL;
+	out_tty = isatty(2);
 	out_ready = true;
 }
 
@@ -182,6 +184,7 @@ void np_log_set_output(int fd, enum np_log_style style)
 	pthread_mutex_lock(&out_lock);
 	out_fd = fd;
 	out_style = style;
+	out_tty = isatty(fd);
 	out_ready = true;
 	pthread_mutex_unlock(&out_lock);
 }
@@ -230,6 +233,7 @@ void np_vlog(int level, const char *fmt, va_list ap)
 	enum np_log_style style;
 	size_t len, off = 0;
 	int fd;
+	bool tty;
 
 	if (level > np_log_get_level())
 		return;
@@ -237,12 +241,16 @@ void np_vlog(int level, const char *fmt, va_list ap)
 	out_init();
 	fd = out_fd;
 	style = out_style;
+	tty = out_tty;
 	pthread_mutex_unlock(&out_lock);
 
 	vsnprintf(message, sizeof(message), fmt, ap);
 	len = np_log_format(line, NP_LOG_LINE_MAX, style, level, message);
-	/* on a terminal or in a file, what run reports fits 100 columns; journald keeps lines */
-	if (style == NP_LOG_PLAIN && level >= NP_LOG_INFO)
+	/*
+	 * On a terminal what run reports fits 100 columns; a file or a pipe (grep, a log
+	 * shipper) and journald keep one event per line.
+	 */
+	if (tty && style == NP_LOG_PLAIN && level >= NP_LOG_INFO)
 		len = np_log_wrap(line, len, sizeof(line));
 	while (off < len) {
 		ssize_t w = write(fd, line + off, len - off);
