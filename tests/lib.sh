@@ -46,7 +46,7 @@ check_width() {
 # joined FILE: the text on one line, each line's leading spaces one space: a grep for a sentence
 # finds it where the output wrapped it at 100 columns
 joined() {
-	awk '{ sub(/^ +/, ""); printf "%s%s", NR > 1 ? " " : "", $0 } END { print "" }' "$1"
+	awk '{ sub(/^ +/, ""); printf "%s%s", (NR > 1 ? " " : ""), $0 } END { print "" }' "$1"
 }
 
 # grep_joined PATTERN FILE: grep -q PATTERN in joined FILE

@@ -64,8 +64,8 @@ void np_log_set_output(int fd, enum np_log_style style);
 /* Pure: does $JOURNAL_STREAM ("DEVICE:INODE", may be NULL) name the stream (dev, ino)? */
 bool np_log_journal_stream(const char *env, dev_t dev, ino_t ino);
 
-/* Plain lines to a terminal wrap at this column, continued under the text after "numaplace: ". */
-#define NP_LOG_COLS 100
+/* Plain lines to a terminal wrap here, continued under the text after "numaplace: ". */
+#define NP_LOG_COLS   100
 #define NP_LOG_INDENT 11
 
 /*

@@ -70,7 +70,7 @@ void np_quote_args(const char *args, size_t len, char *out, size_t outlen);
 struct np_stat {
 	char state; /* 'R', 'S', 'T', 'Z', ... */
 	pid_t ppid;
-	unsigned int flags; /* PF_* (field 9): PF_KTHREAD marks a kernel thread */
+	unsigned int flags;		 /* PF_* (field 9): PF_KTHREAD marks a kernel thread */
 	unsigned long long utime, stime; /* clock ticks */
 	long nthreads;
 	unsigned long long start_time; /* clock ticks after boot */

@@ -34,7 +34,8 @@ void np_interleave_print_memory(const struct np_place *p, FILE *out)
 		    !(topo->nodes[i].id < 64 && il->nodes >> topo->nodes[i].id & 1))
 			continue;
 		/* one node's figures stay on one line */
-		snprintf(item, sizeof(item), "node %d %.1f%% (%.0f MB, now %.1f%%, keeps %.0f MB free)",
+		snprintf(item, sizeof(item),
+			 "node %d %.1f%% (%.0f MB, now %.1f%%, keeps %.0f MB free)",
 			 topo->nodes[i].id, 100 * il->share[i], MB(il->pages_target[i]),
 			 part(il->pages_before[i], il->pages_total), MB(il->reserve_pages[i]));
 		np_text_glue(item);

@@ -23,8 +23,8 @@ static const char *balancing_name(const struct np_balancing *b)
 }
 
 /* One line of the plan or outcome: "  memory     " and its text, wrapped under the text. */
-static __attribute__((format(printf, 3, 4))) void put(FILE *out, const char *label,
-						      const char *fmt, ...)
+static __attribute__((format(printf, 3, 4))) void put(FILE *out, const char *label, const char *fmt,
+						      ...)
 {
 	char first[32], text[2048];
 	va_list ap;
@@ -72,8 +72,8 @@ void np_place_print_plan(const struct np_place *p, FILE *out)
 	np_text_escape(proc->info.comm, comm, sizeof(comm)); /* any bytes: no raw control ones */
 	np_interleave_format(plan->interleave.nodes, irqs, sizeof(irqs));
 	if (plan->interleave.on)
-		snprintf(text, sizeof(text), "pid %d (%s): interleave over nodes %s", proc->info.pid,
-			 comm, irqs);
+		snprintf(text, sizeof(text), "pid %d (%s): interleave over nodes %s",
+			 proc->info.pid, comm, irqs);
 	else
 		snprintf(text, sizeof(text), "pid %d (%s): node %d, %s", proc->info.pid, comm,
 			 plan->target_node, proc->target_reason);
@@ -81,10 +81,10 @@ void np_place_print_plan(const struct np_place *p, FILE *out)
 		     text);
 	if ((only & NP_PLAN_ONLY_THREADS) && p->opts->window_ns)
 		put(out, "threads", "%d threads onto CPUs %s (%d busy)", plan->nthreads, cpus,
-			np_busy_threads(proc, p->opts->window_ns));
+		    np_busy_threads(proc, p->opts->window_ns));
 	else if (only & NP_PLAN_ONLY_THREADS)
 		put(out, "threads", "%d threads onto CPUs %s (busy threads not sampled)",
-			plan->nthreads, cpus);
+		    plan->nthreads, cpus);
 	if ((only & NP_PLAN_ONLY_MEMORY) && plan->interleave.on && proc->has_residency) {
 		np_interleave_print_memory(p, out);
 	} else if (only & NP_PLAN_ONLY_MEMORY) {
@@ -92,10 +92,10 @@ void np_place_print_plan(const struct np_place *p, FILE *out)
 			put(out, "memory", "residency unreadable: nothing planned");
 		else if (!plan->pages_to_move)
 			put(out, "memory", "all %.0f MB already on node %d",
-				MB(np_node_sum(proc->residency.pages)), plan->target_node);
+			    MB(np_node_sum(proc->residency.pages)), plan->target_node);
 		else if (plan->memory_refused[0])
 			put(out, "memory", "refused: %.0f MB off node %d stay: %s",
-				MB(plan->pages_to_move), plan->target_node, plan->memory_refused);
+			    MB(plan->pages_to_move), plan->target_node, plan->memory_refused);
 		else {
 			char pace[64] = "no rate budget";
 
@@ -103,16 +103,16 @@ void np_place_print_plan(const struct np_place *p, FILE *out)
 				snprintf(pace, sizeof(pace), ">= %.1f s at %.0f MB/s", plan->est_seconds,
 					 p->opts->max_rate_mbps);
 			put(out, "memory",
-				"move %.0f of %.0f MB (%.0f MB off node %d), %s; %s; "
-				"node %d keeps %.0f MB free",
-				MB(plan->pages_planned), MB(np_node_sum(proc->residency.pages)),
-				MB(plan->pages_to_move), plan->target_node,
-				p->hot_regions	     ? "sampled hot regions first"
-				: p->opts->window_ns ? "no hot region sampled"
-				: p->sample_auto     ? "not sampled (a move this short is over before "
-						       "the order of its pages could matter)"
-						     : "not sampled",
-				pace, plan->target_node, MB(plan->reserve_pages));
+			    "move %.0f of %.0f MB (%.0f MB off node %d), %s; %s; "
+			    "node %d keeps %.0f MB free",
+			    MB(plan->pages_planned), MB(np_node_sum(proc->residency.pages)),
+			    MB(plan->pages_to_move), plan->target_node,
+			    p->hot_regions	 ? "sampled hot regions first"
+			    : p->opts->window_ns ? "no hot region sampled"
+			    : p->sample_auto	 ? "not sampled (a move this short is over before "
+						   "the order of its pages could matter)"
+						 : "not sampled",
+			    pace, plan->target_node, MB(plan->reserve_pages));
 		}
 	}
 	if (only & NP_PLAN_ONLY_MEMORY)
@@ -122,10 +122,10 @@ void np_place_print_plan(const struct np_place *p, FILE *out)
 		np_rangelist_format(plan->irqs, plan->nirqs, irqs, sizeof(irqs));
 		if (plan->nirqs)
 			put(out, "irqs", "%d IRQs (%s) of %s onto CPUs %s", plan->nirqs, irqs,
-				p->irq_sources, cpus);
+			    p->irq_sources, cpus);
 		else
 			put(out, "irqs", "none (no accelerator IRQs%s)",
-				p->irq_sources[0] ? "" : "; --nic IFACE adds a NIC's");
+			    p->irq_sources[0] ? "" : "; --nic IFACE adds a NIC's");
 	}
 	if (only & NP_PLAN_ONLY_BALANCING)
 		print_balancing(p, out);
@@ -158,28 +158,30 @@ void np_place_print_outcome(const struct np_place *p, FILE *out)
 	}
 	if (o->memory_ran) {
 		put(out, "memory",
-			"moved %.1f MB (%.1f MB hot first) of %.1f MB misplaced in %.1f s "
-			"(%.0f MB/s)",
-			MB(m->pages_moved), MB(m->pages_hot_moved), MB(m->pages_misplaced), m->seconds,
-			m->seconds > 0 ? MB(m->pages_moved) / m->seconds : 0);
+		    "moved %.1f MB (%.1f MB hot first) of %.1f MB misplaced in %.1f s "
+		    "(%.0f MB/s)",
+		    MB(m->pages_moved), MB(m->pages_hot_moved), MB(m->pages_misplaced), m->seconds,
+		    m->seconds > 0 ? MB(m->pages_moved) / m->seconds : 0);
 		if (m->pages_busy || m->pages_shared || m->pages_failed || m->pages_pinned)
 			put(out, "",
-				"not moved: %.1f MB busy, %.1f MB pinned, %.1f MB "
-				"shared with other processes, %.1f MB failed",
-				MB(m->pages_busy), MB(m->pages_pinned), MB(m->pages_shared),
-				MB(m->pages_failed));
+			    "not moved: %.1f MB busy, %.1f MB pinned, %.1f MB "
+			    "shared with other processes, %.1f MB failed",
+			    MB(m->pages_busy), MB(m->pages_pinned), MB(m->pages_shared),
+			    MB(m->pages_failed));
 		if (m->move_all_denied)
-			put(out, "", "shared pages stayed: moving them needs "
-				     "CAP_SYS_NICE");
+			put(out, "",
+			    "shared pages stayed: moving them needs "
+			    "CAP_SYS_NICE");
 		if (m->pauses)
 			put(out, "",
-				"file pages moved slowly while read: the process was stopped "
-				"%d times, %.2f s in all (--pause-ms)",
-				m->pauses, m->paused_seconds);
+			    "file pages moved slowly while read: the process was stopped "
+			    "%d times, %.2f s in all (--pause-ms)",
+			    m->pauses, m->paused_seconds);
 		if (m->stopped_by_reserve)
-			put(out, "", "partial: stopped to keep %.0f MB free on node %d "
-				     "(--reserve)",
-				MB(p->plan->reserve_pages), p->plan->target_node);
+			put(out, "",
+			    "partial: stopped to keep %.0f MB free on node %d "
+			    "(--reserve)",
+			    MB(p->plan->reserve_pages), p->plan->target_node);
 		if (m->error[0])
 			put(out, "", "stopped: %s", m->error);
 	}

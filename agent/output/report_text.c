@@ -97,12 +97,12 @@ static void print_header(const struct np_report *r, FILE *out)
 	char text[512];
 	size_t used;
 
-	used = snprintf(text, sizeof(text),
-			"%.1f s window, %d node%s; sources: sched_switch%s%s%s%s%s", d->window_ns / 1e9,
-			r->topo->nnodes, r->topo->nnodes == 1 ? "" : "s",
-			s->page_fault ? ", page faults" : "", s->fork_exit ? ", fork/exec/exit" : "",
-			s->migrate ? ", migrations" : "", s->numa_moves ? ", AutoNUMA task moves" : "",
-			s->hint_kprobe ? ", hinting faults (kprobe)" : "");
+	used = snprintf(
+		text, sizeof(text), "%.1f s window, %d node%s; sources: sched_switch%s%s%s%s%s",
+		d->window_ns / 1e9, r->topo->nnodes, r->topo->nnodes == 1 ? "" : "s",
+		s->page_fault ? ", page faults" : "", s->fork_exit ? ", fork/exec/exit" : "",
+		s->migrate ? ", migrations" : "", s->numa_moves ? ", AutoNUMA task moves" : "",
+		s->hint_kprobe ? ", hinting faults (kprobe)" : "");
 	if (s->hint_kprobe_error && used < sizeof(text)) {
 		char why[128];
 
@@ -112,7 +112,8 @@ static void print_header(const struct np_report *r, FILE *out)
 				 "; hinting-fault kprobe unavailable %s", why);
 	}
 	if (used < sizeof(text))
-		snprintf(text + used, sizeof(text) - used, " [%s]", s->tp_btf ? "tp_btf" : "raw_tp");
+		snprintf(text + used, sizeof(text) - used, " [%s]",
+			 s->tp_btf ? "tp_btf" : "raw_tp");
 	np_text_wrap(out, "numaplace report: ", 2, text);
 	used = snprintf(text, sizeof(text),
 			"%llu switches in, %llu user faults, %llu samples (1 in %u)",
@@ -129,12 +130,13 @@ static void print_header(const struct np_report *r, FILE *out)
 	used = snprintf(text, sizeof(text), "numa_balancing %d (%s)", mode,
 			np_numa_balancing_mode_name(mode));
 	if (mode > 0)
-		snprintf(text + used, sizeof(text) - used,
-			 ", migrated %llu pages (%.1f MB), moved tasks %llu times in the window",
-			 (unsigned long long)d->counters[NP_CNT_MIGRATE_NUMA],
-			 /* the kernel counts its base pages (4 KiB on x86, up to 64 KiB on arm64) */
-			 d->counters[NP_CNT_MIGRATE_NUMA] * (double)np_base_page_kb() / 1024.0,
-			 (unsigned long long)d->counters[NP_CNT_NUMA_MOVES]);
+		snprintf(
+			text + used, sizeof(text) - used,
+			", migrated %llu pages (%.1f MB), moved tasks %llu times in the window",
+			(unsigned long long)d->counters[NP_CNT_MIGRATE_NUMA],
+			/* the kernel counts its base pages (4 KiB on x86, up to 64 KiB on arm64) */
+			d->counters[NP_CNT_MIGRATE_NUMA] * (double)np_base_page_kb() / 1024.0,
+			(unsigned long long)d->counters[NP_CNT_NUMA_MOVES]);
 	np_text_wrap(out, "AutoNUMA: ", 2, text);
 }
 
@@ -216,8 +218,8 @@ static void proc_details(const struct np_report *r, const struct np_proc_model *
 	snprintf(text, sizeof(text), "%s%s", p->exited ? "(exited) " : "", p->target_reason);
 	np_text_wrap(out, "        target: ", 16, text);
 	if (p->totals.numa_migrated || p->totals.numa_moves)
-		fprintf(out, "%7s AutoNUMA: migrated %llu pages, moved its threads %llu times\n", "",
-			(unsigned long long)p->totals.numa_migrated,
+		fprintf(out, "%7s AutoNUMA: migrated %llu pages, moved its threads %llu times\n",
+			"", (unsigned long long)p->totals.numa_migrated,
 			(unsigned long long)p->totals.numa_moves);
 	identity_line(out, p);
 	accel_line(out, r->topo, &p->accel);
@@ -228,14 +230,16 @@ static void print_processes(const struct np_report *r, FILE *out)
 	struct table t = table_layout(r);
 
 	if (!r->nprocs) {
-		fprintf(out, "\nno process to report (default: RSS >= %d MB, >= %.0f%% of a CPU, "
-			     "or using an accelerator;\nsee --pid, --match, --all)\n",
+		fprintf(out,
+			"\nno process to report (default: RSS >= %d MB, >= %.0f%% of a CPU, "
+			"or using an accelerator;\nsee --pid, --match, --all)\n",
 			NP_REPORT_MIN_RSS_MB, NP_REPORT_MIN_CPU_SHARE * 100);
 		return;
 	}
-	fprintf(out, "\n%7s %-15s %4s  %-*s %-*s %6s %7s %9s  %s\n", "PID", "COMM", "THR",
-		t.cpu_w, t.by_node ? "CPU% BY NODE" : "CPU%", t.mem_w,
-		t.by_node ? "MEM MB BY NODE" : "MEM MB", "REMOTE", "SAMPLED", "1ST-TOUCH", "TARGET");
+	fprintf(out, "\n%7s %-15s %4s  %-*s %-*s %6s %7s %9s  %s\n", "PID", "COMM", "THR", t.cpu_w,
+		t.by_node ? "CPU% BY NODE" : "CPU%", t.mem_w,
+		t.by_node ? "MEM MB BY NODE" : "MEM MB", "REMOTE", "SAMPLED", "1ST-TOUCH",
+		"TARGET");
 	for (int i = 0; i < r->nprocs; i++) {
 		const struct np_proc_model *p = &r->procs[i];
 		char cpu[128], mem[128], rr[16], rs[16], ft[16], target[16] = "-";
@@ -290,7 +294,8 @@ static void print_worst_threads(const struct np_report *r, FILE *out)
 	}
 	qsort(all, n, sizeof(*all), cmp_ranked);
 	if (n)
-		fprintf(out, "\nworst threads (expected remote time):\n%7s %7s %-15s %6s %12s  %s\n",
+		fprintf(out,
+			"\nworst threads (expected remote time):\n%7s %7s %-15s %6s %12s  %s\n",
 			"PID", "TID", "COMM", "REMOTE", "NODE CHANGES", "CPU% BY NODE");
 	for (int i = 0; i < n && i < WORST_THREADS; i++) {
 		char cpu[128], cut[128], comm[NP_COMM_LEN * 4], name[NP_COMM_LEN * 4];
@@ -327,7 +332,8 @@ static void why_line(const struct np_proc_model *p, const char *comm, FILE *out)
 
 	snprintf(first, sizeof(first), "  pid %d (%s): ", p->info.pid, comm);
 	if (!isnan(p->remote_ratio) && p->remote_ratio >= 0.10)
-		used = snprintf(text, sizeof(text), "%.0f%% of its reads are expected to be remote; ",
+		used = snprintf(text, sizeof(text),
+				"%.0f%% of its reads are expected to be remote; ",
 				p->remote_ratio * 100);
 	else
 		used = snprintf(text, sizeof(text),

@@ -292,8 +292,9 @@ TEST(log_line_wraps_at_100_columns)
 	CHECK_INT(np_log_wrap(buf, len, sizeof(buf)), len);
 	CHECK_STR(buf, "numaplace: placed\n");
 	/* no room for the indent: unchanged */
-	len = np_log_format(buf, NP_LOG_LINE_MAX, NP_LOG_PLAIN, NP_LOG_INFO,
-			    "a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a "
-			    "a a a a a a a a a a a a a a a a");
+	len = np_log_format(
+		buf, NP_LOG_LINE_MAX, NP_LOG_PLAIN, NP_LOG_INFO,
+		"a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a "
+		"a a a a a a a a a a a a a a a a");
 	CHECK_INT(np_log_wrap(buf, len, len + 1), len);
 }
