@@ -247,10 +247,10 @@ void np_vlog(int level, const char *fmt, va_list ap)
 	vsnprintf(message, sizeof(message), fmt, ap);
 	len = np_log_format(line, NP_LOG_LINE_MAX, style, level, message);
 	/*
-	 * On a terminal what run reports fits 100 columns; a file or a pipe (grep, a log
-	 * shipper) and journald keep one event per line.
+	 * On a terminal every message fits 100 columns (run's events, an error naming a long
+	 * cgroup path); a file or a pipe (grep, a log shipper) and journald keep one a line.
 	 */
-	if (tty && style == NP_LOG_PLAIN && level >= NP_LOG_INFO)
+	if (tty && style == NP_LOG_PLAIN)
 		len = np_log_wrap(line, len, sizeof(line));
 	while (off < len) {
 		ssize_t w = write(fd, line + off, len - off);
