@@ -363,7 +363,7 @@ static void recommend(const struct np_report *r, int i, FILE *out)
 	print_expected(r, p, out);
 	snprintf(text, sizeof(text), "numactl --cpunodebind=%d --membind=%d %s", p->target_node,
 		 p->target_node, p->info.cmdline[0] ? p->info.cmdline : comm);
-	np_text_wrap(out, "    next start:   ", 18, text);
+	np_text_wrap_cmd(out, "    next start:   ", 18, text);
 	if (p->totals.numa_migrated || p->totals.numa_moves) {
 		snprintf(text, sizeof(text),
 			 "AutoNUMA is moving it too (%llu pages, %llu task moves): pinning it and "

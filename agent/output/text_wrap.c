@@ -49,13 +49,26 @@ void np_text_cut(const char *in, int cols, char *out, size_t outlen)
 	snprintf(out, outlen, "%.*s...", (int)n, in);
 }
 
-/*
- * One word at col after gap spaces (as many as the text had), or at the start of a new line
- * when it would pass the edge; returns the column after it.
- */
-static int put_word(FILE *out, const char *word, size_t len, int col, int indent, int gap)
+/* Where a wrapped line is: its column, and how it breaks ("" or " \\" for a command). */
+struct wrap {
+	FILE *out;
+	int col, indent;
+	const char *cont;
+};
+
+static void put_bytes(FILE *out, const char *s, size_t n)
 {
-	int cols;
+	for (size_t i = 0; i < n; i++)
+		fputc(s[i] == NP_TEXT_NBSP[0] ? ' ' : s[i], out);
+}
+
+/*
+ * One word after gap spaces (as many as the text had), or at the start of a new line when it
+ * would pass the edge (less the continuation mark's room).
+ */
+static void put_word(struct wrap *w, const char *word, size_t len, int gap)
+{
+	int edge = NP_TEXT_COLS - (int)strlen(w->cont), cols;
 
 	{
 		char buf[len + 1];
@@ -64,41 +77,52 @@ static int put_word(FILE *out, const char *word, size_t len, int col, int indent
 		buf[len] = '\0';
 		cols = np_text_cols(buf);
 	}
-	if (gap && col + gap + cols > NP_TEXT_COLS && col > indent) {
-		fprintf(out, "\n%*s", indent, "");
-		col = indent;
+	if (gap && w->col + gap + cols > edge && w->col > w->indent) {
+		fprintf(w->out, "%s\n%*s", w->cont, w->indent, "");
+		w->col = w->indent;
 		gap = 0;
 	}
-	fprintf(out, "%*s", gap, "");
-	col += gap;
-	/* a word wider than a line (a long path): split where the line ends */
-	while (col + cols > NP_TEXT_COLS && NP_TEXT_COLS > indent + 1) {
-		size_t n = bytes_of(word, NP_TEXT_COLS - col);
+	fprintf(w->out, "%*s", gap, "");
+	w->col += gap;
+	/* a word wider than a line (a long path): split where the line ends; never a command's */
+	while (!w->cont[0] && w->col + cols > NP_TEXT_COLS && NP_TEXT_COLS > w->indent + 1) {
+		size_t n = bytes_of(word, NP_TEXT_COLS - w->col);
 
-		for (size_t i = 0; i < n; i++)
-			fputc(word[i] == NP_TEXT_NBSP[0] ? ' ' : word[i], out);
-		fprintf(out, "\n%*s", indent, "");
+		put_bytes(w->out, word, n);
+		fprintf(w->out, "\n%*s", w->indent, "");
 		word += n;
 		len -= n;
-		cols -= NP_TEXT_COLS - col;
-		col = indent;
+		cols -= NP_TEXT_COLS - w->col;
+		w->col = w->indent;
 	}
-	for (size_t i = 0; i < len; i++)
-		fputc(word[i] == NP_TEXT_NBSP[0] ? ' ' : word[i], out);
-	return col + cols;
+	put_bytes(w->out, word, len);
+	w->col += cols;
 }
 
-void np_text_wrap(FILE *out, const char *first, int indent, const char *text)
+static void wrap_text(struct wrap *w, const char *first, const char *text)
 {
-	int col = np_text_cols(first);
-
-	fputs(first, out);
+	w->col = np_text_cols(first);
+	fputs(first, w->out);
 	while (*text) {
 		size_t gap = strspn(text, " "), len = strcspn(text + gap, " ");
 
 		if (len)
-			col = put_word(out, text + gap, len, col, indent, (int)gap);
+			put_word(w, text + gap, len, (int)gap);
 		text += gap + len;
 	}
-	fputc('\n', out);
+	fputc('\n', w->out);
+}
+
+void np_text_wrap(FILE *out, const char *first, int indent, const char *text)
+{
+	struct wrap w = { .out = out, .indent = indent, .cont = "" };
+
+	wrap_text(&w, first, text);
+}
+
+void np_text_wrap_cmd(FILE *out, const char *first, int indent, const char *cmd)
+{
+	struct wrap w = { .out = out, .indent = indent, .cont = " \\" };
+
+	wrap_text(&w, first, cmd);
 }

@@ -31,4 +31,10 @@ void np_text_cut(const char *in, int cols, char *out, size_t outlen);
  */
 void np_text_wrap(FILE *out, const char *first, int indent, const char *text);
 
+/*
+ * The same for a shell command: each line that continues ends in " \\", so the lines pasted
+ * into a shell run as one command; its words are never split.
+ */
+void np_text_wrap_cmd(FILE *out, const char *first, int indent, const char *cmd);
+
 #endif

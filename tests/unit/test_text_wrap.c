@@ -82,3 +82,20 @@ TEST(text_cut_marks_the_cut)
 	CHECK_STR(out, "caf\xc3\xa9-ca...");
 	CHECK_INT(np_text_cols("caf\xc3\xa9"), 4);
 }
+
+/* A command wraps with " \" at each break: pasted, the lines run as one command. */
+TEST(text_wrap_cmd_continues_lines)
+{
+	char *buf = NULL, cmd[300] = "numactl --cpunodebind=1 --membind=1 llama-server";
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	for (int i = 0; i < 12; i++)
+		strcat(cmd, " --model /w/m.gguf");
+	np_text_wrap_cmd(f, "    next start:   ", 18, cmd);
+	fclose(f);
+	CHECK(fits(buf));
+	CHECK(strstr(buf, " \\\n                  ") != NULL);
+	CHECK(!strncmp(buf, "    next start:   numactl --cpunodebind=1", 41));
+	free(buf);
+}
