@@ -120,6 +120,7 @@ static void place_usage(FILE *out)
 		"  irqs       the IRQs of its accelerators (and --nic) and their CPUs\n"
 		"  balancing  what happens to kernel.numa_balancing and its knobs\n"
 		"  expected   predicted remote reads and read rate, now -> after\n"
+		"  warning    what keeps the plan from doing all of it: a memory policy, a cpuset\n"
 		"  declined   the plan leaves most of its memory off the node; better: alternatives\n"
 		"done: per part, changed / unchanged (already so) / vanished (gone meanwhile) / failed;\n"
 		"  memory moved, hot pages first, and what stayed: busy, pinned, shared, failed\n",
