@@ -686,8 +686,10 @@ if [ "$(id -u)" = 0 ]; then
 	check_eq "... the byte as U+FFFD" "$(jq -r .comm "$tmp/latin.json")" "$(printf 'caf\357\277\275')"
 	# report, text and JSON, the same way
 	"$np" report --pid $pesc,$platin --duration 0.3 >"$tmp/cesc-report.out" 2>&1
-	check "report: the name's control bytes as escapes" \
-		grep -q "$pesc np\\\\x1b\\[31mx\\\\x0ay" "$tmp/cesc-report.out"
+	check "report: the name's control bytes as escapes (the row cuts it, the line under it not)" \
+		grep -q "^ *name: np\\\\x1b\\[31mx\\\\x0ay$" "$tmp/cesc-report.out"
+	check "report: the row starts the name, escaped" \
+		grep -q "$pesc np\\\\x1b\\[31mx\\\\\\.\\.\\. " "$tmp/cesc-report.out"
 	check_eq "... no raw control byte" \
 		"$(tr -d '\n' <"$tmp/cesc-report.out" | LC_ALL=C grep -c '[[:cntrl:]]')" 0
 	"$np" report --pid $pesc,$platin --duration 0.3 --json >"$tmp/latin-report.json" 2>/dev/null
@@ -912,6 +914,53 @@ if command -v setpriv >/dev/null; then
 	check_eq "topo --measure without root: exit 0" "$rc" 0
 	check "... says the matrix is not kept" grep -q "not root, so not kept" "$tmp/user.err"
 	check_eq "... and prints it" "$(mshape latency_ns "$tmp/user.json")" "$nn"
+fi
+
+# Issue 15: every line of text output fits 100 columns (topo of every fixture and of this host,
+# report, place --dry-run, place, restore, run's log), and report --all leaves kernel threads out.
+for d in "$fixtures"/*/; do
+	[ -e "$d/sys/devices/system/node/online" ] || continue
+	"$np" topo --root "$d" >"$tmp/w-topo.txt" 2>&1
+	check_width "topo --root $(basename "$d")" "$tmp/w-topo.txt"
+done
+check_width "topo" "$tmp/cached.txt"
+check_width "place --interleave all --dry-run" "$tmp/il.txt"
+check_width "place --dry-run (prediction)" "$tmp/p14.txt"
+if [ "$(id -u)" = 0 ]; then
+	sleep 300 &
+	wide=$!
+	"$np" report --duration 0.5 --all >"$tmp/w-report.txt" 2>&1
+	check_width "report --all" "$tmp/w-report.txt"
+	"$np" report --duration 0.3 --pid $wide >"$tmp/w-report1.txt" 2>&1
+	check_width "report --pid" "$tmp/w-report1.txt"
+	"$np" report --duration 0.5 --all --json >"$tmp/w-report.json" 2>/dev/null
+	kernel=0
+	for p in $(jq -r '.processes[].pid' "$tmp/w-report.json"); do
+		f=$(awk '{ sub(/.*\) /, ""); print $7 }' /proc/$p/stat 2>/dev/null)
+		[ -n "$f" ] && [ $((f & 0x200000)) -ne 0 ] && kernel=$((kernel + 1))
+	done
+	check_eq "report --all: no kernel thread among $(jq '.processes | length' \
+		"$tmp/w-report.json") processes" "$kernel" 0
+	"$np" place --pid $wide --dry-run --sample 0 --journal "$tmp/w-journal" >"$tmp/w-dry.txt" 2>&1
+	check_width "place --dry-run" "$tmp/w-dry.txt"
+	"$np" place --pid $wide --node 0 --sample 0 --journal "$tmp/w-journal" >"$tmp/w-place.txt" 2>&1
+	check_width "place" "$tmp/w-place.txt"
+	"$np" restore --journal "$tmp/w-journal" >"$tmp/w-restore.txt" 2>&1
+	check_width "restore" "$tmp/w-restore.txt"
+	# a sleeping process matches but stays below the thresholds and the log says why: on a
+	# terminal (script(1) gives it one) long lines wrap, a file keeps one event a line
+	runw="timeout -s KILL 30 '$np' run --match '^sleep\$' --once --interval 0.5 --dry-run"
+	sh -c "$runw --journal '$tmp/w-run-journal'" >"$tmp/w-run-file.txt" 2>&1
+	check "run --once (log in a file): one event a line" \
+		test "$(grep -vc '^numaplace: ' "$tmp/w-run-file.txt")" -eq 0
+	if command -v script >/dev/null; then
+		script -qec "$runw --journal '$tmp/w-run-journal'" /dev/null | tr -d '\r' \
+			>"$tmp/w-run.txt"
+		check "run --once names the sleeping process" grep -q "pid $wide (sleep)" \
+			"$tmp/w-run.txt"
+		check_width "run --once (log on a terminal)" "$tmp/w-run.txt"
+	fi
+	kill $wide
 fi
 
 # Every JSON document kept above (topo, topo --measure, report, place): the envelope (schema,

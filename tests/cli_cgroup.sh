@@ -25,7 +25,7 @@ if [ "$(id -u)" = 0 ] && [ -n "$cs" ] && [ -f "$cs/cpuset.cpus" ] && [ "$(nproc)
 	check_eq "place --cgroup extend: exit 0" "$?" 0
 	check_eq "place --cgroup extend: cpuset.cpus has node 0's CPUs" "$(cat "$cg/cpuset.cpus")" \
 		"$node0"
-	check "place --cgroup extend: the plan says what becomes of the cpuset" grep -q \
+	check "place --cgroup extend: the plan says what becomes of the cpuset" grep_joined \
 		"cgroup extend: the cpuset of cgroup /np-cli-$$ goes from CPUs 0, memory nodes 0 to CPUs $node0" \
 		"$tmp/cg.out"
 	check "place --cgroup extend: the outcome counts it" grep -q "cgroup  *set: changed 1, unchanged 1, vanished 0, failed 0" \

@@ -37,6 +37,21 @@ expect_exit() {
 	fi
 }
 
+# check_width DESCRIPTION FILE: every line of a text output fits 100 columns (issue #15)
+check_width() {
+	_long=$(awk 'length > 100 { print "line " FNR " has " length " columns: " substr($0, 1, 60) "..."; exit }' "$2")
+	if [ -z "$_long" ]; then pass "$1: within 100 columns"; else fail "$1: $_long"; fi
+}
+
+# joined FILE: the text on one line, each line's leading spaces one space: a grep for a sentence
+# finds it where the output wrapped it at 100 columns
+joined() {
+	awk '{ sub(/^ +/, ""); printf "%s%s", (NR > 1 ? " " : ""), $0 } END { print "" }' "$1"
+}
+
+# grep_joined PATTERN FILE: grep -q PATTERN in joined FILE
+grep_joined() { joined "$2" | grep -q -- "$1"; }
+
 finish() {
 	echo "$NP_PASSED passed, $NP_FAILED failed"
 	[ "$NP_FAILED" -eq 0 ]

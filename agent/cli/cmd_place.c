@@ -113,7 +113,20 @@ static void place_usage(FILE *out)
 		"                     node), extend (add them); journaled, never under kubepods (keep)\n"
 		"  --force            carry out a plan that leaves most of its memory off the target\n"
 		"                     node (without it, place prints the plan, the prediction and\n"
-		"                     better alternatives, and changes nothing)\n",
+		"                     better alternatives, and changes nothing)\n"
+		"\n"
+		"the plan, a line per part (see numaplace(8), PLACE OUTPUT):\n"
+		"  threads    how many threads onto which CPUs; busy: those that ran in the sample\n"
+		"  memory     MB to move of the MB resident, hot regions first, the pace, and the\n"
+		"             MB the target node keeps free; interleave: each node's share\n"
+		"  shared     files it maps with other processes, and whether their pages move\n"
+		"  irqs       the IRQs of its accelerators (and --nic) and their CPUs\n"
+		"  balancing  what happens to kernel.numa_balancing and its knobs\n"
+		"  expected   predicted remote reads and read rate, now -> after\n"
+		"  warning    what keeps the plan from doing all of it: a memory policy, a cpuset\n"
+		"  declined   the plan leaves most of its memory off the node; better: alternatives\n"
+		"done: per part, changed / unchanged (already so) / vanished (gone meanwhile) / failed;\n"
+		"  memory moved, hot pages first, and what stayed: busy, pinned, shared, failed\n",
 		NP_DEFAULT_MAX_RATE_MBPS, NP_DEFAULT_PAUSE_MS, NP_PAUSE_BELOW_MBPS,
 		NP_JOURNAL_DEFAULT);
 }

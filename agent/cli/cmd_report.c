@@ -49,7 +49,23 @@ static void report_usage(FILE *out)
 		"  --sample-every N   record 1 in N user page faults with its address (64)\n"
 		"  --json             one JSON document (schema in README.md)\n"
 		"  -o, --output FILE  write the report to FILE instead of stdout (a regular file or a\n"
-		"                     character device; a symlink is not followed)\n",
+		"                     character device; a symlink is not followed)\n"
+		"\n"
+		"the table, a row per process (see numaplace(8), REPORT OUTPUT; \"-\": no figure):\n"
+		"  PID COMM THR       process id, name (cut with \"...\"), threads\n"
+		"  CPU%% BY NODE       CPU time on each node's CPUs, %% of one CPU: \"0:12 1:188\"\n"
+		"  MEM MB BY NODE     resident memory on each node, in MB: \"0:64 1:3000\"\n"
+		"  REMOTE             expected share of its reads that are remote (0.00-1.00): its\n"
+		"                     CPU time on each node times its memory on the other nodes\n"
+		"  SAMPLED            that share as measured: NUMA hinting faults, or sampled page\n"
+		"                     faults while AutoNUMA is on\n"
+		"  1ST-TOUCH          share of sampled faults placing pages off its busiest node\n"
+		"  TARGET             the node it belongs on; the line under it says why\n"
+		"  under a row: target: (why that node), AutoNUMA: (pages the kernel migrated, times\n"
+		"  it moved its threads), in: (container, pod, unit), accelerators (devices it uses),\n"
+		"  by node: (the by-node figures when they do not fit the row, which shows totals)\n"
+		"worst threads: REMOTE per thread; NODE CHANGES: times it ran on another node than\n"
+		"  the time before\n",
 		NP_DEFAULT_MIN_RSS_MB, NP_DEFAULT_MIN_CPU * 100);
 }
 

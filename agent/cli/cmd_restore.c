@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `numaplace restore`: put back everything the journal recorded, then clear it. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include "cli/common.h"
 #include "lib/journal.h"
 #include "lib/np_common.h"
+#include "output/text_wrap.h"
 
 static void restore_usage(FILE *out)
 {
@@ -52,7 +54,10 @@ static int parse_args(int argc, char **argv, const char **journal, int *exit_cod
 
 static void print_summary(const char *journal, const struct np_restore_summary *sum)
 {
-	printf("restored from %s (%d records):\n", journal, sum->records);
+	char line[PATH_MAX + 32];
+
+	snprintf(line, sizeof(line), "%s (%d records):", journal, sum->records);
+	np_text_wrap(stdout, "restored from ", 2, line);
 	np_act_result_print(stdout, "threads", "restored", &sum->threads);
 	np_act_result_print(stdout, "irqs", "restored", &sum->irqs);
 	np_act_result_print(stdout, "irqbalance", "restored", &sum->irqbalance);
@@ -70,7 +75,10 @@ static void print_summary(const char *journal, const struct np_restore_summary *
  */
 static void nothing_to_restore(const char *journal)
 {
-	printf("nothing to restore: no journal at %s\n", journal);
+	char line[PATH_MAX + 32];
+
+	snprintf(line, sizeof(line), "no journal at %s", journal);
+	np_text_wrap(stdout, "nothing to restore: ", 2, line);
 	if (!strcmp(journal, NP_JOURNAL_DEFAULT)) {
 		printf("  (a place or run given --journal FILE keeps its journal there: 'numaplace "
 		       "restore --journal FILE')\n");

@@ -24,7 +24,19 @@ static void topo_usage(FILE *out)
 		"               BPF attach probes run only against the live system\n"
 		"  --measure    measure memory latency and read bandwidth from every node to\n"
 		"               every node (about 30 s in all), kept in %s\n"
-		"               (as root) and shown by later `topo` runs\n",
+		"               (as root) and shown by later `topo` runs\n"
+		"\n"
+		"the output (see numaplace(8), TOPO OUTPUT):\n"
+		"  node table   each node's CPUs, memory total and free, and its distance to\n"
+		"               every node (the firmware's SLIT: 10 is local, larger is farther)\n"
+		"  pci table    accelerators, NICs and NVMe: kind, vendor:device ids, driver, the\n"
+		"               node it hangs off (unknown: the firmware does not say), its IRQs\n"
+		"               and, for a NIC, its interfaces\n"
+		"  kernel       numa_balancing (AutoNUMA) mode and scan knobs, transparent huge\n"
+		"               pages, irqbalance and its bans, BTF and tracepoints, and which\n"
+		"               BPF attach types work here (NO: the kernel's reason)\n"
+		"  measured     latency ns and read GB/s from each node's CPUs (row) to each node's\n"
+		"               memory (column), after `topo --measure`\n",
 		NP_MEASURE_CACHE_DIR);
 }
 

@@ -24,6 +24,7 @@ static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool out_ready;
 static int out_fd = 2;
 static enum np_log_style out_style = NP_LOG_PLAIN;
+static bool out_tty; /* out_fd is a terminal: long plain lines wrap */
 static int threshold = NP_LOG_INFO;
 
 /* The global rate limiter; its reports go through np_log(), which takes out_lock only. */
@@ -114,6 +115,55 @@ size_t np_log_format(char *buf, size_t size, enum np_log_style style, int level,
 	return n;
 }
 
+/* The bytes of the word at s and the columns it takes (one per UTF-8 character). */
+static size_t word_at(const char *s, int *cols)
+{
+	size_t n = 0;
+
+	*cols = 0;
+	for (; s[n] && s[n] != ' ' && s[n] != '\n'; n++)
+		*cols += ((unsigned char)s[n] & 0xc0) != 0x80;
+	return n;
+}
+
+size_t np_log_wrap(char *buf, size_t len, size_t size)
+{
+	char *in = strndup(buf, len);
+	size_t n = 0;
+	int col = 0;
+
+	if (!in)
+		return len;
+	for (const char *s = in; *s;) {
+		int cols;
+		size_t w = word_at(s + (*s == ' '), &cols);
+
+		if (*s == ' ' && col > NP_LOG_INDENT && col + 1 + cols > NP_LOG_COLS) {
+			n += snprintf(buf + n, size > n ? size - n : 0, "\n%*s", NP_LOG_INDENT, "");
+			col = NP_LOG_INDENT;
+			s++;
+		} else if (*s == ' ' || *s == '\n') {
+			if (n + 1 < size)
+				buf[n] = *s;
+			n++;
+			col = *s == '\n' ? 0 : col + 1;
+			s++;
+		}
+		if (n + w + 1 < size)
+			memcpy(buf + n, s, w);
+		n += w;
+		col += cols;
+		s += w;
+	}
+	if (n >= size) { /* no room for the indents: the line as it was */
+		memcpy(buf, in, len + 1);
+		n = len;
+	}
+	buf[n] = '\0';
+	free(in);
+	return n;
+}
+
 /* First line: journald's stream when $JOURNAL_STREAM names our stderr. Under out_lock. */
 static void out_init(void)
 {
@@ -125,6 +175,7 @@ static void out_init(void)
 	out_style = NP_LOG_PLAIN;
 	if (!fstat(2, &st) && np_log_journal_stream(getenv("JOURNAL_STREAM"), st.st_dev, st.st_ino))
 		out_style = NP_LOG_JOURNAL;
+	out_tty = isatty(2);
 	out_ready = true;
 }
 
@@ -133,6 +184,7 @@ void np_log_set_output(int fd, enum np_log_style style)
 	pthread_mutex_lock(&out_lock);
 	out_fd = fd;
 	out_style = style;
+	out_tty = isatty(fd);
 	out_ready = true;
 	pthread_mutex_unlock(&out_lock);
 }
@@ -177,10 +229,11 @@ const char *np_log_level_name(int level)
 
 void np_vlog(int level, const char *fmt, va_list ap)
 {
-	char message[NP_LOG_LINE_MAX], line[NP_LOG_LINE_MAX];
+	char message[NP_LOG_LINE_MAX], line[NP_LOG_LINE_MAX + NP_LOG_LINE_MAX / 4];
 	enum np_log_style style;
 	size_t len, off = 0;
 	int fd;
+	bool tty;
 
 	if (level > np_log_get_level())
 		return;
@@ -188,10 +241,17 @@ void np_vlog(int level, const char *fmt, va_list ap)
 	out_init();
 	fd = out_fd;
 	style = out_style;
+	tty = out_tty;
 	pthread_mutex_unlock(&out_lock);
 
 	vsnprintf(message, sizeof(message), fmt, ap);
-	len = np_log_format(line, sizeof(line), style, level, message);
+	len = np_log_format(line, NP_LOG_LINE_MAX, style, level, message);
+	/*
+	 * On a terminal every message fits 100 columns (run's events, an error naming a long
+	 * cgroup path); a file or a pipe (grep, a log shipper) and journald keep one a line.
+	 */
+	if (tty && style == NP_LOG_PLAIN)
+		len = np_log_wrap(line, len, sizeof(line));
 	while (off < len) {
 		ssize_t w = write(fd, line + off, len - off);
 

@@ -64,6 +64,17 @@ void np_log_set_output(int fd, enum np_log_style style);
 /* Pure: does $JOURNAL_STREAM ("DEVICE:INODE", may be NULL) name the stream (dev, ino)? */
 bool np_log_journal_stream(const char *env, dev_t dev, ino_t ino);
 
+/* Plain lines to a terminal wrap here, continued under the text after "numaplace: ". */
+#define NP_LOG_COLS   100
+#define NP_LOG_INDENT 11
+
+/*
+ * Pure: the line in buf (len bytes, ending in '\n') wrapped at spaces before NP_LOG_COLS, each
+ * continuation indented NP_LOG_INDENT; a word is never split, a line that would not fit size
+ * stays as it was. Returns the new length.
+ */
+size_t np_log_wrap(char *buf, size_t len, size_t size);
+
 /*
  * Pure: the line for message (already formatted) in style, ending in '\n', NUL-terminated,
  * cut to size: one line (newlines, tabs as spaces), other control bytes as '?'. Returns its

@@ -105,14 +105,14 @@ int np_stat_read(const char *root, pid_t pid, pid_t tid, struct np_stat *st)
 		return err == -ENOENT ? -ESRCH : err;
 	memset(st, 0, sizeof(*st));
 	close_paren = strrchr(stat, ')');
-	/* from field 3 (state): ppid 4, utime 14, stime 15, threads 20, starttime 22, vsize 23,
-	 * rss 24 */
+	/* from field 3 (state): ppid 4, flags 9, utime 14, stime 15, threads 20, starttime 22,
+	 * vsize 23, rss 24 */
 	if (!close_paren || close_paren[1] != ' ' ||
 	    sscanf(close_paren + 2,
-		   "%c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %ld %*d "
+		   "%c %d %*d %*d %*d %*d %u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %ld %*d "
 		   "%llu %lu %ld",
-		   &st->state, &st->ppid, &st->utime, &st->stime, &st->nthreads, &st->start_time,
-		   &st->vsize, &st->rss_pages) != 8)
+		   &st->state, &st->ppid, &st->flags, &st->utime, &st->stime, &st->nthreads,
+		   &st->start_time, &st->vsize, &st->rss_pages) != 9)
 		return -EINVAL;
 	/* the kernel prints rss unsigned: out of range here, it would overflow as KiB */
 	if (st->rss_pages < 0 || st->rss_pages > LONG_MAX / np_base_page_kb())
@@ -154,6 +154,8 @@ int np_proc_read(const char *root, pid_t pid, struct np_proc_info *info)
 	if (err)
 		return err;
 	info->ppid = st.ppid;
+	/* kthreadd is pid 2 in the root namespace; its children are the kernel's threads */
+	info->kthread = (st.flags & NP_PF_KTHREAD) || pid == 2 || st.ppid == 2;
 	/*
 	 * A zombie has exited and waits for its parent. A main thread shown as a zombie while
 	 * other threads live (pthread_exit; kernels differ in what stat shows then) is a

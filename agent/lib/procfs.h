@@ -7,6 +7,7 @@
 #define NP_PROCFS_H
 
 #include <stdint.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "lib/cpulist.h"
@@ -26,6 +27,7 @@ struct np_proc_info {
 	int nthreads;
 	/* the main thread exited (pthread_exit) while others run: read through this one */
 	pid_t live_tid;
+	bool kthread; /* a kernel thread (PF_KTHREAD, or kthreadd and its children) */
 };
 
 /*
@@ -68,12 +70,16 @@ void np_quote_args(const char *args, size_t len, char *out, size_t outlen);
 struct np_stat {
 	char state; /* 'R', 'S', 'T', 'Z', ... */
 	pid_t ppid;
+	unsigned int flags;		 /* PF_* (field 9): PF_KTHREAD marks a kernel thread */
 	unsigned long long utime, stime; /* clock ticks */
 	long nthreads;
 	unsigned long long start_time; /* clock ticks after boot */
 	unsigned long vsize;	       /* bytes of address space */
 	long rss_pages;		       /* in the kernel's base pages */
 };
+
+/* The kernel's PF_KTHREAD (include/linux/sched.h), stable since 2.6.27. */
+#define NP_PF_KTHREAD 0x00200000u
 
 /*
  * Read the stat of pid (tid 0) or of its thread tid. comm may hold spaces and parentheses, so

@@ -138,6 +138,9 @@ static bool keep(const struct np_report *report, const struct np_proc_model *pro
 	case NP_SCOPE_PIDS:
 		return true; /* only traced processes (and their children) are in the data */
 	case NP_SCOPE_ALL:
+		/* kernel threads have no memory of their own to place: not the operator's */
+		if (proc->info.kthread)
+			return false;
 		return np_node_sum(proc->totals.cpu_ns) > 0 || in_list(pids, npids, proc->info.pid);
 	default:
 		if (proc->info.pid == getpid())

@@ -5,6 +5,7 @@
 
 #include "lib/pages.h"
 #include "output/expected_output.h"
+#include "output/text_wrap.h"
 
 /* Three decimals, like report's ratios: estimates, more digits would be noise. */
 static struct json_object *figure(double value)
@@ -55,9 +56,15 @@ struct json_object *np_guard_json(const struct np_guard *g)
 
 void np_guard_print(const struct np_guard *g, const char *prefix, FILE *out)
 {
-	fprintf(out, "%sdeclined: %s\n", prefix, g->why);
+	char first[64];
+	int indent;
+
+	snprintf(first, sizeof(first), "%sdeclined: ", prefix);
+	indent = np_text_cols(prefix) + 4;
+	np_text_wrap(out, first, indent, g->why);
+	snprintf(first, sizeof(first), "%s  better: ", prefix);
 	for (int i = 0; i < g->nalternatives; i++)
-		fprintf(out, "%s  better: %s\n", prefix, g->alternatives[i]);
+		np_text_wrap(out, first, indent + 2, g->alternatives[i]);
 }
 
 bool np_report_expected(const struct np_report *r, const struct np_proc_model *p,

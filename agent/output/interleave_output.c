@@ -4,6 +4,7 @@
 
 #include "lib/pages.h"
 #include "output/interleave_output.h"
+#include "output/text_wrap.h"
 
 #define MB(pages) np_pages_mb(pages)
 
@@ -16,25 +17,31 @@ void np_interleave_print_memory(const struct np_place *p, FILE *out)
 {
 	const struct np_interleave *il = &p->plan->interleave;
 	const struct np_topo *topo = p->topo;
-	char nodes[128], pace[64] = "no rate budget";
+	char nodes[128], pace[64] = "no rate budget", text[1024];
+	size_t used;
 
 	np_interleave_format(il->nodes, nodes, sizeof(nodes));
 	if (p->opts->max_rate_mbps > 0)
 		snprintf(pace, sizeof(pace), ">= %.1f s at %.0f MB/s", p->plan->est_seconds,
 			 p->opts->max_rate_mbps);
-	fprintf(out,
-		"  memory     interleave %.0f MB over nodes %s by 2 MB region, move %.0f MB, %s:",
-		MB(il->pages_total), nodes, MB(p->plan->pages_to_move), pace);
-	for (int i = 0; i < topo->nnodes; i++) {
+	used = snprintf(text, sizeof(text),
+			"interleave %.0f MB over nodes %s by 2 MB region, move %.0f MB, %s:",
+			MB(il->pages_total), nodes, MB(p->plan->pages_to_move), pace);
+	for (int i = 0; i < topo->nnodes && used < sizeof(text); i++) {
+		char item[128];
+
 		if (!il->pages_target[i] &&
 		    !(topo->nodes[i].id < 64 && il->nodes >> topo->nodes[i].id & 1))
 			continue;
-		fprintf(out, "%s node %d %.1f%% (%.0f MB, now %.1f%%, keeps %.0f MB free)",
-			i ? "," : "", topo->nodes[i].id, 100 * il->share[i],
-			MB(il->pages_target[i]), part(il->pages_before[i], il->pages_total),
-			MB(il->reserve_pages[i]));
+		/* one node's figures stay on one line */
+		snprintf(item, sizeof(item),
+			 "node %d %.1f%% (%.0f MB, now %.1f%%, keeps %.0f MB free)",
+			 topo->nodes[i].id, 100 * il->share[i], MB(il->pages_target[i]),
+			 part(il->pages_before[i], il->pages_total), MB(il->reserve_pages[i]));
+		np_text_glue(item);
+		used += snprintf(text + used, sizeof(text) - used, "%s %s", i ? "," : "", item);
 	}
-	fprintf(out, "\n");
+	np_text_wrap(out, "  memory     ", 13, text);
 }
 
 void np_interleave_print_reached(const struct np_place *p, FILE *out)
@@ -42,20 +49,26 @@ void np_interleave_print_reached(const struct np_place *p, FILE *out)
 	const struct np_residency *r = &p->outcome.residency_after;
 	const struct np_interleave *il = &p->plan->interleave;
 	__u64 total = np_node_sum(r->pages);
+	char text[1024] = "reached";
+	size_t used = strlen(text);
 
 	if (!p->outcome.residency_after_read)
 		return;
-	fprintf(out, "  interleave reached");
-	for (int i = 0; i < p->topo->nnodes; i++) {
+	for (int i = 0; i < p->topo->nnodes && used < sizeof(text); i++) {
 		int id = p->topo->nodes[i].id;
 		__u64 pages = id < NP_BPF_MAX_NODES ? r->pages[id] : 0;
+		char item[96];
 
 		if (!pages && !(id < 64 && il->nodes >> id & 1))
 			continue;
-		fprintf(out, "%s node %d %.1f%% (planned %.1f%%)", i ? "," : "", id,
-			part(pages, total), 100 * il->share[i]);
+		snprintf(item, sizeof(item), "node %d %.1f%% (planned %.1f%%)", id,
+			 part(pages, total), 100 * il->share[i]);
+		np_text_glue(item);
+		used += snprintf(text + used, sizeof(text) - used, "%s %s", i ? "," : "", item);
 	}
-	fprintf(out, " of %.0f MB\n", MB(total));
+	if (used < sizeof(text))
+		snprintf(text + used, sizeof(text) - used, " of %.0f MB", MB(total));
+	np_text_wrap(out, "  interleave ", 13, text);
 }
 
 struct json_object *np_interleave_plan_json(const struct np_place *p)

@@ -2,6 +2,7 @@
 /* `numaplace place` output: the plan (also what --dry-run shows), then what was done. */
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "lib/journal.h"
@@ -14,6 +15,7 @@
 #include "output/pause_output.h"
 #include "output/place_output.h"
 #include "output/shared_output.h"
+#include "output/text_wrap.h"
 
 #define MB(pages) np_pages_mb(pages)
 
@@ -24,19 +26,34 @@ static const char *balancing_name(const struct np_balancing *b)
 	return names[b->choice];
 }
 
+/* One line of the plan or outcome: "  memory     " and its text, wrapped under the text. */
+static __attribute__((format(printf, 3, 4))) void put(FILE *out, const char *label, const char *fmt,
+						      ...)
+{
+	char first[32], text[2048];
+	va_list ap;
+
+	snprintf(first, sizeof(first), "  %-10s ", label);
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	np_text_wrap(out, first, 13, text);
+}
+
 static void print_balancing(const struct np_place *p, FILE *out)
 {
 	const struct np_balancing *b = &p->plan->balancing;
 	const struct np_kstate *k = &p->topo->kernel;
 
-	fprintf(out, "  balancing  %s (kernel.numa_balancing is %d", balancing_name(b),
-		k->numa_balancing);
-	if (b->choice == NP_BALANCING_TUNE)
-		for (int i = 0; i < NP_KNOB_COUNT; i++)
-			if (b->set[i])
-				fprintf(out, "; %s %ld -> %ld", np_knob_names[i], k->knobs[i],
-					b->value[i]);
-	fprintf(out, ")\n");
+	char text[512];
+	size_t used = snprintf(text, sizeof(text), "%s (kernel.numa_balancing is %d",
+			       balancing_name(b), k->numa_balancing);
+
+	for (int i = 0; b->choice == NP_BALANCING_TUNE && i < NP_KNOB_COUNT; i++)
+		if (b->set[i] && used < sizeof(text))
+			used += snprintf(text + used, sizeof(text) - used, "; %s %ld -> %ld",
+					 np_knob_names[i], k->knobs[i], b->value[i]);
+	put(out, "balancing", "%s)", text);
 }
 
 /* What the plan buys: "expected   remote reads 100% -> 2%, read rate x1.8 (from ...)". */
@@ -45,7 +62,7 @@ static void print_expected(const struct np_place *p, FILE *out)
 	char text[256];
 
 	np_expected_text(&p->plan->expected, text, sizeof(text));
-	fprintf(out, "  expected   %s\n", text);
+	put(out, "expected", "%s", text);
 }
 
 void np_place_print_plan(const struct np_place *p, FILE *out)
@@ -53,52 +70,53 @@ void np_place_print_plan(const struct np_place *p, FILE *out)
 	const struct np_plan *plan = p->plan;
 	const struct np_proc_model *proc = p->proc;
 	unsigned int only = p->opts->only;
-	char cpus[NP_CPULIST_MAX], irqs[256], comm[NP_COMM_LEN * 8];
+	char cpus[NP_CPULIST_MAX], irqs[256], comm[NP_COMM_LEN * 8], text[512];
 
 	np_cpulist_format(&plan->cpus, cpus, sizeof(cpus)); /* fits: NP_CPULIST_MAX */
 	np_text_escape(proc->info.comm, comm, sizeof(comm)); /* any bytes: no raw control ones */
 	np_interleave_format(plan->interleave.nodes, irqs, sizeof(irqs));
 	if (plan->interleave.on)
-		fprintf(out, "%splan for pid %d (%s): interleave over nodes %s\n",
-			p->dry_run ? "dry run, nothing changes. " : "", proc->info.pid, comm, irqs);
+		snprintf(text, sizeof(text), "pid %d (%s): interleave over nodes %s",
+			 proc->info.pid, comm, irqs);
 	else
-		fprintf(out, "%splan for pid %d (%s): node %d, %s\n",
-			p->dry_run ? "dry run, nothing changes. " : "", proc->info.pid, comm,
-			plan->target_node, proc->target_reason);
+		snprintf(text, sizeof(text), "pid %d (%s): node %d, %s", proc->info.pid, comm,
+			 plan->target_node, proc->target_reason);
+	np_text_wrap(out, p->dry_run ? "dry run, nothing changes. plan for " : "plan for ", 2,
+		     text);
 	if ((only & NP_PLAN_ONLY_THREADS) && p->opts->window_ns)
-		fprintf(out, "  threads    %d threads onto CPUs %s (%d busy)\n", plan->nthreads, cpus,
-			np_busy_threads(proc, p->opts->window_ns));
+		put(out, "threads", "%d threads onto CPUs %s (%d busy)", plan->nthreads, cpus,
+		    np_busy_threads(proc, p->opts->window_ns));
 	else if (only & NP_PLAN_ONLY_THREADS)
-		fprintf(out, "  threads    %d threads onto CPUs %s (busy threads not sampled)\n",
-			plan->nthreads, cpus);
+		put(out, "threads", "%d threads onto CPUs %s (busy threads not sampled)",
+		    plan->nthreads, cpus);
 	if ((only & NP_PLAN_ONLY_MEMORY) && plan->interleave.on && proc->has_residency) {
 		np_interleave_print_memory(p, out);
 	} else if (only & NP_PLAN_ONLY_MEMORY) {
 		if (!proc->has_residency)
-			fprintf(out, "  memory     residency unreadable: nothing planned\n");
+			put(out, "memory", "residency unreadable: nothing planned");
 		else if (!plan->pages_to_move)
-			fprintf(out, "  memory     all %.0f MB already on node %d\n",
-				MB(np_node_sum(proc->residency.pages)), plan->target_node);
+			put(out, "memory", "all %.0f MB already on node %d",
+			    MB(np_node_sum(proc->residency.pages)), plan->target_node);
 		else if (plan->memory_refused[0])
-			fprintf(out, "  memory     refused: %.0f MB off node %d stay: %s\n",
-				MB(plan->pages_to_move), plan->target_node, plan->memory_refused);
+			put(out, "memory", "refused: %.0f MB off node %d stay: %s",
+			    MB(plan->pages_to_move), plan->target_node, plan->memory_refused);
 		else {
 			char pace[64] = "no rate budget";
 
 			if (p->opts->max_rate_mbps > 0)
 				snprintf(pace, sizeof(pace), ">= %.1f s at %.0f MB/s", plan->est_seconds,
 					 p->opts->max_rate_mbps);
-			fprintf(out,
-				"  memory     move %.0f of %.0f MB (%.0f MB off node %d), %s; %s; "
-				"node %d keeps %.0f MB free\n",
-				MB(plan->pages_planned), MB(np_node_sum(proc->residency.pages)),
-				MB(plan->pages_to_move), plan->target_node,
-				p->hot_regions	     ? "sampled hot regions first"
-				: p->opts->window_ns ? "no hot region sampled"
-				: p->sample_auto     ? "not sampled (a move this short is over before "
-						       "the order of its pages could matter)"
-						     : "not sampled",
-				pace, plan->target_node, MB(plan->reserve_pages));
+			put(out, "memory",
+			    "move %.0f of %.0f MB (%.0f MB off node %d), %s; %s; "
+			    "node %d keeps %.0f MB free",
+			    MB(plan->pages_planned), MB(np_node_sum(proc->residency.pages)),
+			    MB(plan->pages_to_move), plan->target_node,
+			    p->hot_regions	 ? "sampled hot regions first"
+			    : p->opts->window_ns ? "no hot region sampled"
+			    : p->sample_auto	 ? "not sampled (a move this short is over before "
+						   "the order of its pages could matter)"
+						 : "not sampled",
+			    pace, plan->target_node, MB(plan->reserve_pages));
 		}
 	}
 	if (only & NP_PLAN_ONLY_MEMORY)
@@ -108,17 +126,17 @@ void np_place_print_plan(const struct np_place *p, FILE *out)
 	if (only & NP_PLAN_ONLY_IRQS) {
 		np_rangelist_format(plan->irqs, plan->nirqs, irqs, sizeof(irqs));
 		if (plan->nirqs)
-			fprintf(out, "  irqs       %d IRQs (%s) of %s onto CPUs %s\n", plan->nirqs, irqs,
-				p->irq_sources, cpus);
+			put(out, "irqs", "%d IRQs (%s) of %s onto CPUs %s", plan->nirqs, irqs,
+			    p->irq_sources, cpus);
 		else
-			fprintf(out, "  irqs       none (no accelerator IRQs%s)\n",
-				p->irq_sources[0] ? "" : "; --nic IFACE adds a NIC's");
+			put(out, "irqs", "none (no accelerator IRQs%s)",
+			    p->irq_sources[0] ? "" : "; --nic IFACE adds a NIC's");
 	}
 	if (only & NP_PLAN_ONLY_BALANCING)
 		print_balancing(p, out);
 	print_expected(p, out);
 	for (int i = 0; i < plan->nwarnings; i++)
-		fprintf(out, "  warning:   %s\n", plan->warnings[i]);
+		put(out, "warning:", "%s", plan->warnings[i]);
 	if (p->guard && p->guard->declined) {
 		np_guard_print(p->guard, "  ", out);
 		fprintf(out, "%s\n",
@@ -145,43 +163,44 @@ void np_place_print_outcome(const struct np_place *p, FILE *out)
 			np_act_result_print(out, "irqbalance", "banned", &o->irqbalance);
 	}
 	if (o->memory_ran) {
-		fprintf(out,
-			"  memory     moved %.1f MB (%.1f MB hot first) of %.1f MB misplaced in %.1f s "
-			"(%.0f MB/s)\n",
-			MB(m->pages_moved), MB(m->pages_hot_moved), MB(m->pages_misplaced), m->seconds,
-			m->seconds > 0 ? MB(m->pages_moved) / m->seconds : 0);
+		put(out, "memory",
+		    "moved %.1f MB (%.1f MB hot first) of %.1f MB misplaced in %.1f s "
+		    "(%.0f MB/s)",
+		    MB(m->pages_moved), MB(m->pages_hot_moved), MB(m->pages_misplaced), m->seconds,
+		    m->seconds > 0 ? MB(m->pages_moved) / m->seconds : 0);
 		if (m->pages_busy || m->pages_shared || m->pages_failed || m->pages_pinned)
-			fprintf(out,
-				"             not moved: %.1f MB busy, %.1f MB pinned, %.1f MB "
-				"shared with other processes, %.1f MB failed\n",
-				MB(m->pages_busy), MB(m->pages_pinned), MB(m->pages_shared),
-				MB(m->pages_failed));
+			put(out, "",
+			    "not moved: %.1f MB busy, %.1f MB pinned, %.1f MB "
+			    "shared with other processes, %.1f MB failed",
+			    MB(m->pages_busy), MB(m->pages_pinned), MB(m->pages_shared),
+			    MB(m->pages_failed));
 		if (m->move_all_denied)
-			fprintf(out, "             shared pages stayed: moving them needs "
-				     "CAP_SYS_NICE\n");
+			put(out, "",
+			    "shared pages stayed: moving them needs "
+			    "CAP_SYS_NICE");
 		if (m->pauses)
-			fprintf(out,
-				"             file pages moved slowly while read: the process was stopped "
-				"%d times, %.2f s in all (--pause-ms)\n",
-				m->pauses, m->paused_seconds);
+			put(out, "",
+			    "file pages moved slowly while read: the process was stopped "
+			    "%d times, %.2f s in all (--pause-ms)",
+			    m->pauses, m->paused_seconds);
 		if (m->stopped_by_reserve)
-			fprintf(out, "             partial: stopped to keep %.0f MB free on node %d "
-				     "(--reserve)\n",
-				MB(p->plan->reserve_pages), p->plan->target_node);
+			put(out, "",
+			    "partial: stopped to keep %.0f MB free on node %d "
+			    "(--reserve)",
+			    MB(p->plan->reserve_pages), p->plan->target_node);
 		if (m->error[0])
-			fprintf(out, "             stopped: %s\n", m->error);
+			put(out, "", "stopped: %s", m->error);
 	}
 	np_interleave_print_reached(p, out);
 	if (!o->memory_ran && m->error[0])
-		fprintf(out, "  memory     not moved: %s\n", m->error);
+		put(out, "memory", "not moved: %s", m->error);
 	if (m->process_exited)
 		fprintf(out, "  the process exited during placement\n");
 	np_journal_undo_command(p->journal, undo, sizeof(undo));
-	/* the command alone on its line: copied as it stands, --journal included */
-	fprintf(out,
-		"undo: %s\n      (thread and IRQ masks, irqbalance bans, settings; memory "
-		"moves are not undone)\n",
-		undo);
+	/* the command on lines of its own: copied as it stands, --journal included */
+	np_text_wrap_cmd(out, "undo: ", 6, undo);
+	fprintf(out, "      (thread and IRQ masks, irqbalance bans, settings; memory moves are "
+		     "not undone)\n");
 }
 
 struct json_object *np_act_result_json(const struct np_act_result *r)

@@ -3,6 +3,7 @@
 #include "lib/text_escape.h"
 #include "output/json_text.h"
 #include "output/shared_output.h"
+#include "output/text_wrap.h"
 
 static struct json_object *sharer_json(const struct np_shared_sharer *s)
 {
@@ -41,11 +42,13 @@ void np_shared_files_print(const struct np_shared_files *sf, pid_t pid, const ch
 			   const char *prefix, FILE *out)
 {
 	char line[1024], shown[sizeof(line) * 4];
+	int indent = np_text_cols(prefix) < 8 ? np_text_cols(prefix) + 2 : np_text_cols(prefix);
 
 	for (int i = 0; sf && i < sf->nfiles; i++) {
 		np_shared_file_text(&sf->files[i], pid, comm, node, line, sizeof(line));
 		/* names and paths others chose: no raw control byte reaches the terminal */
 		np_text_escape(line, shown, sizeof(shown));
-		fprintf(out, "%s%s\n", prefix, shown);
+		/* wrapped under the prefix, or under its first words when the prefix is short */
+		np_text_wrap(out, prefix, indent, shown);
 	}
 }

@@ -269,3 +269,32 @@ TEST(log_threshold_and_ratelimited_output)
 	close(p[0]);
 	close(p[1]);
 }
+
+/* Issue #15: a plain line wider than 100 columns wraps at spaces, under its text. */
+TEST(log_line_wraps_at_100_columns)
+{
+	static char buf[NP_LOG_LINE_MAX * 2];
+	size_t n, len;
+	const char *nl;
+
+	len = np_log_format(buf, NP_LOG_LINE_MAX, NP_LOG_PLAIN, NP_LOG_INFO,
+			    "pid 9778 (sleep) matches [match cli] but holds 2 MB, below min_rss_mb "
+			    "256, and keeps 0.00 CPUs busy, below min_cpu 0.5");
+	n = np_log_wrap(buf, len, sizeof(buf));
+	CHECK_STR(buf, "numaplace: pid 9778 (sleep) matches [match cli] but holds 2 MB, below "
+		       "min_rss_mb 256, and keeps 0.00\n"
+		       "           CPUs busy, below min_cpu 0.5\n");
+	CHECK_INT(n, strlen(buf));
+	nl = strchr(buf, '\n');
+	CHECK(nl - buf <= NP_LOG_COLS);
+	/* short lines and words longer than a line stay as they are */
+	len = np_log_format(buf, NP_LOG_LINE_MAX, NP_LOG_PLAIN, NP_LOG_INFO, "placed");
+	CHECK_INT(np_log_wrap(buf, len, sizeof(buf)), len);
+	CHECK_STR(buf, "numaplace: placed\n");
+	/* no room for the indent: unchanged */
+	len = np_log_format(
+		buf, NP_LOG_LINE_MAX, NP_LOG_PLAIN, NP_LOG_INFO,
+		"a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a "
+		"a a a a a a a a a a a a a a a a");
+	CHECK_INT(np_log_wrap(buf, len, len + 1), len);
+}

@@ -63,6 +63,7 @@ numaplace place --pid "$pid" --dry-run >/tmp/dry.txt
 check_eq "S3: dry run exit code" "$?" 0
 check_eq "S3: dry run changes nothing" "$(snapshot "$pid")" "$before"
 check "S3: dry run shows the plan" grep -q "move 1[23][0-9] of" /tmp/dry.txt
+check_width "S3: the plan" /tmp/dry.txt
 check "S3: dry run leaves no journal" test ! -e /run/numaplace/journal
 cat /tmp/dry.txt
 place --balancing off

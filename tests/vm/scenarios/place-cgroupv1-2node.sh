@@ -86,8 +86,8 @@ before=$(snapshot "$pid")
 numaplace place --pid "$pid" --node 1 --dry-run >/tmp/dry.txt 2>&1
 check_eq "C3: dry run exit code (the cpuset conflict)" "$?" 2
 cat /tmp/dry.txt
-check "C3: names the cpuset's memory node" grep -q "node 1 (CPUs 2-3) is outside the cpuset of cgroup .*memory node 0" /tmp/dry.txt
-check "C3: gives the fix (the cgroup's cpuset files)" grep -q "fix: .*cpuset.mems" /tmp/dry.txt
+check "C3: names the cpuset's memory node" grep_joined "node 1 (CPUs 2-3) is outside the cpuset of cgroup .*memory node 0" /tmp/dry.txt
+check "C3: gives the fix (the cgroup's cpuset files)" grep_joined "fix: .*cpuset.mems" /tmp/dry.txt
 numaplace place --pid "$pid" --node 1 >/tmp/place.txt 2>&1
 check_eq "C3: place exit code (refused, nothing changed)" "$?" 2
 check "C3: says nothing changed" grep -q "nothing changed" /tmp/place.txt

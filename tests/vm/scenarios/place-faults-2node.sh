@@ -107,7 +107,7 @@ reserve=$(($(free_mb 1) - 96))
 numaplace place --pid "$pid" --node 1 --sample 0 --reserve $reserve --force >/tmp/place.out 2>&1
 check_eq "reserve: exit code 0 (a partial move is the plan)" "$?" 0
 cat /tmp/place.out
-check "reserve: the plan warns" grep -q "keeps $reserve MB in reserve" /tmp/place.out
+check "reserve: the plan warns" grep_joined "keeps $reserve MB in reserve" /tmp/place.out
 check "reserve: the outcome says partial" grep -q "partial" /tmp/place.out
 check "reserve: node 1 keeps its reserve ($(free_mb 1) MB free >= $reserve - 8)" test "$(free_mb 1)" -ge $((reserve - 8))
 share=$(share_on "$pid" 1)

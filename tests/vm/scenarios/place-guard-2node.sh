@@ -33,8 +33,8 @@ numaplace place --pid "$server" --sample 0 >/tmp/place.txt 2>&1
 check_eq "G1: place exit code 0" "$?" 0
 cat /tmp/place.txt
 check "G1: the plan targets the GPU's node" grep -q "^plan for pid $server (np-stream): node 1, uses accelerator" /tmp/place.txt
-check "G1: declined, and why" grep -q "^  declined: the plan would leave .* off node 1: most of its reads would stay remote" /tmp/place.txt
-check "G1: better: interleave" grep -q "better: interleave it over the nodes that hold it: numaplace place --pid $server --interleave 0-1" /tmp/place.txt
+check "G1: declined, and why" grep_joined "declined: the plan would leave .* off node 1: most of its reads would stay remote" /tmp/place.txt
+check "G1: better: interleave" grep_joined "better: interleave it over the nodes that hold it: numaplace place --pid $server --interleave 0-1" /tmp/place.txt
 check "G1: better: free memory on node 1" grep -q "better: free [0-9]* MB on node 1" /tmp/place.txt
 # How much fits on node 1 depends on what the guest's kernel keeps free there: most reads stay
 # remote (50% or more) and some memory, under half, reaches the accelerator's node.

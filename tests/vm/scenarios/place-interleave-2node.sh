@@ -27,6 +27,9 @@ start_stream --preferred=0 --cpunodebind=0 np-stream --mb "$mb" --threads 2 --se
 echo "S1: before: node 0 $(share_on "$pid" 0), node 1 $(share_on "$pid" 1)"
 check "S1: the server did not fit on node 0 ($(share_on "$pid" 1) on node 1)" \
 	in_range "$(share_on "$pid" 1)" 0.01 0.40
+numaplace place --pid "$pid" --interleave 0,1 --dry-run --sample 0 >/tmp/il.txt 2>&1
+check_width "S1: the interleave plan (text)" /tmp/il.txt
+cat /tmp/il.txt
 before=$(snapshot "$pid")
 numaplace place --pid "$pid" --interleave 0,1 --json >/tmp/place.json 2>/tmp/place.err
 check_eq "S1: place exit code ($(cat /tmp/place.err))" "$?" 0

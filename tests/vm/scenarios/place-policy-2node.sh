@@ -42,7 +42,7 @@ dry
 check_eq "P1 bind:0: dry run exit code" "$?" 0
 cat /tmp/dry.txt
 check "P1 bind:0: the plan warns of the policy" \
-	grep -q "warning:   its memory policy is bind:0 (numactl --membind): pages moved to node 1 stay there, but new ones still come only from node 0; restart it with numactl --membind=1" /tmp/dry.txt
+	grep_joined "warning:   its memory policy is bind:0 (numactl --membind): pages moved to node 1 stay there, but new ones still come only from node 0; restart it with numactl --membind=1" /tmp/dry.txt
 check_eq "P1 bind:0: JSON memory_policy" "$(field .plan.memory_policy)" "bind:0"
 check "P1 bind:0: JSON warnings hold it" test -n "$(policy_warnings)"
 # ... and place moves the pages all the same: move_pages(2) ignores the policy
@@ -87,26 +87,26 @@ stop_stream
 start_stream --preferred=0 --cpunodebind=0 np-stream --mb 16 --threads 1 --seconds 600
 dry
 check_eq "P3 prefer:0: JSON memory_policy" "$(field .plan.memory_policy)" "prefer:0"
-check "P3 prefer:0: warns" grep -q "its memory policy is prefer:0 (numactl --preferred): pages moved to node 1 stay there, but new ones still come from node 0 while it has room; restart it with numactl --preferred=1" /tmp/dry.txt
+check "P3 prefer:0: warns" grep_joined "its memory policy is prefer:0 (numactl --preferred): pages moved to node 1 stay there, but new ones still come from node 0 while it has room; restart it with numactl --preferred=1" /tmp/dry.txt
 dry --only threads
 check "P3 prefer:0 --only threads: warns for the threads" \
-	grep -q "with its threads on node 1, new pages still come from node 0 while it has room" /tmp/dry.txt
+	grep_joined "with its threads on node 1, new pages still come from node 0 while it has room" /tmp/dry.txt
 stop_stream
 start_stream --preferred-many=0 --cpunodebind=0 np-stream --mb 16 --threads 1 --seconds 600
 dry
 check_eq "P3 prefer (many):0: JSON memory_policy" "$(field .plan.memory_policy)" "prefer (many):0"
-check "P3 prefer (many):0: warns" grep -q "its memory policy is prefer (many):0 (numactl --preferred-many)" /tmp/dry.txt
+check "P3 prefer (many):0: warns" grep_joined "its memory policy is prefer (many):0 (numactl --preferred-many)" /tmp/dry.txt
 stop_stream
 start_stream --interleave=0,1 --cpunodebind=0 np-stream --mb 16 --threads 1 --seconds 600
 dry
 check_eq "P3 interleave:0-1: JSON memory_policy" "$(field .plan.memory_policy)" "interleave:0-1"
 check "P3 interleave:0-1: warns though node 1 is one of its nodes" \
-	grep -q "new ones are still spread over nodes 0-1, 1 in 2 off node 1" /tmp/dry.txt
+	grep_joined "new ones are still spread over nodes 0-1, 1 in 2 off node 1" /tmp/dry.txt
 stop_stream
 start_stream --balancing --membind=0 --cpunodebind=0 np-stream --mb 16 --threads 1 --seconds 600
 dry
 check_eq "P3 bind with the balancing flag: JSON memory_policy" "$(field .plan.memory_policy)" "bind:0"
-check "P3 bind with the balancing flag: warns" grep -q "its memory policy is bind:0" /tmp/dry.txt
+check "P3 bind with the balancing flag: warns" grep_joined "its memory policy is bind:0" /tmp/dry.txt
 stop_stream
 
 # P4: policies that include node 1: new pages come from the node of the CPU asking; no warning

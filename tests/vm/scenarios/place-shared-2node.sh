@@ -21,7 +21,7 @@ check "both map the file, on node 0" in_range "$(file_share_on $a 0)" 0.95 1
 # C1: A to node 1 while B stays on node 0: a conflict, the shared pages stay
 numaplace place --pid "$a" --node 1 --sample 0 --dry-run >/tmp/dry.txt 2>&1
 cat /tmp/dry.txt
-check "C1: the plan names the sharer and the fix" grep -q "shares /weights/model.gguf (128 MB) with pid $b (np-stream) on node 0: its pages stay.*--no-mmap" /tmp/dry.txt
+check "C1: the plan names the sharer and the fix" grep_joined "shares /weights/model.gguf (128 MB) with pid $b (np-stream) on node 0: its pages stay.*--no-mmap" /tmp/dry.txt
 # --force: most of its memory stays off node 1, which place declines without it (issue 14)
 place --pid "$a" --node 1 --force
 check_eq "C1: place exit code" "$?" 0

@@ -51,6 +51,7 @@ check "target reason names the device" sh -c "printf '%s' '$(field .processes[0]
 numaplace report --pid "$pid" --duration 1 --device "$gpu" >/tmp/report.txt
 check "table recommends numaplace place to node 1" grep -q "numaplace place --pid $pid --node 1" /tmp/report.txt
 check "table recommends numactl for the next start" grep -q "numactl --cpunodebind=1 --membind=1" /tmp/report.txt
+check_width "report text" /tmp/report.txt
 cat /tmp/report.txt
 stop_stream
 

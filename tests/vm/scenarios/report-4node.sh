@@ -22,6 +22,9 @@ check_eq "CPU time only on node 2" \
 gpu=$(numaplace topo --json | jq -r '.devices[] | select(.kind == "accelerator") | .pci')
 json=$(numaplace report --pid "$pid" --duration 1 --json --device "$gpu")
 check_eq "--device on node 2 is the target" "$(field '.processes[0].target_node')" 2
+numaplace report --pid "$pid" --duration 1 --device "$gpu" >/tmp/report.txt
+check_width "report text with four nodes" /tmp/report.txt
+cat /tmp/report.txt
 kill "$pid"
 wait "$pid" 2>/dev/null
 finish
