@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -55,34 +54,6 @@ static int parse_args(int argc, char **argv, bool *json, int *exit_code)
 		*json = true;
 	*exit_code = p.exit_code;
 	return opt;
-}
-
-/*
- * The pid holding the host lock's flock (pid 0 for any), from /proc/locks: "1: FLOCK
- * ADVISORY WRITE PID MAJ:MIN:INODE 0 EOF"; waiters ("1: -> FLOCK ...") do not hold it.
- */
-static bool lock_held(pid_t pid)
-{
-	unsigned int maj, min;
-	unsigned long ino;
-	char line[256], type[16];
-	struct stat st;
-	bool held = false;
-	FILE *f;
-	int who;
-
-	if (stat(NP_HOST_LOCK, &st))
-		return false;
-	f = fopen("/proc/locks", "re");
-	if (!f)
-		return false;
-	while (!held && fgets(line, sizeof(line), f))
-		held = sscanf(line, "%*d: %15s %*s %*s %d %x:%x:%lu", type, &who, &maj, &min,
-			      &ino) == 5 &&
-		       !strcmp(type, "FLOCK") && (!pid || who == pid) && ino == st.st_ino &&
-		       makedev(maj, min) == st.st_dev;
-	fclose(f);
-	return held;
 }
 
 /* The status file, whole (bounded); NULL with *err -ENOENT when there is none. */
@@ -137,6 +108,7 @@ int np_cmd_status(int argc, char **argv)
 	char msg[256] = "", *text;
 	bool json = false;
 	size_t len = 0;
+	pid_t holder;
 	int rc, err;
 
 	if (parse_args(argc, argv, &json, &rc))
@@ -151,7 +123,8 @@ int np_cmd_status(int argc, char **argv)
 	}
 	err = text ? np_status_parse(text, len, &st, msg, sizeof(msg)) : -ENOENT;
 	free(text);
-	if (err == -ENOENT || !lock_held(err ? 0 : st.pid)) {
+	holder = err == -ENOENT ? 0 : np_host_lock_holder();
+	if (!holder || (!err && holder != st.pid)) {
 		/* no file, or one a daemon that is gone left behind */
 		np_status_free(&st);
 		np_err("not running");
