@@ -815,6 +815,15 @@ if [ "$(id -u)" = 0 ]; then
 		jq -e '.daemon.last_interval.duration_ms >= 0 and (.daemon.intervals >= 2)' \
 		"$tmp/status.json" >/dev/null
 	check_eq "status file: 0644" "$(stat -c %a /run/numaplace/status.json)" 644
+	# top -b's RUN column on the busy process (its header names where RUN starts), none when
+	# top fails
+	top_run() {
+		"$np" top -b -n 1 --interval 0.3 --pid $busy >"$tmp/status-top.txt" 2>&1 &&
+			awk -v pid=$busy '/ RUN / { c = index($0, " RUN ") + 1 }
+				c && $1 == pid { r = substr($0, c); sub(/ .*/, "", r); print r }' \
+				"$tmp/status-top.txt"
+	}
+	check_eq "top -b: RUN says the daemon manages it" "$(top_run)" managed
 	kill -KILL $daemon
 	wait $daemon 2>/dev/null
 	check "a killed daemon leaves its status file" test -e /run/numaplace/status.json
@@ -829,6 +838,13 @@ if [ "$(id -u)" = 0 ]; then
 	wait $daemon
 	check_eq "a daemon that ends removes its status file" \
 		"$(ls /run/numaplace/status.json 2>/dev/null)" ""
+	# top reads the status file as status does: a malformed one or a symlink is no status
+	echo '{"processes": [' >/run/numaplace/status.json
+	check_eq "top -b with a malformed status file: exit 0, RUN -" "$(top_run)" -
+	rm -f /run/numaplace/status.json
+	ln -s "$tmp/status.json" /run/numaplace/status.json
+	check_eq "top -b does not follow a symlinked status file: RUN -" "$(top_run)" -
+	rm -f /run/numaplace/status.json
 	kill $small $busy
 fi
 

@@ -6,21 +6,15 @@
  * lock (/proc/locks says who holds a flock). Otherwise "not running", exit 1.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/status_load.h"
 #include "lib/host_lock.h"
-#include "lib/safe_open.h"
-#include "output/status.h"
 
 static void status_usage(FILE *out)
 {
@@ -57,65 +51,6 @@ static int parse_args(int argc, char **argv, bool *json, int *exit_code)
 	return opt;
 }
 
-/*
- * The pid holding the host lock's flock (pid 0 for any), from /proc/locks: "1: FLOCK
- * ADVISORY WRITE PID MAJ:MIN:INODE 0 EOF"; waiters ("1: -> FLOCK ...") do not hold it.
- */
-static bool lock_held(pid_t pid)
-{
-	unsigned int maj, min;
-	unsigned long ino;
-	char line[256], type[16];
-	struct stat st;
-	bool held = false;
-	FILE *f;
-	int who;
-
-	if (stat(NP_HOST_LOCK, &st))
-		return false;
-	f = fopen("/proc/locks", "re");
-	if (!f)
-		return false;
-	while (!held && fgets(line, sizeof(line), f))
-		held = sscanf(line, "%*d: %15s %*s %*s %d %x:%x:%lu", type, &who, &maj, &min,
-			      &ino) == 5 &&
-		       !strcmp(type, "FLOCK") && (!pid || who == pid) && ino == st.st_ino &&
-		       makedev(maj, min) == st.st_dev;
-	fclose(f);
-	return held;
-}
-
-/* The status file, whole (bounded); NULL with *err -ENOENT when there is none. */
-static char *read_status(size_t *len, int *err, char *msg, size_t msglen)
-{
-	char name[64], *buf = malloc(NP_STATUS_MAX_SIZE + 1);
-	int dirfd = -1, fd = -1;
-	ssize_t got = 0, n = 1;
-
-	*err = -ENOMEM;
-	if (buf)
-		*err = dirfd = np_safe_dir(NP_STATUS_FILE, false, name, sizeof(name), msg, msglen);
-	if (dirfd >= 0)
-		*err = fd = np_safe_open(dirfd, name, O_RDONLY, msg, msglen);
-	while (fd >= 0 && n > 0 && got <= NP_STATUS_MAX_SIZE) {
-		n = read(fd, buf + got, NP_STATUS_MAX_SIZE + 1 - got);
-		got += n > 0 ? n : 0;
-		*err = n < 0 ? -errno : 0;
-	}
-	if (dirfd >= 0)
-		close(dirfd);
-	if (fd >= 0)
-		close(fd);
-	if (*err) {
-		if (*err != -ENOENT && !msg[0])
-			snprintf(msg, msglen, "%s", strerror(-*err));
-		free(buf);
-		return NULL;
-	}
-	*len = (size_t)got;
-	return buf;
-}
-
 static int print_status(const struct np_status *st, bool json)
 {
 	char *text;
@@ -134,9 +69,9 @@ static int print_status(const struct np_status *st, bool json)
 int np_cmd_status(int argc, char **argv)
 {
 	struct np_status st = { 0 };
-	char msg[256] = "", *text;
 	bool json = false;
-	size_t len = 0;
+	char msg[256];
+	pid_t holder;
 	int rc, err;
 
 	if (parse_args(argc, argv, &json, &rc))
@@ -144,14 +79,14 @@ int np_cmd_status(int argc, char **argv)
 	rc = np_cli_need_root("status", "(the daemon's status is in a directory only root reads)");
 	if (rc)
 		return rc;
-	text = read_status(&len, &err, msg, sizeof(msg));
-	if (!text && err != -ENOENT) {
+	err = np_cli_status_load(&st, msg, sizeof(msg));
+	if (err && err != -ENOENT && err != -EINVAL) {
+		np_status_free(&st);
 		np_err("status: %s: %s", NP_STATUS_FILE, msg);
 		return NP_EXIT_RUNTIME;
 	}
-	err = text ? np_status_parse(text, len, &st, msg, sizeof(msg)) : -ENOENT;
-	free(text);
-	if (err == -ENOENT || !lock_held(err ? 0 : st.pid)) {
+	holder = err == -ENOENT ? 0 : np_host_lock_holder();
+	if (!holder || (!err && holder != st.pid)) {
 		/* no file, or one a daemon that is gone left behind */
 		np_status_free(&st);
 		np_err("not running");
@@ -160,7 +95,7 @@ int np_cmd_status(int argc, char **argv)
 	if (err) {
 		np_status_free(&st);
 		np_err("status: %s: %s", NP_STATUS_FILE, msg);
-		return err == -EINVAL ? NP_EXIT_USAGE : NP_EXIT_RUNTIME;
+		return NP_EXIT_USAGE;
 	}
 	rc = print_status(&st, json);
 	np_status_free(&st);

@@ -161,6 +161,7 @@ static int setup(struct np_top *t)
 static int make_rows(struct np_top *t)
 {
 	struct np_top_row *rows = calloc(t->report.nprocs + 1, sizeof(*rows));
+	const struct np_status *status = t->have_status ? &t->status : NULL;
 	char detail[128];
 
 	if (!rows)
@@ -175,7 +176,7 @@ static int make_rows(struct np_top *t)
 		if (p->exited)
 			continue;
 		np_top_row_from(p, t->report.data.window_ns, r);
-		np_top_status_words(t->status, p->info.pid, r->run, sizeof(r->run), detail,
+		np_top_status_words(status, p->info.pid, r->run, sizeof(r->run), detail,
 				    sizeof(detail));
 		t->nrows++;
 	}
@@ -212,9 +213,7 @@ int np_top_interval_read(struct np_top *t)
 			      t->scope == NP_SCOPE_PIDS ? t->npids : 0, &target);
 	if (err)
 		return err;
-	if (t->status)
-		json_object_put(t->status);
-	t->status = np_top_status_load(NP_TOP_STATUS_FILE);
+	t->have_status = np_top_status_load(&t->status);
 	t->time_s = (long long)time(NULL);
 	np_top_nodes(t->topo, &t->cpu, &t->report.data, t->nodes);
 	return make_rows(t);
@@ -259,7 +258,8 @@ static void build_detail(struct np_top *t)
 	if (!in.proc)
 		return;
 	cpuset_words(t->selected, cpuset, sizeof(cpuset));
-	np_top_status_words(t->status, t->selected, run, sizeof(run), words, sizeof(words));
+	np_top_status_words(t->have_status ? &t->status : NULL, t->selected, run, sizeof(run),
+			    words, sizeof(words));
 	in.cpuset = cpuset;
 	in.samples = t->report.data.samples;
 	in.nsamples = t->report.data.nsamples;
@@ -366,8 +366,7 @@ static void cleanup(struct np_top *t)
 		np_sampler_destroy(t->sampler);
 	np_sample_data_free(&t->prev);
 	np_report_free(&t->report);
-	if (t->status)
-		json_object_put(t->status);
+	np_status_free(&t->status);
 	np_top_cpu_free(&t->cpu);
 	np_cli_topo_free(t->topo);
 	free(t->rows);

@@ -6,10 +6,10 @@
 #ifndef NP_CLI_TOP_H
 #define NP_CLI_TOP_H
 
-#include <json-c/json.h>
 #include <signal.h>
 
 #include "model/report.h"
+#include "output/status.h"
 #include "output/top_frame.h"
 
 #define NP_TOP_DETAIL_MAX 200 /* lines of a detail pane (its threads, mostly) */
@@ -39,7 +39,8 @@ struct np_top {
 	int nrows;
 	struct np_top_node nodes[NP_MAX_NODES];
 	struct np_top_cpu cpu;
-	struct json_object *status; /* run's status file, NULL when absent */
+	struct np_status status; /* run's status file, when have_status */
+	bool have_status;
 	long long time_s;
 	double next_s; /* when the next interval ends (np_now_s), 0 before the first */
 	char host[64];
@@ -75,11 +76,16 @@ void np_top_cpu_free(struct np_top_cpu *cpu);
  */
 int np_top_run(char *const argv[], char **output);
 
-/* `numaplace run`'s status file (top_status.c): NULL when absent or unreadable. */
-#define NP_TOP_STATUS_FILE "/run/numaplace/status.json"
-struct json_object *np_top_status_load(const char *path);
-/* Its words on pid: run "n1 21:40" (node, last placement) and detail, "" when not managed. */
-void np_top_status_words(struct json_object *status, pid_t pid, char *run, size_t runlen,
+/*
+ * `numaplace run`'s status file (top_status.c) into *st, the one it held freed first: whether
+ * there is one (false when absent, unreadable or malformed).
+ */
+bool np_top_status_load(struct np_status *st);
+/*
+ * Its words on pid: run "n1 21:40" (node, last placement) and detail, "" when not managed or
+ * when status is NULL.
+ */
+void np_top_status_words(const struct np_status *status, pid_t pid, char *run, size_t runlen,
 			 char *detail, size_t detaillen);
 
 #endif

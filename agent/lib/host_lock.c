@@ -29,34 +29,45 @@ static int open_lock(int dirfd, const char *name, char *msg, size_t msglen)
 }
 
 /*
- * The pid holding the flock on fd's file, from /proc/locks: a flock carries the pid that took
- * it there (F_GETLK sees POSIX locks only, F_OFD_GETLK gives no pid). 0 when it cannot be told:
- * released meanwhile, or /proc/locks hidden.
+ * The pid holding a flock on the file dev:ino, from /proc/locks: a flock carries the pid that
+ * took it there (F_GETLK sees POSIX locks only, F_OFD_GETLK gives no pid). 0 when it cannot be
+ * told: not held, released meanwhile, or /proc/locks hidden.
  */
-static pid_t lock_holder(int fd)
+static pid_t flock_holder(dev_t dev, ino_t ino)
 {
 	unsigned int major_nr, minor_nr;
-	unsigned long ino;
+	unsigned long line_ino;
 	char line[256], kind[16];
-	struct stat st;
 	pid_t pid = 0;
 	int holder;
 	FILE *f;
 
-	if (fstat(fd, &st))
-		return 0;
 	f = fopen("/proc/locks", "re");
 	if (!f)
 		return 0;
 	/* "1: FLOCK  ADVISORY  WRITE 1234 00:1a:5678 0 EOF"; a waiter's line has "->" for kind */
 	while (!pid && fgets(line, sizeof(line), f))
 		if (sscanf(line, "%*d: %15s %*s %*s %d %x:%x:%lu", kind, &holder, &major_nr,
-			   &minor_nr, &ino) == 5 &&
-		    !strcmp(kind, "FLOCK") && ino == st.st_ino &&
-		    makedev(major_nr, minor_nr) == st.st_dev && holder > 0)
+			   &minor_nr, &line_ino) == 5 &&
+		    !strcmp(kind, "FLOCK") && line_ino == ino &&
+		    makedev(major_nr, minor_nr) == dev && holder > 0)
 			pid = holder;
 	fclose(f);
 	return pid;
+}
+
+static pid_t lock_holder(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) ? 0 : flock_holder(st.st_dev, st.st_ino);
+}
+
+pid_t np_host_lock_holder(void)
+{
+	struct stat st;
+
+	return stat(NP_HOST_LOCK, &st) ? 0 : flock_holder(st.st_dev, st.st_ino);
 }
 
 /* "pid 1234 (numaplace run --match llama)" into msg, or "" when the holder is unknown. */

@@ -8,6 +8,7 @@
 #define NP_HOST_LOCK_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #define NP_HOST_LOCK "/run/numaplace/lock"
 
@@ -17,5 +18,8 @@
  * ...)", "" when it cannot be told), or another -errno with msg saying why.
  */
 int np_host_lock(char *msg, size_t msglen);
+
+/* The pid holding the lock now (from /proc/locks), 0 when none or when it cannot be told. */
+pid_t np_host_lock_holder(void);
 
 #endif
