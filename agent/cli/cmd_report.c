@@ -47,7 +47,7 @@ static void report_usage(FILE *out)
 		"  --device DEV       take this accelerator's node as the target: 0000:41:00.0,\n"
 		"                     nvidia-smi's 00000000:41:00.0, the short 41:00.0, or a GPU UUID\n"
 		"  --sample-every N   record 1 in N user page faults with its address (64)\n"
-		"  --json             one JSON document (schema in README.md)\n"
+		"  --json             one JSON document (numaplace(8): JSON SCHEMAS)\n"
 		"  -o, --output FILE  write the report to FILE instead of stdout (a regular file or a\n"
 		"                     character device; a symlink is not followed)\n"
 		"\n"

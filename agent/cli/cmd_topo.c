@@ -19,7 +19,7 @@ static void topo_usage(FILE *out)
 	fprintf(out,
 		"usage: numaplace topo [--json] [--root DIR | --measure]\n"
 		"\n"
-		"  --json       one JSON document (schema in README.md)\n"
+		"  --json       one JSON document (numaplace(8): JSON SCHEMAS)\n"
 		"  --root DIR   read sys/ and proc/ below DIR instead of / (fixtures);\n"
 		"               BPF attach probes run only against the live system\n"
 		"  --measure    measure memory latency and read bandwidth from every node to\n"
