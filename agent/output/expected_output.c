@@ -5,30 +5,20 @@
 
 #include "lib/pages.h"
 #include "output/expected_output.h"
+#include "output/json_doc.h"
 #include "output/text_wrap.h"
-
-/* Three decimals, like report's ratios: estimates, more digits would be noise. */
-static struct json_object *figure(double value)
-{
-	char text[32];
-
-	if (isnan(value))
-		return NULL;
-	snprintf(text, sizeof(text), "%.3f", value);
-	return json_object_new_double_s(value, text);
-}
 
 struct json_object *np_expected_json(const struct np_expected *e)
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "remote_share_before", figure(e->remote_share_before));
-	json_object_object_add(o, "remote_share_after", figure(e->remote_share_after));
+	json_object_object_add(o, "remote_share_before", np_json_fixed(e->remote_share_before, 3));
+	json_object_object_add(o, "remote_share_after", np_json_fixed(e->remote_share_after, 3));
 	json_object_object_add(o, "accelerator_local_share_before",
-			       figure(e->accel_local_share_before));
+			       np_json_fixed(e->accel_local_share_before, 3));
 	json_object_object_add(o, "accelerator_local_share_after",
-			       figure(e->accel_local_share_after));
-	json_object_object_add(o, "read_rate_ratio", figure(e->read_rate_change));
+			       np_json_fixed(e->accel_local_share_after, 3));
+	json_object_object_add(o, "read_rate_ratio", np_json_fixed(e->read_rate_change, 3));
 	json_object_object_add(o, "source", json_object_new_string(e->source ? e->source : "slit"));
 	return o;
 }

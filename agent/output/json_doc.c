@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The envelope every JSON document starts with (json_doc.h). */
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -13,6 +14,16 @@ bool np_json_time(time_t t, char *buf, size_t len)
 	struct tm tm;
 
 	return gmtime_r(&t, &tm) && strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0;
+}
+
+struct json_object *np_json_fixed(double value, int decimals)
+{
+	char text[32];
+
+	if (isnan(value))
+		return NULL; /* json-c adds null */
+	snprintf(text, sizeof(text), "%.*f", decimals, value);
+	return json_object_new_double_s(value, text);
 }
 
 struct json_object *np_json_string_or_null(const char *s)

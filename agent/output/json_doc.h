@@ -23,6 +23,12 @@ struct json_object *np_json_doc_at(int schema, time_t now, const char *hostname)
 /* "2026-12-01T21:40:00Z"; false when the time has no UTC form. */
 bool np_json_time(time_t t, char *buf, size_t len);
 
+/*
+ * A number printed with this many decimals (estimates: more digits would be noise); null for
+ * NaN, an unknown figure.
+ */
+struct json_object *np_json_fixed(double value, int decimals);
+
 /* A string, or null for an empty one: absent values are null, never "". */
 struct json_object *np_json_string_or_null(const char *s);
 

@@ -30,29 +30,6 @@ static struct json_object *by_node(const __u64 *values, int span)
 	return list;
 }
 
-/* Three decimals: the figures are estimates, more digits would be noise. */
-static struct json_object *fixed3(double value)
-{
-	char text[32];
-
-	snprintf(text, sizeof(text), "%.3f", value);
-	return json_object_new_double_s(value, text);
-}
-
-/* Megabytes with one decimal: a small process's size still shows. */
-static struct json_object *mb1(double mb)
-{
-	char text[32];
-
-	snprintf(text, sizeof(text), "%.1f", mb);
-	return json_object_new_double_s(mb, text);
-}
-
-static struct json_object *ratio(double value)
-{
-	return isnan(value) ? NULL : fixed3(value);
-}
-
 static struct json_object *node_or_null(int node)
 {
 	return node < 0 ? NULL : json_object_new_int(node);
@@ -68,7 +45,7 @@ static struct json_object *thread_json(const struct np_thread_model *t, int span
 	json_object_object_add(o, "faults_by_node", by_node(t->stats.faults, span));
 	json_object_object_add(o, "node_changes", json_object_new_int64(t->stats.node_changes));
 	json_object_object_add(o, "busiest_node", node_or_null(t->busiest_node));
-	json_object_object_add(o, "remote_ratio", ratio(t->remote_ratio));
+	json_object_object_add(o, "remote_ratio", np_json_fixed(t->remote_ratio, 3));
 	json_object_object_add(o, "numa_task_moves", json_object_new_int64(t->stats.numa_moves));
 	return o;
 }
@@ -90,8 +67,9 @@ static void add_accel(struct json_object *o, const struct np_topo *topo,
 		json_object_object_add(d, "pci", json_object_new_string(dev->pci));
 		json_object_object_add(d, "node",
 				       dev->node >= 0 ? json_object_new_int(dev->node) : NULL);
-		json_object_object_add(d, "gpu_memory_mb",
-				       use->bytes[i] >= 0 ? mb1(use->bytes[i] / 1048576.0) : NULL);
+		json_object_object_add(
+			d, "gpu_memory_mb",
+			use->bytes[i] >= 0 ? np_json_fixed(use->bytes[i] / 1048576.0, 1) : NULL);
 		json_object_array_add(devices, d);
 	}
 	json_object_object_add(o, "accelerator_devices", devices);
@@ -156,18 +134,20 @@ static struct json_object *proc_json(const struct np_report *report, const struc
 	add_identity(o, p);
 	json_object_object_add(o, "threads", json_object_new_int(p->exited ? p->nthreads
 									     : p->info.nthreads));
-	json_object_object_add(o, "rss_mb", mb1(p->info.rss_kb / 1024.0));
+	json_object_object_add(o, "rss_mb", np_json_fixed(p->info.rss_kb / 1024.0, 1));
 	json_object_object_add(o, "cpu_ns_by_node", by_node(p->totals.cpu_ns, span));
 	json_object_object_add(o, "faults_by_node", by_node(p->totals.faults, span));
 	json_object_object_add(o, "pages_by_node",
 			       p->has_residency ? by_node(p->residency.pages, span) : NULL);
 	json_object_object_add(o, "file_pages_by_node",
 			       p->has_residency ? by_node(p->residency.file_pages, span) : NULL);
-	json_object_object_add(o, "remote_ratio", ratio(p->remote_ratio));
-	json_object_object_add(o, "remote_ratio_sampled", ratio(p->remote_ratio_sampled));
+	json_object_object_add(o, "remote_ratio", np_json_fixed(p->remote_ratio, 3));
+	json_object_object_add(o, "remote_ratio_sampled",
+			       np_json_fixed(p->remote_ratio_sampled, 3));
 	json_object_object_add(o, "remote_ratio_sampled_source",
 			       p->sampled_source ? json_object_new_string(p->sampled_source) : NULL);
-	json_object_object_add(o, "first_touch_remote_ratio", ratio(p->first_touch_remote));
+	json_object_object_add(o, "first_touch_remote_ratio",
+			       np_json_fixed(p->first_touch_remote, 3));
 	json_object_object_add(o, "samples", json_object_new_int(p->samples));
 	json_object_object_add(o, "samples_resolved", json_object_new_int(p->samples_resolved));
 	json_object_object_add(o, "node_changes", json_object_new_int64(p->totals.node_changes));
@@ -273,8 +253,7 @@ struct json_object *np_report_to_json(const struct np_report *report)
 	struct json_object *doc = host_json(report), *procs = json_object_new_array();
 	struct json_object *wrapped = np_json_doc(NP_REPORT_SCHEMA);
 
-	json_object_object_add(wrapped, "window_s",
-			       fixed3(report->data.window_ns / 1e9));
+	json_object_object_add(wrapped, "window_s", np_json_fixed(report->data.window_ns / 1e9, 3));
 	json_object_object_add(wrapped, "sample_every",
 			       json_object_new_int((int)report->sample_every));
 	json_object_object_foreach(doc, key, value)

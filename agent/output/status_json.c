@@ -12,6 +12,7 @@
 
 #include <json-c/json.h>
 
+#include "output/json_doc.h"
 #include "output/json_text.h"
 #include "output/status.h"
 
@@ -47,19 +48,8 @@ const char *np_status_result_name(enum np_status_result result)
 
 void np_status_time_text(double t, char *buf, size_t len)
 {
-	time_t s = (time_t)t;
-	struct tm tm;
-
-	if (!gmtime_r(&s, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+	if (!np_json_time((time_t)t, buf, len))
 		snprintf(buf, len, "?");
-}
-
-static struct json_object *fixed3(double value)
-{
-	char text[32];
-
-	snprintf(text, sizeof(text), "%.3f", value);
-	return json_object_new_double_s(value, text);
 }
 
 static struct json_object *time_json(double t)
@@ -112,12 +102,12 @@ static struct json_object *daemon_json(const struct np_status *st)
 	json_object_object_add(d, "pid", json_object_new_int(st->pid));
 	json_object_object_add(d, "started", time_json(st->started_s));
 	json_object_object_add(d, "dry_run", json_object_new_boolean(st->dry_run));
-	json_object_object_add(d, "interval_s", fixed3(st->interval_s));
+	json_object_object_add(d, "interval_s", np_json_fixed(st->interval_s, 3));
 	json_object_object_add(d, "intervals", json_object_new_int64((int64_t)st->intervals));
 	if (st->last_interval_s > 0) {
 		last = json_object_new_object();
 		json_object_object_add(last, "time", time_json(st->last_interval_s));
-		json_object_object_add(last, "duration_ms", fixed3(st->last_interval_ms));
+		json_object_object_add(last, "duration_ms", np_json_fixed(st->last_interval_ms, 3));
 	}
 	json_object_object_add(d, "last_interval", last);
 	journal = json_object_new_object();
