@@ -18,7 +18,7 @@ check "exit mid-migration: says the process exited" grep -q "exited during place
 wait "$pid" 2>/dev/null
 numaplace restore >/tmp/restore.out 2>&1
 check_eq "exit mid-migration: restore exit code" "$?" 0
-check "exit mid-migration: restore skips the threads that are gone" grep -q "threads .*gone [1-9]" /tmp/restore.out
+check "exit mid-migration: restore skips the threads that are gone" grep -q "threads .*vanished [1-9]" /tmp/restore.out
 check "exit mid-migration: journal cleared" test ! -e $journal
 
 # 2. place killed with SIGKILL mid-way (balancing and threads changed, memory moving), then
