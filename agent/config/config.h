@@ -64,6 +64,9 @@ struct np_match {
 	enum np_placement placement;   /* one node, interleaved over all, or as suits it */
 };
 
+#define NP_TRACE_WINDOW_DEFAULT_S 10
+#define NP_TRACE_EVERY_DEFAULT	  60
+
 struct np_config {
 	char path[NP_CONFIG_TEXT_MAX]; /* the file it was loaded from, "" for defaults only */
 	double interval_s;
@@ -76,6 +79,10 @@ struct np_config {
 	int log_level;	      /* NP_LOG_ERR ... NP_LOG_DEBUG (log.h) */
 	double max_rate_mbps; /* 0: no limit */
 	long reserve_mb;      /* < 0: the plan's default */
+	/* run traces (BPF attached) only in windows of trace_window_s: for a new or moving
+	 * process, and a check every trace_every intervals (0: traces all the time) */
+	double trace_window_s;
+	int trace_every;
 	int nmatches;
 	struct np_match *matches; /* in file order, the command line's last; entries never move */
 };

@@ -22,6 +22,8 @@ enum np_global_key {
 	NP_G_LOG_LEVEL,
 	NP_G_MAX_RATE,
 	NP_G_RESERVE,
+	NP_G_TRACE_WINDOW,
+	NP_G_TRACE_EVERY,
 	NP_G_COUNT,
 };
 

@@ -107,12 +107,14 @@ int np_stat_read(const char *root, pid_t pid, pid_t tid, struct np_stat *st)
 	close_paren = strrchr(stat, ')');
 	/* from field 3 (state): ppid 4, utime 14, stime 15, threads 20, starttime 22, vsize 23,
 	 * rss 24 */
+	st->processor = -1;
+	/* ... and, where the kernel has it, processor 39 (after rsslim 25 .. exit_signal 38) */
 	if (!close_paren || close_paren[1] != ' ' ||
 	    sscanf(close_paren + 2,
 		   "%c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %ld %*d "
-		   "%llu %lu %ld",
+		   "%llu %lu %ld %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*d %d",
 		   &st->state, &st->ppid, &st->utime, &st->stime, &st->nthreads, &st->start_time,
-		   &st->vsize, &st->rss_pages) != 8)
+		   &st->vsize, &st->rss_pages, &st->processor) < 8)
 		return -EINVAL;
 	/* the kernel prints rss unsigned: out of range here, it would overflow as KiB */
 	if (st->rss_pages < 0 || st->rss_pages > LONG_MAX / np_base_page_kb())

@@ -14,6 +14,7 @@
 #include "sample/bpf_ready.h"
 #include "sample/map_read.h"
 #include "sample/sampler.h"
+#include "sample/sampler_proc.h"
 #include "sample.skel.h"
 
 /* Fault samples kept in memory at most; past it they are counted as dropped by the agent. */
@@ -27,6 +28,7 @@ struct np_sampler {
 	__u64 agent_drops;
 	__u64 start_ns;
 	struct np_sampler_sources sources;
+	bool attached; /* the programs run; else np_sampler_detach() left them loaded */
 };
 
 /* One tracepoint, its two program variants. */
@@ -258,6 +260,7 @@ int np_sampler_start(const struct np_topo *topo, const struct np_sampler_opts *o
 	err = attach(s, msg, msglen);
 	if (err)
 		goto cleanup;
+	s->attached = true;
 	s->start_ns = np_mono_ns();
 	*out = s;
 cleanup:
@@ -397,12 +400,70 @@ int np_sampler_stop(struct np_sampler *s, struct np_sample_data *data)
 {
 	/* detach first: what is read is then a closed window */
 	sample_bpf__detach(s->skel);
+	s->attached = false;
 	return read_window(s, data);
+}
+
+/* Detached: the maps learn from /proc what the programs would have told them. */
+static int sync_from_proc(struct np_sampler *s)
+{
+	struct np_sampler_maps m = {
+		.threads_fd = bpf_map__fd(s->skel->maps.threads),
+		.exited_fd = bpf_map__fd(s->skel->maps.exited),
+		.traced_fd = bpf_map__fd(s->skel->maps.traced_tgids),
+		.running = s->skel->bss->running,
+		.cpu_node = (const __u8 *)s->skel->rodata->cpu_node,
+	};
+	pid_t *tgids;
+	int n, err = np_sampler_traced(s, &tgids, &n);
+
+	if (err)
+		return err;
+	err = np_sampler_proc_sync(&m, tgids, n);
+	free(tgids);
+	return err;
 }
 
 int np_sampler_snapshot(struct np_sampler *s, struct np_sample_data *data)
 {
-	return read_window(s, data);
+	int err = s->attached ? 0 : sync_from_proc(s);
+
+	return err ? err : read_window(s, data);
+}
+
+void np_sampler_detach(struct np_sampler *s)
+{
+	if (!s->attached)
+		return;
+	/* bpf_link__destroy() of each link: the programs and maps stay, nothing runs */
+	sample_bpf__detach(s->skel);
+	s->attached = false;
+	/* at once: a thread on CPU now and gone before the next snapshot keeps its time */
+	sync_from_proc(s);
+}
+
+int np_sampler_attach(struct np_sampler *s, char *msg, size_t msglen)
+{
+	int err;
+
+	if (s->attached)
+		return 0;
+	/* the maps as of now: the switch handler goes on from there */
+	err = sync_from_proc(s);
+	if (!err)
+		err = sample_bpf__attach(s->skel);
+	if (err) {
+		sample_bpf__detach(s->skel); /* the links that did attach */
+		snprintf(msg, msglen, "attaching the BPF sampler: %s", strerror(-err));
+		return err;
+	}
+	s->attached = true;
+	return 0;
+}
+
+bool np_sampler_attached(const struct np_sampler *s)
+{
+	return s->attached;
 }
 
 int np_sampler_trace(struct np_sampler *s, pid_t pid)
