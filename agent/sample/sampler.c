@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -435,9 +438,16 @@ void np_sampler_detach(struct np_sampler *s)
 {
 	if (!s->attached)
 		return;
-	/* bpf_link__destroy() of each link: the programs and maps stay, nothing runs */
+	/* bpf_link__destroy() of each link: the programs and maps stay */
 	sample_bpf__detach(s->skel);
 	s->attached = false;
+	/*
+	 * A program that started before its link went may still run on another CPU: a grace
+	 * period (membarrier's global command is synchronize_rcu(); tracepoint programs run
+	 * inside one) before the maps are written from here. Refused (nohz_full): a pause.
+	 */
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
+		usleep(20000);
 	/* at once: a thread on CPU now and gone before the next snapshot keeps its time */
 	sync_from_proc(s);
 }

@@ -8,9 +8,11 @@
  * daemon's cumulative figures go on growing the same way, attached or not.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 
@@ -19,23 +21,81 @@
 #include "sample/map_read.h"
 #include "sample/sampler_proc.h"
 
+/* A small /proc file by open and read, no stdio: this runs for every managed thread. */
+static int read_small(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return -EINVAL;
+	buf[n] = '\0';
+	return 0;
+}
+
 static int read_runtime(pid_t tgid, pid_t tid, __u64 *runtime)
 {
-	unsigned long long ns;
-	char path[96];
-	FILE *f;
-	int n;
+	char path[96], text[96], *end;
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", tgid, tid);
-	f = fopen(path, "re");
-	if (!f)
+	if (read_small(path, text, sizeof(text)))
 		return -ESRCH;
-	n = fscanf(f, "%llu", &ns);
-	fclose(f);
-	if (n != 1)
-		return -EINVAL;
-	*runtime = ns;
+	*runtime = strtoull(text, &end, 10);
+	return end == text ? -EINVAL : 0;
+}
+
+/* The threads map as it is now, sorted by tid: looked up without a syscall per thread. */
+struct known {
+	struct np_map_entries e;
+	int *order; /* indices into e, by key */
+};
+
+static const struct np_map_entries *sort_ctx;
+
+static int cmp_order(const void *a, const void *b)
+{
+	__u32 x = sort_ctx->keys[*(const int *)a], y = sort_ctx->keys[*(const int *)b];
+
+	return x < y ? -1 : x > y;
+}
+
+static int known_read(const struct np_sampler_maps *m, struct known *k)
+{
+	int err = np_map_read_u32(m->threads_fd, sizeof(struct np_thread_stats), &k->e);
+
+	if (!err && !(k->order = calloc(k->e.n + 1, sizeof(int))))
+		err = -ENOMEM;
+	if (err) {
+		np_map_entries_free(&k->e);
+		return err;
+	}
+	for (int i = 0; i < k->e.n; i++)
+		k->order[i] = i;
+	sort_ctx = &k->e;
+	qsort(k->order, k->e.n, sizeof(int), cmp_order);
 	return 0;
+}
+
+static struct np_thread_stats *known_find(const struct known *k, __u32 tid)
+{
+	int lo = 0, hi = k->e.n - 1;
+
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2, i = k->order[mid];
+
+		if (k->e.keys[i] == tid)
+			return (struct np_thread_stats *)((char *)k->e.values +
+							  i * sizeof(struct np_thread_stats));
+		if (k->e.keys[i] < tid)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
 }
 
 static __u32 cpu_node_of(const struct np_sampler_maps *m, int cpu)
@@ -64,17 +124,20 @@ static void flush_slots(const struct np_sampler_maps *m)
 }
 
 /* One live thread: what it ran since last charged, to the node it ran on; or its baseline. */
-static void sync_thread(const struct np_sampler_maps *m, pid_t tgid, pid_t tid)
+static void sync_thread(const struct np_sampler_maps *m, const struct known *k, pid_t tgid,
+			pid_t tid)
 {
+	const struct np_thread_stats *was = known_find(k, (__u32)tid);
 	struct np_thread_stats st;
 	__u32 key = (__u32)tid, node;
 	struct np_stat stat;
 	__u64 runtime;
-	bool known;
+	bool known = was && was->tgid == (__u32)tgid;
 
 	if (read_runtime(tgid, tid, &runtime))
 		return; /* gone meanwhile: folded below */
-	known = !bpf_map_lookup_elem(m->threads_fd, &key, &st) && st.tgid == (__u32)tgid;
+	if (known)
+		st = *was;
 	if (known && runtime == st.runtime_seen && !st.on_cpu)
 		return; /* idle since: no need to ask where it ran */
 	node = np_stat_read("/", tgid, tid, &stat) ? NP_BPF_NODE_NONE
@@ -123,7 +186,7 @@ static void fold_gone(const struct np_sampler_maps *m, __u32 tid, const struct n
 
 /* The threads of the traced processes, sorted: those the map may keep. */
 static int live_threads(const pid_t *tgids, int ntgids, const struct np_sampler_maps *m,
-			__u32 **out, int *count)
+			const struct known *k, __u32 **out, int *count)
 {
 	__u32 *live = NULL;
 	int n = 0, cap = 0;
@@ -145,7 +208,7 @@ static int live_threads(const pid_t *tgids, int ntgids, const struct np_sampler_
 			live = grown;
 		}
 		for (int t = 0; t < ntids; t++) {
-			sync_thread(m, tgids[i], tids[t]);
+			sync_thread(m, k, tgids[i], tids[t]);
 			live[n++] = (__u32)tids[t];
 		}
 		free(tids);
@@ -159,24 +222,24 @@ static int live_threads(const pid_t *tgids, int ntgids, const struct np_sampler_
 
 int np_sampler_proc_sync(const struct np_sampler_maps *m, const pid_t *tgids, int ntgids)
 {
-	struct np_map_entries e;
-	__u32 *live;
-	int nlive, err;
+	struct known k = { 0 };
+	__u32 *live = NULL;
+	int nlive = 0, err;
 
 	flush_slots(m);
-	err = live_threads(tgids, ntgids, m, &live, &nlive);
-	if (err)
-		return err;
-	err = np_map_read_u32(m->threads_fd, sizeof(struct np_thread_stats), &e);
-	for (int i = 0; !err && i < e.n; i++) {
-		const struct np_thread_stats *st =
-			(const struct np_thread_stats *)((char *)e.values + i * sizeof(*st));
-
-		if (!nlive || !bsearch(&e.keys[i], live, nlive, sizeof(*live), cmp_u32))
-			fold_gone(m, e.keys[i], st);
-	}
+	err = known_read(m, &k);
 	if (!err)
-		np_map_entries_free(&e);
+		err = live_threads(tgids, ntgids, m, &k, &live, &nlive);
+	/* entries as they were before this sync: those of threads gone are unchanged since */
+	for (int i = 0; !err && i < k.e.n; i++) {
+		const struct np_thread_stats *st =
+			(const struct np_thread_stats *)((char *)k.e.values + i * sizeof(*st));
+
+		if (!nlive || !bsearch(&k.e.keys[i], live, nlive, sizeof(*live), cmp_u32))
+			fold_gone(m, k.e.keys[i], st);
+	}
+	np_map_entries_free(&k.e);
+	free(k.order);
 	free(live);
 	return err;
 }

@@ -32,7 +32,8 @@ static double fault_loop(void)
 	double start = now();
 
 	for (int loop = 0; loop < FAULT_LOOPS; loop++) {
-		char *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			       0);
 
 		if (p == MAP_FAILED) {
 			perror("mmap");

@@ -41,9 +41,11 @@ static void write_conf(const char *name, const char *comm)
 		exit(1);
 	}
 	/* no periodic check while measuring: the figures are those between windows */
-	fprintf(f, "[global]\ninterval = 5\ntrace_window = 1\ntrace_every = 1000000\n"
-		   "metrics_file = %s/metrics.prom\n[match bench]\ncomm = ^%s$\n"
-		   "min_rss_mb = 0\nmin_cpu = 0\n", dir, comm);
+	fprintf(f,
+		"[global]\ninterval = 5\ntrace_window = 1\ntrace_every = 1000000\n"
+		"metrics_file = %s/metrics.prom\n[match bench]\ncomm = ^%s$\n"
+		"min_rss_mb = 0\nmin_cpu = 0\n",
+		dir, comm);
 	fclose(f);
 }
 
@@ -203,7 +205,8 @@ int main(int argc, char **argv)
 	close(cmd);
 	waitpid(server, NULL, 0);
 	printf("numaplace run between sampling windows: medians of %d rounds, daemon stopped and "
-	       "running alternated\n", rounds);
+	       "running alternated\n",
+	       rounds);
 	printf("  %-26s %-10s %10s %10s %10s\n", "loop", "unit", "stopped", "running", "slower");
 	print_row("untraced page faults", "ns/fault", untraced.fault[0], untraced.fault[1], rounds);
 	print_row("untraced context switches", "ns/switch", untraced.sw[0], untraced.sw[1], rounds);
