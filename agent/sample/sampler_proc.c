@@ -37,6 +37,9 @@ static int read_small(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+/* Run time below which a thread's node is not read again (it is a small share of a CPU). */
+#define LITTLE_NS 2000000ULL
+
 static int read_runtime(pid_t tgid, pid_t tid, __u64 *runtime)
 {
 	char path[96], text[96], *end;
@@ -140,8 +143,12 @@ static void sync_thread(const struct np_sampler_maps *m, const struct known *k, 
 		st = *was;
 	if (known && runtime == st.runtime_seen && !st.on_cpu)
 		return; /* idle since: no need to ask where it ran */
-	node = np_stat_read("/", tgid, tid, &stat) ? NP_BPF_NODE_NONE
-						   : cpu_node_of(m, stat.processor);
+	/* a little CPU time goes where it last went: stat (the costlier read) is not asked */
+	if (known && st.last_node < NP_BPF_MAX_NODES && runtime - st.runtime_seen < LITTLE_NS)
+		node = st.last_node;
+	else
+		node = np_stat_read("/", tgid, tid, &stat) ? NP_BPF_NODE_NONE
+							   : cpu_node_of(m, stat.processor);
 	if (!known) {
 		memset(&st, 0, sizeof(st));
 		st.tgid = (__u32)tgid;
