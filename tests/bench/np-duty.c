@@ -94,6 +94,23 @@ static void wait_between_windows(int managed)
 	exit(1);
 }
 
+/* The daemon's BPF links (fds on anon_inode:bpf_link): none between windows. */
+static int bpf_links(pid_t pid)
+{
+	char path[64], target[64];
+	int n = 0;
+
+	for (int fd = 0; fd < 1024; fd++) {
+		ssize_t len;
+
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
+		len = readlink(path, target, sizeof(target) - 1);
+		if (len > 0 && (target[len] = '\0', !strcmp(target, "anon_inode:bpf_link")))
+			n++;
+	}
+	return n;
+}
+
 static void stop_daemon(pid_t pid)
 {
 	kill(pid, SIGTERM);
@@ -158,6 +175,11 @@ static void phase(const char *np, const char *conf, int managed, int rounds, int
 			if (on)
 				wait_between_windows(managed);
 			measure(s, on, round, cmd, res);
+			if (on && bpf_links(daemon)) {
+				fprintf(stderr,
+					"np-duty: the daemon had links attached while measured\n");
+				exit(1);
+			}
 			if (on)
 				stop_daemon(daemon);
 		}
@@ -204,6 +226,15 @@ int main(int argc, char **argv)
 	phase(argv[1], "srv.conf", 1, rounds, cmd, res, &managed);
 	close(cmd);
 	waitpid(server, NULL, 0);
+	for (const char *const *f =
+		     (const char *const[]){ "none.conf", "srv.conf", "metrics.prom", NULL };
+	     *f; f++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, *f);
+		unlink(path);
+	}
+	rmdir(dir);
 	printf("numaplace run between sampling windows: medians of %d rounds, daemon stopped and "
 	       "running alternated\n",
 	       rounds);
