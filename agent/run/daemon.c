@@ -4,8 +4,8 @@
  * host's balancing policy, the BPF sampler loaded for its whole life and attached in sampling
  * windows (run_duty.h), the metrics listener); then one interval after another, and the
  * signals between them: SIGHUP reloads the file (a bad file keeps the running configuration),
- * SIGTERM and SIGINT end it. The command
- * (cli/cmd_run.c) takes the journal's lock and sets up the signalfd.
+ * SIGTERM and SIGINT end it. The command (cli/cmd_run.c) takes the journal's lock and sets up
+ * the signalfd.
  */
 #include <errno.h>
 #include <poll.h>
@@ -324,7 +324,7 @@ static int wait_next(struct np_run *r, int sigfd, double until, int *signo)
 
 int np_run_start(struct np_run *r, char *msg, size_t msglen)
 {
-	struct np_sampler_opts sopts = { .sample_every = SAMPLE_EVERY };
+	struct np_sampler_opts sopts = { .sample_every = SAMPLE_EVERY, .detached = true };
 	int err;
 
 	msg[0] = '\0';
@@ -337,11 +337,8 @@ int np_run_start(struct np_run *r, char *msg, size_t msglen)
 	/* Loaded once; attached in sampling windows (run_duty.h); processes added as matched. */
 	sopts.want_kprobe = r->topo->kernel.numa_balancing > 0;
 	err = np_sampler_start(r->topo, &sopts, &r->sampler, msg, msglen);
-	if (err)
+	if (err || !r->cfg.metrics_listen[0])
 		return err;
-	np_sampler_detach(r->sampler); /* until the first interval opens a window */
-	if (!r->cfg.metrics_listen[0])
-		return 0;
 	err = np_metrics_http_open(r->cfg.metrics_listen, r->cfg.metrics_allow_remote, &r->http,
 				   msg, msglen);
 	if (err) {

@@ -216,8 +216,8 @@ static int trace_pids(struct np_sampler *s, const struct np_sampler_opts *opts, 
 	return 0;
 }
 
-/* The fault samples' ring buffer, then attach: from here on, the window runs. */
-static int attach(struct np_sampler *s, char *msg, size_t msglen)
+/* The fault samples' ring buffer, then attach (unless asked not to): the window runs. */
+static int attach(struct np_sampler *s, bool detached, char *msg, size_t msglen)
 {
 	int err;
 
@@ -227,9 +227,13 @@ static int attach(struct np_sampler *s, char *msg, size_t msglen)
 		snprintf(msg, msglen, "ring buffer: %s", strerror(-err));
 		return err;
 	}
+	if (detached)
+		return 0;
 	err = sample_bpf__attach(s->skel);
 	if (err)
 		snprintf(msg, msglen, "attaching the BPF sampler: %s", strerror(-err));
+	else
+		s->attached = true;
 	return err;
 }
 
@@ -260,10 +264,9 @@ int np_sampler_start(const struct np_topo *topo, const struct np_sampler_opts *o
 	err = trace_pids(s, opts, msg, msglen);
 	if (err)
 		goto cleanup;
-	err = attach(s, msg, msglen);
+	err = attach(s, opts->detached, msg, msglen);
 	if (err)
 		goto cleanup;
-	s->attached = true;
 	s->start_ns = np_mono_ns();
 	*out = s;
 cleanup:

@@ -19,6 +19,7 @@ struct np_sampler_opts {
 	unsigned int sample_every; /* 1 in N user page faults is recorded with its address */
 	unsigned int max_threads;  /* size of the per-thread map */
 	bool want_kprobe;	   /* use the task_numa_fault kprobe where the kernel allows */
+	bool detached;		   /* loaded but not attached: np_sampler_attach() starts it */
 };
 
 /* Which sources ran: the report says so. */
