@@ -143,7 +143,13 @@ $(BUILD)/np-move: tests/bench/np-move.c | $(DEPS_OK)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< -lnuma -lpthread
 
-$(BUILD)/np-bench: tests/bench/np-bench.c $(BUILD)/libnumaplace.a $(BUILD)/floor.skel.h
+# The daemon's cost to other processes between its sampling windows (make bench)
+$(BUILD)/np-duty: tests/bench/np-duty.c tests/bench/loops.h | $(DEPS_OK)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< -lpthread
+
+$(BUILD)/np-bench: tests/bench/np-bench.c tests/bench/loops.h $(BUILD)/libnumaplace.a $(BUILD)/floor.skel.h
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libnumaplace.a $(LDLIBS) -lpthread
 
@@ -228,7 +234,7 @@ image-test:
 demo: $(VM_INITRD)
 	$(Q)tests/vm/demo.sh
 
-bench: $(BUILD)/np-bench $(VM_INITRD)
+bench: $(BUILD)/np-bench $(BUILD)/np-duty $(VM_INITRD)
 	$(Q)tests/bench/run.sh
 
 vmlinux:

@@ -113,8 +113,49 @@ sleep 0.5
 check "snapshots under thread churn list each thread once" "$snap" "$churn" 3
 check "so does the key walk (kernels without batch lookup)" \
 	env NP_FORCE_MAP_WALK=1 "$snap" "$churn" 3
+check "the daemon's windows: detached and attached before every snapshot, CPU time only grows" \
+	env NP_SNAP_TOGGLE=1 "$snap" "$churn" 3
 kill "$churn" 2>/dev/null
 wait "$churn" 2>/dev/null
+
+# `run` traces only in sampling windows (issue 18): with nothing to manage, no link is attached
+# after the start's check window; a new matching process opens one, judged it closes again.
+# (a dry run in a private /run/numaplace, on a program name of its own: nothing else is touched)
+links_of() {
+	n=0
+	for f in /proc/"$1"/fd/*; do [ "$(readlink "$f")" = anon_inode:bpf_link ] && n=$((n + 1)); done
+	echo "$n"
+}
+# polls up to 10 s for the daemon's bpf links to be (eq) or not be (ne) zero
+wait_links() {
+	for _ in $(seq 100); do [ "$(links_of "$1")" -"$2" 0 ] && return 0; sleep 0.1; done
+	return 1
+}
+duty=$(mktemp -d)
+cp "$stream" "$duty/np-duty-probe"
+printf '[global]\ninterval = 0.3\ntrace_window = 1\ntrace_every = 100000\nmetrics_file = %s\n%s\n' \
+	"$duty/m.prom" '[match probe]
+comm = ^np-duty-probe$
+min_rss_mb = 0
+min_cpu = 0' >"$duty/conf"
+unshare -m sh -c "mount -t tmpfs none /run/numaplace && exec '$np' run --dry-run --config '$duty/conf'" \
+	>"$duty/log" 2>&1 &
+daemon=$!
+sleep 0.5
+check "run: the start's check window has the programs attached" wait_links "$daemon" ne
+check "run, nothing matching: no link attached after the window" wait_links "$daemon" eq
+sleep 1
+check_eq "run, nothing matching: still none a second later" "$(links_of "$daemon")" 0
+check "run: numaplace_sampler_attached 0 between windows" grep -qx 'numaplace_sampler_attached 0' "$duty/m.prom"
+"$duty/np-duty-probe" --mb 8 --threads 2 --seconds 30 >/dev/null 2>&1 &
+probe=$!
+check "run: a new matching process opens a window (links attached)" wait_links "$daemon" ne
+check "run: the log says why" grep -q 'tracing: window 2 opens for a new managed process' "$duty/log"
+check "run: judged, the window closes (no link)" wait_links "$daemon" eq
+check "run: two windows counted" grep -qx 'numaplace_sampling_windows_total 2' "$duty/m.prom"
+kill "$probe" "$daemon" 2>/dev/null
+wait "$probe" "$daemon" 2>/dev/null
+rm -rf "$duty"
 
 # The kernel frees a program after its last holder exits, from a work queue: give it 2 s.
 ours_loaded() { bpftool prog show 2>/dev/null | grep -qE 'probe_|switch_|fault_'; }

@@ -64,6 +64,9 @@ struct np_match {
 	enum np_placement placement;   /* one node, interleaved over all, or as suits it */
 };
 
+#define NP_TRACE_WINDOW_DEFAULT_S 10
+#define NP_TRACE_EVERY_DEFAULT	  60
+
 struct np_config {
 	char path[NP_CONFIG_TEXT_MAX]; /* the file it was loaded from, "" for defaults only */
 	double interval_s;
@@ -77,6 +80,10 @@ struct np_config {
 	double max_rate_mbps; /* 0: no limit */
 	long reserve_mb;      /* < 0: the plan's default */
 	int pause_ms;	      /* place's --pause-ms for every process run places (0: never) */
+	/* run traces (BPF attached) only in windows of trace_window_s: for a new or moving
+	 * process, and a check every trace_every intervals (0: traces all the time) */
+	double trace_window_s;
+	int trace_every;
 	int nmatches;
 	struct np_match *matches; /* in file order, the command line's last; entries never move */
 };

@@ -21,6 +21,7 @@ const char *const np_config_global_keys[] = {
 	"metrics_file", "metrics_listen", "metrics_allow_remote",
 	"log_level",	"max_rate",	  "reserve",
 	"pause_ms",
+	"trace_window", "trace_every",
 };
 
 const char *const np_config_match_keys[] = {
@@ -155,6 +156,20 @@ int np_config_set_global_key(struct np_config *cfg, enum np_global_key key, cons
 				"of the node and 256 MB, got \"%s\"",
 				value);
 		cfg->reserve_mb = (long)number;
+		return 0;
+	case NP_G_TRACE_WINDOW:
+		if (!np_config_decimal(value, false, 0.1, 3600, &number))
+			return np_config_reason(msg, msglen,
+						"expected seconds in 0.1..3600, got \"%s\"", value);
+		cfg->trace_window_s = number;
+		return 0;
+	case NP_G_TRACE_EVERY:
+		if (!np_config_decimal(value, true, 0, 1000000, &number))
+			return np_config_reason(msg, msglen,
+						"expected intervals in 0..1000000 (0: trace all "
+						"the time), got \"%s\"",
+						value);
+		cfg->trace_every = (int)number;
 		return 0;
 	case NP_G_COUNT:
 		break;
@@ -307,6 +322,8 @@ void np_config_defaults(struct np_config *cfg)
 	cfg->max_rate_mbps = NP_DEFAULT_MAX_RATE_MBPS;
 	cfg->reserve_mb = -1;
 	cfg->pause_ms = NP_DEFAULT_PAUSE_MS;
+	cfg->trace_window_s = NP_TRACE_WINDOW_DEFAULT_S;
+	cfg->trace_every = NP_TRACE_EVERY_DEFAULT;
 }
 
 static void match_defaults(struct np_match *m, const char *name, int line)

@@ -23,6 +23,8 @@ enum np_global_key {
 	NP_G_MAX_RATE,
 	NP_G_RESERVE,
 	NP_G_PAUSE_MS,
+	NP_G_TRACE_WINDOW,
+	NP_G_TRACE_EVERY,
 	NP_G_COUNT,
 };
 

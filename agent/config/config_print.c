@@ -102,6 +102,11 @@ void np_config_print(FILE *out, const struct np_config *cfg)
 	else
 		fprintf(out, "reserve = %ld\n", cfg->reserve_mb);
 	fprintf(out, "pause_ms = %d\n", cfg->pause_ms);
+	/* the duty cycle's keys only when set: the defaults' printed form stays as it was */
+	if (cfg->trace_window_s != NP_TRACE_WINDOW_DEFAULT_S)
+		print_decimal(out, "trace_window", cfg->trace_window_s);
+	if (cfg->trace_every != NP_TRACE_EVERY_DEFAULT)
+		fprintf(out, "trace_every = %d\n", cfg->trace_every);
 	for (int i = 0; i < cfg->nmatches; i++)
 		print_match(out, &cfg->matches[i]);
 }

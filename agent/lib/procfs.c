@@ -106,13 +106,15 @@ int np_stat_read(const char *root, pid_t pid, pid_t tid, struct np_stat *st)
 	memset(st, 0, sizeof(*st));
 	close_paren = strrchr(stat, ')');
 	/* from field 3 (state): ppid 4, flags 9, utime 14, stime 15, threads 20, starttime 22,
-	 * vsize 23, rss 24 */
+	 * vsize 23, rss 24 ... and, where the kernel has it, processor 39 (after rsslim 25 ..
+	 * exit_signal 38) */
+	st->processor = -1;
 	if (!close_paren || close_paren[1] != ' ' ||
 	    sscanf(close_paren + 2,
 		   "%c %d %*d %*d %*d %*d %u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %ld %*d "
-		   "%llu %lu %ld",
+		   "%llu %lu %ld %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*d %d",
 		   &st->state, &st->ppid, &st->flags, &st->utime, &st->stime, &st->nthreads,
-		   &st->start_time, &st->vsize, &st->rss_pages) != 9)
+		   &st->start_time, &st->vsize, &st->rss_pages, &st->processor) < 9)
 		return -EINVAL;
 	/* the kernel prints rss unsigned: out of range here, it would overflow as KiB */
 	if (st->rss_pages < 0 || st->rss_pages > LONG_MAX / np_base_page_kb())

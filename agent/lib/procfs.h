@@ -76,6 +76,7 @@ struct np_stat {
 	unsigned long long start_time; /* clock ticks after boot */
 	unsigned long vsize;	       /* bytes of address space */
 	long rss_pages;		       /* in the kernel's base pages */
+	int processor;		       /* the CPU it last ran on (field 39), -1 unknown */
 };
 
 /* The kernel's PF_KTHREAD (include/linux/sched.h), stable since 2.6.27. */

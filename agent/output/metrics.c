@@ -231,6 +231,13 @@ static void format_agent(FILE *f, const struct np_metrics *m)
 	fprintf(f, "numaplace_bpf_drops_total{kind=\"map\"} %llu\n",
 		(unsigned long long)m->bpf_map_drops);
 
+	family(f, "numaplace_sampler_attached", "gauge",
+	       "1 while numaplace's BPF programs are attached (a sampling window), else 0.");
+	fprintf(f, "numaplace_sampler_attached %d\n", m->sampler_attached ? 1 : 0);
+	counter(f, "numaplace_sampling_windows_total",
+		"Sampling windows numaplace opened (programs attached for them).",
+		m->sampling_windows);
+
 	counter(f, "numaplace_actions_failed_total", "Placement actions that failed.",
 		m->actions_failed);
 	family(f, "numaplace_placements_total", "counter",

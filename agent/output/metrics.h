@@ -77,6 +77,8 @@ struct np_metrics {
 	int nbpf_progs;
 	uint64_t bpf_ringbuf_drops; /* samples lost to a full ring buffer */
 	uint64_t bpf_map_drops;	    /* threads lost to a full map */
+	bool sampler_attached;	    /* its programs run now (a sampling window is open) */
+	uint64_t sampling_windows;  /* windows opened since the start */
 
 	const struct np_metrics_count *placements; /* by section, in the order first counted */
 	int nplacements;

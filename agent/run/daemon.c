@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The daemon's life (run.h): its configuration, checked against this host; its start (the
- * host's balancing policy, the BPF sampler attached for its whole life, the metrics
- * listener); then one interval after another, and the signals between them: SIGHUP reloads the
- * file (a bad file keeps the running configuration), SIGTERM and SIGINT end it. The command
- * (cli/cmd_run.c) takes the journal's lock and sets up the signalfd.
+ * host's balancing policy, the BPF sampler loaded for its whole life and attached in sampling
+ * windows (run_duty.h), the metrics listener); then one interval after another, and the
+ * signals between them: SIGHUP reloads the file (a bad file keeps the running configuration),
+ * SIGTERM and SIGINT end it. The command (cli/cmd_run.c) takes the journal's lock and sets up
+ * the signalfd.
  */
 #include <errno.h>
 #include <poll.h>
@@ -186,6 +187,7 @@ static void interval(struct np_run *r, __u64 *last_window_ns)
 	err = np_run_discover(r);
 	if (err)
 		np_log_ratelimited("discover", NP_LOG_WARNING, "listing /proc: %s", strerror(-err));
+	np_run_duty(r, false);
 	err = np_sampler_snapshot(r->sampler, &snap);
 	if (err) {
 		np_log_ratelimited("snapshot", NP_LOG_ERR, "reading the sampler: %s",
@@ -204,6 +206,11 @@ static void interval(struct np_run *r, __u64 *last_window_ns)
 				    r->nmanaged, decisions, msg, sizeof(msg));
 		if (err)
 			np_log_ratelimited("fleet", NP_LOG_ERR, "deciding: %s", msg);
+		for (int i = 0; !err && i < r->nmanaged; i++)
+			if (decisions[i].action != NP_FLEET_NONE) {
+				np_run_duty(r, true); /* the window covers the move */
+				break;
+			}
 		for (int i = 0; !err && i < r->nmanaged; i++) {
 			struct np_managed *mp = &r->managed[i];
 			const struct np_fleet_entry *e;
@@ -328,7 +335,7 @@ static int wait_next(struct np_run *r, int sigfd, double until, int *signo)
 
 int np_run_start(struct np_run *r, char *msg, size_t msglen)
 {
-	struct np_sampler_opts sopts = { .sample_every = SAMPLE_EVERY };
+	struct np_sampler_opts sopts = { .sample_every = SAMPLE_EVERY, .detached = true };
 	int err;
 
 	msg[0] = '\0';
@@ -340,7 +347,7 @@ int np_run_start(struct np_run *r, char *msg, size_t msglen)
 	err = apply_balancing(r);
 	if (err)
 		return err; /* logged */
-	/* The sampler stays attached; processes are added as they are matched. */
+	/* Loaded once; attached in sampling windows (run_duty.h); processes added as matched. */
 	sopts.want_kprobe = r->topo->kernel.numa_balancing > 0;
 	err = np_sampler_start(r->topo, &sopts, &r->sampler, msg, msglen);
 	if (err || !r->cfg.metrics_listen[0])

@@ -26,6 +26,7 @@
 #include "output/status.h"
 #include "model/model.h"
 #include "sample/sampler.h"
+#include "run/run_duty.h"
 #include "topo/topo.h"
 
 /*
@@ -78,6 +79,7 @@ struct np_managed {
 	/* for the metrics */
 	__u64 pages_moved;
 	__u64 pages_pinned; /* pinned long-term, found by its last memory move */
+	double traced_since_s; /* when a sampling window first saw it (run_duty.h), 0 never */
 	bool declined;	   /* its last plan left most of its memory off the node: left alone */
 	int declined_node; /* that plan's node: said once, again for another node */
 	__u64 actions[NP_METRICS_ACT_KINDS];
@@ -110,6 +112,7 @@ struct np_run {
 	struct np_config cfg;
 	struct np_topo *topo;
 	struct np_sampler *sampler;
+	struct np_duty duty; /* the sampling windows (run_duty.h) */
 	struct np_fleet fleet;
 	struct np_fleet_params fleet_params;
 	bool dry_run, once;
@@ -211,6 +214,10 @@ void np_run_join(struct np_run *r, struct np_managed *child, int node);
 
 /* A placement of mp was carried out: numaplace_placements_total{match} counts it. */
 void np_run_count_placement(struct np_run *r, const struct np_managed *mp);
+
+/* (run_duty.c) Open or close the sampling window for this moment of the interval; acting: a
+ * placement or follow-up is about to be carried out. */
+void np_run_duty(struct np_run *r, bool acting);
 
 /* Metrics of this interval: textfile and listener body. */
 void np_run_metrics(struct np_run *r, const struct np_sample_data *snap);

@@ -54,6 +54,8 @@ void np_run_metrics(struct np_run *r, const struct np_sample_data *snap)
 		.nbpf_progs = NP_ARRAY_SIZE(progs),
 		.bpf_ringbuf_drops = snap->counters[NP_CNT_SAMPLE_DROPS],
 		.bpf_map_drops = snap->counters[NP_CNT_THREAD_DROPS],
+		.sampler_attached = np_sampler_attached(r->sampler),
+		.sampling_windows = r->duty.windows,
 		.placements = r->placements,
 		.nplacements = r->nplacements,
 		.actions_failed = r->actions_failed,

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -14,6 +17,7 @@
 #include "sample/bpf_ready.h"
 #include "sample/map_read.h"
 #include "sample/sampler.h"
+#include "sample/sampler_proc.h"
 #include "sample.skel.h"
 
 /* Fault samples kept in memory at most; past it they are counted as dropped by the agent. */
@@ -27,6 +31,7 @@ struct np_sampler {
 	__u64 agent_drops;
 	__u64 start_ns;
 	struct np_sampler_sources sources;
+	bool attached; /* the programs run; else np_sampler_detach() left them loaded */
 };
 
 /* One tracepoint, its two program variants. */
@@ -211,8 +216,8 @@ static int trace_pids(struct np_sampler *s, const struct np_sampler_opts *opts, 
 	return 0;
 }
 
-/* The fault samples' ring buffer, then attach: from here on, the window runs. */
-static int attach(struct np_sampler *s, char *msg, size_t msglen)
+/* The fault samples' ring buffer, then attach (unless asked not to): the window runs. */
+static int attach(struct np_sampler *s, bool detached, char *msg, size_t msglen)
 {
 	int err;
 
@@ -222,9 +227,13 @@ static int attach(struct np_sampler *s, char *msg, size_t msglen)
 		snprintf(msg, msglen, "ring buffer: %s", strerror(-err));
 		return err;
 	}
+	if (detached)
+		return 0;
 	err = sample_bpf__attach(s->skel);
 	if (err)
 		snprintf(msg, msglen, "attaching the BPF sampler: %s", strerror(-err));
+	else
+		s->attached = true;
 	return err;
 }
 
@@ -255,7 +264,7 @@ int np_sampler_start(const struct np_topo *topo, const struct np_sampler_opts *o
 	err = trace_pids(s, opts, msg, msglen);
 	if (err)
 		goto cleanup;
-	err = attach(s, msg, msglen);
+	err = attach(s, opts->detached, msg, msglen);
 	if (err)
 		goto cleanup;
 	s->start_ns = np_mono_ns();
@@ -397,12 +406,77 @@ int np_sampler_stop(struct np_sampler *s, struct np_sample_data *data)
 {
 	/* detach first: what is read is then a closed window */
 	sample_bpf__detach(s->skel);
+	s->attached = false;
 	return read_window(s, data);
+}
+
+/* Detached: the maps learn from /proc what the programs would have told them. */
+static int sync_from_proc(struct np_sampler *s)
+{
+	struct np_sampler_maps m = {
+		.threads_fd = bpf_map__fd(s->skel->maps.threads),
+		.exited_fd = bpf_map__fd(s->skel->maps.exited),
+		.traced_fd = bpf_map__fd(s->skel->maps.traced_tgids),
+		.running = s->skel->bss->running,
+		.cpu_node = (const __u8 *)s->skel->rodata->cpu_node,
+	};
+	pid_t *tgids;
+	int n, err = np_sampler_traced(s, &tgids, &n);
+
+	if (err)
+		return err;
+	err = np_sampler_proc_sync(&m, tgids, n);
+	free(tgids);
+	return err;
 }
 
 int np_sampler_snapshot(struct np_sampler *s, struct np_sample_data *data)
 {
-	return read_window(s, data);
+	int err = s->attached ? 0 : sync_from_proc(s);
+
+	return err ? err : read_window(s, data);
+}
+
+void np_sampler_detach(struct np_sampler *s)
+{
+	if (!s->attached)
+		return;
+	/* bpf_link__destroy() of each link: the programs and maps stay */
+	sample_bpf__detach(s->skel);
+	s->attached = false;
+	/*
+	 * A program that started before its link went may still run on another CPU: a grace
+	 * period (membarrier's global command is synchronize_rcu(); tracepoint programs run
+	 * inside one) before the maps are written from here. Refused (nohz_full): a pause.
+	 */
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
+		usleep(20000);
+	/* at once: a thread on CPU now and gone before the next snapshot keeps its time */
+	sync_from_proc(s);
+}
+
+int np_sampler_attach(struct np_sampler *s, char *msg, size_t msglen)
+{
+	int err;
+
+	if (s->attached)
+		return 0;
+	/* the maps as of now: the switch handler goes on from there */
+	err = sync_from_proc(s);
+	if (!err)
+		err = sample_bpf__attach(s->skel);
+	if (err) {
+		sample_bpf__detach(s->skel); /* the links that did attach */
+		snprintf(msg, msglen, "attaching the BPF sampler: %s", strerror(-err));
+		return err;
+	}
+	s->attached = true;
+	return 0;
+}
+
+bool np_sampler_attached(const struct np_sampler *s)
+{
+	return s->attached;
 }
 
 int np_sampler_trace(struct np_sampler *s, pid_t pid)

@@ -19,6 +19,7 @@ struct np_sampler_opts {
 	unsigned int sample_every; /* 1 in N user page faults is recorded with its address */
 	unsigned int max_threads;  /* size of the per-thread map */
 	bool want_kprobe;	   /* use the task_numa_fault kprobe where the kernel allows */
+	bool detached;		   /* loaded but not attached: np_sampler_attach() starts it */
 };
 
 /* Which sources ran: the report says so. */
@@ -63,6 +64,15 @@ void np_sampler_destroy(struct np_sampler *s);
  * last snapshot.
  */
 int np_sampler_snapshot(struct np_sampler *s, struct np_sample_data *data);
+/*
+ * Sampling windows (issue 18): detach the programs (they stay loaded, the maps keep what they
+ * hold), and attach them again. While detached, a snapshot brings the traced threads' CPU time
+ * by node up to date from /proc (sampler_proc.h); nothing else is counted, no fault is
+ * sampled, no fork is followed. Attach returns 0 or -errno with msg.
+ */
+void np_sampler_detach(struct np_sampler *s);
+int np_sampler_attach(struct np_sampler *s, char *msg, size_t msglen);
+bool np_sampler_attached(const struct np_sampler *s);
 /* Trace one more process (its children follow through the fork handler). */
 int np_sampler_trace(struct np_sampler *s, pid_t pid);
 /* A process that is gone: its filter entry and folded totals are dropped. */

@@ -27,41 +27,10 @@
 #include <bpf/libbpf.h>
 
 #include "floor.skel.h"
+#include "loops.h"
 #include "sample/sampler.h"
 
-#define FAULT_MB 64
-#define FAULT_LOOPS 8
-#define PINGPONGS 100000
 #define ROUNDS 5
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Returns seconds per fault. */
-static double fault_loop(void)
-{
-	size_t size = (size_t)FAULT_MB << 20;
-	double start = now();
-
-	for (int loop = 0; loop < FAULT_LOOPS; loop++) {
-		char *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-		if (p == MAP_FAILED) {
-			perror("mmap");
-			exit(1);
-		}
-		madvise(p, size, MADV_NOHUGEPAGE); /* one fault per 4 KiB page */
-		for (size_t off = 0; off < size; off += 4096)
-			p[off] = 1;
-		munmap(p, size);
-	}
-	return (now() - start) / (FAULT_LOOPS * (size / 4096.0));
-}
 
 static void set_bpf_stats(int on)
 {
@@ -71,39 +40,6 @@ static void set_bpf_stats(int on)
 		perror("np-bench: kernel.bpf_stats_enabled");
 		exit(1);
 	}
-}
-
-static int ping[2], pong[2];
-
-static void *echo_thread(void *arg)
-{
-	char c;
-
-	(void)arg;
-	for (int i = 0; i < PINGPONGS; i++)
-		if (read(ping[0], &c, 1) != 1 || write(pong[1], &c, 1) != 1)
-			break;
-	return NULL;
-}
-
-/* Returns seconds per round trip (two context switches at least). */
-static double switch_loop(void)
-{
-	pthread_t echo;
-	double start;
-	char c = 'x';
-
-	if (pipe(ping) || pipe(pong))
-		exit(1);
-	pthread_create(&echo, NULL, echo_thread, NULL);
-	start = now();
-	for (int i = 0; i < PINGPONGS; i++)
-		if (write(ping[1], &c, 1) != 1 || read(pong[0], &c, 1) != 1)
-			break;
-	start = (now() - start) / PINGPONGS;
-	pthread_join(echo, NULL);
-	close(ping[0]), close(ping[1]), close(pong[0]), close(pong[1]);
-	return start;
 }
 
 static void print_prog(struct bpf_program *prog)

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # `make bench`: print the figures. np-bench switches kernel.bpf_stats_enabled on for its
-# cost round only; it is put back as it was here, whatever happens. Then the footprint of
-# `numaplace run` (tests/bench/footprint.sh) on this host and in the 2-node guest, that of
-# `numaplace top -b` (tests/bench/top.sh) on this host, and the
-# placement figures, measured in the 2-node guest (tests/vm/bench/placement.sh): memory for
-# the 512 MB workload, the 256 MB reserve place keeps free by default, and the kernel, on
-# each node. Last, what stopping a server while its mapped model file moves costs its readers
+# cost round only; it is put back as it was here, whatever happens. np-duty: what the daemon
+# costs other processes between its sampling windows (NP_BENCH_DUTY_ROUNDS, 8). Then the
+# footprint of `numaplace run` (tests/bench/footprint.sh) on this host and in the 2-node guest,
+# that of `numaplace top -b` (tests/bench/top.sh) on this host, and the placement figures,
+# measured in the 2-node guest (tests/vm/bench/placement.sh): memory for the 512 MB workload,
+# the 256 MB reserve place keeps free by default, and the kernel, on each node. Last, what
+# stopping a server while its mapped model file moves costs its readers
 # (tests/vm/bench/pause.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,6 +14,9 @@ old=$(cat /proc/sys/kernel/bpf_stats_enabled)
 trap 'echo "$old" >/proc/sys/kernel/bpf_stats_enabled' EXIT
 echo "== sampler on this host ($(uname -r), $(nproc) CPUs)"
 "$here/../../build/np-bench"
+echo
+echo "== numaplace run's cost to other processes between its sampling windows (goal: within 1%)"
+"$here/../../build/np-duty" "$here/../../build/numaplace" "${NP_BENCH_DUTY_ROUNDS:-8}"
 echo
 echo "== numaplace run's own footprint: 10 servers, 1000 threads, 1 s interval (targets <= 1% of a core, <= 32 MB)"
 "$here/footprint.sh"

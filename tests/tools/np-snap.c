@@ -7,6 +7,10 @@
  *
  *   np-snap PID SECONDS
  *
+ * NP_SNAP_TOGGLE=1: the daemon's sampling windows, the programs detached and attached again
+ * before every snapshot (issue 18). The process's CPU time (live threads and exited, as the
+ * daemon adds it up) must then never go down from one snapshot to the next, and must grow.
+ *
  * Prints "snapshots=N entries=N max_threads=N duplicates=N" and exits 1 when a tid appeared
  * twice in one snapshot, or no snapshot saw a thread (nothing was tested); 2 on bad usage.
  */
@@ -38,16 +42,57 @@ static int count_duplicates(struct np_sample_data *data)
 	return dup;
 }
 
+/* The CPU time of pid in a snapshot, as the daemon sums it (run_observe.c). */
+static __u64 cpu_of(const struct np_sample_data *data, pid_t pid)
+{
+	__u64 sum = 0;
+
+	for (int i = 0; i < data->nthreads; i++)
+		if (data->threads[i].stats.tgid == (__u32)pid)
+			sum += np_node_sum(data->threads[i].stats.cpu_ns);
+	for (int i = 0; i < data->nexited; i++)
+		if (data->exited[i].tid == pid)
+			sum += np_node_sum(data->exited[i].stats.cpu_ns);
+	return sum;
+}
+
+/* Toggle mode: the window closes or opens, then the figures must not have gone down. */
+static int toggle(struct np_sampler *s, const struct np_sample_data *data, pid_t pid,
+		  __u64 *last_cpu, long *decreases)
+{
+	__u64 cpu = cpu_of(data, pid);
+	char msg[256];
+	int err = 0;
+
+	if (cpu < *last_cpu && !(*decreases)++)
+		fprintf(stderr, "np-snap: CPU time went down from %llu to %llu ns (%s)\n",
+			(unsigned long long)*last_cpu, (unsigned long long)cpu,
+			np_sampler_attached(s) ? "attached" : "detached");
+	*last_cpu = cpu;
+	if (np_sampler_attached(s))
+		np_sampler_detach(s);
+	else
+		err = np_sampler_attach(s, msg, sizeof(msg));
+	if (err)
+		fprintf(stderr, "np-snap: %s\n", msg);
+	return err;
+}
+
 /* Snapshots until the deadline; the counts go to the caller. */
-static int snapshot_loop(struct np_sampler *s, double seconds, long *snaps, long *entries,
-			 int *max_threads, long *dups)
+static int snapshot_loop(struct np_sampler *s, pid_t pid, double seconds, long *snaps,
+			 long *entries, int *max_threads, long *dups)
 {
 	double end = np_now_s() + seconds;
+	bool toggling = getenv("NP_SNAP_TOGGLE") != NULL;
+	long decreases = 0;
+	__u64 last_cpu = 0;
 
 	while (np_now_s() < end) {
 		struct np_sample_data data;
 		int err = np_sampler_snapshot(s, &data), dup;
 
+		if (!err && toggling)
+			err = toggle(s, &data, pid, &last_cpu, &decreases);
 		if (err)
 			return err;
 		dup = count_duplicates(&data);
@@ -61,7 +106,9 @@ static int snapshot_loop(struct np_sampler *s, double seconds, long *snaps, long
 		(*snaps)++;
 		np_sample_data_free(&data);
 	}
-	return 0;
+	if (toggling)
+		printf("cpu_ns=%llu decreases=%ld ", (unsigned long long)last_cpu, decreases);
+	return toggling && (decreases || !last_cpu) ? -ERANGE : 0;
 }
 
 int main(int argc, char **argv)
@@ -85,8 +132,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "np-snap: %s\n", msg);
 		return 1;
 	}
-	err = snapshot_loop(s, atof(argv[2]), &snaps, &entries, &max_threads, &dups);
+	err = snapshot_loop(s, pid, atof(argv[2]), &snaps, &entries, &max_threads, &dups);
 	np_sampler_destroy(s);
+	if (err == -ERANGE) {
+		fprintf(stderr, "\nnp-snap: across windows the CPU time went down or never grew\n");
+		return 1;
+	}
 	if (err) {
 		fprintf(stderr, "np-snap: snapshot: %s\n", strerror(-err));
 		return 1;

@@ -432,7 +432,7 @@ TEST(config_structure_errors)
 	CHECK_LOAD_ERROR("[global]\nintervall = 5\n",
 			 "2: [global] intervall: unknown key (known: interval, journal, "
 			 "balancing, metrics_file, metrics_listen, metrics_allow_remote, "
-			 "log_level, max_rate, reserve, pause_ms)");
+			 "log_level, max_rate, reserve, pause_ms, trace_window, trace_every)");
 	CHECK_LOAD_ERROR("[match a]\ncomm = x\nthreshold = 0.5\n",
 			 "3: [match a] threshold: unknown key (known: process, comm, cmdline, "
 			 "cgroup, container, unit, accelerator, node, device, only, nic, "
@@ -939,7 +939,7 @@ TEST(config_cgroup_cpuset_key)
 	CHECK_LOAD_ERROR("[global]\ncgroup_cpuset = move\n",
 			 "2: [global] cgroup_cpuset: unknown key (known: interval, journal, "
 			 "balancing, metrics_file, metrics_listen, metrics_allow_remote, "
-			 "log_level, max_rate, reserve, pause_ms)");
+			 "log_level, max_rate, reserve, pause_ms, trace_window, trace_every)");
 }
 
 TEST(config_pause_ms_key)

@@ -97,6 +97,14 @@ static const char expected_text[] =
 	"# TYPE numaplace_bpf_drops_total counter\n"
 	"numaplace_bpf_drops_total{kind=\"ring_buffer\"} 3\n"
 	"numaplace_bpf_drops_total{kind=\"map\"} 0\n"
+	"# HELP numaplace_sampler_attached 1 while numaplace's BPF programs are attached (a "
+	"sampling window), else 0.\n"
+	"# TYPE numaplace_sampler_attached gauge\n"
+	"numaplace_sampler_attached 1\n"
+	"# HELP numaplace_sampling_windows_total Sampling windows numaplace opened (programs "
+	"attached for them).\n"
+	"# TYPE numaplace_sampling_windows_total counter\n"
+	"numaplace_sampling_windows_total 4\n"
 	"# HELP numaplace_actions_failed_total Placement actions that failed.\n"
 	"# TYPE numaplace_actions_failed_total counter\n"
 	"numaplace_actions_failed_total 1\n"
@@ -169,6 +177,8 @@ static void fixture(struct np_metrics *m, struct np_metrics_proc *procs,
 	m->bpf_progs = progs;
 	m->nbpf_progs = 2;
 	m->bpf_ringbuf_drops = 3;
+	m->sampler_attached = true;
+	m->sampling_windows = 4;
 	m->placements = placements;
 	m->nplacements = 2;
 	m->actions_failed = 1;
