@@ -206,6 +206,9 @@ static __always_inline int on_switch(__u32 prev_pid, __u64 prev_runtime, __u32 n
 		stats->tgid = next_tgid;
 		stats->last_node = NP_BPF_NODE_NONE;
 	}
+	/* an entry the agent marked on CPU (tracing began while it ran): what it ran since */
+	if (stats->on_cpu)
+		charge_runtime(stats, next_runtime);
 	node = this_node(cpu);
 	if (node != stats->last_node && stats->last_node != NP_BPF_NODE_NONE)
 		stats->node_changes++;

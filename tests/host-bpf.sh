@@ -157,6 +157,22 @@ kill "$probe" "$daemon" 2>/dev/null
 wait "$probe" "$daemon" 2>/dev/null
 rm -rf "$duty"
 
+# A busy thread alone on its CPU may not be switched out for seconds: the switch handler never
+# sees it switched in. Its CPU time is still counted from the window's start (the agent marks
+# the threads running when tracing begins), not 0.
+busy_dir=$(mktemp -d)
+cp "$(command -v sh)" "$busy_dir/np-busy"
+taskset -c "$(($(nproc) - 1))" "$busy_dir/np-busy" -c 'while :; do :; done' &
+busy=$!
+sleep 0.3
+busy_cpu=$("$np" report --duration 1 --pid "$busy" --json 2>/dev/null |
+	jq '[.processes[] | select(.pid == '"$busy"') | .cpu_ns_by_node[]] | add // 0')
+check "report: a busy thread running when tracing began has its CPU time (${busy_cpu} ns in 1 s)" \
+	test "${busy_cpu:-0}" -ge 600000000
+kill "$busy" 2>/dev/null
+wait "$busy" 2>/dev/null
+rm -rf "$busy_dir"
+
 # The kernel frees a program after its last holder exits, from a work queue: give it 2 s.
 ours_loaded() { bpftool prog show 2>/dev/null | grep -qE 'probe_|switch_|fault_'; }
 for _ in $(seq 20); do ours_loaded && sleep 0.1; done

@@ -216,6 +216,8 @@ static int trace_pids(struct np_sampler *s, const struct np_sampler_opts *opts, 
 	return 0;
 }
 
+static int sync_from_proc(struct np_sampler *s, bool attaching);
+
 /* The fault samples' ring buffer, then attach (unless asked not to): the window runs. */
 static int attach(struct np_sampler *s, bool detached, char *msg, size_t msglen)
 {
@@ -229,7 +231,10 @@ static int attach(struct np_sampler *s, bool detached, char *msg, size_t msglen)
 	}
 	if (detached)
 		return 0;
-	err = sample_bpf__attach(s->skel);
+	/* the traced processes' threads running now are not switched in under the programs' eyes */
+	err = sync_from_proc(s, true);
+	if (!err)
+		err = sample_bpf__attach(s->skel);
 	if (err)
 		snprintf(msg, msglen, "attaching the BPF sampler: %s", strerror(-err));
 	else
@@ -411,7 +416,7 @@ int np_sampler_stop(struct np_sampler *s, struct np_sample_data *data)
 }
 
 /* Detached: the maps learn from /proc what the programs would have told them. */
-static int sync_from_proc(struct np_sampler *s)
+static struct np_sampler_maps maps_of(struct np_sampler *s)
 {
 	struct np_sampler_maps m = {
 		.threads_fd = bpf_map__fd(s->skel->maps.threads),
@@ -420,19 +425,26 @@ static int sync_from_proc(struct np_sampler *s)
 		.running = s->skel->bss->running,
 		.cpu_node = (const __u8 *)s->skel->rodata->cpu_node,
 	};
+
+	return m;
+}
+
+static int sync_from_proc(struct np_sampler *s, bool attaching)
+{
+	struct np_sampler_maps m = maps_of(s);
 	pid_t *tgids;
 	int n, err = np_sampler_traced(s, &tgids, &n);
 
 	if (err)
 		return err;
-	err = np_sampler_proc_sync(&m, tgids, n);
+	err = np_sampler_proc_sync(&m, tgids, n, attaching);
 	free(tgids);
 	return err;
 }
 
 int np_sampler_snapshot(struct np_sampler *s, struct np_sample_data *data)
 {
-	int err = s->attached ? 0 : sync_from_proc(s);
+	int err = s->attached ? 0 : sync_from_proc(s, false);
 
 	return err ? err : read_window(s, data);
 }
@@ -452,7 +464,7 @@ void np_sampler_detach(struct np_sampler *s)
 	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
 		usleep(20000);
 	/* at once: a thread on CPU now and gone before the next snapshot keeps its time */
-	sync_from_proc(s);
+	sync_from_proc(s, false);
 }
 
 int np_sampler_attach(struct np_sampler *s, char *msg, size_t msglen)
@@ -462,7 +474,7 @@ int np_sampler_attach(struct np_sampler *s, char *msg, size_t msglen)
 	if (s->attached)
 		return 0;
 	/* the maps as of now: the switch handler goes on from there */
-	err = sync_from_proc(s);
+	err = sync_from_proc(s, true);
 	if (!err)
 		err = sample_bpf__attach(s->skel);
 	if (err) {
@@ -479,6 +491,21 @@ bool np_sampler_attached(const struct np_sampler *s)
 	return s->attached;
 }
 
+/* A fast slot for tgid, as the fork handler claims free slots; the overflow flag when full. */
+static void claim_fast_slot(struct np_sampler *s, __u32 tgid)
+{
+	for (int i = 0; i < NP_FAST_TGIDS; i++) {
+		__u64 expected = 0;
+
+		if (s->skel->bss->fast_tgids[i] == tgid)
+			return;
+		if (__atomic_compare_exchange_n(&s->skel->bss->fast_tgids[i], &expected, (__u64)tgid,
+						false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			return;
+	}
+	s->skel->bss->tgids_overflow = true;
+}
+
 int np_sampler_trace(struct np_sampler *s, pid_t pid)
 {
 	__u32 tgid = (__u32)pid;
@@ -486,17 +513,13 @@ int np_sampler_trace(struct np_sampler *s, pid_t pid)
 
 	if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.traced_tgids), &tgid, &one, BPF_ANY))
 		return -errno;
-	for (int i = 0; i < NP_FAST_TGIDS; i++) {
-		__u64 expected = 0;
+	claim_fast_slot(s, tgid);
+	if (s->attached) {
+		/* its threads running now are not switched in under the programs' eyes */
+		struct np_sampler_maps m = maps_of(s);
 
-		if (s->skel->bss->fast_tgids[i] == tgid)
-			return 0;
-		/* the fork handler claims free slots the same way */
-		if (__atomic_compare_exchange_n(&s->skel->bss->fast_tgids[i], &expected, (__u64)tgid,
-						false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-			return 0;
+		np_sampler_proc_seed(&m, pid);
 	}
-	s->skel->bss->tgids_overflow = true;
 	return 0;
 }
 

@@ -126,9 +126,15 @@ static void flush_slots(const struct np_sampler_maps *m)
 	}
 }
 
-/* One live thread: what it ran since last charged, to the node it ran on; or its baseline. */
+/*
+ * One live thread: what it ran since last charged, to the node it ran on; or its baseline.
+ * Just before the programs attach, the entry is marked on CPU: a thread running then is not
+ * switched in under the programs' eyes (a busy thread alone on its CPU may not be for
+ * seconds), so what it runs from here is charged by the snapshot's in-flight read or at its
+ * next switch-in.
+ */
 static void sync_thread(const struct np_sampler_maps *m, const struct known *k, pid_t tgid,
-			pid_t tid)
+			pid_t tid, bool attaching)
 {
 	const struct np_thread_stats *was = known_find(k, (__u32)tid);
 	struct np_thread_stats st;
@@ -161,7 +167,7 @@ static void sync_thread(const struct np_sampler_maps *m, const struct known *k, 
 	}
 	st.last_node = node;
 	st.runtime_seen = runtime;
-	st.on_cpu = 0;
+	st.on_cpu = attaching;
 	bpf_map_update_elem(m->threads_fd, &key, &st, BPF_ANY);
 }
 
@@ -193,7 +199,7 @@ static void fold_gone(const struct np_sampler_maps *m, __u32 tid, const struct n
 
 /* The threads of the traced processes, sorted: those the map may keep. */
 static int live_threads(const pid_t *tgids, int ntgids, const struct np_sampler_maps *m,
-			const struct known *k, __u32 **out, int *count)
+			const struct known *k, bool attaching, __u32 **out, int *count)
 {
 	__u32 *live = NULL;
 	int n = 0, cap = 0;
@@ -215,7 +221,7 @@ static int live_threads(const pid_t *tgids, int ntgids, const struct np_sampler_
 			live = grown;
 		}
 		for (int t = 0; t < ntids; t++) {
-			sync_thread(m, k, tgids[i], tids[t]);
+			sync_thread(m, k, tgids[i], tids[t], attaching);
 			live[n++] = (__u32)tids[t];
 		}
 		free(tids);
@@ -227,7 +233,8 @@ static int live_threads(const pid_t *tgids, int ntgids, const struct np_sampler_
 	return 0;
 }
 
-int np_sampler_proc_sync(const struct np_sampler_maps *m, const pid_t *tgids, int ntgids)
+int np_sampler_proc_sync(const struct np_sampler_maps *m, const pid_t *tgids, int ntgids,
+			 bool attaching)
 {
 	struct known k = { 0 };
 	__u32 *live = NULL;
@@ -236,7 +243,7 @@ int np_sampler_proc_sync(const struct np_sampler_maps *m, const pid_t *tgids, in
 	flush_slots(m);
 	err = known_read(m, &k);
 	if (!err)
-		err = live_threads(tgids, ntgids, m, &k, &live, &nlive);
+		err = live_threads(tgids, ntgids, m, &k, attaching, &live, &nlive);
 	/* entries as they were before this sync: those of threads gone are unchanged since */
 	for (int i = 0; !err && i < k.e.n; i++) {
 		const struct np_thread_stats *st =
@@ -249,4 +256,28 @@ int np_sampler_proc_sync(const struct np_sampler_maps *m, const pid_t *tgids, in
 	free(k.order);
 	free(live);
 	return err;
+}
+
+int np_sampler_proc_seed(const struct np_sampler_maps *m, pid_t tgid)
+{
+	pid_t *tids;
+	int n;
+
+	if (np_proc_threads("/", tgid, &tids, &n))
+		return -ESRCH;
+	for (int i = 0; i < n; i++) {
+		struct np_thread_stats st = { .tgid = (__u32)tgid, .on_cpu = 1 };
+		__u32 key = (__u32)tids[i];
+		struct np_stat stat;
+
+		if (read_runtime(tgid, tids[i], &st.runtime_seen))
+			continue; /* gone meanwhile */
+		st.last_node = np_stat_read("/", tgid, tids[i], &stat)
+				       ? NP_BPF_NODE_NONE
+				       : cpu_node_of(m, stat.processor);
+		/* a thread the switch handler has seen already keeps its entry */
+		bpf_map_update_elem(m->threads_fd, &key, &st, BPF_NOEXIST);
+	}
+	free(tids);
+	return 0;
 }

@@ -6,6 +6,7 @@
 #ifndef NP_SAMPLER_PROC_H
 #define NP_SAMPLER_PROC_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "sample_shared.h"
@@ -18,8 +19,18 @@ struct np_sampler_maps {
 
 /*
  * Call only while the programs are detached: charges each thread of tgids what it ran since
- * last charged (to its CPU's node), folds the entries of threads gone. 0 or -ENOMEM.
+ * last charged (to its CPU's node), folds the entries of threads gone. attaching: the
+ * programs attach next, each entry is marked on CPU (see sync_thread). 0 or -ENOMEM.
  */
-int np_sampler_proc_sync(const struct np_sampler_maps *m, const pid_t *tgids, int ntgids);
+int np_sampler_proc_sync(const struct np_sampler_maps *m, const pid_t *tgids, int ntgids,
+			 bool attaching);
+
+/*
+ * While attached, a process traced from now on: an entry marked on CPU for each of its threads
+ * the switch handler has none of yet, with its run time and node as of now. A thread running
+ * while tracing starts is charged what it runs (by the snapshot's in-flight read or at its
+ * next switch-in) though no switch-in was seen. -ESRCH when it is gone.
+ */
+int np_sampler_proc_seed(const struct np_sampler_maps *m, pid_t tgid);
 
 #endif
