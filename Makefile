@@ -185,7 +185,7 @@ FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
 # the stages the parsers live in (the linker takes from the archive only what a harness uses)
 FUZZ_AGENT := $(wildcard $(patsubst %,agent/%/*.c,lib topo model policy config)) \
 	agent/output/metrics_http.c agent/output/json_text.c agent/output/status_json.c \
-	agent/output/status_read.c agent/output/status_text.c
+	agent/output/status_read.c agent/output/status_text.c agent/output/json_doc.c
 FUZZ_OBJS := $(patsubst agent/%.c,$(BUILD)/fuzz/agent/%.o,$(FUZZ_AGENT))
 # UBSan findings abort like ASan's, so that libFuzzer counts them as crashes
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
