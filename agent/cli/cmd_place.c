@@ -211,7 +211,7 @@ static int parse_option(struct np_args *p, struct place_args *a)
 			return NP_ARGS_STOP;
 		break;
 	case 'P':
-		if (np_args_ulong(p, 0, 10000, "milliseconds, 0 for never", &v))
+		if (np_args_ulong(p, 0, NP_MAX_PAUSE_MS, "milliseconds, 0 for never", &v))
 			return NP_ARGS_STOP;
 		a->pause_ms = (int)v;
 		break;

@@ -95,7 +95,7 @@ int np_cmd_status(int argc, char **argv)
 	if (err) {
 		np_status_free(&st);
 		np_err("status: %s: %s", NP_STATUS_FILE, msg);
-		return NP_EXIT_USAGE;
+		return NP_EXIT_RUNTIME; /* the daemon's file, not the request, is wrong */
 	}
 	rc = print_status(&st, json);
 	np_status_free(&st);

@@ -138,10 +138,11 @@ int np_config_set_global_key(struct np_config *cfg, enum np_global_key key, cons
 		cfg->max_rate_mbps = number;
 		return 0;
 	case NP_G_PAUSE_MS:
-		if (!np_config_decimal(value, true, 0, 60000, &number))
+		if (!np_config_decimal(value, true, 0, NP_MAX_PAUSE_MS, &number))
 			return np_config_reason(
 				msg, msglen,
-				"expected milliseconds in 0..60000 (0: never), got \"%s\"", value);
+				"expected milliseconds in 0..%d (0: never), got \"%s\"",
+				NP_MAX_PAUSE_MS, value);
 		cfg->pause_ms = (int)number;
 		return 0;
 	case NP_G_RESERVE:

@@ -10,6 +10,7 @@
 #include "output/expected_output.h"
 #include "output/report_output.h"
 #include "output/shared_output.h"
+#include "policy/fleet.h"
 #include "policy/thresholds.h"
 #include "output/text_wrap.h"
 
@@ -35,10 +36,13 @@ bool np_report_misplaced(const struct np_proc_model *p)
 	if (p->exited || p->target_node < 0 || p->target_node >= NP_BPF_MAX_NODES ||
 	    !p->has_residency)
 		return false;
-	if (np_remote_above(p->remote_ratio, NP_DEFAULT_REMOTE_THRESHOLD))
-		return true;
-	/* local today, but not where it belongs (its GPU's node) */
-	return target_share(p) < 0.9;
+	/*
+	 * What run decides: its remote ratio to the node it belongs on (its GPU's, else its
+	 * memory's) above the threshold; so a process local today but away from its GPU counts.
+	 */
+	return np_remote_above(
+		np_fleet_remote_ratio(p->totals.cpu_ns, p->residency.pages, p->target_node),
+		NP_DEFAULT_REMOTE_THRESHOLD);
 }
 
 static void fmt_ratio(char *buf, size_t len, double value)

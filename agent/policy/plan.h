@@ -23,6 +23,7 @@
  * the readers longer than 50 ms stops do (dist/numaplace.conf, pause_ms: `make bench`).
  */
 #define NP_DEFAULT_PAUSE_MS 50
+#define NP_MAX_PAUSE_MS	    10000 /* place --pause-ms and run's pause_ms alike */
 
 #define NP_PLAN_ONLY_THREADS (1u << 0)
 #define NP_PLAN_ONLY_MEMORY (1u << 1)

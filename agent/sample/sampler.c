@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "lib/clock.h"
+#include "lib/procfs.h"
 #include "sample/bpf_ready.h"
 #include "sample/map_read.h"
 #include "sample/sampler.h"
@@ -433,7 +434,13 @@ static int sync_from_proc(struct np_sampler *s, bool attaching)
 {
 	struct np_sampler_maps m = maps_of(s);
 	pid_t *tgids;
-	int n, err = np_sampler_traced(s, &tgids, &n);
+	int n, err;
+
+	/* tracing every process (report, top without --pid): every process's threads at attach */
+	if (attaching && s->skel->rodata->trace_all)
+		err = np_proc_list("/", &tgids, &n);
+	else
+		err = np_sampler_traced(s, &tgids, &n);
 
 	if (err)
 		return err;
@@ -523,6 +530,28 @@ int np_sampler_trace(struct np_sampler *s, pid_t pid)
 	return 0;
 }
 
+/*
+ * The thread entries of a process no longer traced: a later process given the same pid must
+ * not inherit them (its main thread's tid is the same). The programs create no entry for an
+ * untraced process, so none comes back.
+ */
+static void forget_threads(struct np_sampler *s, __u32 tgid)
+{
+	int fd = bpf_map__fd(s->skel->maps.threads);
+	struct np_map_entries e;
+
+	if (np_map_read_u32(fd, sizeof(struct np_thread_stats), &e))
+		return;
+	for (int i = 0; i < e.n; i++) {
+		const struct np_thread_stats *st =
+			(const struct np_thread_stats *)((char *)e.values + i * sizeof(*st));
+
+		if (st->tgid == tgid)
+			bpf_map_delete_elem(fd, &e.keys[i]);
+	}
+	np_map_entries_free(&e);
+}
+
 void np_sampler_forget(struct np_sampler *s, pid_t pid)
 {
 	__u32 tgid = (__u32)pid;
@@ -535,6 +564,7 @@ void np_sampler_forget(struct np_sampler *s, pid_t pid)
 	}
 	bpf_map_delete_elem(bpf_map__fd(s->skel->maps.traced_tgids), &tgid);
 	bpf_map_delete_elem(bpf_map__fd(s->skel->maps.exited), &tgid);
+	forget_threads(s, tgid);
 }
 
 int np_sampler_traced(struct np_sampler *s, pid_t **pids, int *count)

@@ -141,13 +141,15 @@ static void sync_thread(const struct np_sampler_maps *m, const struct known *k, 
 	__u32 key = (__u32)tid, node;
 	struct np_stat stat;
 	__u64 runtime;
-	bool known = was && was->tgid == (__u32)tgid;
+	bool known;
 
 	if (read_runtime(tgid, tid, &runtime))
 		return; /* gone meanwhile: folded below */
+	/* a run time below what was charged: another thread under a reused tid */
+	known = was && was->tgid == (__u32)tgid && runtime >= was->runtime_seen;
 	if (known)
 		st = *was;
-	if (known && runtime == st.runtime_seen && !st.on_cpu)
+	if (known && runtime == st.runtime_seen && !st.on_cpu && !attaching)
 		return; /* idle since: no need to ask where it ran */
 	/* a little CPU time goes where it last went: stat (the costlier read) is not asked */
 	if (known && st.last_node < NP_BPF_MAX_NODES && runtime - st.runtime_seen < LITTLE_NS)

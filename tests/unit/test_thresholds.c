@@ -27,12 +27,17 @@ TEST(thresholds_config_defaults_are_run_and_report_ones)
 	np_config_free(&cfg);
 }
 
-/* All its memory on its target node: only the remote ratio can make it misplaced. */
+/*
+ * All its CPU time on its target node 0 and the share ratio of its memory on node 1: run's
+ * remote ratio to node 0 (np_fleet_remote_ratio) is ratio. NAN: no CPU time, no ratio.
+ */
 static bool misplaced_at(double ratio)
 {
 	struct np_proc_model p = { .target_node = 0, .has_residency = true };
 
-	p.residency.pages[0] = 1000;
+	p.totals.cpu_ns[0] = isnan(ratio) ? 0 : 1000000;
+	p.residency.pages[0] = isnan(ratio) ? 1000 : (__u64)((1 - ratio) * 10000 + 0.5);
+	p.residency.pages[1] = isnan(ratio) ? 0 : (__u64)(ratio * 10000 + 0.5);
 	p.remote_ratio = ratio;
 	return np_report_misplaced(&p);
 }
@@ -44,7 +49,9 @@ TEST(thresholds_report_recommends_what_run_places)
 	np_thresholds_default(&t);
 	/* before: report recommended from 0.10 on, run placed above 0.30 */
 	CHECK(!misplaced_at(0.20));
-	CHECK(!misplaced_at(t.remote_threshold)); /* run: strictly above */
+	/* run: strictly above (0.30 itself does not come out exact from page counts) */
+	CHECK(!misplaced_at(t.remote_threshold - 0.001));
+	CHECK(!np_remote_above(t.remote_threshold, t.remote_threshold));
 	CHECK(misplaced_at(t.remote_threshold + 0.01));
 	CHECK(!misplaced_at(NAN));
 	CHECK(np_remote_above(t.remote_threshold + 0.01, t.remote_threshold));
