@@ -5,7 +5,9 @@
  * sum_exec_runtime the switch handler reads) is charged to the node of the CPU it last ran on
  * (stat field 39), new threads get a baseline as a switch-in would give them, and threads gone
  * meanwhile are folded into their process's exited totals as the exit handler would. So the
- * daemon's cumulative figures go on growing the same way, attached or not.
+ * daemon's cumulative figures go on growing the same way, attached or not, but for what falls
+ * between two reads: a thread born meanwhile counts from its first read, the last slice of one
+ * that exited meanwhile is not counted.
  */
 #include <errno.h>
 #include <fcntl.h>
