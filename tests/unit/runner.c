@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "output/text_wrap.h"
 #include "test.h"
 
 #define MAX_TESTS 512
@@ -71,4 +72,19 @@ int np_test_paused_child(void)
 		_exit(0);
 	}
 	return child;
+}
+
+bool np_test_lines_fit(const char *s)
+{
+	while (*s) {
+		size_t n = strcspn(s, "\n");
+		char line[n + 1];
+
+		memcpy(line, s, n);
+		line[n] = '\0';
+		if (np_text_cols(line) > NP_TEXT_COLS)
+			return false;
+		s += n + (s[n] == '\n');
+	}
+	return true;
 }

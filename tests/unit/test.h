@@ -7,6 +7,7 @@
 #define NP_TEST_H
 
 #include <stdio.h>
+#include <stdbool.h>
 #include <string.h>
 
 void np_test_register(const char *name, void (*fn)(void));
@@ -16,6 +17,8 @@ void np_test_fail(const char *file, int line, const char *fmt, ...)
 const char *np_test_fixtures(void);
 /* A child that waits in pause() until it is killed (-1 when fork fails). */
 int np_test_paused_child(void);
+/* Every line of text fits NP_TEXT_COLS columns (output/text_wrap.h). */
+bool np_test_lines_fit(const char *text);
 
 #define TEST(name)                                                                         \
 	static void name(void);                                                            \

@@ -44,26 +44,11 @@ static char *report_text(int nnodes, const char *comm)
 	return buf;
 }
 
-static bool fits(const char *s)
-{
-	while (*s) {
-		size_t n = strcspn(s, "\n");
-		char line[n + 1];
-
-		memcpy(line, s, n);
-		line[n] = '\0';
-		if (np_text_cols(line) > NP_TEXT_COLS)
-			return false;
-		s += n + (s[n] == '\n');
-	}
-	return true;
-}
-
 TEST(report_table_by_node_while_it_fits)
 {
 	char *s = report_text(2, "llama-server");
 
-	CHECK(fits(s));
+	CHECK(np_test_lines_fit(s));
 	CHECK(strstr(s, "CPU% BY NODE") != NULL);
 	CHECK(strstr(s, " 0:99 1:99 ") != NULL);
 	CHECK(strstr(s, "0:40000 1:40000") != NULL);
@@ -75,7 +60,7 @@ TEST(report_table_totals_when_nodes_do_not_fit)
 {
 	char *s = report_text(8, "np\x1b[31mx\ny");
 
-	CHECK(fits(s));
+	CHECK(np_test_lines_fit(s));
 	CHECK(strstr(s, "CPU% BY NODE") == NULL);
 	CHECK(strstr(s, " 792 ") != NULL);    /* 8 x 99% */
 	CHECK(strstr(s, " 320000 ") != NULL); /* 8 x 40000 MB */

@@ -19,22 +19,6 @@ static char *wrapped(const char *first, int indent, const char *text)
 	return buf;
 }
 
-/* Every line of s fits NP_TEXT_COLS. */
-static bool fits(const char *s)
-{
-	while (*s) {
-		size_t n = strcspn(s, "\n");
-		char line[n + 1];
-
-		memcpy(line, s, n);
-		line[n] = '\0';
-		if (np_text_cols(line) > NP_TEXT_COLS)
-			return false;
-		s += n + (s[n] == '\n');
-	}
-	return true;
-}
-
 TEST(text_wrap_short_line_unchanged)
 {
 	char *s = wrapped("label  ", 7, "one two three");
@@ -51,7 +35,7 @@ TEST(text_wrap_long_line_wraps_under_indent)
 	for (int i = 0; i < 40; i++)
 		strcat(text, "word567 ");
 	s = wrapped("bpf attach       ", 17, text);
-	CHECK(fits(s));
+	CHECK(np_test_lines_fit(s));
 	CHECK(!strncmp(s, "bpf attach       word567 word567", 32));
 	CHECK(strstr(s, "\n                 word567") != NULL);
 	free(s);
@@ -65,7 +49,7 @@ TEST(text_wrap_splits_a_word_wider_than_a_line)
 	memset(word, 'x', sizeof(word) - 1);
 	word[sizeof(word) - 1] = '\0';
 	s = wrapped("  shared     ", 13, word);
-	CHECK(fits(s));
+	CHECK(np_test_lines_fit(s));
 	CHECK_INT((int)strlen(s), 299 + 13 + 3 * 14 + 1 /* indents, newlines */);
 	free(s);
 }
@@ -94,7 +78,7 @@ TEST(text_wrap_cmd_continues_lines)
 		strcat(cmd, " --model /w/m.gguf");
 	np_text_wrap_cmd(f, "    next start:   ", 18, cmd);
 	fclose(f);
-	CHECK(fits(buf));
+	CHECK(np_test_lines_fit(buf));
 	CHECK(strstr(buf, " \\\n                  ") != NULL);
 	CHECK(!strncmp(buf, "    next start:   numactl --cpunodebind=1", 41));
 	free(buf);
