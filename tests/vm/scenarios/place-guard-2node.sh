@@ -37,8 +37,9 @@ check "G1: declined, and why" grep_joined "declined: the plan would leave .* off
 check "G1: better: interleave" grep_joined "better: interleave it over the nodes that hold it: numaplace place --pid $server --interleave 0-1" /tmp/place.txt
 check "G1: better: free memory on node 1" grep -q "better: free [0-9]* MB on node 1" /tmp/place.txt
 # How much fits on node 1 depends on what the guest's kernel keeps free there: most reads stay
-# remote (50% or more) and some memory, under half, reaches the accelerator's node.
-check "G1: the prediction" grep -Eq "^  expected   remote reads 0% -> ([5-9][0-9]|100)%, memory on its accelerator's node 0% -> ([1-9]|[1-4][0-9])%" /tmp/place.txt
+# remote (50% or more) and some memory, under half, reaches the accelerator's node; before, the
+# few pages already on node 1 round to 0-2%.
+check "G1: the prediction" grep -Eq "^  expected   remote reads [0-2]% -> ([5-9][0-9]|100)%, memory on its accelerator's node [0-2]% -> ([1-9]|[1-4][0-9])%" /tmp/place.txt
 check "G1: nothing changed, it says" grep -q "^nothing changed (--force carries the plan out)" /tmp/place.txt
 check_eq "G1: thread masks as before" "$(snapshot "$server")" "$before"
 check_eq "G1: no page moved to node 1 ($on1 before)" "$(pages_on "$server" 1)" "$on1"
