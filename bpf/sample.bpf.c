@@ -5,10 +5,12 @@
  * Design. Per-thread statistics live in a hash keyed by tid so that the agent can read them
  * at any time; a thread gets an entry the first time it is switched in while its process is
  * traced (traced_tgids, filled by the agent and by the fork handler) or, in "all processes"
- * mode, always. At switch-out, sched_switch charges the growth of the task's own
- * se.sum_exec_runtime (no clock read) to the node of the CPU, found in a read-only
- * cpu -> node table set before load (no helper call); at switch-in it notes the node and
- * counts node changes. The page fault tracepoint counts faults per node and sends 1 in
+ * mode, always. At switch-in, sched_switch charges the growth of the task's own
+ * se.sum_exec_runtime since its previous switch-in (no clock read) to the node it ran on
+ * then, and notes the node of this CPU, found in a read-only cpu -> node table set before
+ * load (no helper call), counting node changes. Charging a slice at the next switch-in
+ * rather than at switch-out leaves switch-out without a map lookup; a thread still away
+ * when the agent reads has its last slice charged by the agent from /proc (on_cpu). The page fault tracepoint counts faults per node and sends 1 in
  * sample_every of a thread's faults to a ring buffer with the address, which the agent
  * resolves to a page node with move_pages(2).
  * Exiting threads fold their in-flight slice and are folded into per-process totals, then
@@ -172,8 +174,8 @@ static __always_inline void flush_slot(struct np_thread_stats *stats, struct run
 
 #define NP_PF_EXITING 0x00000004 /* include/linux/sched.h */
 
-static __always_inline int on_switch(__u32 prev_pid, __u64 prev_runtime, __u32 next_pid,
-				     __u32 next_tgid, __u64 next_runtime, __u32 next_flags)
+static __always_inline int on_switch(__u32 prev_pid, __u32 next_pid, __u32 next_tgid,
+				     __u64 next_runtime, __u32 next_flags)
 {
 	__u32 cpu = bpf_get_smp_processor_id(), node;
 	struct running_slot *slot = running_on(cpu);
@@ -181,11 +183,15 @@ static __always_inline int on_switch(__u32 prev_pid, __u64 prev_runtime, __u32 n
 
 	if (!slot)
 		return 0;
-	/* switch-out: only a thread switched in while traced has anything to charge */
-	if (slot->tid && slot->tid == prev_pid) {
+	/*
+	 * switch-out: its run time is charged at its next switch-in (or by the agent's
+	 * in-flight read), to the node it ran on then, so only faults it took here need its
+	 * entry now. Most switches of a server's threads come without one: no lookup.
+	 */
+	if (slot->faults && slot->tid == prev_pid) {
 		stats = thread_entry(prev_pid, 0, false);
-		if (stats)
-			flush_slot(stats, slot, prev_runtime);
+		if (stats && stats->last_node < NP_BPF_MAX_NODES)
+			stats->faults[stats->last_node] += slot->faults;
 	}
 	slot->tid = 0;
 	slot->faults = 0;
@@ -206,7 +212,10 @@ static __always_inline int on_switch(__u32 prev_pid, __u64 prev_runtime, __u32 n
 		stats->tgid = next_tgid;
 		stats->last_node = NP_BPF_NODE_NONE;
 	}
-	/* an entry the agent marked on CPU (tracing began while it ran): what it ran since */
+	/*
+	 * What it ran since its last switch-in, on the node it ran on then; or, for an entry
+	 * the agent marked on CPU (tracing began while it ran), since the agent's read.
+	 */
 	if (stats->on_cpu)
 		charge_runtime(stats, next_runtime);
 	node = this_node(cpu);
@@ -223,15 +232,13 @@ static __always_inline int on_switch(__u32 prev_pid, __u64 prev_runtime, __u32 n
 SEC("tp_btf/sched_switch")
 int BPF_PROG(switch_btf, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	return on_switch(prev->pid, prev->se.sum_exec_runtime, next->pid, next->tgid,
-			 next->se.sum_exec_runtime, next->flags);
+	return on_switch(prev->pid, next->pid, next->tgid, next->se.sum_exec_runtime, next->flags);
 }
 
 SEC("raw_tp/sched_switch")
 int BPF_PROG(switch_raw, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	return on_switch(BPF_CORE_READ(prev, pid), BPF_CORE_READ(prev, se.sum_exec_runtime),
-			 BPF_CORE_READ(next, pid), BPF_CORE_READ(next, tgid),
+	return on_switch(BPF_CORE_READ(prev, pid), BPF_CORE_READ(next, pid), BPF_CORE_READ(next, tgid),
 			 BPF_CORE_READ(next, se.sum_exec_runtime), BPF_CORE_READ(next, flags));
 }
 

@@ -173,6 +173,30 @@ kill "$busy" 2>/dev/null
 wait "$busy" 2>/dev/null
 rm -rf "$busy_dir"
 
+# A slice is charged at the thread's next switch-in (no map lookup at switch-out): a thread
+# that ran in the window and then blocked until its end is charged by the report's read of
+# /proc. Blocked on a fifo before the window opens, it runs a burst inside it and blocks again.
+burst_dir=$(mktemp -d)
+mkfifo "$burst_dir/go"
+cp "$(command -v sh)" "$burst_dir/np-burst"
+"$burst_dir/np-burst" -c 'while read x <"$0"; do i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; done' \
+	"$burst_dir/go" &
+burst=$!
+"$np" report --duration 3 --pid "$burst" --json >"$burst_dir/r.json" 2>/dev/null &
+report=$!
+sleep 1
+burst_before=$(cut -d' ' -f1 "/proc/$burst/schedstat")
+echo go >"$burst_dir/go"
+wait "$report"
+burst_ran=$(($(cut -d' ' -f1 "/proc/$burst/schedstat") - burst_before))
+burst_cpu=$(jq '[.processes[] | select(.pid == '"$burst"') | .cpu_ns_by_node[]] | add // 0' \
+	"$burst_dir/r.json")
+check "report: a burst then blocked to the window's end is counted (${burst_cpu} of ${burst_ran} ns)" \
+	test "${burst_cpu:-0}" -ge $((burst_ran * 9 / 10)) -a "$burst_ran" -ge 100000000
+kill "$burst" 2>/dev/null
+wait "$burst" 2>/dev/null
+rm -rf "$burst_dir"
+
 # The kernel frees a program after its last holder exits, from a work queue: give it 2 s.
 ours_loaded() { bpftool prog show 2>/dev/null | grep -qE 'probe_|switch_|fault_'; }
 for _ in $(seq 20); do ours_loaded && sleep 0.1; done

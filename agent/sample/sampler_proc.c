@@ -163,7 +163,8 @@ static void sync_thread(const struct np_sampler_maps *m, const struct known *k, 
 		memset(&st, 0, sizeof(st));
 		st.tgid = (__u32)tgid;
 	} else if (runtime > st.runtime_seen) {
-		/* on CPU at the detach: it ran where the switch handler last saw it */
+		/* switched in and not charged since (sample.bpf.c charges at the next
+		 * switch-in): it ran where that switch-in saw it, up to the detach */
 		__u32 to = st.on_cpu ? st.last_node : node;
 
 		if (to < NP_BPF_MAX_NODES)
