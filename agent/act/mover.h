@@ -87,6 +87,14 @@ struct np_mover_worker {
 	struct np_pause pause;
 };
 
+/*
+ * (mover_pages.c) Huge pages first, each part in address order, through the scratch arrays tmp
+ * and tmp_weights (n each). huge_known: weights say which are huge (> 1); otherwise the 2 MB
+ * aligned addresses are taken for heads.
+ */
+void np_mover_huge_first(void **addrs, unsigned int *weights, int n, bool huge_known, void **tmp,
+			 unsigned int *tmp_weights);
+
 /* (mover_pages.c) Move window w's misplaced pages, in batches, within the budgets. */
 void np_mover_window(struct np_mover_worker *wk, const struct np_mem_window *w);
 

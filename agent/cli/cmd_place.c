@@ -58,6 +58,7 @@ struct place_job {
 	struct np_target_opts target;
 	struct np_topo *topo;
 	struct np_report report;
+	bool modelled;		    /* report built (by sampling_pays, when it did not pay) */
 	struct np_proc_model *proc; /* into report */
 	struct np_plan_opts popts;
 	struct np_cpuset allowed, affinity;
@@ -427,11 +428,14 @@ static int validate(struct place_job *j)
  * --sample auto: sampling orders the move (hot regions first) and counts busy threads for the
  * plan's warnings. The order pays only when the move outlasts the window: a shorter move is
  * over before any order could matter, and the window, with the programs' loading, would only
- * delay it (in the TCG guest: 1 s + 0.9 s before a 3 s move of 512 MB began).
+ * delay it (in the TCG guest: 1 s + 0.9 s before a 3 s move of 512 MB began). When it does
+ * not pay, the report it was judged on is the model: no second read of the process.
  */
-static bool sampling_pays(const struct np_topo *topo, const struct place_args *a,
-			  const struct np_target_opts *target)
+static bool sampling_pays(struct place_job *j)
 {
+	const struct np_topo *topo = j->topo;
+	const struct place_args *a = &j->a;
+	const struct np_target_opts *target = &j->target;
 	struct np_report probe = { .topo = topo, .scope = NP_SCOPE_PIDS };
 	double rate = a->max_rate_mbps > 0 ? a->max_rate_mbps : NP_DEFAULT_MAX_RATE_MBPS;
 	bool pays = false;
@@ -450,8 +454,13 @@ static bool sampling_pays(const struct np_topo *topo, const struct place_args *a
 		off = np_node_sum(proc->residency.pages) - proc->residency.pages[proc->target_node];
 		pays = np_pages_mb(off) / rate > NP_PLACE_SAMPLE_S;
 	}
-	np_report_free(&probe);
-	return pays;
+	if (pays) {
+		np_report_free(&probe);
+		return true;
+	}
+	j->report = probe;
+	j->modelled = true;
+	return false;
 }
 
 /*
@@ -466,7 +475,7 @@ static int sample(struct place_job *j)
 	int err, signo;
 
 	if (j->a.sample_s < 0) {
-		j->a.sample_s = sampling_pays(j->topo, &j->a, &j->target) ? NP_PLACE_SAMPLE_S : 0;
+		j->a.sample_s = sampling_pays(j) ? NP_PLACE_SAMPLE_S : 0;
 		j->place.sample_auto = j->a.sample_s == 0;
 	}
 	if (j->a.sample_s == 0)
@@ -505,7 +514,7 @@ static int model(struct place_job *j)
 
 	j->report.topo = j->topo;
 	j->target.window_ns = j->report.data.window_ns;
-	err = np_report_build(&j->report, &j->a.pid, 1, &j->target);
+	err = j->modelled ? 0 : np_report_build(&j->report, &j->a.pid, 1, &j->target);
 	if (err) {
 		np_err("place: %s", strerror(-err));
 		return NP_EXIT_RUNTIME;

@@ -3,7 +3,8 @@
  * `make bench`, the daemon's part (issue 18): what `numaplace run` costs processes while no
  * sampling window is open. Two loops (loops.h: page faults, context switches) are timed with
  * the daemon running and with it stopped, alternated round by round (which state goes first
- * alternates too), and the medians are printed side by side:
+ * alternates too), each time the median of 3 runs of each loop; the medians are printed
+ * side by side, with the median of the rounds' paired differences and their middle half:
  *   untraced   this process, the daemon's only match fitting no process
  *   managed    a child named np-duty-srv, managed by the daemon (a dry run: nothing moves),
  *              timed once the daemon's window for it has closed
@@ -126,6 +127,36 @@ static void stop_daemon(pid_t pid)
 	waitpid(pid, NULL, 0);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/*
+ * One measurement: the median of LOOPS runs of each loop, so that one run disturbed by
+ * something else on the host (a flush, another process's burst) does not make the round.
+ */
+#define LOOPS 3
+static void both_loops(double t[2])
+{
+	double fault[LOOPS], sw[LOOPS];
+
+	for (int i = 0; i < LOOPS; i++) {
+		fault[i] = fault_loop();
+		sw[i] = switch_loop();
+	}
+	t[0] = median(fault, LOOPS);
+	t[1] = median(sw, LOOPS);
+}
+
 /* The managed server: one round of both loops per byte read, the times written back. */
 static pid_t start_server(int *cmd, int *res)
 {
@@ -144,8 +175,9 @@ static pid_t start_server(int *cmd, int *res)
 	close(from[0]);
 	prctl(PR_SET_NAME, "np-duty-srv");
 	for (char c; read(to[0], &c, 1) == 1;) {
-		double t[2] = { fault_loop(), switch_loop() };
+		double t[2];
 
+		both_loops(t);
 		if (write(from[1], t, sizeof(t)) != sizeof(t))
 			break;
 	}
@@ -161,10 +193,9 @@ static void measure(struct series *s, int on, int round, int cmd, int res)
 	double t[2];
 	char c = 'x';
 
-	if (cmd < 0) {
-		t[0] = fault_loop();
-		t[1] = switch_loop();
-	} else if (write(cmd, &c, 1) != 1 || read(res, t, sizeof(t)) != sizeof(t)) {
+	if (cmd < 0)
+		both_loops(t);
+	else if (write(cmd, &c, 1) != 1 || read(res, t, sizeof(t)) != sizeof(t)) {
 		fprintf(stderr, "np-duty: the server did not answer\n");
 		exit(1);
 	}
@@ -194,24 +225,22 @@ static void phase(const char *np, const char *conf, int managed, int rounds, int
 		}
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
+/*
+ * Medians of each state, and the median of the rounds' own differences (running against
+ * stopped in the same round: a drift of the host over the bench cancels out) with their
+ * middle half, which shows how far the method itself scatters.
+ */
 static void print_row(const char *what, const char *unit, double *off, double *on, int n)
 {
-	double a = median(off, n) * 1e9, b = median(on, n) * 1e9;
+	double diff[MAX_ROUNDS], a, b;
 
-	printf("  %-26s %-10s %10.1f %10.1f %+9.2f%%\n", what, unit, a, b, (b / a - 1) * 100);
+	for (int i = 0; i < n; i++)
+		diff[i] = (on[i] / off[i] - 1) * 100;
+	a = median(off, n) * 1e9;
+	b = median(on, n) * 1e9;
+	median(diff, n); /* sorts them */
+	printf("  %-26s %-9s %9.1f %9.1f %+8.2f%% %+8.2f%% [%+.1f, %+.1f]\n", what, unit, a, b,
+	       (b / a - 1) * 100, median(diff, n), diff[n / 4], diff[(3 * n - 1) / 4]);
 }
 
 int main(int argc, char **argv)
@@ -247,7 +276,8 @@ int main(int argc, char **argv)
 	printf("numaplace run between sampling windows: medians of %d rounds, daemon stopped and "
 	       "running alternated\n",
 	       rounds);
-	printf("  %-26s %-10s %10s %10s %10s\n", "loop", "unit", "stopped", "running", "slower");
+	printf("  %-26s %-9s %9s %9s %9s %9s %s\n", "loop", "unit", "stopped", "running", "slower",
+	       "paired", "(middle half)");
 	print_row("untraced page faults", "ns/fault", untraced.fault[0], untraced.fault[1], rounds);
 	print_row("untraced context switches", "ns/switch", untraced.sw[0], untraced.sw[1], rounds);
 	print_row("managed page faults", "ns/fault", managed.fault[0], managed.fault[1], rounds);

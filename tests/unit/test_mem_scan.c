@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 
 #include "act/mem_scan.h"
+#include "act/mover.h"
 #include "test.h"
 
 #define MB (1UL << 20)
@@ -131,4 +132,24 @@ TEST(larger_mappings_first)
 	CHECK(big < small);
 	free(w);
 	munmap(area, 12 * MB);
+}
+
+/* A window's misplaced pages, huge ones first, each part in address order (mover_pages.c). */
+TEST(mover_moves_huge_pages_first)
+{
+	void *addrs[] = { (void *)0x201000, (void *)0x400000, (void *)0x202000, (void *)0x600000 };
+	unsigned int weights[] = { 1, 512, 1, 512 };
+	void *tmp[4];
+	unsigned int tmp_weights[4];
+	/* not known: the 2 MB-aligned addresses first */
+	void *guess[] = { (void *)0x201000, (void *)0x400000, (void *)0x202000, (void *)0x600000 };
+	unsigned int ones[] = { 1, 1, 1, 1 };
+
+	np_mover_huge_first(addrs, weights, 4, true, tmp, tmp_weights);
+	CHECK(addrs[0] == (void *)0x400000 && addrs[1] == (void *)0x600000);
+	CHECK(addrs[2] == (void *)0x201000 && addrs[3] == (void *)0x202000);
+	CHECK(weights[0] == 512 && weights[1] == 512 && weights[2] == 1 && weights[3] == 1);
+	np_mover_huge_first(guess, ones, 4, false, tmp, tmp_weights);
+	CHECK(guess[0] == (void *)0x400000 && guess[1] == (void *)0x600000);
+	CHECK(guess[2] == (void *)0x201000 && guess[3] == (void *)0x202000);
 }
