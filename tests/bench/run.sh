@@ -5,7 +5,8 @@
 # footprint of `numaplace run` (tests/bench/footprint.sh) on this host and in the 2-node guest,
 # that of `numaplace top -b` (tests/bench/top.sh) on this host, and the placement figures,
 # measured in the 2-node guest (tests/vm/bench/placement.sh): memory for the 512 MB workload,
-# the 256 MB reserve place keeps free by default, and the kernel, on each node. Last, what
+# the 256 MB reserve place keeps free by default, and the kernel, on each node; then place
+# against AutoNUMA with tuned knobs, round by round (tests/vm/bench/race.sh). Last, what
 # stopping a server while its mapped model file moves costs its readers
 # (tests/vm/bench/pause.sh).
 set -euo pipefail
@@ -30,6 +31,10 @@ echo
 echo "== placement in the 2-node guest (software emulation: booting and filling take a while)"
 "$here/../vm/run.sh" --show --nodes 2 --cpus-per-node 2 --mem-per-node 1536 --dist 10,21/21,10 \
 	--timeout "${NP_BENCH_VM_TIMEOUT:-1200}" bench/placement | grep -v '^[0-9]* passed, [0-9]* failed$'
+echo
+echo "== place against AutoNUMA with tuned knobs, same-run rounds, in the 2-node guest"
+"$here/../vm/run.sh" --show --nodes 2 --cpus-per-node 2 --mem-per-node 1536 --dist 10,21/21,10 \
+	--timeout "${NP_BENCH_VM_TIMEOUT:-1200}" bench/race | grep -v '^[0-9]* passed, [0-9]* failed$'
 echo
 echo "== stopping the process while its mapped model file moves (--pause-ms), in the 2-node guest"
 "$here/../vm/run.sh" --show --nodes 2 --cpus-per-node 2 --mem-per-node 1024 --dist 10,21/21,10 \
