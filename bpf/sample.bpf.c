@@ -9,10 +9,11 @@
  * se.sum_exec_runtime since its previous switch-in (no clock read) to the node it ran on
  * then, and notes the node of this CPU, found in a read-only cpu -> node table set before
  * load (no helper call), counting node changes. Charging a slice at the next switch-in
- * rather than at switch-out leaves switch-out without a map lookup; a thread still away
- * when the agent reads has its last slice charged by the agent from /proc (on_cpu). The page fault tracepoint counts faults per node and sends 1 in
- * sample_every of a thread's faults to a ring buffer with the address, which the agent
- * resolves to a page node with move_pages(2).
+ * rather than at switch-out leaves switch-out without a map lookup; a thread not switched in
+ * again by the time the agent reads has its last slice charged by the agent from /proc
+ * (on_cpu). The page fault tracepoint counts faults per node and sends 1 in sample_every of a
+ * thread's faults to a ring buffer with the address, which the agent resolves to a page node
+ * with move_pages(2).
  * Exiting threads fold their in-flight slice and are folded into per-process totals, then
  * dropped. The kernel's own NUMA activity (AutoNUMA migrations, task moves and, where kprobes
  * are allowed, task_numa_fault's local/remote hinting faults) is counted per thread and host.
@@ -190,8 +191,9 @@ static __always_inline int on_switch(__u32 prev_pid, __u32 next_pid, __u32 next_
 	 */
 	if (slot->faults && slot->tid == prev_pid) {
 		stats = thread_entry(prev_pid, 0, false);
-		if (stats && stats->last_node < NP_BPF_MAX_NODES)
-			stats->faults[stats->last_node] += slot->faults;
+		node = stats ? stats->last_node : NP_BPF_NODE_NONE;
+		if (stats && node < NP_BPF_MAX_NODES)
+			stats->faults[node] += slot->faults;
 	}
 	slot->tid = 0;
 	slot->faults = 0;
@@ -238,8 +240,9 @@ int BPF_PROG(switch_btf, bool preempt, struct task_struct *prev, struct task_str
 SEC("raw_tp/sched_switch")
 int BPF_PROG(switch_raw, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	return on_switch(BPF_CORE_READ(prev, pid), BPF_CORE_READ(next, pid), BPF_CORE_READ(next, tgid),
-			 BPF_CORE_READ(next, se.sum_exec_runtime), BPF_CORE_READ(next, flags));
+	return on_switch(BPF_CORE_READ(prev, pid), BPF_CORE_READ(next, pid),
+			 BPF_CORE_READ(next, tgid), BPF_CORE_READ(next, se.sum_exec_runtime),
+			 BPF_CORE_READ(next, flags));
 }
 
 static __always_inline int on_fault(__u64 address)

@@ -25,14 +25,15 @@
 #define NP_FAST_TGIDS 8
 
 /*
- * CPU time is the kernel's own se.sum_exec_runtime, charged at switch-out to the node of the
- * CPU: no clock read on the hot path, and exactly what the scheduler accounted.
+ * CPU time is the kernel's own se.sum_exec_runtime, charged at the thread's next switch-in (or
+ * by the agent) to the node of the CPU it ran on: no clock read on the hot path, and exactly
+ * what the scheduler accounted.
  */
 struct np_thread_stats {
 	__u32 tgid;
 	__u32 last_node;    /* node of the CPU it last ran on, NP_BPF_NODE_NONE before */
 	__u64 runtime_seen; /* sum_exec_runtime already charged (or the baseline) */
-	__u32 on_cpu;	    /* switched in, run time since not charged: next switch-in or agent */
+	__u32 on_cpu;	    /* switched in, its run time since not charged (switch-in, agent) */
 	__u32 pad;
 	__u64 switches;	    /* times switched in */
 	__u64 node_changes;
@@ -83,7 +84,8 @@ static inline __attribute__((always_inline)) void np_stats_fold(struct np_thread
 /*
  * Per CPU: the traced thread running there (0: none) and the faults it took since it was
  * switched in, added to its entry at switch-out when there are any (by the agent for threads
- * still running when the window closes). One cache line each: the fault path touches only this line.
+ * still running when the window closes). One cache line each: the fault path touches only
+ * this line.
  */
 struct running_slot {
 	__u32 tid;

@@ -184,7 +184,7 @@ cp "$(command -v sh)" "$burst_dir/np-burst"
 burst=$!
 "$np" report --duration 3 --pid "$burst" --json >"$burst_dir/r.json" 2>/dev/null &
 report=$!
-sleep 1
+wait_links "$report" ne # tracing has begun
 burst_before=$(cut -d' ' -f1 "/proc/$burst/schedstat")
 echo go >"$burst_dir/go"
 wait "$report"

@@ -4,8 +4,9 @@
  * an mmap'ed model), moved to the target node with move_pages(2) by a small pool of movers.
  *
  * Order: first the 2 MB regions around sampled fault addresses, hottest first, so the pages
- * the process reads most are local soonest; then every mapping in address order, in windows
- * of 64 MB (mem_scan.c). How one window moves: mover_pages.c.
+ * the process reads most are local soonest; then every mapping, the most resident first, each
+ * in address order, in windows of 64 MB (mem_scan.c); in each window its huge pages first. How
+ * one window moves: mover_pages.c.
  *
  * Two movers: each takes the next window. Measured in the TCG guest, a second thread moves
  * THP memory 1.3-1.9x faster (the copy is CPU work, and the kernel's migration of one call

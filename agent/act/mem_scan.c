@@ -14,7 +14,6 @@
  * Windows are aligned to NP_MEM_WINDOW (a multiple of 2 MB), so a THP never straddles two
  * windows and two movers never count the same huge page.
  */
-#define _GNU_SOURCE /* qsort_r */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -23,6 +22,7 @@
 #include <unistd.h>
 
 #include "act/mem_scan.h"
+#include "lib/procfs.h"
 
 #define PM_PRESENT (1ULL << 63)
 #define PM_PFN_MASK ((1ULL << 55) - 1)
@@ -171,33 +171,69 @@ static bool *first_of_region(const unsigned long *hot_addrs, int nhot)
 	return first;
 }
 
-static int cmp_size(const void *a, const void *b, void *maps)
-{
-	const struct np_mem_window *x = (const struct np_mem_window *)maps + *(const int *)a;
-	const struct np_mem_window *y = (const struct np_mem_window *)maps + *(const int *)b;
-	unsigned long lx = x->end - x->start, ly = y->end - y->start;
+struct sized {
+	int index;   /* into the mappings */
+	__u64 pages; /* resident (numa_maps) */
+	unsigned long start;
+};
 
-	if (lx != ly)
-		return lx > ly ? -1 : 1;
+static int cmp_resident(const void *a, const void *b)
+{
+	const struct sized *x = a, *y = b;
+
+	if (x->pages != y->pages)
+		return x->pages > y->pages ? -1 : 1;
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/*
- * The mappings' indices, larger first, equal sizes in address order. Unsampled, the big
- * mappings (weights, KV cache, arenas) are what the process reads: they become local first,
- * and the hundreds of small ones (libraries, stacks), a few pages each and a move_pages call
- * or two apiece, come last instead of delaying them (in the guest, 0.1 s before a 512 MB
- * buffer's first move).
- */
-static int *by_size(const struct np_mem_window *maps, int n)
+/* The resident pages of the mapping at start (0: numa_maps did not list it). */
+static __u64 resident_at(const struct np_mapping_pages *r, int n, unsigned long start)
 {
-	int *order = malloc(sizeof(*order) * n);
+	int lo = 0, hi = n;
 
-	if (!order)
+	while (lo < hi) { /* numa_maps is in address order */
+		int mid = lo + (hi - lo) / 2;
+
+		if (r[mid].start == start)
+			return r[mid].pages;
+		if (r[mid].start < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/*
+ * The mappings' indices, those with more resident memory first, equal ones in address order
+ * (all of them when numa_maps cannot be read). Unsampled, the big resident mappings (weights,
+ * KV cache, arenas) are what the process reads: they become local first, and the hundreds of
+ * small ones (libraries, stacks), a few pages each and a move_pages call or two apiece, come
+ * last instead of delaying them (in the guest, 0.1 s before a 512 MB buffer's first move).
+ * Resident, not mapped, size: a large sparse reservation would cost a pagemap read per 64 MB
+ * for little to move.
+ */
+static int *by_resident(pid_t pid, const struct np_mem_window *maps, int n)
+{
+	struct np_mapping_pages *resident = NULL;
+	struct sized *sized = malloc(sizeof(*sized) * n);
+	int *order = malloc(sizeof(*order) * n), nres = 0;
+
+	if (!sized || !order) {
+		free(sized);
+		free(order);
 		return NULL;
+	}
+	if (np_numa_maps_mappings("/", pid, &resident, &nres))
+		nres = 0;
 	for (int i = 0; i < n; i++)
-		order[i] = i;
-	qsort_r(order, n, sizeof(*order), cmp_size, (void *)maps);
+		sized[i] = (struct sized){ i, resident_at(resident, nres, maps[i].start),
+					   maps[i].start };
+	qsort(sized, n, sizeof(*sized), cmp_resident);
+	for (int i = 0; i < n; i++)
+		order[i] = sized[i].index;
+	free(resident);
+	free(sized);
 	return order;
 }
 
@@ -242,8 +278,8 @@ int np_mem_windows(pid_t pid, const unsigned long *hot_addrs, int nhot,
 		qsort(hot, nh, sizeof(*hot), cmp_window);
 	}
 
-	/* then every mapping minus the hot regions, larger mappings first (see by_size) */
-	if (!err && nmaps && !(order = by_size(maps, nmaps)))
+	/* then every mapping minus the hot regions, the most resident first (by_resident) */
+	if (!err && nmaps && !(order = by_resident(pid, maps, nmaps)))
 		err = -ENOMEM;
 	for (int k = 0; k < nmaps && !err; k++) {
 		int i = order[k];

@@ -25,7 +25,8 @@ struct np_mem_window {
 /*
  * The windows of pid's mappings: first the 2 MB regions around hot_addrs (hottest first, each
  * region once, a window for each mapping it overlaps), then every mapping minus those regions,
- * larger mappings first (each in address order), cut at NP_MEM_WINDOW boundaries. *hot_regions counts the hot windows.
+ * those with more resident memory first (each in address order), cut at NP_MEM_WINDOW
+ * boundaries. *hot_regions counts the hot windows.
  * -ESRCH when the process is gone. Caller frees *out.
  */
 int np_mem_windows(pid_t pid, const unsigned long *hot_addrs, int nhot,

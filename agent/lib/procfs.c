@@ -475,6 +475,47 @@ void np_numa_maps_parse(const char *text, struct np_residency *res)
 	}
 }
 
+int np_numa_maps_mappings(const char *root, pid_t pid, struct np_mapping_pages **out, int *count)
+{
+	struct np_mapping_pages *list = NULL;
+	char path[64], *text;
+	int n = 0, cap = 0;
+
+	*out = NULL;
+	*count = 0;
+	snprintf(path, sizeof(path), "/proc/%d/numa_maps", pid);
+	text = slurp(root, path, NULL);
+	if (!text)
+		return errno == ENOENT ? -ESRCH : -errno;
+	for (const char *line = text; *line;) {
+		const char *eol = line + strcspn(line, "\n");
+		struct np_residency res = { 0 };
+		struct line_policy policy;
+
+		if (n == cap) {
+			struct np_mapping_pages *grown;
+
+			cap = cap * 2 + 64;
+			grown = realloc(list, sizeof(*list) * cap);
+
+			if (!grown) {
+				free(list);
+				free(text);
+				return -ENOMEM;
+			}
+			list = grown;
+		}
+		parse_line(line, eol, &res, &policy);
+		list[n].start = strtoul(line, NULL, 16);
+		list[n++].pages = np_node_sum(res.pages) + res.beyond;
+		line = *eol ? eol + 1 : eol;
+	}
+	free(text);
+	*out = list;
+	*count = n;
+	return 0;
+}
+
 int np_numa_maps_read(const char *root, pid_t pid, pid_t tid, struct np_residency *res)
 {
 	char path[96], *text;

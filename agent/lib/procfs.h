@@ -128,6 +128,14 @@ void np_numa_maps_parse(const char *text, struct np_residency *res);
 /* tid 0: the process's view; else that thread's (same memory, for a zombie main thread). */
 int np_numa_maps_read(const char *root, pid_t pid, pid_t tid, struct np_residency *res);
 
+/* One mapping's resident memory: its start address and its pages (4 KiB) on all nodes. */
+struct np_mapping_pages {
+	unsigned long start;
+	__u64 pages;
+};
+/* Every mapping of a live numa_maps, in its (address) order; caller frees *out. */
+int np_numa_maps_mappings(const char *root, pid_t pid, struct np_mapping_pages **out, int *count);
+
 /* A policy as numa_maps prints it, without flags: "bind:0", "interleave:0-1", "default". */
 void np_mpol_format(enum np_mpol kind, __u64 nodes, char *buf, size_t len);
 

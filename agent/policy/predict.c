@@ -122,7 +122,7 @@ static void after_single(const struct np_predict_plan *plan, double *cpu, double
 	}
 	if (!plan->memory || off <= 0)
 		return;
-	/* the mover takes pages in address order: from every node alike, as far as it goes */
+	/* the mover takes mappings by size, not by node: from every node alike, as far as it goes */
 	moved = (double)plan->pages_planned < off ? (double)plan->pages_planned : off;
 	for (int n = 0; n < NP_BPF_MAX_NODES; n++)
 		if (n != t)

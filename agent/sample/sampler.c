@@ -290,24 +290,26 @@ int np_sampler_poll(struct np_sampler *s, int timeout_ms)
 }
 
 /*
- * A thread still on CPU when the window closed has run since its last switch-in: its
- * sum_exec_runtime, in /proc/<tgid>/task/<tid>/schedstat, gives the rest.
+ * A thread not switched in again since its last switch-in (on CPU still, or run and then
+ * blocked) has a slice the switch handler has not charged: its sum_exec_runtime, in
+ * /proc/<tgid>/task/<tid>/schedstat, gives it. The run time is read first and the entry looked
+ * up again after: a switch-in in between has charged up to at least that run time, so nothing
+ * is counted twice (the copy read before it would charge the slice to the old node, and the
+ * next read would have it on the new one as well).
  */
-static void charge_in_flight(pid_t tid, struct np_thread_stats *stats)
+static void charge_in_flight(int fd, pid_t tid, struct np_thread_stats *stats)
 {
-	unsigned long long runtime;
-	char path[96];
-	FILE *f;
+	struct np_thread_stats now;
+	__u32 key = (__u32)tid;
+	__u64 runtime;
 
-	snprintf(path, sizeof(path), "/proc/%u/task/%d/schedstat", stats->tgid, tid);
-	f = fopen(path, "re");
-	if (!f)
+	if (np_sampler_proc_runtime((pid_t)stats->tgid, tid, &runtime) ||
+	    bpf_map_lookup_elem(fd, &key, &now) || now.tgid != stats->tgid)
 		return; /* exited meanwhile: the exit handler charged it */
-	if (fscanf(f, "%llu", &runtime) == 1 && stats->last_node < NP_BPF_MAX_NODES &&
-	    runtime > stats->runtime_seen)
-		stats->cpu_ns[stats->last_node] += runtime - stats->runtime_seen;
-	fclose(f);
-	stats->on_cpu = 0;
+	if (now.on_cpu && now.last_node < NP_BPF_MAX_NODES && runtime > now.runtime_seen)
+		now.cpu_ns[now.last_node] += runtime - now.runtime_seen;
+	now.on_cpu = 0;
+	*stats = now;
 }
 
 /*
@@ -331,7 +333,7 @@ static int read_stats_map(int fd, struct np_thread_sample **out, int *count)
 		memcpy(&items[i].stats, (char *)e.values + i * sizeof(items[i].stats),
 		       sizeof(items[i].stats));
 		if (items[i].stats.on_cpu)
-			charge_in_flight(items[i].tid, &items[i].stats);
+			charge_in_flight(fd, items[i].tid, &items[i].stats);
 	}
 	*out = items;
 	*count = e.n;
@@ -364,12 +366,17 @@ static int read_window(struct np_sampler *s, struct np_sample_data *data)
 	data->window_ns = np_mono_ns() - s->start_ns;
 	ring_buffer__consume(s->ring);
 
-	err = read_stats_map(bpf_map__fd(s->skel->maps.threads), &data->threads, &data->nthreads);
+	/*
+	 * Exited totals first: a thread exiting between the two reads is then missing from this
+	 * snapshot (and counted in the next), not in both maps at once, which a reader of
+	 * differences would keep for good.
+	 */
+	err = read_stats_map(bpf_map__fd(s->skel->maps.exited), &data->exited, &data->nexited);
+	if (!err)
+		err = read_stats_map(bpf_map__fd(s->skel->maps.threads), &data->threads,
+				     &data->nthreads);
 	if (!err)
 		add_slot_faults(s, data);
-	if (!err)
-		err = read_stats_map(bpf_map__fd(s->skel->maps.exited), &data->exited,
-				     &data->nexited);
 	if (err) {
 		np_sample_data_free(data);
 		return err;
@@ -470,7 +477,10 @@ void np_sampler_detach(struct np_sampler *s)
 	 */
 	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
 		usleep(20000);
-	/* at once: a thread on CPU now and gone before the next snapshot keeps its time */
+	/*
+	 * at once: a thread with a slice not charged yet (switched in and not again since)
+	 * keeps it if it exits before the next snapshot; one exiting in the grace period does not
+	 */
 	sync_from_proc(s, false);
 }
 

@@ -42,7 +42,7 @@ static int read_small(const char *path, char *buf, size_t len)
 /* Run time below which a thread's node is not read again (it is a small share of a CPU). */
 #define LITTLE_NS 2000000ULL
 
-static int read_runtime(pid_t tgid, pid_t tid, __u64 *runtime)
+int np_sampler_proc_runtime(pid_t tgid, pid_t tid, __u64 *runtime)
 {
 	char path[96], text[96], *end;
 
@@ -145,7 +145,7 @@ static void sync_thread(const struct np_sampler_maps *m, const struct known *k, 
 	__u64 runtime;
 	bool known;
 
-	if (read_runtime(tgid, tid, &runtime))
+	if (np_sampler_proc_runtime(tgid, tid, &runtime))
 		return; /* gone meanwhile: folded below */
 	/* a run time below what was charged: another thread under a reused tid */
 	known = was && was->tgid == (__u32)tgid && runtime >= was->runtime_seen;
@@ -275,7 +275,7 @@ int np_sampler_proc_seed(const struct np_sampler_maps *m, pid_t tgid)
 		__u32 key = (__u32)tids[i];
 		struct np_stat stat;
 
-		if (read_runtime(tgid, tids[i], &st.runtime_seen))
+		if (np_sampler_proc_runtime(tgid, tids[i], &st.runtime_seen))
 			continue; /* gone meanwhile */
 		st.last_node = np_stat_read("/", tgid, tids[i], &stat)
 				       ? NP_BPF_NODE_NONE

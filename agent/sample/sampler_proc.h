@@ -33,4 +33,7 @@ int np_sampler_proc_sync(const struct np_sampler_maps *m, const pid_t *tgids, in
  */
 int np_sampler_proc_seed(const struct np_sampler_maps *m, pid_t tgid);
 
+/* A thread's sum_exec_runtime from /proc/TGID/task/TID/schedstat; -ESRCH when it is gone. */
+int np_sampler_proc_runtime(pid_t tgid, pid_t tid, __u64 *runtime);
+
 #endif

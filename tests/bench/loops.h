@@ -69,7 +69,7 @@ static void *echo_thread(void *arg)
 	return NULL;
 }
 
-/* Returns seconds per round trip (two context switches on one CPU). */
+/* Seconds per round trip (two context switches; on one CPU when one_cpu). */
 static double switch_loop_on(bool one_cpu)
 {
 	pthread_t echo;

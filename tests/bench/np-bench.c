@@ -35,8 +35,8 @@
 /* One set of programs on the two hot tracepoints: loop times and cost per run. */
 struct figures {
 	double fault[2][ROUNDS], sw[2][ROUNDS]; /* [traced][round]: s/fault, s/switch */
-	double fault_run_ns, switch_run_ns;	/* kernel.bpf_stats_enabled: run_time / run_cnt */
-	double wake_run_ns;			/* the same for switches across CPUs, to idle */
+	double fault_run_ns, switch_run_ns; /* kernel.bpf_stats_enabled: run_time / run_cnt */
+	double wake_run_ns;		     /* the same for switches across CPUs, to idle */
 };
 
 static void set_bpf_stats(int on)

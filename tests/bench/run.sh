@@ -34,7 +34,7 @@ echo "== placement in the 2-node guest (software emulation: booting and filling 
 echo
 echo "== place against AutoNUMA with tuned knobs, same-run rounds, in the 2-node guest"
 "$here/../vm/run.sh" --show --nodes 2 --cpus-per-node 2 --mem-per-node 1536 --dist 10,21/21,10 \
-	--timeout "${NP_BENCH_VM_TIMEOUT:-1200}" bench/race | grep -v '^[0-9]* passed, [0-9]* failed$'
+	--timeout "${NP_BENCH_RACE_TIMEOUT:-2400}" bench/race | grep -v '^[0-9]* passed, [0-9]* failed$'
 echo
 echo "== stopping the process while its mapped model file moves (--pause-ms), in the 2-node guest"
 "$here/../vm/run.sh" --show --nodes 2 --cpus-per-node 2 --mem-per-node 1024 --dist 10,21/21,10 \

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The mover's windows over this process's own mappings: hot regions first, then the rest,
- * larger mappings first.
+ * the most resident mappings first.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
 
@@ -13,21 +14,6 @@
 #include "test.h"
 
 #define MB (1UL << 20)
-
-/* The length of this process's mapping holding addr (0: none), from /proc/self/maps. */
-static unsigned long map_len(unsigned long addr)
-{
-	unsigned long lo, hi, len = 0;
-	char line[512];
-	FILE *f = fopen("/proc/self/maps", "re");
-
-	while (f && !len && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && lo <= addr && addr < hi)
-			len = hi - lo;
-	if (f)
-		fclose(f);
-	return len;
-}
 
 /* bytes of [lo, hi) that windows [from, to) of w cover, and how many of those are hot */
 static unsigned long covered(const struct np_mem_window *w, int from, int to, unsigned long lo,
@@ -82,16 +68,11 @@ TEST(hot_regions_cut_at_mapping_boundaries)
 		for (int i = 0; i < 3; i++)
 			CHECK_INT(w[i].hot, 1);
 	}
-	/*
-	 * then the rest, larger mappings first, each in address order: of A, B and C only what
-	 * A holds below its hot part
-	 */
-	for (int i = nhot; i < n; i++) {
+	/* then the rest (most_resident_first): of A, B and C only what A holds below its hot
+	 * part */
+	for (int i = nhot; i < n; i++)
 		if (w[i].end > b && w[i].start < b + 6 * MB)
 			CHECK_INT(w[i].start == b && w[i].end == b + 2 * MB && !w[i].hot, 1);
-		if (i > nhot)
-			CHECK(map_len(w[i - 1].start) >= map_len(w[i].start));
-	}
 	CHECK_INT(covered(w, 0, n, b, b + 6 * MB, &hot_bytes), 5 * MB);
 	CHECK_INT(hot_bytes, 3 * MB);
 	free(w);
@@ -106,32 +87,43 @@ TEST(hot_regions_cut_at_mapping_boundaries)
 }
 
 /*
- * Unsampled, a large mapping goes before a small one below it: 1 MB at b read-only (kept apart
- * from its neighbours) and 6 MB at b+4 MB read-write; the 6 MB one's windows come first.
+ * Unsampled, the mapping with more resident memory goes first: 1 MB read-write at b, 64 KiB of
+ * it touched, and above it (read-only between them keeps them apart) 6 MB at b+4 MB, 4 MB of it
+ * touched; then a sparse 8 MB at b+12 MB with one page touched goes after both, although it is
+ * the largest.
  */
-TEST(larger_mappings_first)
+TEST(most_resident_first)
 {
-	char *area = mmap(NULL, 12 * MB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *area = mmap(NULL, 24 * MB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	unsigned long b = ((unsigned long)area + 2 * MB - 1) & ~(2 * MB - 1);
 	struct np_mem_window *w = NULL;
-	int n = 0, nhot = 0, big = -1, small = -1;
+	int n = 0, nhot = 0, big = -1, small = -1, sparse = -1;
 
 	CHECK(area != MAP_FAILED);
 	if (area == MAP_FAILED)
 		return;
-	CHECK_INT(mprotect((void *)b, MB, PROT_READ), 0);
+	CHECK_INT(mprotect((void *)b, MB, PROT_READ | PROT_WRITE), 0);
+	CHECK_INT(mprotect((void *)(b + 2 * MB), MB, PROT_READ), 0);
 	CHECK_INT(mprotect((void *)(b + 4 * MB), 6 * MB, PROT_READ | PROT_WRITE), 0);
+	CHECK_INT(mprotect((void *)(b + 12 * MB), 8 * MB, PROT_READ | PROT_WRITE), 0);
+	madvise((void *)b, 24 * MB, MADV_NOHUGEPAGE); /* the pages touched, no more */
+	memset((void *)b, 1, 64 << 10);
+	memset((void *)(b + 4 * MB), 1, 4 * MB);
+	memset((void *)(b + 12 * MB), 1, 1);
 	CHECK_INT(np_mem_windows(getpid(), NULL, 0, &w, &n, &nhot), 0);
 	for (int i = 0; i < n; i++) {
 		if (w[i].start == b + 4 * MB && big < 0)
 			big = i;
 		if (w[i].start == b && small < 0)
 			small = i;
+		if (w[i].start == b + 12 * MB && sparse < 0)
+			sparse = i;
 	}
-	CHECK(big >= 0 && small >= 0);
+	CHECK(big >= 0 && small >= 0 && sparse >= 0);
 	CHECK(big < small);
+	CHECK(small < sparse);
 	free(w);
-	munmap(area, 12 * MB);
+	munmap(area, 24 * MB);
 }
 
 /* A window's misplaced pages, huge ones first, each part in address order (mover_pages.c). */
