@@ -386,6 +386,9 @@ static void parse_line(const char *line, const char *eol, struct np_residency *r
 	bool is_file = false, is_huge = false;
 	const char *p = memchr(line, ' ', eol - line);
 
+	/* a line without a space has no policy field: default, not what the last line had */
+	policy->kind = NP_MPOL_DEFAULT;
+	policy->nodes = 0;
 	p = p ? parse_policy(p + 1, eol, &policy->kind, &policy->nodes) : eol;
 	policy->pages = 0;
 	while (p < eol) {
@@ -497,7 +500,6 @@ int np_numa_maps_mappings(const char *root, pid_t pid, struct np_mapping_pages *
 
 			cap = cap * 2 + 64;
 			grown = realloc(list, sizeof(*list) * cap);
-
 			if (!grown) {
 				free(list);
 				free(text);

@@ -121,3 +121,23 @@ TEST(check_config_prints_decimals_that_load_back_exactly)
 	np_config_free(&cfg);
 	free(text);
 }
+
+/*
+ * fuzz_numa_maps: a line without a space left its policy unset, and the parse counted it
+ * under whatever the line before had (or stack garbage: "policy 165383040"). Here that would
+ * give bind:1 a second mapping and win the tie with interleave, which came first.
+ */
+TEST(numa_maps_line_without_a_space_has_default_policy)
+{
+	struct np_residency res;
+
+	np_numa_maps_parse("1000 interleave:0-1 anon=2 N0=1 N1=1\n"
+			   "2000 bind:1 anon=2 N1=2\n"
+			   "x\n",
+			   &res);
+	CHECK_INT(res.policy_kind, NP_MPOL_INTERLEAVE);
+	CHECK_INT(res.policy_pages, 2);
+	np_numa_maps_parse("7f0ize_kB=4\n", &res);
+	CHECK_INT(res.policy_kind, NP_MPOL_DEFAULT);
+	CHECK_INT(res.policy_nodes, 0);
+}
