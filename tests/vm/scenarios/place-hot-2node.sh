@@ -4,8 +4,8 @@
 # file's memory in address order, starting 1 MB into a 2 MB region; minor faults that leave
 # the pages where they are), a reader streams the 120 MB below without a fault. A reserve on
 # node 1 leaves room for at most 48 MB: hot first, the hot part goes and the rest of the room
-# goes to the memory below; in address order alone, the 120 MB below would take all of it
-# and the hot part would stay on node 0.
+# goes to the memory below; unsampled (the most resident mapping first), the 120 MB below would
+# take all of it and the hot part would stay on node 0.
 . /np/lib.sh
 . /np/lib/place.sh
 . /np/lib/run.sh # free_mb, uptime_s, elapsed
@@ -55,7 +55,7 @@ check "the outcome counts the hot part as moved first ($hot_moved pages of $hot_
 	in_range "$hot_moved" $((hot_pages * 95 / 100)) $((hot_pages + 512))
 s=$(share "$hot" 1)
 check "after: the hot part on node 1 ($s)" in_range "$s" 0.95 1
-# the room left after the hot part went to the rest, in address order, and most stayed
+# the room left after the hot part went to the rest, and most stayed
 s=$(share "$cold" 1)
 check "after: part of the rest on node 1, most on node 0 ($s)" in_range "$s" 0.1 0.5
 stop_stream
